@@ -1,0 +1,1 @@
+//! The scim-rs conformance runner (work in progress; see the workspace README).

@@ -1,0 +1,1 @@
+//! scim2_client (work in progress; see the workspace README).
