@@ -28,7 +28,7 @@ pub struct ListResponse<T> {
     #[serde(
         rename = "Resources",
         alias = "resources",
-        default = "Vec::new",
+        default,
         skip_serializing_if = "Vec::is_empty"
     )]
     pub resources: Vec<T>,
