@@ -77,3 +77,8 @@ pub use secret::Secret;
 
 /// Re-exported so that callers can name methods, headers and statuses.
 pub use http;
+
+/// The README's examples, compiled as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
