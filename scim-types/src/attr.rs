@@ -298,3 +298,17 @@ macro_rules! complex_type {
 
 pub(crate) use attributes;
 pub(crate) use complex_type;
+
+/// Reads the value of attribute `name` into `slot`, which must still be empty (a second
+/// occurrence, in any case, is a duplicate).
+pub(crate) fn read_once<'de, T: Attr<'de>, A: MapAccess<'de>>(
+    slot: &mut Option<T>,
+    name: &'static str,
+    map: &mut A,
+) -> Result<(), A::Error> {
+    if slot.is_some() {
+        return Err(de::Error::duplicate_field(name));
+    }
+    *slot = map.next_value_seed(Seed::<Option<T>>::new())?;
+    Ok(())
+}

@@ -4,7 +4,7 @@ use serde::de::{self, Deserializer, MapAccess};
 use serde::ser::{SerializeMap, Serializer};
 use serde_json::{Map, Value};
 
-use crate::attr::{FromMap, KeySeed, MapVisitor, Seed, attributes, complex_type, is_urn};
+use crate::attr::{FromMap, KeySeed, MapVisitor, attributes, complex_type, is_urn, read_once};
 use crate::{Meta, Resource, urn};
 
 /// An element of a group's `members` (RFC 7643 §4.2).
@@ -90,8 +90,6 @@ pub struct Group {
 }
 
 attributes!(Group {
-    id: "id",
-    external_id: "externalId",
     members: "members",
     meta: "meta",
 });
@@ -130,15 +128,13 @@ impl FromMap for Group {
         let mut display_name: Option<String> = None;
         while let Some(key) = map.next_key_seed(KeySeed)? {
             if key.eq_ignore_ascii_case("displayName") {
-                if display_name.is_some() {
-                    return Err(de::Error::duplicate_field("displayName"));
-                }
-                display_name = map.next_value_seed(Seed::<Option<String>>::new())?;
+                read_once(&mut display_name, "displayName", &mut map)?;
+            } else if key.eq_ignore_ascii_case("id") {
+                read_once(&mut this.id, "id", &mut map)?;
+            } else if key.eq_ignore_ascii_case("externalId") {
+                read_once(&mut this.external_id, "externalId", &mut map)?;
             } else if key.eq_ignore_ascii_case("schemas") {
-                if schemas.is_some() {
-                    return Err(de::Error::duplicate_field("schemas"));
-                }
-                schemas = map.next_value_seed(Seed::<Option<Vec<String>>>::new())?;
+                read_once(&mut schemas, "schemas", &mut map)?;
             } else if this.read_known(&key, &mut map)? {
             } else {
                 let value: Value = map.next_value()?;
@@ -174,6 +170,12 @@ impl serde::Serialize for Group {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut map = s.serialize_map(None)?;
         map.serialize_entry("schemas", &*self.schemas_to_write())?;
+        if let Some(id) = &self.id {
+            map.serialize_entry("id", id)?;
+        }
+        if let Some(external_id) = &self.external_id {
+            map.serialize_entry("externalId", external_id)?;
+        }
         map.serialize_entry("displayName", &self.display_name)?;
         self.write_known(&mut map)?;
         for (k, v) in self.extensions.iter().chain(&self.extra) {

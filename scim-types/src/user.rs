@@ -6,7 +6,7 @@ use serde::de::{self, Deserializer, MapAccess};
 use serde::ser::{SerializeMap, Serializer};
 use serde_json::{Map, Value};
 
-use crate::attr::{FromMap, KeySeed, MapVisitor, Seed, attributes, complex_type, is_urn};
+use crate::attr::{FromMap, KeySeed, MapVisitor, Seed, read_once, attributes, complex_type, is_urn};
 use crate::multi_valued::{
     Address, Email, Entitlement, Im, PhoneNumber, Photo, Role, UserGroup, X509Certificate,
 };
@@ -141,8 +141,6 @@ pub struct User {
 }
 
 attributes!(User {
-    id: "id",
-    external_id: "externalId",
     name: "name",
     display_name: "displayName",
     nick_name: "nickName",
@@ -220,15 +218,13 @@ impl FromMap for User {
         let mut seen_enterprise = false;
         while let Some(key) = map.next_key_seed(KeySeed)? {
             if key.eq_ignore_ascii_case("userName") {
-                if user_name.is_some() {
-                    return Err(de::Error::duplicate_field("userName"));
-                }
-                user_name = map.next_value_seed(Seed::<Option<String>>::new())?;
+                read_once(&mut user_name, "userName", &mut map)?;
+            } else if key.eq_ignore_ascii_case("id") {
+                read_once(&mut this.id, "id", &mut map)?;
+            } else if key.eq_ignore_ascii_case("externalId") {
+                read_once(&mut this.external_id, "externalId", &mut map)?;
             } else if key.eq_ignore_ascii_case("schemas") {
-                if schemas.is_some() {
-                    return Err(de::Error::duplicate_field("schemas"));
-                }
-                schemas = map.next_value_seed(Seed::<Option<Vec<String>>>::new())?;
+                read_once(&mut schemas, "schemas", &mut map)?;
             } else if this.read_known(&key, &mut map)? {
             } else if urn::eq(&key, urn::ENTERPRISE_USER) {
                 if seen_enterprise {
@@ -270,6 +266,12 @@ impl serde::Serialize for User {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut map = s.serialize_map(None)?;
         map.serialize_entry("schemas", &*self.schemas_to_write())?;
+        if let Some(id) = &self.id {
+            map.serialize_entry("id", id)?;
+        }
+        if let Some(external_id) = &self.external_id {
+            map.serialize_entry("externalId", external_id)?;
+        }
         map.serialize_entry("userName", &self.user_name)?;
         self.write_known(&mut map)?;
         if let Some(e) = &self.enterprise {
