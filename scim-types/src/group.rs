@@ -70,6 +70,7 @@ impl GroupMember {
 #[cfg_attr(feature = "schemars", schemars(rename_all = "camelCase"))]
 pub struct Group {
     /// `schemas`: the schema URIs, as read plus any that were missing.
+    #[cfg_attr(feature = "schemars", schemars(default))]
     pub schemas: Vec<String>,
     /// `id`: the service provider's identifier.
     pub id: Option<String>,

@@ -67,6 +67,8 @@ pub mod user;
 
 #[cfg(feature = "proptest")]
 pub mod arbitrary;
+#[cfg(feature = "schemars")]
+pub mod json_schema;
 
 pub use enterprise::{EnterpriseUser, Manager};
 pub use group::{Group, GroupMember};

@@ -76,6 +76,7 @@ complex_type!(Name, "a name object" {
 pub struct User {
     /// `schemas`: the schema URIs, as read plus any that were missing (the core schema, the
     /// extensions present). Writing adds any that are still missing.
+    #[cfg_attr(feature = "schemars", schemars(default))]
     pub schemas: Vec<String>,
     /// `id`: the service provider's identifier (RFC 7643 §3.1).
     pub id: Option<String>,
