@@ -18,3 +18,4 @@ pub mod patch;
 pub mod policy;
 
 pub use ast::{AttrPath, CompValue, CompareOp, Filter, PatchPath, ValuePath};
+pub use parse::{Limits, ParseError};
