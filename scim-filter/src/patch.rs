@@ -1,1 +1,0 @@
-//! (in progress: owned by the patch/diff work)
