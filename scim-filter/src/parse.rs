@@ -51,9 +51,9 @@ pub struct Limits {
 
 impl Limits {
     /// The hard upper bound on [`Limits::max_depth`], whatever is configured.
-    pub const MAX_DEPTH_CAP: usize = 512;
+    pub const MAX_DEPTH_CAP: usize = 128;
     /// The hard upper bound on [`Limits::max_terms`], whatever is configured.
-    pub const MAX_TERMS_CAP: usize = 4096;
+    pub const MAX_TERMS_CAP: usize = 2048;
 
     fn depth(&self) -> usize {
         self.max_depth.min(Self::MAX_DEPTH_CAP)

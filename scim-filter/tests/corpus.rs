@@ -23,7 +23,10 @@ fn cases() -> Vec<(usize, &'static str, Expect<'static>)> {
             (Some(o), e) if e.is_none_or(|e| o > e) => {
                 let input = &line[..o];
                 let want = &line[o + 4..];
-                (input, Expect::Canonical(if want == "=" { input } else { want }))
+                (
+                    input,
+                    Expect::Canonical(if want == "=" { input } else { want }),
+                )
             }
             (_, Some(e)) => {
                 let offset = line[e + 4..]
@@ -46,7 +49,11 @@ fn corpus_has_at_least_200_cases_valid_and_invalid() {
         .filter(|c| matches!(c.2, Expect::Canonical(_)))
         .count();
     assert!(cases.len() >= 200, "{} cases", cases.len());
-    assert!(valid >= 100 && cases.len() - valid >= 80, "{valid} valid of {}", cases.len());
+    assert!(
+        valid >= 100 && cases.len() - valid >= 80,
+        "{valid} valid of {}",
+        cases.len()
+    );
 }
 
 #[test]
@@ -57,22 +64,31 @@ fn corpus() {
             (Ok(f), Expect::Canonical(want)) => {
                 let printed = f.to_string();
                 if printed != want {
-                    failures.push(format!("line {line}: {input:?} printed {printed:?}, want {want:?}"));
+                    failures.push(format!(
+                        "line {line}: {input:?} printed {printed:?}, want {want:?}"
+                    ));
                 }
                 match Filter::parse(&printed) {
                     Ok(again) if again == f => {}
-                    other => failures.push(format!("line {line}: {printed:?} reparsed as {other:?}")),
+                    other => {
+                        failures.push(format!("line {line}: {printed:?} reparsed as {other:?}"))
+                    }
                 }
             }
             (Ok(f), Expect::ErrorAt(at)) => {
-                failures.push(format!("line {line}: {input:?} parsed as `{f}`, want error at {at}"));
+                failures.push(format!(
+                    "line {line}: {input:?} parsed as `{f}`, want error at {at}"
+                ));
             }
             (Err(e), Expect::Canonical(_)) => {
                 failures.push(format!("line {line}: {input:?} rejected:\n{e}"));
             }
             (Err(e), Expect::ErrorAt(at)) => {
                 if e.offset() != at {
-                    failures.push(format!("line {line}: {input:?} error at {} (want {at}):\n{e}", e.offset()));
+                    failures.push(format!(
+                        "line {line}: {input:?} error at {} (want {at}):\n{e}",
+                        e.offset()
+                    ));
                 }
                 // The message names what was expected and what was found.
                 assert!(!e.expected().is_empty() && !e.found().is_empty());
@@ -80,5 +96,10 @@ fn corpus() {
             }
         }
     }
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
