@@ -819,15 +819,29 @@ impl<'a> Parser<'a> {
             return Err(invalid(self, "the end of the number"));
         }
         let text = &self.src[start..self.pos];
-        text.parse::<Number>().map_err(|_| {
-            ParseError::new(
-                self.src,
-                start,
-                ParseErrorKind::InvalidNumber,
-                "a number within the range of a 64-bit float",
-                format!("`{text}`"),
-            )
-        })
+        // Integers stay exact when they fit 64 bits; everything else is the nearest f64
+        // (Rust's float parsing is correctly rounded, so printing and parsing round-trip).
+        let integer = !text.contains(['.', 'e', 'E']);
+        if integer {
+            if let Ok(n) = text.parse::<u64>() {
+                return Ok(n.into());
+            }
+            if let Ok(n) = text.parse::<i64>() {
+                return Ok(n.into());
+            }
+        }
+        text.parse::<f64>()
+            .ok()
+            .and_then(Number::from_f64)
+            .ok_or_else(|| {
+                ParseError::new(
+                    self.src,
+                    start,
+                    ParseErrorKind::InvalidNumber,
+                    "a number within the range of a 64-bit float",
+                    format!("`{text}`"),
+                )
+            })
     }
 
     /// A JSON string (RFC 7159 §7) with every escape, including surrogate pairs.
