@@ -78,7 +78,12 @@ fn every_fixture_gives_the_documented_result_under_both_presets() {
             &fx["strict"]
         };
         failures.extend(check(name, fx, &Policy::entra_compatible(), entra));
-        failures.extend(check(&format!("{name} (strict)"), fx, &Policy::strict(), strict));
+        failures.extend(check(
+            &format!("{name} (strict)"),
+            fx,
+            &Policy::strict(),
+            strict,
+        ));
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
@@ -86,7 +91,10 @@ fn every_fixture_gives_the_documented_result_under_both_presets() {
 #[test]
 fn fixtures_cover_every_rfc_example_and_both_entra_dialects() {
     let all = fixtures();
-    let rfc = all.iter().filter(|(n, _)| n.starts_with("rfc7644-3.5.2.")).count();
+    let rfc = all
+        .iter()
+        .filter(|(n, _)| n.starts_with("rfc7644-3.5.2."))
+        .count();
     // 11 examples in RFC 7644 §3.5.2.1–3 (two for add, five for remove, four for replace).
     assert!(rfc >= 11, "{rfc} RFC fixtures");
     let ops: Vec<String> = all
@@ -105,5 +113,8 @@ fn fixtures_cover_every_rfc_example_and_both_entra_dialects() {
     }
     // Strict and EntraCompatible differ on every Entra-only form.
     let differing = all.iter().filter(|(_, fx)| fx["strict"] != "same").count();
-    assert!(differing >= 20, "{differing} fixtures differ between presets");
+    assert!(
+        differing >= 20,
+        "{differing} fixtures differ between presets"
+    );
 }
