@@ -55,7 +55,7 @@
 //! ```
 
 mod coerce;
-mod json;
+pub(crate) mod json;
 mod ops;
 mod report;
 mod target;
