@@ -205,6 +205,14 @@ fn target_op(
             t.display()
         )));
     }
+    let ext_before = match t.scope {
+        Scope::Core => None,
+        Scope::Extension(ext) => Some((
+            ext,
+            json::get(root, &ext.id).map(|v| v.as_object().is_some_and(Map::is_empty)),
+            json::get(root, "schemas").cloned(),
+        )),
+    };
     let create = kind != PatchOpKind::Remove;
     let Some(scope) = scope_mut(root, t.scope, create)? else {
         return Ok(false); // removing from an extension the resource does not have
@@ -215,8 +223,8 @@ fn target_op(
         (true, None) => multi(scope, t, kind, value, ctx),
         (false, None) => single(scope, t, kind, value, ctx),
     };
-    if let Scope::Extension(ext) = t.scope {
-        tidy_extension(root, ext);
+    if let Some((ext, was_empty, schemas_before)) = ext_before {
+        tidy_extension(root, ext, was_empty, schemas_before);
     }
     result
 }
@@ -266,21 +274,39 @@ fn add_schema_urn(root: &mut Object, id: &str) {
                 list.push(Value::String(id.to_owned()));
             }
         }
-        Some(_) => {}
-        None => {
-            root.insert(
-                "schemas".to_owned(),
-                Value::Array(vec![Value::String(id.to_owned())]),
-            );
-        }
+        // A resource without a `schemas` list is left as it is.
+        Some(_) | None => {}
     }
 }
 
 /// An extension object left empty is removed, and its URN with it (RFC 7643 §3: `schemas`
 /// lists the schemas the resource uses).
-fn tidy_extension(root: &mut Object, ext: &Schema) {
-    if json::get(root, &ext.id).is_some_and(|v| v.as_object().is_some_and(Map::is_empty)) {
-        remove_extension(root, ext);
+/// `was_empty` tells how the extension object was before the operation: `None` absent,
+/// `Some(true)` present and empty (left as found), `Some(false)` present with attributes.
+fn tidy_extension(
+    root: &mut Object,
+    ext: &Schema,
+    was_empty: Option<bool>,
+    schemas_before: Option<Value>,
+) {
+    let empty_now =
+        json::get(root, &ext.id).is_some_and(|v| v.as_object().is_some_and(Map::is_empty));
+    if !empty_now {
+        return;
+    }
+    match was_empty {
+        // Created by this operation and left empty: undo the creation exactly.
+        None => {
+            json::remove(root, &ext.id);
+            if let Some(schemas) = schemas_before {
+                json::set(root, "schemas", schemas);
+            }
+        }
+        // Emptied by this operation.
+        Some(false) => {
+            remove_extension(root, ext);
+        }
+        Some(true) => {}
     }
 }
 
@@ -320,6 +346,7 @@ fn single(
                 // RFC 7644 §3.5.2.1/§3.5.2.3: for a complex attribute the value's
                 // sub-attributes are set; "Sub-attributes that are not specified in the
                 // "value" parameter are left unchanged."
+                Value::Object(members) if members.is_empty() => Ok(false),
                 Value::Object(members) => {
                     let obj = object_slot(scope, def)?;
                     merge(obj, members, def)
@@ -566,6 +593,7 @@ fn value_path(
     }
     let given = required(value)?;
     let list = list_slot(scope, def)?;
+    let before = list.clone();
     let touched = if matched.is_empty() {
         if !ctx.policy.create_element_on_value_path_miss {
             return Err(OpError::no_target(format!(
@@ -622,7 +650,7 @@ fn value_path(
         matched
     };
     normalise_primary(list, &touched, def)?;
-    Ok(true)
+    Ok(*list != before)
 }
 
 /// The element an Entra-style add/replace creates on a value-path miss: the filter's `eq`
