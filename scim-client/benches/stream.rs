@@ -161,7 +161,10 @@ fn status_kib(field: &str) -> Option<u64> {
 }
 
 /// Runs `f` and returns the peak resident set during it, in KiB (Linux only).
-fn peak_rss_kib(rt: &tokio::runtime::Runtime, f: impl std::future::Future<Output = u64>) -> Option<u64> {
+fn peak_rss_kib(
+    rt: &tokio::runtime::Runtime,
+    f: impl std::future::Future<Output = u64>,
+) -> Option<u64> {
     std::fs::write("/proc/self/clear_refs", "5").ok()?;
     let n = rt.block_on(f);
     assert_eq!(n, TOTAL);

@@ -22,10 +22,7 @@ impl Client {
     ///
     /// # Errors
     /// As [`Client::find_user_by_user_name`].
-    pub async fn find_user_by_external_id(
-        &self,
-        external_id: &str,
-    ) -> Result<Option<User>, Error> {
+    pub async fn find_user_by_external_id(&self, external_id: &str) -> Result<Option<User>, Error> {
         self.find_one(Filter::eq("externalId", external_id)).await
     }
 
@@ -46,7 +43,9 @@ impl Client {
     /// [`Error::AmbiguousMatch`] when more than one matches; otherwise as [`Client::list`].
     pub async fn find_one<R: Resource>(&self, filter: Filter) -> Result<Option<R>, Error> {
         let text = filter.to_string();
-        let mut page = self.list::<R>(&Query::new().filter(filter).count(2)).await?;
+        let mut page = self
+            .list::<R>(&Query::new().filter(filter).count(2))
+            .await?;
         let found = page.resources.len() as u64;
         if page.total_results > 1 || found > 1 {
             return Err(Error::AmbiguousMatch {
@@ -64,10 +63,7 @@ impl Client {
     /// # Errors
     /// As [`Client::patch`].
     pub async fn set_active(&self, user_id: &str, active: bool) -> Result<Option<User>, Error> {
-        let op = PatchOp::new(vec![PatchOperation::replace(
-            Some("active"),
-            json!(active),
-        )]);
+        let op = PatchOp::new(vec![PatchOperation::replace(Some("active"), json!(active))]);
         self.patch::<User>(user_id, &op).await
     }
 

@@ -28,7 +28,9 @@ fn builder_validates_and_normalises() {
         c.base_url().join("/Users").unwrap().as_str(),
         "https://tenant.example.com/api/v2/scim/Users"
     );
-    let e = Client::builder("tenant.example.com/scim").build().unwrap_err();
+    let e = Client::builder("tenant.example.com/scim")
+        .build()
+        .unwrap_err();
     assert!(matches!(e, Error::InvalidBaseUrl { .. }), "{e:?}");
     let e = Client::builder("http://h/scim")
         .user_agent("bad\nagent")
