@@ -418,32 +418,16 @@ impl Client {
                 .await;
         let latency = started.elapsed();
         let host = host_and_port(&p.url);
-        let mut ex = Exchange {
-            method: p.method.clone(),
-            url: p.url.clone(),
-            request_headers: redact(&p.headers, inner.auth.header_name()),
-            request_body: p.body.clone(),
-            status: None,
-            response_headers: HeaderMap::new(),
-            response_body: Bytes::new(),
-            latency,
-            attempt,
-            error: None,
-        };
+        let mut partial_body = Bytes::new();
         let outcome = match result {
-            Ok(Ok(received)) => {
-                ex.status = Some(received.parts.status);
-                ex.response_headers = received.parts.headers.clone();
-                ex.response_body = received.body.clone();
-                Attempt::Done(RawResponse {
-                    method: p.method.clone(),
-                    url: p.url.clone(),
-                    status: received.parts.status,
-                    headers: received.parts.headers,
-                    body: received.body,
-                    attempts: attempt,
-                })
-            }
+            Ok(Ok(received)) => Attempt::Done(RawResponse {
+                method: p.method.clone(),
+                url: p.url.clone(),
+                status: received.parts.status,
+                headers: received.parts.headers,
+                body: received.body,
+                attempts: attempt,
+            }),
             Ok(Err(Failure::Connect(detail))) => Attempt::Failed {
                 // Never reached the server: safe to retry whatever the method.
                 retryable: true,
@@ -459,7 +443,7 @@ impl Client {
                 },
             },
             Ok(Err(Failure::TooLarge { partial })) => {
-                ex.response_body = partial;
+                partial_body = partial;
                 Attempt::Failed {
                     retryable: false,
                     error: Error::BodyTooLarge {
@@ -488,7 +472,6 @@ impl Client {
                 "SCIM exchange"
             ),
             Attempt::Failed { error, .. } => {
-                ex.error = Some(error.to_string());
                 tracing::debug!(
                     method = %p.method,
                     url = %p.url,
@@ -500,6 +483,26 @@ impl Client {
             }
         }
         if let Some(o) = &inner.observer {
+            let mut ex = Exchange {
+                method: p.method.clone(),
+                url: p.url.clone(),
+                request_headers: redact(&p.headers, inner.auth.header_name()),
+                request_body: p.body.clone(),
+                status: None,
+                response_headers: HeaderMap::new(),
+                response_body: partial_body,
+                latency,
+                attempt,
+                error: None,
+            };
+            match &outcome {
+                Attempt::Done(r) => {
+                    ex.status = Some(r.status);
+                    ex.response_headers = r.headers.clone();
+                    ex.response_body = r.body.clone();
+                }
+                Attempt::Failed { error, .. } => ex.error = Some(error.to_string()),
+            }
             o.exchange(&ex);
         }
         Ok(outcome)
