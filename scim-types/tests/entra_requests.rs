@@ -69,6 +69,7 @@ fn user_create_response_and_queries_2_3_2_4() {
     let page: ListResponse<User> = read(text);
     assert_eq!(page.total_results, 0);
     assert_eq!(page.items_per_page, Some(20));
+    assert_round_trip(&page, text);
 }
 
 /// Roles in a create (MS-ATTR), the enterprise `manager` as a bare string (OBS-MGR), a string

@@ -215,6 +215,9 @@ fn service_provider_schemas_8_7_2() {
     ));
     assert_eq!(schemas[0].id, urn::SERVICE_PROVIDER_CONFIG);
     assert_eq!(schemas[1].id, urn::RESOURCE_TYPE);
+    assert_eq!(schemas[2].id, urn::SCHEMA);
+    let nested = schemas[2].attribute("attributes.subAttributes").unwrap();
+    assert_eq!(nested.sub_attributes.len(), 11);
     let max = schemas[0].attribute("bulk.maxOperations").unwrap();
     assert_eq!(max.kind, AttributeType::Integer);
     assert!(max.omitted.case_exact && !max.omitted.uniqueness);
