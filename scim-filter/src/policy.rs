@@ -125,18 +125,19 @@ pub struct Policy {
     ///
     /// Source: the observed manager removal
     /// `{"op":"remove","path":"manager[value eq \"manager-id\"]"}` (reference §2.8 "Observed
-    /// removal form"). RFC 7644 §3.5.2 (Figure 7 and §3.4.2.2) defines `valuePath` for
-    /// multi-valued attributes. Strict: such a path is `invalidPath`.
+    /// removal form"). RFC 7644 §3.5.2 uses value filters to select values of multi-valued
+    /// attributes ("If the target location is a multi-valued attribute and a complex filter
+    /// is specified…", §3.5.2.2). Strict: such a path is `invalidPath`.
     pub value_filter_on_single_valued: bool,
 
     /// Extension attributes may be addressed without their schema URN when the name is unique
     /// (`"path": "manager"` for the enterprise `manager`).
     ///
     /// Source: the manager forms of reference §2.8 (`"path": "manager"` in MS-SCIM Example 5,
-    /// `manager[value eq …]` in the observed removal). RFC 7644 §3.10 lets a service provider
-    /// resolve unqualified names against the core schema first; for extension attributes it
-    /// expects the URN prefix. Strict: an unqualified name that only an extension defines is
-    /// `invalidPath`.
+    /// `manager[value eq …]` in the observed removal). RFC 7644 §3.10: clients "MAY omit core
+    /// schema attribute URN prefixes but SHOULD fully qualify extended attributes with the
+    /// associated schema extension URN". Strict: an unqualified name that only an extension
+    /// defines is `invalidPath`.
     pub unqualified_extension_attributes: bool,
 }
 

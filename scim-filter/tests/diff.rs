@@ -2,6 +2,8 @@
 //! for generated Entra-shaped users and groups, in every dialect, after a trip through the
 //! wire form; plus the exact shapes each dialect writes.
 
+#![allow(clippy::unwrap_used)] // test helpers and strategies
+
 use proptest::prelude::*;
 use proptest::sample::subsequence;
 use scim2_filter::diff::{self, Dialect};

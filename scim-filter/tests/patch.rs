@@ -1,6 +1,8 @@
 //! PATCH application (RFC 7644 §3.5.2): errors with their scimType and index, all-or-nothing,
 //! mutability, key spelling, primary, duplicates, and each policy field switched on its own.
 
+#![allow(clippy::unwrap_used, clippy::needless_pass_by_value)] // test helpers
+
 use scim2_filter::patch::{self, MAX_OPERATIONS, PatchError};
 use scim2_filter::policy::Policy;
 use scim2_types::schema::ResourceSchemas;

@@ -265,17 +265,13 @@ fn scope_mut<'r>(
 }
 
 fn add_schema_urn(root: &mut Object, id: &str) {
-    match json::get_mut(root, "schemas") {
-        Some(Value::Array(list)) => {
-            if !list
-                .iter()
-                .any(|s| s.as_str().is_some_and(|s| s.eq_ignore_ascii_case(id)))
-            {
-                list.push(Value::String(id.to_owned()));
-            }
-        }
-        // A resource without a `schemas` list is left as it is.
-        Some(_) | None => {}
+    // A resource without a `schemas` list is left as it is.
+    if let Some(Value::Array(list)) = json::get_mut(root, "schemas")
+        && !list
+            .iter()
+            .any(|s| s.as_str().is_some_and(|s| s.eq_ignore_ascii_case(id)))
+    {
+        list.push(Value::String(id.to_owned()));
     }
 }
 
@@ -525,14 +521,14 @@ fn same_simple(a: &Value, b: &Value, case_exact: bool) -> bool {
 /// The identity used to avoid duplicate values on add: for reference values (members,
 /// groups: complex with `$ref` and `value`) the `value`; otherwise the whole value.
 fn identity(e: &Value, def: &SchemaAttribute) -> String {
-    if def.sub_attribute("$ref").is_some() {
-        if let Some(v) = e.as_object().and_then(|o| json::get(o, "value")) {
-            let case_exact = def.sub_attribute("value").is_some_and(|s| s.case_exact);
-            return match v {
-                Value::String(s) if !case_exact => format!("v:{}", s.to_lowercase()),
-                other => format!("v:{other}"),
-            };
-        }
+    if def.sub_attribute("$ref").is_some()
+        && let Some(v) = e.as_object().and_then(|o| json::get(o, "value"))
+    {
+        let case_exact = def.sub_attribute("value").is_some_and(|s| s.case_exact);
+        return match v {
+            Value::String(s) if !case_exact => format!("v:{}", s.to_lowercase()),
+            other => format!("v:{other}"),
+        };
     }
     format!("j:{}", json::canonical_text(e))
 }
@@ -695,10 +691,8 @@ fn element_from_filter(
             CompValue::Number(n) => Value::Number(n.clone()),
             CompValue::String(s) => Value::String(s.clone()),
         };
-        if let Some(old) = element.get(&sub.name) {
-            if *old != v {
-                return Err(cannot());
-            }
+        if element.get(&sub.name).is_some_and(|old| *old != v) {
+            return Err(cannot());
         }
         element.insert(sub.name.clone(), v);
     }
@@ -730,10 +724,10 @@ fn normalise_primary(
         [] => Ok(()),
         [keep] => {
             for &i in &primaries {
-                if i != *keep {
-                    if let Some(Value::Object(obj)) = list.get_mut(i) {
-                        json::set(obj, "primary", Value::Bool(false));
-                    }
+                if i != *keep
+                    && let Some(Value::Object(obj)) = list.get_mut(i)
+                {
+                    json::set(obj, "primary", Value::Bool(false));
                 }
             }
             Ok(())
@@ -763,15 +757,13 @@ fn write_member(
     v: Value,
     parent: &str,
 ) -> Result<bool, OpError> {
-    if sub.mutability == Mutability::Immutable {
-        if let Some(old) = json::get(obj, &sub.name) {
-            if *old != v {
-                return Err(OpError::mutability(format!(
-                    "{parent}.{} is immutable",
-                    sub.name
-                )));
-            }
-        }
+    if sub.mutability == Mutability::Immutable
+        && json::get(obj, &sub.name).is_some_and(|old| *old != v)
+    {
+        return Err(OpError::mutability(format!(
+            "{parent}.{} is immutable",
+            sub.name
+        )));
     }
     Ok(json::set(obj, &sub.name, v))
 }
@@ -782,13 +774,13 @@ fn check_immutable_kept(old: &Object, new: &Object, def: &SchemaAttribute) -> Re
         .iter()
         .filter(|s| s.mutability == Mutability::Immutable)
     {
-        if let Some(o) = json::get(old, &sub.name) {
-            if json::get(new, &sub.name) != Some(o) {
-                return Err(OpError::mutability(format!(
-                    "{}.{} is immutable",
-                    def.name, sub.name
-                )));
-            }
+        if let Some(o) = json::get(old, &sub.name)
+            && json::get(new, &sub.name) != Some(o)
+        {
+            return Err(OpError::mutability(format!(
+                "{}.{} is immutable",
+                def.name, sub.name
+            )));
         }
     }
     Ok(())
