@@ -608,3 +608,23 @@ fn hostile_resources_are_errors_not_panics() {
         );
     }
 }
+
+#[test]
+fn string_boolean_filters_select_boolean_values_under_entra_policy() {
+    // Entra's roles mapping `roles[primary eq "True"].value` (reference §4.1), sent each cycle.
+    let ops = json!([
+        {"op": "Add", "path": "roles[primary eq \"True\"].value", "value": "Admin"},
+        {"op": "Add", "path": "roles[primary eq \"True\"].value", "value": "Admin"},
+        {"op": "Add", "path": "roles[primary eq \"True\"].type", "value": "WindowsAzureActiveDirectoryRole"}
+    ]);
+    let r = ok(user(), ops.clone(), &entra());
+    assert_eq!(
+        r["roles"],
+        json!([{"primary": true, "value": "Admin", "type": "WindowsAzureActiveDirectoryRole"}])
+    );
+    // Without the deviation the string filter matches nothing and creates nothing.
+    assert_eq!(
+        fails(user(), ops, &only(|p| p.case_insensitive_op_names = true)),
+        (0, ScimType::NoTarget)
+    );
+}

@@ -1,6 +1,8 @@
 //! The three operations of RFC 7644 §3.5.2 (add §3.5.2.1, remove §3.5.2.2, replace §3.5.2.3)
 //! on one resolved target of the working copy.
 
+use std::borrow::Cow;
+
 use scim2_types::schema::{AttributeType, Mutability, Schema, SchemaAttribute};
 use scim2_types::{PatchOpKind, PatchOperation};
 use serde_json::{Map, Value};
@@ -375,6 +377,7 @@ fn single_filtered(
             t.display()
         )));
     }
+    let filter = &*booleanise(filter, t.def, ctx);
     let matched = json::get(scope, &t.def.name)
         .is_some_and(|v| v.is_object() && eval::matches_element(filter, v, Some(t.def)));
     if !matched {
@@ -550,6 +553,7 @@ fn value_path(
             t.display()
         )));
     }
+    let filter = &*booleanise(filter, def, ctx);
     let matched: Vec<usize> = match list_mut(scope, def)? {
         Some(list) => list
             .iter()
@@ -841,5 +845,39 @@ fn list_mut<'m>(
 fn drop_if_empty(scope: &mut Object, def: &SchemaAttribute) {
     if json::get(scope, &def.name).is_some_and(|v| v.as_array().is_some_and(Vec::is_empty)) {
         json::remove(scope, &def.name);
+    }
+}
+
+/// Under [`Policy::string_booleans`](crate::policy::Policy::string_booleans), a `"True"` /
+/// `"False"` compared with a boolean sub-attribute becomes the boolean, so that Entra's
+/// `roles[primary eq "True"].value` (reference §4.1) selects the value stored as
+/// `"primary": true` instead of creating another one on every cycle.
+fn booleanise<'f>(filter: &'f Filter, def: &SchemaAttribute, ctx: Ctx<'_>) -> Cow<'f, Filter> {
+    fn go(f: &Filter, def: &SchemaAttribute) -> Filter {
+        match f {
+            Filter::Compare(p, op, CompValue::String(s))
+                if p.uri.is_none()
+                    && p.sub_attr.is_none()
+                    && def
+                        .sub_attribute(&p.name)
+                        .is_some_and(|a| a.kind == AttributeType::Boolean)
+                    && (s.eq_ignore_ascii_case("true") || s.eq_ignore_ascii_case("false")) =>
+            {
+                Filter::Compare(
+                    p.clone(),
+                    *op,
+                    CompValue::Bool(s.eq_ignore_ascii_case("true")),
+                )
+            }
+            Filter::Not(a) => Filter::Not(Box::new(go(a, def))),
+            Filter::And(a, b) => Filter::And(Box::new(go(a, def)), Box::new(go(b, def))),
+            Filter::Or(a, b) => Filter::Or(Box::new(go(a, def)), Box::new(go(b, def))),
+            other => other.clone(),
+        }
+    }
+    if ctx.policy.string_booleans {
+        Cow::Owned(go(filter, def))
+    } else {
+        Cow::Borrowed(filter)
     }
 }
