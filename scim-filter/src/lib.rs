@@ -38,3 +38,4 @@ pub use parse::{Limits, ParseError};
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
+pub use policy::Policy;

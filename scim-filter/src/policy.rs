@@ -47,8 +47,10 @@ pub struct Policy {
     /// Source: Entra's default `active` mapping produces a string, and the legacy dialect
     /// disables a user with `{"op":"Replace","path":"active","value":"False"}` (reference §2.7,
     /// §3 table row "Disable user"); roles paths such as `roles[primary eq "True"]` (§4.1).
+    /// The same strings compared with a boolean sub-attribute in a PATCH value filter are
+    /// read as booleans, so `roles[primary eq "True"].value` selects `"primary": true`.
     /// RFC 7643 §2.3.2 booleans are JSON literals. Strict: a string for a boolean is
-    /// `invalidValue`.
+    /// `invalidValue` (and such a filter matches no boolean).
     pub string_booleans: bool,
 
     /// A `remove` whose path is a multi-valued attribute without a filter (`members`) and that
