@@ -33,9 +33,9 @@ pub mod policy;
 
 pub use ast::{AttrPath, CompValue, CompareOp, Filter, PatchPath, ValuePath};
 pub use parse::{Limits, ParseError};
+pub use policy::Policy;
 
 /// The README's example, compiled and run as a doctest.
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
-pub use policy::Policy;
