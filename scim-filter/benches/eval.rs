@@ -81,10 +81,10 @@ fn bench_eval(c: &mut Criterion) {
         let ours = scim2_filter::Filter::parse(text).expect("valid filter");
         let ours_count = users.iter().filter(|u| ours.matches(u)).count();
         g.bench_function(format!("scim2-filter/{name}"), |b| {
-            b.iter(|| users.iter().filter(|u| ours.matches(black_box(u))).count())
+            b.iter(|| users.iter().filter(|u| ours.matches(black_box(u))).count());
         });
         match scim_filter_peer::parser::filter(text) {
-            Ok((rest, peer)) if rest.is_empty() => {
+            Ok(("", peer)) => {
                 let peer_count = users
                     .iter()
                     .filter(|u| peer.r#match(u).unwrap_or(false))
@@ -98,7 +98,7 @@ fn bench_eval(c: &mut Criterion) {
                             .iter()
                             .filter(|u| peer.r#match(black_box(u)).unwrap_or(false))
                             .count()
-                    })
+                    });
                 });
             }
             _ => eprintln!(

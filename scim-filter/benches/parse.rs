@@ -73,7 +73,7 @@ fn report_tricky_inputs() {
             Err(e) => eprintln!("    scim_v2 1.0.0:      rejected: {e}"),
         }
         match scim_filter_peer::parser::filter(input) {
-            Ok((rest, f)) if rest.is_empty() => eprintln!("    scim-filter 0.2.3:  {f:?}"),
+            Ok(("", f)) => eprintln!("    scim-filter 0.2.3:  {f:?}"),
             Ok((rest, _)) => eprintln!("    scim-filter 0.2.3:  rejected (unparsed rest {rest:?})"),
             Err(e) => eprintln!("    scim-filter 0.2.3:  rejected: {e}"),
         }
@@ -99,10 +99,10 @@ fn bench_parse(c: &mut Criterion) {
     let mut g = c.benchmark_group("parse");
     g.throughput(Throughput::Elements(common.len() as u64));
     g.bench_function("scim2-filter/common", |b| {
-        b.iter(|| common.iter().filter(|f| ours(black_box(f))).count())
+        b.iter(|| common.iter().filter(|f| ours(black_box(f))).count());
     });
     g.bench_function("scim_v2/common", |b| {
-        b.iter(|| common.iter().filter(|f| scim_v2(black_box(f))).count())
+        b.iter(|| common.iter().filter(|f| scim_v2(black_box(f))).count());
     });
     g.bench_function("scim-filter-0.2.3/common", |b| {
         b.iter(|| {
@@ -110,21 +110,21 @@ fn bench_parse(c: &mut Criterion) {
                 .iter()
                 .filter(|f| scim_filter_023(black_box(f)))
                 .count()
-        })
+        });
     });
     g.throughput(Throughput::Elements(valid.len() as u64));
     g.bench_function("scim2-filter/corpus", |b| {
-        b.iter(|| valid.iter().filter(|f| ours(black_box(f))).count())
+        b.iter(|| valid.iter().filter(|f| ours(black_box(f))).count());
     });
     g.throughput(Throughput::Elements(1));
     g.bench_function("scim2-filter/entra-lookup", |b| {
-        b.iter(|| ours(black_box(ENTRA_LOOKUP)))
+        b.iter(|| ours(black_box(ENTRA_LOOKUP)));
     });
     g.bench_function("scim_v2/entra-lookup", |b| {
-        b.iter(|| scim_v2(black_box(ENTRA_LOOKUP)))
+        b.iter(|| scim_v2(black_box(ENTRA_LOOKUP)));
     });
     g.bench_function("scim-filter-0.2.3/entra-lookup", |b| {
-        b.iter(|| scim_filter_023(black_box(ENTRA_LOOKUP)))
+        b.iter(|| scim_filter_023(black_box(ENTRA_LOOKUP)));
     });
     g.finish();
 }
