@@ -54,8 +54,10 @@ pub struct Policy {
     pub string_booleans: bool,
 
     /// A `remove` whose path is a multi-valued attribute without a filter (`members`) and that
-    /// carries a `value` array removes only the listed values (complex values compared by their
-    /// `value` sub-attribute), not the whole attribute.
+    /// carries a `value` array removes only the listed values, not the whole attribute. A
+    /// listed value selects the stored values whose sub-attributes equal every sub-attribute it
+    /// gives (so `{"value": "u1091"}` selects member `u1091`); a single object is read as a
+    /// one-element list; an empty list removes nothing.
     ///
     /// Source: Entra's legacy (default) member removal
     /// `{"op":"Remove","path":"members","value":[{"value":"u1091"}]}` (reference §2.15, §3 table
