@@ -60,10 +60,7 @@ async fn create(State(s): State<Store>, body: String) -> Response {
         Err(_) => return scim_error(StatusCode::BAD_REQUEST, Some("invalidSyntax"), "bad json"),
     };
     let mut users = s.users.lock().unwrap();
-    if users
-        .values()
-        .any(|u| u["userName"] == user["userName"])
-    {
+    if users.values().any(|u| u["userName"] == user["userName"]) {
         return scim_error(StatusCode::CONFLICT, Some("uniqueness"), "userName taken");
     }
     let n = s.next.fetch_add(1, Ordering::SeqCst) + 1;
@@ -77,7 +74,9 @@ async fn create(State(s): State<Store>, body: String) -> Response {
 async fn list(State(s): State<Store>, RawQuery(q): RawQuery) -> Response {
     *s.last_query.lock().unwrap() = q.clone();
     let pairs: BTreeMap<String, String> =
-        url::form_urlencoded::parse(q.unwrap_or_default().as_bytes()).into_owned().collect();
+        url::form_urlencoded::parse(q.unwrap_or_default().as_bytes())
+            .into_owned()
+            .collect();
     let users = s.users.lock().unwrap();
     let wanted = pairs
         .get("filter")
@@ -196,7 +195,10 @@ async fn start() -> (String, Store) {
     let store = Store::default();
     let scim_routes = Router::new()
         .route("/Users", get(list).post(create))
-        .route("/Users/{id}", get(read).put(put).patch(patch).delete(delete))
+        .route(
+            "/Users/{id}",
+            get(read).put(put).patch(patch).delete(delete),
+        )
         .route("/ServiceProviderConfig", get(spc))
         .route("/Schemas", get(schemas_as_array))
         .route("/ResourceTypes", get(resource_types))
@@ -270,7 +272,10 @@ async fn crud_round_trip() {
     let post = &seen[0];
     assert_eq!(post.method, http::Method::POST);
     assert_eq!(post.url.as_str(), format!("{base}Users"));
-    assert_eq!(post.request_headers["content-type"], "application/scim+json");
+    assert_eq!(
+        post.request_headers["content-type"],
+        "application/scim+json"
+    );
     assert_eq!(
         post.request_headers["accept"],
         "application/scim+json, application/json"
@@ -333,7 +338,10 @@ async fn etags_send_if_match_and_412_is_typed() {
         .await
         .unwrap();
 
-    let e = client.delete_if_match::<TestUser>(&id, stale).await.unwrap_err();
+    let e = client
+        .delete_if_match::<TestUser>(&id, stale)
+        .await
+        .unwrap_err();
     assert_eq!(e.status(), Some(StatusCode::PRECONDITION_FAILED));
 
     let no_version = TestUser {
@@ -355,13 +363,16 @@ async fn discovery() {
     let (base, _store) = start().await;
     let client = builder(base.trim_end_matches('/')).build().unwrap();
     let spc = client.service_provider_config().await.unwrap();
-    assert_eq!(spc["patch"]["supported"], true);
+    assert!(spc.patch_supported());
+    assert_eq!(spc.filter.unwrap().max_results, Some(200));
+    let raw: Value = client.get_json("/ServiceProviderConfig").await.unwrap();
+    assert_eq!(raw["etag"]["supported"], true);
     let schemas = client.schemas().await.unwrap();
     assert_eq!(schemas.total_results, 2);
     assert_eq!(
-        schemas.resources[1]["id"],
+        schemas.resources[1].id,
         "urn:ietf:params:scim:schemas:core:2.0:Group"
     );
     let types = client.resource_types().await.unwrap();
-    assert_eq!(types.resources[0]["endpoint"], "/Users");
+    assert_eq!(types.resources[0].endpoint.as_deref(), Some("/Users"));
 }

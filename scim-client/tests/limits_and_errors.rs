@@ -19,7 +19,8 @@ const MIB: usize = 1024 * 1024;
 async fn huge_chunked() -> Response {
     // 50 MiB in 1 MiB chunks, no Content-Length: the limit must be enforced while reading.
     let chunk = Bytes::from(vec![b' '; MIB]);
-    let chunks = futures::stream::iter((0..50).map(move |_| Ok::<_, std::io::Error>(chunk.clone())));
+    let chunks =
+        futures::stream::iter((0..50).map(move |_| Ok::<_, std::io::Error>(chunk.clone())));
     Response::builder()
         .header("content-type", "application/scim+json")
         .body(Body::from_stream(chunks))
@@ -55,7 +56,10 @@ async fn fifty_mib_body_hits_the_default_limit() {
         assert_eq!(seen.len(), 1, "{prefix}: a too-large body is not retried");
         assert!(seen[0].response_body.len() <= DEFAULT_MAX_BODY_BYTES);
         if prefix == "declared" {
-            assert!(seen[0].response_body.is_empty(), "rejected from Content-Length");
+            assert!(
+                seen[0].response_body.is_empty(),
+                "rejected from Content-Length"
+            );
         }
     }
 }
@@ -66,10 +70,19 @@ async fn small_custom_limit() {
     let script = Script::new(vec![Canned::new(200, &body)]);
     let base = script.serve().await;
     let client = builder(&base).max_body_bytes(1000).build().unwrap();
-    let e = client.get::<TestUser>("1", &Projection::all()).await.unwrap_err();
-    assert!(matches!(e, Error::BodyTooLarge { limit: 1000, .. }), "{e:?}");
+    let e = client
+        .get::<TestUser>("1", &Projection::all())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, Error::BodyTooLarge { limit: 1000, .. }),
+        "{e:?}"
+    );
     let client = builder(&base).max_body_bytes(body.len()).build().unwrap();
-    client.get::<TestUser>("1", &Projection::all()).await.unwrap();
+    client
+        .get::<TestUser>("1", &Projection::all())
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
@@ -87,7 +100,10 @@ async fn scim_error_bodies_with_status_as_string_and_number() {
         assert_eq!(r.detail.as_deref(), Some("userName is taken"));
         assert_eq!(r.body_excerpt, None);
         let msg = e.to_string();
-        assert!(msg.contains("409") && msg.contains("uniqueness") && msg.contains("userName is taken"), "{msg}");
+        assert!(
+            msg.contains("409") && msg.contains("uniqueness") && msg.contains("userName is taken"),
+            "{msg}"
+        );
     }
 }
 
@@ -97,15 +113,23 @@ async fn non_json_error_page_is_kept_as_an_excerpt() {
         "<!DOCTYPE html><html><body><h1>502 Bad Gateway</h1>{}</body></html>",
         "padding ".repeat(200)
     );
-    let script = Script::new(vec![Canned::new(500, &page).header("content-type", "text/html")]);
+    let script = Script::new(vec![
+        Canned::new(500, &page).header("content-type", "text/html"),
+    ]);
     let client = builder(&script.serve().await).build().unwrap();
-    let e = client.get::<TestUser>("1", &Projection::all()).await.unwrap_err();
+    let e = client
+        .get::<TestUser>("1", &Projection::all())
+        .await
+        .unwrap_err();
     let r = e.response().unwrap();
     assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR);
     assert_eq!(r.scim_type, None);
     let excerpt = r.body_excerpt.as_deref().unwrap();
     assert!(excerpt.starts_with("<!DOCTYPE html><html><body><h1>502 Bad Gateway</h1>"));
-    assert!(excerpt.ends_with('…') && excerpt.chars().count() < 400, "{excerpt}");
+    assert!(
+        excerpt.ends_with('…') && excerpt.chars().count() < 400,
+        "{excerpt}"
+    );
 }
 
 #[tokio::test]
@@ -117,10 +141,16 @@ async fn unauthorized_and_forbidden_explain_themselves() {
     let client = builder(&script.serve().await).build().unwrap();
     let e = client.list::<TestUser>(&Query::new()).await.unwrap_err();
     let m = e.to_string();
-    assert!(m.contains("401") && m.contains("may have expired") && m.contains("Invalid token"), "{m}");
+    assert!(
+        m.contains("401") && m.contains("may have expired") && m.contains("Invalid token"),
+        "{m}"
+    );
     let e = client.list::<TestUser>(&Query::new()).await.unwrap_err();
     let m = e.to_string();
-    assert!(m.contains("403") && m.contains("IP allowlist") && m.contains("Forbidden"), "{m}");
+    assert!(
+        m.contains("403") && m.contains("IP allowlist") && m.contains("Forbidden"),
+        "{m}"
+    );
 }
 
 #[tokio::test]
@@ -131,7 +161,9 @@ async fn decode_errors_name_the_json_path() {
     )]);
     let client = builder(&script.serve().await).build().unwrap();
     let e = client.list::<TestUser>(&Query::new()).await.unwrap_err();
-    let Error::Decode(d) = &e else { panic!("{e:?}") };
+    let Error::Decode(d) = &e else {
+        panic!("{e:?}")
+    };
     assert_eq!(d.path, "Resources[1].userName");
     assert!(d.excerpt.contains("17"), "{}", d.excerpt);
     assert!(e.to_string().contains("Resources[1].userName"), "{e}");
@@ -140,20 +172,35 @@ async fn decode_errors_name_the_json_path() {
 #[tokio::test]
 async fn content_types() {
     // JSON with parameters is accepted...
-    for ct in ["application/json; charset=utf-8", "application/scim+json;charset=UTF-8", "application/json"] {
+    for ct in [
+        "application/json; charset=utf-8",
+        "application/scim+json;charset=UTF-8",
+        "application/json",
+    ] {
         let script = Script::new(vec![
             Canned::new(200, r#"{"id":"1","userName":"a"}"#).header("content-type", ct),
         ]);
         let client = builder(&script.serve().await).build().unwrap();
-        client.get::<TestUser>("1", &Projection::all()).await.unwrap();
+        client
+            .get::<TestUser>("1", &Projection::all())
+            .await
+            .unwrap();
     }
     // ...an HTML page served with 200 (a login page, a WAF) is not.
     let script = Script::new(vec![
         Canned::new(200, "<html>Sign in</html>").header("content-type", "text/html; charset=utf-8"),
     ]);
     let client = builder(&script.serve().await).build().unwrap();
-    let e = client.get::<TestUser>("1", &Projection::all()).await.unwrap_err();
-    let Error::UnexpectedContentType { content_type, excerpt, .. } = &e else {
+    let e = client
+        .get::<TestUser>("1", &Projection::all())
+        .await
+        .unwrap_err();
+    let Error::UnexpectedContentType {
+        content_type,
+        excerpt,
+        ..
+    } = &e
+    else {
         panic!("{e:?}")
     };
     assert_eq!(content_type, "text/html; charset=utf-8");

@@ -53,7 +53,11 @@ impl Pager {
         self.requests.fetch_add(1, Ordering::SeqCst);
         self.requested.lock().unwrap().push(start);
         let total = self.total.load(Ordering::SeqCst);
-        let start = if self.ignore_start_index { 1 } else { start.max(1) };
+        let start = if self.ignore_start_index {
+            1
+        } else {
+            start.max(1)
+        };
         let mut n = count.unwrap_or(50);
         if self.max_page > 0 {
             n = n.min(self.max_page);
@@ -78,8 +82,9 @@ impl Pager {
 async fn list(State(p): State<Pager>, RawQuery(q): RawQuery) -> Response {
     let q = q.unwrap_or_default();
     p.seen.lock().unwrap().push(q.clone());
-    let pairs: BTreeMap<String, String> =
-        url::form_urlencoded::parse(q.as_bytes()).into_owned().collect();
+    let pairs: BTreeMap<String, String> = url::form_urlencoded::parse(q.as_bytes())
+        .into_owned()
+        .collect();
     let start = pairs.get("startIndex").map_or(1, |s| s.parse().unwrap());
     let count = pairs.get("count").map(|s| s.parse().unwrap());
     p.page(start, count)
@@ -88,10 +93,7 @@ async fn list(State(p): State<Pager>, RawQuery(q): RawQuery) -> Response {
 async fn search(State(p): State<Pager>, body: String) -> Response {
     p.seen.lock().unwrap().push(body.clone());
     let v: Value = serde_json::from_str(&body).unwrap();
-    p.page(
-        v["startIndex"].as_u64().unwrap_or(1),
-        v["count"].as_u64(),
-    )
+    p.page(v["startIndex"].as_u64().unwrap_or(1), v["count"].as_u64())
 }
 
 async fn start(p: &Pager) -> String {
@@ -115,11 +117,7 @@ async fn many_pages_in_order() {
     let p = Pager::new(1234);
     let client = builder(&start(&p).await).build().unwrap();
     let users: Vec<TestUser> = client
-        .stream(
-            Query::new()
-                .filter(Filter::present("userName"))
-                .count(100),
-        )
+        .stream(Query::new().filter(Filter::present("userName")).count(100))
         .try_collect()
         .await
         .unwrap();
@@ -174,7 +172,10 @@ async fn endpoint_ignoring_start_index_is_an_error_not_a_loop() {
     assert_eq!((*start_index, *previous_start), (51, 1));
     assert!(err.to_string().contains("ignores startIndex"), "{err}");
     assert_eq!(p.requests.load(Ordering::SeqCst), 2);
-    assert!(stream.try_next().await.unwrap().is_none(), "ends after the error");
+    assert!(
+        stream.try_next().await.unwrap().is_none(),
+        "ends after the error"
+    );
 }
 
 #[tokio::test]

@@ -42,7 +42,11 @@ async fn entra_first_call_wire_form() {
     assert_eq!(got.uri.query(), Some("filter=userName+eq+%22x%22"));
     let mut names: Vec<&str> = got.headers.keys().map(http::HeaderName::as_str).collect();
     names.sort_unstable();
-    assert_eq!(names, ["authorization", "host"], "nothing but auth and Host");
+    assert_eq!(
+        names,
+        ["authorization", "host"],
+        "nothing but auth and Host"
+    );
     assert_eq!(got.headers["authorization"], "Bearer tok-123");
 
     // The observer saw the same headers, the token redacted.
@@ -73,10 +77,21 @@ async fn raw_body_and_content_type_are_sent_as_given() {
     assert_eq!(resp.status, StatusCode::NO_CONTENT);
     let got = &script.received()[0];
     assert_eq!(got.body, body.to_vec());
-    assert_eq!(got.headers["content-type"], "application/scim+json; charset=utf-8");
+    assert_eq!(
+        got.headers["content-type"],
+        "application/scim+json; charset=utf-8"
+    );
     assert_eq!(got.headers["content-length"], body.len().to_string());
-    assert_eq!(got.headers["accept"], "application/scim+json, application/json");
-    assert!(got.headers["user-agent"].to_str().unwrap().starts_with("scim2-client/"));
+    assert_eq!(
+        got.headers["accept"],
+        "application/scim+json, application/json"
+    );
+    assert!(
+        got.headers["user-agent"]
+            .to_str()
+            .unwrap()
+            .starts_with("scim2-client/")
+    );
 }
 
 #[tokio::test]
@@ -110,7 +125,10 @@ async fn raw_error_statuses_are_returned_and_retries_still_apply() {
         .send_raw(RawRequest::new(Method::POST, "/Users").body("{}"))
         .await
         .unwrap();
-    assert_eq!((r.status, script.hits()), (StatusCode::SERVICE_UNAVAILABLE, 1));
+    assert_eq!(
+        (r.status, script.hits()),
+        (StatusCode::SERVICE_UNAVAILABLE, 1)
+    );
     let r = client
         .send_raw(
             RawRequest::new(Method::POST, "/Users/.search")
@@ -130,17 +148,33 @@ async fn auth_schemes_reach_the_server() {
         .basic("admin", Secret::from("pa:ss"))
         .build()
         .unwrap();
-    basic.send_raw(RawRequest::new(Method::GET, "/")).await.unwrap();
+    basic
+        .send_raw(RawRequest::new(Method::GET, "/"))
+        .await
+        .unwrap();
     let custom = builder(&base)
         .header("X-Api-Key", Secret::from("k-1"))
         .build()
         .unwrap();
-    custom.send_raw(RawRequest::new(Method::GET, "/")).await.unwrap();
+    custom
+        .send_raw(RawRequest::new(Method::GET, "/"))
+        .await
+        .unwrap();
     let got = script.received();
     // base64("admin:pa:ss")
     assert_eq!(got[0].headers["authorization"], "Basic YWRtaW46cGE6c3M=");
     assert_eq!(got[1].headers["x-api-key"], "k-1");
     assert!(got[1].headers.get("authorization").is_none());
-    assert!(builder(&base).basic("a:b", Secret::from("x")).build().is_err());
-    assert!(builder(&base).header("bad header", Secret::from("x")).build().is_err());
+    assert!(
+        builder(&base)
+            .basic("a:b", Secret::from("x"))
+            .build()
+            .is_err()
+    );
+    assert!(
+        builder(&base)
+            .header("bad header", Secret::from("x"))
+            .build()
+            .is_err()
+    );
 }

@@ -29,7 +29,11 @@ async fn too_many_requests_with_retry_after_then_success() {
     assert_eq!(u.user_name, "bjensen");
     assert_eq!(script.hits(), 2);
     // Retry-After: 1 was honoured rather than the 5–20 ms backoff.
-    assert!(t0.elapsed() >= Duration::from_millis(950), "{:?}", t0.elapsed());
+    assert!(
+        t0.elapsed() >= Duration::from_millis(950),
+        "{:?}",
+        t0.elapsed()
+    );
     let attempts: Vec<(u32, Option<u16>)> = recorder
         .all()
         .iter()
@@ -70,7 +74,9 @@ async fn retry_after_beyond_the_total_wait_gives_up_at_once() {
 
 #[tokio::test]
 async fn service_unavailable_storm_exhausts_the_policy() {
-    let script = Script::new(vec![Canned::new(503, "<html>busy</html>").header("content-type", "text/html")]);
+    let script = Script::new(vec![
+        Canned::new(503, "<html>busy</html>").header("content-type", "text/html"),
+    ]);
     let recorder = Arc::new(Recorder::default());
     let client = Client::builder(script.serve().await)
         .retry(fast_retry(4))
@@ -93,7 +99,10 @@ async fn service_unavailable_storm_exhausts_the_policy() {
         .max_attempts(50)
         .backoff(Duration::from_millis(40), Duration::from_millis(40))
         .max_total_wait(Duration::from_millis(100));
-    let client = Client::builder(script.serve().await).retry(policy).build().unwrap();
+    let client = Client::builder(script.serve().await)
+        .retry(policy)
+        .build()
+        .unwrap();
     let e = client.list::<TestUser>(&Query::new()).await.unwrap_err();
     assert_eq!(e.status(), Some(StatusCode::BAD_GATEWAY));
     // Waits are 20–40 ms each: 2 to 5 of them fit in 100 ms.
@@ -145,7 +154,11 @@ async fn post_is_retried_when_the_connection_was_refused() {
         panic!("{e:?}")
     };
     assert_eq!(host, &addr.to_string());
-    assert!(e.to_string().contains(&format!("could not connect to {addr}")), "{e}");
+    assert!(
+        e.to_string()
+            .contains(&format!("could not connect to {addr}")),
+        "{e}"
+    );
     let seen = recorder.all();
     assert_eq!(seen.len(), 3, "3 attempts");
     assert!(seen.iter().all(|x| x.status.is_none() && x.error.is_some()));
@@ -216,7 +229,10 @@ async fn slow_endpoint_hits_the_timeout() {
         .get::<TestUser>("1", &Projection::all())
         .await
         .unwrap_err();
-    assert!(t0.elapsed() < Duration::from_secs(5), "the timeout did not fire");
+    assert!(
+        t0.elapsed() < Duration::from_secs(5),
+        "the timeout did not fire"
+    );
     let Error::Timeout { after, .. } = &e else {
         panic!("{e:?}")
     };
@@ -237,6 +253,10 @@ async fn rate_limit_spaces_requests() {
         let _: TestUser = client.get("1", &Projection::all()).await.unwrap();
     }
     // Slots at 0, 50, 100, 150, 200 ms.
-    assert!(t0.elapsed() >= Duration::from_millis(195), "{:?}", t0.elapsed());
+    assert!(
+        t0.elapsed() >= Duration::from_millis(195),
+        "{:?}",
+        t0.elapsed()
+    );
     assert!(Client::builder("http://h").rate_limit(0.0).build().is_err());
 }

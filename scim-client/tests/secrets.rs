@@ -85,7 +85,10 @@ async fn token_never_leaks() {
     }
     drop(_guard);
     let log_text = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
-    assert!(log_text.contains("retrying"), "logs were captured: {log_text}");
+    assert!(
+        log_text.contains("retrying"),
+        "logs were captured: {log_text}"
+    );
     assert!(log_text.contains("SCIM exchange"), "{log_text}");
     outputs.push(log_text);
 
