@@ -239,19 +239,15 @@ impl Writer {
             return;
         };
         // Entra links a manager with its bare id (reference §2.8).
-        if self.dialect != Dialect::Rfc && def.sub_attribute("value").is_some() && t.len() == 1 {
-            if let (Some(Value::String(id)), true) = (
-                json::get(t, "value"),
-                f.keys().all(|k| k.eq_ignore_ascii_case("value")),
-            ) {
-                self.set(
-                    path.to_owned(),
-                    from.is_some(),
-                    def_value_string(),
-                    &Value::String(id.clone()),
-                );
-                return;
-            }
+        if self.dialect != Dialect::Rfc
+            && def.sub_attribute("value").is_some()
+            && t.len() == 1
+            && f.keys().all(|k| k.eq_ignore_ascii_case("value"))
+            && let Some(Value::String(id)) = json::get(t, "value")
+        {
+            let id = Value::String(id.clone());
+            self.set(path.to_owned(), from.is_some(), def_value_string(), &id);
+            return;
         }
         let mut changed = Map::new();
         for sub in &def.sub_attributes {
@@ -336,10 +332,10 @@ impl Writer {
         }
         // Kept members must be unchanged.
         for (i, k) in tk.iter().enumerate() {
-            if let Some(j) = fk.iter().position(|x| x == k) {
-                if !json::equal_ci(&f[j], &t[i]) {
-                    return false;
-                }
+            if let Some(j) = fk.iter().position(|x| x == k)
+                && !json::equal_ci(&f[j], &t[i])
+            {
+                return false;
             }
         }
         let removed: Vec<&Value> = f

@@ -404,10 +404,10 @@ fn compare(
             if kind == Some(AttributeType::Binary) && op.is_ordering() {
                 return false;
             }
-            if kind == Some(AttributeType::DateTime) {
-                if let (Some(a), Some(e)) = (date_time(a), date_time(e)) {
-                    return ordered(op, a.cmp(&e));
-                }
+            if kind == Some(AttributeType::DateTime)
+                && let (Some(a), Some(e)) = (date_time(a), date_time(e))
+            {
+                return ordered(op, a.cmp(&e));
             }
             let case_exact = attr.is_some_and(|a| a.case_exact);
             compare_strings(a, e, op, case_exact)
@@ -514,10 +514,10 @@ pub fn compare_for_sort(a: &Value, b: &Value, attr: Option<&SchemaAttribute>) ->
         (Some(_), None) => Ordering::Less,
         (Some(a), Some(b)) => match (a, b) {
             (Value::String(x), Value::String(y)) => {
-                if def.is_some_and(|d| d.kind == AttributeType::DateTime) {
-                    if let (Some(x), Some(y)) = (date_time(x), date_time(y)) {
-                        return x.cmp(&y);
-                    }
+                if def.is_some_and(|d| d.kind == AttributeType::DateTime)
+                    && let (Some(x), Some(y)) = (date_time(x), date_time(y))
+                {
+                    return x.cmp(&y);
                 }
                 if def.is_some_and(|d| d.case_exact) {
                     x.cmp(y)

@@ -9,6 +9,20 @@
 //! - [`diff`]: the PATCH request that turns one resource into another, in a chosen dialect.
 //!
 //! This crate does no I/O.
+//!
+//! ```
+//! use scim2_filter::Filter;
+//! use serde_json::json;
+//!
+//! let f: Filter = r#"userName eq "bjensen" and emails[type eq "work" and value co "@example.com"]"#.parse()?;
+//! let user = json!({
+//!     "userName": "BJensen",
+//!     "emails": [{"type": "work", "value": "bjensen@example.com"}]
+//! });
+//! assert!(f.matches(&user));
+//! assert_eq!(Filter::parse(&f.to_string())?, f);
+//! # Ok::<(), scim2_filter::ParseError>(())
+//! ```
 
 pub mod ast;
 pub mod diff;
@@ -19,3 +33,9 @@ pub mod policy;
 
 pub use ast::{AttrPath, CompValue, CompareOp, Filter, PatchPath, ValuePath};
 pub use parse::{Limits, ParseError};
+pub use policy::Policy;
+
+/// The README's example, compiled and run as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

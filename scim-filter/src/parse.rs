@@ -507,8 +507,7 @@ impl<'a> Parser<'a> {
             None => return Err(self.syntax("a filter")),
             Some(b'(') => {
                 self.pos += 1;
-                let inner = self.group(start)?;
-                return Ok(inner);
+                return self.group(start);
             }
             _ => {}
         }

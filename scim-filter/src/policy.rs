@@ -47,13 +47,17 @@ pub struct Policy {
     /// Source: Entra's default `active` mapping produces a string, and the legacy dialect
     /// disables a user with `{"op":"Replace","path":"active","value":"False"}` (reference §2.7,
     /// §3 table row "Disable user"); roles paths such as `roles[primary eq "True"]` (§4.1).
+    /// The same strings compared with a boolean sub-attribute in a PATCH value filter are
+    /// read as booleans, so `roles[primary eq "True"].value` selects `"primary": true`.
     /// RFC 7643 §2.3.2 booleans are JSON literals. Strict: a string for a boolean is
-    /// `invalidValue`.
+    /// `invalidValue` (and such a filter matches no boolean).
     pub string_booleans: bool,
 
     /// A `remove` whose path is a multi-valued attribute without a filter (`members`) and that
-    /// carries a `value` array removes only the listed values (complex values compared by their
-    /// `value` sub-attribute), not the whole attribute.
+    /// carries a `value` array removes only the listed values, not the whole attribute. A
+    /// listed value selects the stored values whose sub-attributes equal every sub-attribute it
+    /// gives (so `{"value": "u1091"}` selects member `u1091`); a single object is read as a
+    /// one-element list; an empty list removes nothing.
     ///
     /// Source: Entra's legacy (default) member removal
     /// `{"op":"Remove","path":"members","value":[{"value":"u1091"}]}` (reference §2.15, §3 table
@@ -125,18 +129,19 @@ pub struct Policy {
     ///
     /// Source: the observed manager removal
     /// `{"op":"remove","path":"manager[value eq \"manager-id\"]"}` (reference §2.8 "Observed
-    /// removal form"). RFC 7644 §3.5.2 (Figure 7 and §3.4.2.2) defines `valuePath` for
-    /// multi-valued attributes. Strict: such a path is `invalidPath`.
+    /// removal form"). RFC 7644 §3.5.2 uses value filters to select values of multi-valued
+    /// attributes ("If the target location is a multi-valued attribute and a complex filter
+    /// is specified…", §3.5.2.2). Strict: such a path is `invalidPath`.
     pub value_filter_on_single_valued: bool,
 
     /// Extension attributes may be addressed without their schema URN when the name is unique
     /// (`"path": "manager"` for the enterprise `manager`).
     ///
     /// Source: the manager forms of reference §2.8 (`"path": "manager"` in MS-SCIM Example 5,
-    /// `manager[value eq …]` in the observed removal). RFC 7644 §3.10 lets a service provider
-    /// resolve unqualified names against the core schema first; for extension attributes it
-    /// expects the URN prefix. Strict: an unqualified name that only an extension defines is
-    /// `invalidPath`.
+    /// `manager[value eq …]` in the observed removal). RFC 7644 §3.10: clients "MAY omit core
+    /// schema attribute URN prefixes but SHOULD fully qualify extended attributes with the
+    /// associated schema extension URN". Strict: an unqualified name that only an extension
+    /// defines is `invalidPath`.
     pub unqualified_extension_attributes: bool,
 }
 

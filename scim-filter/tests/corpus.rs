@@ -2,6 +2,8 @@
 //! expected canonical text (which parses back to the same tree), every invalid one is rejected
 //! at its expected byte offset.
 
+#![allow(clippy::unwrap_used)] // tests may unwrap (GUIDE.md)
+
 use scim2_filter::Filter;
 
 const CORPUS: &str = include_str!("corpus/filters.txt");
@@ -71,7 +73,7 @@ fn corpus() {
                 match Filter::parse(&printed) {
                     Ok(again) if again == f => {}
                     other => {
-                        failures.push(format!("line {line}: {printed:?} reparsed as {other:?}"))
+                        failures.push(format!("line {line}: {printed:?} reparsed as {other:?}"));
                     }
                 }
             }

@@ -2,6 +2,8 @@
 //! for generated Entra-shaped users and groups, in every dialect, after a trip through the
 //! wire form; plus the exact shapes each dialect writes.
 
+#![allow(clippy::unwrap_used)] // test helpers and strategies
+
 use proptest::prelude::*;
 use proptest::sample::subsequence;
 use scim2_filter::diff::{self, Dialect};
@@ -214,12 +216,51 @@ fn round_trip(
     policy: &Policy,
 ) -> Result<(), TestCaseError> {
     let op = diff::diff(a, b, schemas, dialect);
+    check_shape(&op, dialect)?;
     let wire = serde_json::to_value(&op).unwrap();
     let op: PatchOp = serde_json::from_value(wire.clone()).unwrap();
     let mut r = a.clone();
     patch::apply(&mut r, &op, schemas, policy)
         .map_err(|e| TestCaseError::fail(format!("{dialect:?}: {e}\nrequest {wire:#}")))?;
     prop_assert_eq!(&r, b, "{:?} request {:#}", dialect, wire);
+    Ok(())
+}
+
+/// The request has the shape the dialect promises (reference §3).
+fn check_shape(op: &PatchOp, dialect: Dialect) -> Result<(), TestCaseError> {
+    let pathless = op.operations.iter().filter(|o| o.path.is_none()).count();
+    for o in &op.operations {
+        let text = o.op_text();
+        match dialect {
+            Dialect::EntraLegacy => {
+                prop_assert!(["Add", "Replace", "Remove"].contains(&text), "{}", text);
+                prop_assert!(o.path.is_some());
+                prop_assert!(
+                    !o.value.as_ref().is_some_and(Value::is_boolean),
+                    "boolean in legacy"
+                );
+            }
+            Dialect::EntraFlagged => {
+                prop_assert!(["add", "replace", "remove"].contains(&text), "{}", text);
+                // Only value paths and member additions keep a path outside the one
+                // path-less replace (removals always have one).
+                if let Some(p) = &o.path {
+                    prop_assert!(
+                        text == "remove" || p.contains('[') || (text == "add" && p == "members"),
+                        "flagged op with path {}",
+                        p
+                    );
+                } else {
+                    prop_assert_eq!(text, "replace");
+                }
+            }
+            Dialect::Rfc => {
+                prop_assert!(["add", "replace", "remove"].contains(&text), "{}", text);
+                prop_assert!(o.path.is_some());
+            }
+        }
+    }
+    prop_assert!(pathless <= 1);
     Ok(())
 }
 

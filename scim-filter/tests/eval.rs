@@ -1,5 +1,7 @@
 //! Evaluation semantics (RFC 7644 §3.4.2.2), one test per point.
 
+#![allow(clippy::unwrap_used)] // tests may unwrap (GUIDE.md)
+
 use std::cmp::Ordering;
 
 use scim2_filter::eval::{self, ValidationError};

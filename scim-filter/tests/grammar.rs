@@ -1,6 +1,8 @@
 //! The grammar of RFC 7644 §3.4.2.2 and §3.5.2: the RFC's own examples, whitespace, limits,
 //! error reporting, and the typed trees the parser builds.
 
+#![allow(clippy::unwrap_used)] // tests may unwrap (GUIDE.md)
+
 use scim2_filter::parse::{Limits, ParseErrorKind};
 use scim2_filter::{AttrPath, CompValue, CompareOp, Filter, PatchPath, ValuePath};
 
@@ -424,4 +426,31 @@ fn deep_chains_at_the_caps_do_not_overflow_the_stack() {
     assert_eq!(Filter::parse_with(&f.to_string(), &limits).unwrap(), f);
     // An even number of `not`s keeps the meaning.
     assert!(f.matches(&serde_json::json!({"a": "x"})));
+}
+
+/// Inputs that the crates.io peers measured in `benches/parse.rs` get wrong (the bench prints
+/// what each makes of them): `not(` without a space, escaped quotes, `and` over `or`.
+#[test]
+fn inputs_easy_to_get_wrong() {
+    assert_eq!(
+        Filter::parse(r#"not(userName eq "x")"#).unwrap(),
+        Filter::not(Filter::eq("userName", "x"))
+    );
+    assert_eq!(
+        Filter::parse(r#"displayName eq "say \"hi\" \\ bye""#).unwrap(),
+        Filter::eq("displayName", r#"say "hi" \ bye"#)
+    );
+    let (a, b, t) = (
+        Filter::eq("userName", "a"),
+        Filter::eq("userName", "b"),
+        Filter::eq("active", true),
+    );
+    assert_eq!(
+        Filter::parse(r#"userName eq "a" or userName eq "b" and active eq true"#).unwrap(),
+        Filter::or(a.clone(), Filter::and(b.clone(), t.clone()))
+    );
+    assert_eq!(
+        Filter::parse(r#"userName eq "a" and userName eq "b" or active eq true"#).unwrap(),
+        Filter::or(Filter::and(a, b), t)
+    );
 }

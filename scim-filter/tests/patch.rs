@@ -1,6 +1,8 @@
 //! PATCH application (RFC 7644 §3.5.2): errors with their scimType and index, all-or-nothing,
 //! mutability, key spelling, primary, duplicates, and each policy field switched on its own.
 
+#![allow(clippy::unwrap_used, clippy::needless_pass_by_value)] // test helpers
+
 use scim2_filter::patch::{self, MAX_OPERATIONS, PatchError};
 use scim2_filter::policy::Policy;
 use scim2_types::schema::ResourceSchemas;
@@ -605,4 +607,24 @@ fn hostile_resources_are_errors_not_panics() {
             ScimType::InvalidValue
         );
     }
+}
+
+#[test]
+fn string_boolean_filters_select_boolean_values_under_entra_policy() {
+    // Entra's roles mapping `roles[primary eq "True"].value` (reference §4.1), sent each cycle.
+    let ops = json!([
+        {"op": "Add", "path": "roles[primary eq \"True\"].value", "value": "Admin"},
+        {"op": "Add", "path": "roles[primary eq \"True\"].value", "value": "Admin"},
+        {"op": "Add", "path": "roles[primary eq \"True\"].type", "value": "WindowsAzureActiveDirectoryRole"}
+    ]);
+    let r = ok(user(), ops.clone(), &entra());
+    assert_eq!(
+        r["roles"],
+        json!([{"primary": true, "value": "Admin", "type": "WindowsAzureActiveDirectoryRole"}])
+    );
+    // Without the deviation the string filter matches nothing and creates nothing.
+    assert_eq!(
+        fails(user(), ops, &only(|p| p.case_insensitive_op_names = true)),
+        (0, ScimType::NoTarget)
+    );
 }

@@ -6,6 +6,8 @@
 //! either the resulting resource or the error (`index`, `scimType`); `"strict": "same"` means
 //! the strict result equals the Entra-compatible one. On error the resource must be unchanged.
 
+#![allow(clippy::unwrap_used)] // test helpers
+
 use std::path::Path;
 
 use scim2_filter::patch;

@@ -1,6 +1,8 @@
 //! Property tests: printing and parsing are inverse on arbitrary trees; evaluation agrees with
 //! a straightforward reference evaluator on generated resources; the parser never panics.
 
+#![allow(clippy::unwrap_used)] // tests may unwrap (GUIDE.md)
+
 use proptest::prelude::*;
 use scim2_filter::{AttrPath, CompValue, CompareOp, Filter, PatchPath, ValuePath};
 use serde_json::{Number, Value, json};
@@ -346,13 +348,12 @@ fn ref_compare(actual: &Value, kind: Kind, op: CompareOp, expected: &CompValue) 
     };
     match (actual, expected) {
         (Value::String(a), CompValue::String(e)) => {
-            if kind == Kind::DateTime {
-                if let (Ok(a), Ok(e)) = (
-                    OffsetDateTime::parse(a, &Rfc3339),
-                    OffsetDateTime::parse(e, &Rfc3339),
-                ) {
-                    return ord(a.cmp(&e));
-                }
+            let instants = (
+                OffsetDateTime::parse(a, &Rfc3339),
+                OffsetDateTime::parse(e, &Rfc3339),
+            );
+            if let (Kind::DateTime, (Ok(a), Ok(e))) = (kind, instants) {
+                return ord(a.cmp(&e));
             }
             let (a, e) = if matches!(kind, Kind::Str { case_exact: true }) {
                 (a.clone(), e.clone())

@@ -21,8 +21,7 @@ use proptest::option;
 use proptest::prelude::*;
 
 use crate::{
-    Address, Email, EnterpriseUser, Group, GroupMember, Manager, Meta, Name, PhoneNumber, User,
-    urn,
+    Address, Email, EnterpriseUser, Group, GroupMember, Manager, Meta, Name, PhoneNumber, User, urn,
 };
 
 /// A lower-case UUID, like Entra's object ids and many servers' resource ids.
@@ -102,17 +101,25 @@ fn phone_numbers() -> impl Strategy<Value = Vec<PhoneNumber>> {
 fn enterprise() -> impl Strategy<Value = EnterpriseUser> {
     (
         option::of("[0-9]{4,8}"),
-        option::of(prop_oneof!["Sales", "Engineering", "Tour Operations", "Финансы", "営業"]),
+        option::of(prop_oneof![
+            "Sales",
+            "Engineering",
+            "Tour Operations",
+            "Финансы",
+            "営業"
+        ]),
         option::of(uuid().prop_map(Manager::new)),
         option::of("[0-9]{4}"),
     )
-        .prop_map(|(employee_number, department, manager, cost_center)| EnterpriseUser {
-            employee_number,
-            department,
-            manager,
-            cost_center,
-            ..EnterpriseUser::default()
-        })
+        .prop_map(
+            |(employee_number, department, manager, cost_center)| EnterpriseUser {
+                employee_number,
+                department,
+                manager,
+                cost_center,
+                ..EnterpriseUser::default()
+            },
+        )
 }
 
 /// A valid User shaped like an Entra ID create or a server's response to one.
@@ -128,7 +135,12 @@ pub fn user() -> impl Strategy<Value = User> {
     let optional = (
         any::<bool>(),
         any::<bool>(),
-        option::of(prop_oneof!["Tour Guide", "Engineer", "Vice President", "Ingénieure"]),
+        option::of(prop_oneof![
+            "Tour Guide",
+            "Engineer",
+            "Vice President",
+            "Ingénieure"
+        ]),
         option::of(prop_oneof!["en-US", "de-DE", "fr-FR", "ja-JP"]),
         option::of(any::<bool>()),
         any::<bool>(),

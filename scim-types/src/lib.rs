@@ -84,3 +84,8 @@ pub use read::ReadError;
 pub use resource::Resource;
 pub use schema::{ResourceType, ServiceProviderConfig};
 pub use user::{Name, User};
+
+/// The README's example runs as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

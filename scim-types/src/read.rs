@@ -170,7 +170,9 @@ macro_rules! read_methods {
             ///
             /// # Errors
             /// [`crate::read::ReadError`] with the path of the offending value.
-            pub fn from_value(value: &::serde_json::Value) -> Result<Self, $crate::read::ReadError> {
+            pub fn from_value(
+                value: &::serde_json::Value,
+            ) -> Result<Self, $crate::read::ReadError> {
                 $crate::read::from_value(value)
             }
         }

@@ -6,7 +6,9 @@ use serde::de::{self, Deserializer, MapAccess};
 use serde::ser::{SerializeMap, Serializer};
 use serde_json::{Map, Value};
 
-use crate::attr::{FromMap, KeySeed, MapVisitor, Seed, read_once, attributes, complex_type, is_urn};
+use crate::attr::{
+    FromMap, KeySeed, MapVisitor, Seed, attributes, complex_type, is_urn, read_once,
+};
 use crate::multi_valued::{
     Address, Email, Entitlement, Im, PhoneNumber, Photo, Role, UserGroup, X509Certificate,
 };
@@ -202,9 +204,11 @@ impl User {
             .iter()
             .find(|e| e.is_primary())
             .or_else(|| {
-                emails
-                    .iter()
-                    .find(|e| e.kind.as_deref().is_some_and(|k| k.eq_ignore_ascii_case("work")))
+                emails.iter().find(|e| {
+                    e.kind
+                        .as_deref()
+                        .is_some_and(|k| k.eq_ignore_ascii_case("work"))
+                })
             })
             .or_else(|| emails.first())
     }

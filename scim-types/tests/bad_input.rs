@@ -1,5 +1,6 @@
 //! Bad input gives a typed error naming the JSON path, never a panic; sizes and nesting are
 //! bounded.
+#![allow(clippy::unwrap_used)] // tests may unwrap (project guide)
 
 use proptest::prelude::*;
 use scim2_types::read::{self, Limits, ReadError};
@@ -15,7 +16,10 @@ fn wrong_type_names_the_path() {
     let e = user_err(r#"{"userName":"a","emails":[{"value":"a@x"},{"value":"b@x","primary":7}]}"#);
     assert_eq!(e.path(), "emails[1].primary");
     let text = e.to_string();
-    assert!(text.starts_with("emails[1].primary: invalid type: integer `7`, expected a boolean"), "{text}");
+    assert!(
+        text.starts_with("emails[1].primary: invalid type: integer `7`, expected a boolean"),
+        "{text}"
+    );
     assert_eq!(e.line(), 1);
     assert!(e.column() > 50);
 
@@ -24,9 +28,15 @@ fn wrong_type_names_the_path() {
 
     let e = user_err(r#"{"userName":"a","active":"yes"}"#);
     assert_eq!(e.path(), "active");
-    assert!(e.to_string().contains("invalid value: string \"yes\""), "{e}");
+    assert!(
+        e.to_string().contains("invalid value: string \"yes\""),
+        "{e}"
+    );
 
-    let e = user_err(&format!(r#"{{"userName":"a","{}":{{"manager":17}}}}"#, urn::ENTERPRISE_USER));
+    let e = user_err(&format!(
+        r#"{{"userName":"a","{}":{{"manager":17}}}}"#,
+        urn::ENTERPRISE_USER
+    ));
     assert_eq!(e.path(), format!("{}.manager", urn::ENTERPRISE_USER));
 
     let e = user_err(r#"{"userName":"a","addresses":{"type":"work"}}"#);
@@ -43,13 +53,15 @@ fn wrong_type_names_the_path() {
     assert_eq!(e.path(), "Resources[1].emails[0].primary");
 
     // From a parsed value.
-    let e = User::from_value(&json!({"userName": "a", "phoneNumbers": [{"value": 5}]})).unwrap_err();
+    let e =
+        User::from_value(&json!({"userName": "a", "phoneNumbers": [{"value": 5}]})).unwrap_err();
     assert_eq!(e.path(), "phoneNumbers[0].value");
 }
 
 #[test]
 fn required_attributes_are_required() {
-    let e = user_err(r#"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"displayName":"x"}"#);
+    let e =
+        user_err(r#"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"displayName":"x"}"#);
     assert!(e.to_string().contains("missing field `userName`"), "{e}");
     let e = user_err(r#"{"userName":null}"#);
     assert!(e.to_string().contains("missing field `userName`"), "{e}");
@@ -70,7 +82,15 @@ fn duplicate_attributes_in_any_case_are_rejected() {
 
 #[test]
 fn not_json_or_not_an_object() {
-    for text in ["", "nul", "[1,2]", "\"user\"", "{\"userName\":\"a\"", "{\"userName\":\"a\"} x", "\u{feff}{}"] {
+    for text in [
+        "",
+        "nul",
+        "[1,2]",
+        "\"user\"",
+        "{\"userName\":\"a\"",
+        "{\"userName\":\"a\"} x",
+        "\u{feff}{}",
+    ] {
         assert!(User::from_json_str(text).is_err(), "{text:?}");
     }
     assert!(User::from_json_slice(b"{\"userName\":\"\xff\xfe\"}").is_err());
@@ -80,18 +100,29 @@ fn not_json_or_not_an_object() {
 fn deep_nesting_is_an_error_not_a_stack_overflow() {
     for depth in [200, 100_000] {
         // In an unknown attribute (kept as JSON).
-        let deep = format!(r#"{{"userName":"a","x":{}1{}}}"#, "[".repeat(depth), "]".repeat(depth));
+        let deep = format!(
+            r#"{{"userName":"a","x":{}1{}}}"#,
+            "[".repeat(depth),
+            "]".repeat(depth)
+        );
         let e = user_err(&deep);
         assert!(e.to_string().contains("recursion limit exceeded"), "{e}");
         // Unbalanced garbage.
         let garbage = format!(r#"{{"userName":"a","name":{}"#, "{\"a\":".repeat(depth));
         assert!(User::from_json_str(&garbage).is_err());
         // In a known attribute of the wrong shape.
-        let e = user_err(&format!(r#"{{"userName":"a","emails":{}"#, "[".repeat(depth)));
+        let e = user_err(&format!(
+            r#"{{"userName":"a","emails":{}"#,
+            "[".repeat(depth)
+        ));
         assert!(!e.path().is_empty());
     }
     // Moderate nesting inside an extension is kept.
-    let ok = format!(r#"{{"userName":"a","urn:x:ext":{{"v":{}1{}}}}}"#, "[".repeat(100), "]".repeat(100));
+    let ok = format!(
+        r#"{{"userName":"a","urn:x:ext":{{"v":{}1{}}}}}"#,
+        "[".repeat(100),
+        "]".repeat(100)
+    );
     let user = User::from_json_str(&ok).unwrap();
     assert!(user.extensions.contains_key("urn:x:ext"));
 }
@@ -111,7 +142,9 @@ fn ten_megabyte_strings() {
     let user = User::from_json_str(&format!(r#"{{"userName":"a","{big}":1}}"#)).unwrap();
     assert_eq!(user.extra.len(), 1);
     // The size bound.
-    let limits = Limits { max_bytes: 1024 * 1024 };
+    let limits = Limits {
+        max_bytes: 1024 * 1024,
+    };
     match read::from_str_with::<User>(&format!(r#"{{"userName":"{big}"}}"#), &limits) {
         Err(ReadError::TooLarge { size, limit }) => {
             assert!(size > 10 * 1024 * 1024);

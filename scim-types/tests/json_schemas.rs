@@ -1,5 +1,6 @@
 //! The checked-in JSON Schemas in `scim-types/schemas/` are current (feature `schemars`).
 #![cfg(feature = "schemars")]
+#![allow(clippy::unwrap_used)] // tests may unwrap (project guide)
 
 use std::path::Path;
 
@@ -15,7 +16,7 @@ fn checked_in_json_schemas_are_current() {
             stale.push(path.display().to_string());
         }
     }
-    let on_disk = std::fs::read_dir(&dir).map(|d| d.count()).unwrap_or(0);
+    let on_disk = std::fs::read_dir(&dir).map(Iterator::count).unwrap_or(0);
     assert!(
         stale.is_empty() && on_disk == all.len(),
         "stale or missing JSON Schemas ({on_disk} files for {} types): {stale:?}\n\
@@ -29,10 +30,22 @@ fn checked_in_json_schemas_are_current() {
 #[test]
 fn schemas_use_wire_names() {
     let all = scim2_types::json_schema::all();
-    let get = |n: &str| all.iter().find(|(name, _)| *name == n).unwrap().1.as_value().clone();
+    let get = |n: &str| {
+        all.iter()
+            .find(|(name, _)| *name == n)
+            .unwrap()
+            .1
+            .as_value()
+            .clone()
+    };
     let user = get("User");
     let props = &user["properties"];
-    for key in ["userName", "x509Certificates", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User", "meta"] {
+    for key in [
+        "userName",
+        "x509Certificates",
+        "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User",
+        "meta",
+    ] {
         assert!(props.get(key).is_some(), "User schema lacks {key}");
     }
     assert_eq!(user["required"], serde_json::json!(["userName"]));

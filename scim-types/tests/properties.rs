@@ -1,5 +1,6 @@
 //! Property tests over Entra-shaped users and groups (feature `proptest`).
 #![cfg(feature = "proptest")]
+#![allow(clippy::unwrap_used)] // tests may unwrap (project guide)
 
 use proptest::prelude::*;
 use scim2_types::arbitrary::{group, user};

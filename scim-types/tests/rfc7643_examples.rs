@@ -1,4 +1,5 @@
 //! Every JSON example of RFC 7643 §8 reads into its type and writes back to equal JSON.
+#![allow(clippy::unwrap_used)] // tests may unwrap (project guide)
 
 use scim2_types::schema::{self, AttributeType, Schema};
 use scim2_types::{Group, ResourceType, ServiceProviderConfig, User, urn};
@@ -25,7 +26,10 @@ fn round_trip<T: DeserializeOwned + Serialize>(text: &str) -> T {
 fn minimal_user_8_1() {
     let user: User = round_trip(include_str!("fixtures/rfc7643/8.1-minimal-user.json"));
     assert_eq!(user.user_name, "bjensen@example.com");
-    assert_eq!(user.id.as_deref(), Some("2819c223-7f76-453a-919d-413861904646"));
+    assert_eq!(
+        user.id.as_deref(),
+        Some("2819c223-7f76-453a-919d-413861904646")
+    );
     let meta = user.meta.unwrap();
     assert_eq!(meta.version.as_deref(), Some("W/\"3694e05e9dff590\""));
     assert_eq!(meta.last_modified.as_deref(), Some("2011-05-13T04:42:34Z"));
@@ -39,14 +43,40 @@ fn full_user_8_2() {
     let emails = user.emails.as_ref().unwrap();
     assert_eq!(emails[0].primary, Some(true));
     assert_eq!(emails[1].primary, None);
-    assert_eq!(user.addresses.as_ref().unwrap()[1].street_address.as_deref(), Some("456 Hollywood Blvd"));
-    assert_eq!(user.phone_numbers.as_ref().unwrap()[1].kind.as_deref(), Some("mobile"));
-    assert_eq!(user.ims.as_ref().unwrap()[0].value.as_deref(), Some("someaimhandle"));
-    assert_eq!(user.photos.as_ref().unwrap()[1].kind.as_deref(), Some("thumbnail"));
-    assert_eq!(user.groups.as_ref().unwrap()[2].display.as_deref(), Some("US Employees"));
-    assert!(user.x509_certificates.as_ref().unwrap()[0].value.as_deref().unwrap().starts_with("MIIDQzCC"));
+    assert_eq!(
+        user.addresses.as_ref().unwrap()[1]
+            .street_address
+            .as_deref(),
+        Some("456 Hollywood Blvd")
+    );
+    assert_eq!(
+        user.phone_numbers.as_ref().unwrap()[1].kind.as_deref(),
+        Some("mobile")
+    );
+    assert_eq!(
+        user.ims.as_ref().unwrap()[0].value.as_deref(),
+        Some("someaimhandle")
+    );
+    assert_eq!(
+        user.photos.as_ref().unwrap()[1].kind.as_deref(),
+        Some("thumbnail")
+    );
+    assert_eq!(
+        user.groups.as_ref().unwrap()[2].display.as_deref(),
+        Some("US Employees")
+    );
+    assert!(
+        user.x509_certificates.as_ref().unwrap()[0]
+            .value
+            .as_deref()
+            .unwrap()
+            .starts_with("MIIDQzCC")
+    );
     assert_eq!(user.password.as_deref(), Some("t1meMa$heen"));
-    assert!(!format!("{user:?}").contains("t1meMa$heen"), "Debug must not show the password");
+    assert!(
+        !format!("{user:?}").contains("t1meMa$heen"),
+        "Debug must not show the password"
+    );
     assert_eq!(user.timezone.as_deref(), Some("America/Los_Angeles"));
     assert!(user.enterprise.is_none());
     assert!(user.extra.is_empty() && user.extensions.is_empty());
@@ -59,7 +89,10 @@ fn enterprise_user_8_3() {
     assert_eq!(e.cost_center.as_deref(), Some("4130"));
     assert_eq!(e.division.as_deref(), Some("Theme Park"));
     let m = e.manager.as_ref().unwrap();
-    assert_eq!(m.value.as_deref(), Some("26118915-6090-4610-87e4-49d8ca9f808d"));
+    assert_eq!(
+        m.value.as_deref(),
+        Some("26118915-6090-4610-87e4-49d8ca9f808d")
+    );
     assert_eq!(m.display_name.as_deref(), Some("John Smith"));
     assert_eq!(user.schemas, [urn::USER, urn::ENTERPRISE_USER]);
     insta::assert_json_snapshot!("enterprise_user_canonical", user);
@@ -77,8 +110,9 @@ fn group_8_4() {
 
 #[test]
 fn service_provider_config_8_5() {
-    let spc: ServiceProviderConfig =
-        round_trip(include_str!("fixtures/rfc7643/8.5-service-provider-config.json"));
+    let spc: ServiceProviderConfig = round_trip(include_str!(
+        "fixtures/rfc7643/8.5-service-provider-config.json"
+    ));
     assert!(spc.patch_supported());
     let bulk = spc.bulk.as_ref().unwrap();
     assert_eq!(bulk.max_operations, Some(1000));
@@ -113,7 +147,13 @@ fn resource_schemas_8_7_1() {
     let photo = user.attribute("photos.value").unwrap();
     assert!(photo.case_exact);
     assert_eq!(photo.reference_types, ["external"]);
-    assert_eq!(schemas[2].attribute("manager.$ref").unwrap().reference_types, ["User"]);
+    assert_eq!(
+        schemas[2]
+            .attribute("manager.$ref")
+            .unwrap()
+            .reference_types,
+        ["User"]
+    );
 }
 
 /// The crate's built-in definitions (`schema::user()` etc.) agree with RFC 7643 §8.7.1 on
@@ -170,10 +210,14 @@ fn built_in_definitions_match_8_7_1() {
 
 #[test]
 fn service_provider_schemas_8_7_2() {
-    let schemas: Vec<Schema> =
-        round_trip(include_str!("fixtures/rfc7643/8.7.2-service-provider-schemas.json"));
+    let schemas: Vec<Schema> = round_trip(include_str!(
+        "fixtures/rfc7643/8.7.2-service-provider-schemas.json"
+    ));
     assert_eq!(schemas[0].id, urn::SERVICE_PROVIDER_CONFIG);
     assert_eq!(schemas[1].id, urn::RESOURCE_TYPE);
+    assert_eq!(schemas[2].id, urn::SCHEMA);
+    let nested = schemas[2].attribute("attributes.subAttributes").unwrap();
+    assert_eq!(nested.sub_attributes.len(), 11);
     let max = schemas[0].attribute("bulk.maxOperations").unwrap();
     assert_eq!(max.kind, AttributeType::Integer);
     assert!(max.omitted.case_exact && !max.omitted.uniqueness);
@@ -183,8 +227,22 @@ fn service_provider_schemas_8_7_2() {
 #[test]
 fn built_in_definition_writes_all_characteristics() {
     let json = serde_json::to_value(schema::user().top_attribute("displayName").unwrap()).unwrap();
-    let keys: Vec<&str> = json.as_object().unwrap().keys().map(String::as_str).collect();
-    for k in ["name", "type", "multiValued", "required", "caseExact", "mutability", "returned", "uniqueness"] {
+    let keys: Vec<&str> = json
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    for k in [
+        "name",
+        "type",
+        "multiValued",
+        "required",
+        "caseExact",
+        "mutability",
+        "returned",
+        "uniqueness",
+    ] {
         assert!(keys.contains(&k), "{k} missing from {keys:?}");
     }
     assert!(!keys.contains(&"subAttributes") && !keys.contains(&"canonicalValues"));

@@ -53,6 +53,10 @@ fuzz_target!(|data: &[u8]| {
     }
     if let Ok(a) = AttrPath::parse(text) {
         let printed = a.to_string();
-        assert_eq!(AttrPath::parse(&printed).ok(), Some(a), "round trip of {printed:?}");
+        assert_eq!(
+            AttrPath::parse(&printed).ok(),
+            Some(a),
+            "round trip of {printed:?}"
+        );
     }
 });

@@ -1,6 +1,8 @@
 //! The three operations of RFC 7644 §3.5.2 (add §3.5.2.1, remove §3.5.2.2, replace §3.5.2.3)
 //! on one resolved target of the working copy.
 
+use std::borrow::Cow;
+
 use scim2_types::schema::{AttributeType, Mutability, Schema, SchemaAttribute};
 use scim2_types::{PatchOpKind, PatchOperation};
 use serde_json::{Map, Value};
@@ -265,17 +267,13 @@ fn scope_mut<'r>(
 }
 
 fn add_schema_urn(root: &mut Object, id: &str) {
-    match json::get_mut(root, "schemas") {
-        Some(Value::Array(list)) => {
-            if !list
-                .iter()
-                .any(|s| s.as_str().is_some_and(|s| s.eq_ignore_ascii_case(id)))
-            {
-                list.push(Value::String(id.to_owned()));
-            }
-        }
-        // A resource without a `schemas` list is left as it is.
-        Some(_) | None => {}
+    // A resource without a `schemas` list is left as it is.
+    if let Some(Value::Array(list)) = json::get_mut(root, "schemas")
+        && !list
+            .iter()
+            .any(|s| s.as_str().is_some_and(|s| s.eq_ignore_ascii_case(id)))
+    {
+        list.push(Value::String(id.to_owned()));
     }
 }
 
@@ -379,6 +377,7 @@ fn single_filtered(
             t.display()
         )));
     }
+    let filter = &*booleanise(filter, t.def, ctx);
     let matched = json::get(scope, &t.def.name)
         .is_some_and(|v| v.is_object() && eval::matches_element(filter, v, Some(t.def)));
     if !matched {
@@ -525,14 +524,14 @@ fn same_simple(a: &Value, b: &Value, case_exact: bool) -> bool {
 /// The identity used to avoid duplicate values on add: for reference values (members,
 /// groups: complex with `$ref` and `value`) the `value`; otherwise the whole value.
 fn identity(e: &Value, def: &SchemaAttribute) -> String {
-    if def.sub_attribute("$ref").is_some() {
-        if let Some(v) = e.as_object().and_then(|o| json::get(o, "value")) {
-            let case_exact = def.sub_attribute("value").is_some_and(|s| s.case_exact);
-            return match v {
-                Value::String(s) if !case_exact => format!("v:{}", s.to_lowercase()),
-                other => format!("v:{other}"),
-            };
-        }
+    if def.sub_attribute("$ref").is_some()
+        && let Some(v) = e.as_object().and_then(|o| json::get(o, "value"))
+    {
+        let case_exact = def.sub_attribute("value").is_some_and(|s| s.case_exact);
+        return match v {
+            Value::String(s) if !case_exact => format!("v:{}", s.to_lowercase()),
+            other => format!("v:{other}"),
+        };
     }
     format!("j:{}", json::canonical_text(e))
 }
@@ -554,6 +553,7 @@ fn value_path(
             t.display()
         )));
     }
+    let filter = &*booleanise(filter, def, ctx);
     let matched: Vec<usize> = match list_mut(scope, def)? {
         Some(list) => list
             .iter()
@@ -695,10 +695,8 @@ fn element_from_filter(
             CompValue::Number(n) => Value::Number(n.clone()),
             CompValue::String(s) => Value::String(s.clone()),
         };
-        if let Some(old) = element.get(&sub.name) {
-            if *old != v {
-                return Err(cannot());
-            }
+        if element.get(&sub.name).is_some_and(|old| *old != v) {
+            return Err(cannot());
         }
         element.insert(sub.name.clone(), v);
     }
@@ -730,10 +728,10 @@ fn normalise_primary(
         [] => Ok(()),
         [keep] => {
             for &i in &primaries {
-                if i != *keep {
-                    if let Some(Value::Object(obj)) = list.get_mut(i) {
-                        json::set(obj, "primary", Value::Bool(false));
-                    }
+                if i != *keep
+                    && let Some(Value::Object(obj)) = list.get_mut(i)
+                {
+                    json::set(obj, "primary", Value::Bool(false));
                 }
             }
             Ok(())
@@ -763,15 +761,13 @@ fn write_member(
     v: Value,
     parent: &str,
 ) -> Result<bool, OpError> {
-    if sub.mutability == Mutability::Immutable {
-        if let Some(old) = json::get(obj, &sub.name) {
-            if *old != v {
-                return Err(OpError::mutability(format!(
-                    "{parent}.{} is immutable",
-                    sub.name
-                )));
-            }
-        }
+    if sub.mutability == Mutability::Immutable
+        && json::get(obj, &sub.name).is_some_and(|old| *old != v)
+    {
+        return Err(OpError::mutability(format!(
+            "{parent}.{} is immutable",
+            sub.name
+        )));
     }
     Ok(json::set(obj, &sub.name, v))
 }
@@ -782,13 +778,13 @@ fn check_immutable_kept(old: &Object, new: &Object, def: &SchemaAttribute) -> Re
         .iter()
         .filter(|s| s.mutability == Mutability::Immutable)
     {
-        if let Some(o) = json::get(old, &sub.name) {
-            if json::get(new, &sub.name) != Some(o) {
-                return Err(OpError::mutability(format!(
-                    "{}.{} is immutable",
-                    def.name, sub.name
-                )));
-            }
+        if let Some(o) = json::get(old, &sub.name)
+            && json::get(new, &sub.name) != Some(o)
+        {
+            return Err(OpError::mutability(format!(
+                "{}.{} is immutable",
+                def.name, sub.name
+            )));
         }
     }
     Ok(())
@@ -849,5 +845,39 @@ fn list_mut<'m>(
 fn drop_if_empty(scope: &mut Object, def: &SchemaAttribute) {
     if json::get(scope, &def.name).is_some_and(|v| v.as_array().is_some_and(Vec::is_empty)) {
         json::remove(scope, &def.name);
+    }
+}
+
+/// Under [`Policy::string_booleans`](crate::policy::Policy::string_booleans), a `"True"` /
+/// `"False"` compared with a boolean sub-attribute becomes the boolean, so that Entra's
+/// `roles[primary eq "True"].value` (reference §4.1) selects the value stored as
+/// `"primary": true` instead of creating another one on every cycle.
+fn booleanise<'f>(filter: &'f Filter, def: &SchemaAttribute, ctx: Ctx<'_>) -> Cow<'f, Filter> {
+    fn go(f: &Filter, def: &SchemaAttribute) -> Filter {
+        match f {
+            Filter::Compare(p, op, CompValue::String(s))
+                if p.uri.is_none()
+                    && p.sub_attr.is_none()
+                    && def
+                        .sub_attribute(&p.name)
+                        .is_some_and(|a| a.kind == AttributeType::Boolean)
+                    && (s.eq_ignore_ascii_case("true") || s.eq_ignore_ascii_case("false")) =>
+            {
+                Filter::Compare(
+                    p.clone(),
+                    *op,
+                    CompValue::Bool(s.eq_ignore_ascii_case("true")),
+                )
+            }
+            Filter::Not(a) => Filter::Not(Box::new(go(a, def))),
+            Filter::And(a, b) => Filter::And(Box::new(go(a, def)), Box::new(go(b, def))),
+            Filter::Or(a, b) => Filter::Or(Box::new(go(a, def)), Box::new(go(b, def))),
+            other => other.clone(),
+        }
+    }
+    if ctx.policy.string_booleans {
+        Cow::Owned(go(filter, def))
+    } else {
+        Cow::Borrowed(filter)
     }
 }

@@ -75,10 +75,11 @@ pub(crate) fn resolve<'s, 'p>(
             sub_attr.as_deref(),
         ),
     };
-    if filter.is_none() && attr_path.sub_attr.is_none() {
-        if let Some(ext) = extension_named(&attr_path.to_string(), ctx.schemas) {
-            return Ok(Resolved::Extension(ext));
-        }
+    if filter.is_none()
+        && attr_path.sub_attr.is_none()
+        && let Some(ext) = extension_named(&attr_path.to_string(), ctx.schemas)
+    {
+        return Ok(Resolved::Extension(ext));
     }
     let (scope, def) = resolve_attr(attr_path, ctx).map_err(OpError::invalid_path)?;
     let sub_name = match (attr_path.sub_attr.as_deref(), trailing) {
