@@ -231,12 +231,12 @@ impl ClientBuilder {
         auth.header()?;
         let rate = match self.rate {
             None => None,
-            Some(r) if r.is_finite() && r > 0.0 => Some(RateLimiter::new(r)),
-            Some(r) => {
-                return Err(Error::Config(format!(
-                    "the rate limit must be a positive number of requests per second, not {r}"
-                )));
-            }
+            Some(r) => Some(RateLimiter::new(r).ok_or_else(|| {
+                Error::Config(format!(
+                    "the rate limit must be between one request per day and a finite number \
+                     of requests per second, not {r}"
+                ))
+            })?),
         };
         let user_agent = HeaderValue::from_str(&self.user_agent).map_err(|_| {
             Error::Config(format!("{:?} is not a valid User-Agent", self.user_agent))
@@ -375,7 +375,9 @@ impl Client {
                     (Err(error), policy.backoff_after(attempt))
                 }
             };
-            if attempt >= policy.max_attempts || waited + delay > policy.max_total_wait {
+            if attempt >= policy.max_attempts
+                || waited.saturating_add(delay) > policy.max_total_wait
+            {
                 tracing::warn!(
                     method = %p.method,
                     url = %p.url,
@@ -392,7 +394,7 @@ impl Client {
                 "retrying"
             );
             tokio::time::sleep(delay).await;
-            waited += delay;
+            waited = waited.saturating_add(delay);
             attempt += 1;
         }
     }
