@@ -16,7 +16,10 @@ use crate::urn;
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(rename_all = "camelCase")]
+#[serde(
+    rename_all = "camelCase",
+    bound(deserialize = "T: serde::de::DeserializeOwned")
+)]
 pub struct ListResponse<T> {
     /// The message schemas; [`urn::LIST_RESPONSE`].
     #[serde(default = "list_schemas")]
@@ -121,5 +124,28 @@ impl SearchRequest {
             schemas: search_schemas(),
             ..Self::default()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ListResponse;
+
+    /// A resource type without `Default` still reads as a page (`Resources` may be absent when
+    /// `totalResults` is zero, RFC 7644 §3.4.2).
+    #[derive(Debug, PartialEq, serde::Deserialize, serde::Serialize)]
+    struct NoDefault {
+        id: String,
+    }
+
+    #[test]
+    fn resources_need_no_default() {
+        let page: ListResponse<NoDefault> = serde_json::from_str(
+            r#"{"totalResults":1,"Resources":[{"id":"a"}],"startIndex":1,"itemsPerPage":1}"#,
+        )
+        .unwrap();
+        assert_eq!(page.resources, vec![NoDefault { id: "a".into() }]);
+        let empty: ListResponse<NoDefault> = serde_json::from_str(r#"{"totalResults":0}"#).unwrap();
+        assert!(empty.resources.is_empty());
     }
 }
