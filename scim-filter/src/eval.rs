@@ -14,7 +14,11 @@
 //!   numeric on numbers, chronological on `dateTime` attributes (RFC 3339 instants).
 //! - What [`validate`] reports as `invalidFilter` evaluates to false: ordering on booleans or
 //!   binaries, a comparison on a complex attribute that has no `value`.
-//! - A missing (or null) attribute makes a comparison false; `not` turns that to true.
+//! - A missing (or null) attribute makes a comparison false; `not` turns that to true. So
+//!   `attr eq null` matches nothing (null is unassigned, RFC 7643 §2.5) and `attr ne null`
+//!   matches any assigned value.
+//! - Values are compared as stored: a string `"True"` is not the boolean `true` (normalising
+//!   Entra ID's string booleans is the PATCH policy's job, when they are written).
 //!
 //! Evaluation never panics, whatever the JSON, and does not recurse per `and`/`or` term.
 //!
