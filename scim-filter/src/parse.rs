@@ -601,6 +601,15 @@ impl<'a> Parser<'a> {
             if !is_delimiter(self.peek()) {
                 return Err(self.syntax("whitespace, `)`, `]` or end of input after `pr`"));
             }
+            // `title pr "x"`: say that `pr` takes no value.
+            let after = self.pos;
+            self.skip_ws();
+            let value_follows = matches!(self.peek(), Some(b'"' | b'-' | b'0'..=b'9'))
+                || ["true", "false", "null"].iter().any(|w| self.at_keyword(w));
+            if value_follows {
+                return Err(self.syntax("`and`, `or` or end of input (`pr` takes no value)"));
+            }
+            self.pos = after;
             return Ok(Filter::Present(attr));
         }
         let op_start = self.pos;

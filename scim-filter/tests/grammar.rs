@@ -293,6 +293,10 @@ fn errors_name_offset_expected_found_and_show_a_caret() {
     );
     assert_eq!(err.found(), "end of input");
 
+    let err = Filter::parse(r#"title pr "x""#).unwrap_err();
+    assert_eq!(err.offset(), 9);
+    assert!(err.expected().contains("`pr` takes no value"), "{err}");
+
     let err = Filter::parse(r#"emails[type[value eq "x"]]"#).unwrap_err();
     assert_eq!(
         (err.offset(), err.kind()),
