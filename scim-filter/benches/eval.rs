@@ -26,7 +26,7 @@ fn users() -> Vec<Value> {
     let domains = ["example.com", "contoso.com", "fabrikam.org"];
     (0..USERS)
         .map(|i| {
-            let domain = domains[next() % domains.len()];
+            let domain = domains[i % domains.len()];
             json!({
                 "schemas": [
                     "urn:ietf:params:scim:schemas:core:2.0:User",
@@ -57,7 +57,7 @@ fn users() -> Vec<Value> {
 }
 
 const FILTERS: [(&str, &str); 4] = [
-    ("username-eq", r#"userName eq "USER50000@example.com""#),
+    ("username-eq", r#"userName eq "USER50000@fabrikam.org""#),
     (
         "emails-value-path",
         r#"emails[type eq "work" and value ew "@contoso.com"] and active eq true"#,

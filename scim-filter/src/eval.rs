@@ -14,7 +14,11 @@
 //!   numeric on numbers, chronological on `dateTime` attributes (RFC 3339 instants).
 //! - What [`validate`] reports as `invalidFilter` evaluates to false: ordering on booleans or
 //!   binaries, a comparison on a complex attribute that has no `value`.
-//! - A missing (or null) attribute makes a comparison false; `not` turns that to true.
+//! - A missing (or null) attribute makes a comparison false; `not` turns that to true. So
+//!   `attr eq null` matches nothing (null is unassigned, RFC 7643 §2.5) and `attr ne null`
+//!   matches any assigned value.
+//! - Values are compared as stored: a string `"True"` is not the boolean `true` (normalising
+//!   Entra ID's string booleans is the PATCH policy's job, when they are written).
 //!
 //! Evaluation never panics, whatever the JSON, and does not recurse per `and`/`or` term.
 //!
@@ -124,15 +128,18 @@ fn eval(filter: &Filter, scope: &Scope<'_>) -> bool {
     match filter {
         Filter::Present(path) => {
             let (values, _) = resolve(scope, path);
-            values.iter().any(|v| any_leaf(v, &mut |v| is_present(v)))
+            values
+                .as_slice()
+                .iter()
+                .any(|v| any_leaf(v, &mut |v| is_present(v)))
         }
         Filter::Compare(path, op, expected) => {
             let (values, attr) = resolve(scope, path);
-            compare_any(&values, attr, *op, expected)
+            compare_any(values.as_slice(), attr, *op, expected)
         }
         Filter::ValuePath(vp) => {
             let (values, attr) = resolve(scope, &vp.attr);
-            values.iter().any(|v| {
+            values.as_slice().iter().any(|v| {
                 any_leaf(v, &mut |element| {
                     element
                         .as_object()
@@ -214,18 +221,15 @@ fn common_top(name: &str) -> Option<&'static SchemaAttribute> {
 
 /// The values an attribute path selects within `scope` (before array flattening of the last
 /// step) and the definition of the attribute it ends at.
-fn resolve<'a>(
-    scope: &Scope<'a>,
-    path: &AttrPath,
-) -> (Vec<&'a Value>, Option<&'a SchemaAttribute>) {
+fn resolve<'a>(scope: &Scope<'a>, path: &AttrPath) -> (Selected<'a>, Option<&'a SchemaAttribute>) {
     match scope {
         Scope::Resource { root, schemas } => resolve_in_resource(root, schemas, path),
         Scope::Element { object, attr } => {
             let top_def = attr.and_then(|a| a.sub_attribute(&path.name));
             let Some(top) = get_ci(object, &path.name) else {
-                return (Vec::new(), top_def);
+                return (Selected::Many(Vec::new()), top_def);
             };
-            step_sub(vec![top], top_def, path.sub_attr.as_deref())
+            step_sub(top, top_def, path.sub_attr.as_deref())
         }
     }
 }
@@ -234,7 +238,7 @@ fn resolve_in_resource<'a, 's>(
     root: &'a Map<String, Value>,
     schemas: &'s ResourceSchemas,
     path: &AttrPath,
-) -> (Vec<&'a Value>, Option<&'s SchemaAttribute>) {
+) -> (Selected<'a>, Option<&'s SchemaAttribute>) {
     let (top, top_def): (Option<&'a Value>, Option<&'s SchemaAttribute>) = match &path.uri {
         Some(uri) if scim2_types::urn::eq(uri, &schemas.core.id) => (
             get_ci(root, &path.name),
@@ -276,9 +280,9 @@ fn resolve_in_resource<'a, 's>(
         }
     };
     match top {
-        Some(top) => step_sub(vec![top], top_def, path.sub_attr.as_deref()),
+        Some(top) => step_sub(top, top_def, path.sub_attr.as_deref()),
         None => (
-            Vec::new(),
+            Selected::Many(Vec::new()),
             match &path.sub_attr {
                 Some(sub) => top_def.and_then(|d| d.sub_attribute(sub)),
                 None => top_def,
@@ -290,30 +294,44 @@ fn resolve_in_resource<'a, 's>(
 /// Steps from the attribute's value(s) to the sub-attribute `sub` (when given), flattening
 /// multi-valued complex attributes.
 fn step_sub<'a, 's>(
-    tops: Vec<&'a Value>,
+    top: &'a Value,
     def: Option<&'s SchemaAttribute>,
     sub: Option<&str>,
-) -> (Vec<&'a Value>, Option<&'s SchemaAttribute>) {
+) -> (Selected<'a>, Option<&'s SchemaAttribute>) {
     let Some(sub) = sub else {
-        return (tops, def);
+        return (Selected::One(top), def);
     };
     let sub_def = def.and_then(|d| d.sub_attribute(sub));
-    let mut out = Vec::new();
-    for top in tops {
-        match top {
-            Value::Object(o) => out.extend(get_ci(o, sub)),
-            Value::Array(items) => {
-                out.extend(
-                    items
-                        .iter()
-                        .filter_map(Value::as_object)
-                        .filter_map(|o| get_ci(o, sub)),
-                );
-            }
-            _ => {}
+    let selected = match top {
+        Value::Object(o) => match get_ci(o, sub) {
+            Some(v) => Selected::One(v),
+            None => Selected::Many(Vec::new()),
+        },
+        Value::Array(items) => Selected::Many(
+            items
+                .iter()
+                .filter_map(Value::as_object)
+                .filter_map(|o| get_ci(o, sub))
+                .collect(),
+        ),
+        _ => Selected::Many(Vec::new()),
+    };
+    (selected, sub_def)
+}
+
+/// The values a path selects: usually one (without allocating), or several.
+enum Selected<'a> {
+    One(&'a Value),
+    Many(Vec<&'a Value>),
+}
+
+impl<'a> Selected<'a> {
+    fn as_slice(&self) -> &[&'a Value] {
+        match self {
+            Self::One(v) => std::slice::from_ref(v),
+            Self::Many(v) => v,
         }
     }
-    (out, sub_def)
 }
 
 /// The values at `path` in `resource`: the attribute's value, or each of its values when it is
@@ -347,7 +365,7 @@ pub fn values_at<'a>(
     };
     let (values, _) = resolve_in_resource(root, schemas, path);
     let mut out = Vec::new();
-    for v in values {
+    for v in values.as_slice().iter().copied() {
         match v {
             Value::Array(items) => out.extend(items.iter().filter(|v| !v.is_null())),
             Value::Null => {}

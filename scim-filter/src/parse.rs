@@ -36,6 +36,11 @@ use crate::ast::{AttrPath, CompValue, CompareOp, Filter, PatchPath, ValuePath};
 
 /// Bounds on what the parser accepts. Exceeding one is a [`ParseError`], never a stack
 /// overflow.
+///
+/// The hard caps ([`Limits::MAX_DEPTH_CAP`], [`Limits::MAX_TERMS_CAP`]) keep the parser's
+/// recursion, and the recursion of the tree's derived `Clone`, `PartialEq` and `Drop`, within
+/// 1 MiB of stack even in debug builds (tested with `RUST_MIN_STACK=1048576`); `Display` and
+/// evaluation walk `and`/`or` chains iteratively.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     /// The deepest nesting of parentheses, `not ( … )` and value-path brackets (default 64;
@@ -596,6 +601,15 @@ impl<'a> Parser<'a> {
             if !is_delimiter(self.peek()) {
                 return Err(self.syntax("whitespace, `)`, `]` or end of input after `pr`"));
             }
+            // `title pr "x"`: say that `pr` takes no value.
+            let after = self.pos;
+            self.skip_ws();
+            let value_follows = matches!(self.peek(), Some(b'"' | b'-' | b'0'..=b'9'))
+                || ["true", "false", "null"].iter().any(|w| self.at_keyword(w));
+            if value_follows {
+                return Err(self.syntax("`and`, `or` or end of input (`pr` takes no value)"));
+            }
+            self.pos = after;
             return Ok(Filter::Present(attr));
         }
         let op_start = self.pos;

@@ -223,6 +223,17 @@ fn round_trip(
     patch::apply(&mut r, &op, schemas, policy)
         .map_err(|e| TestCaseError::fail(format!("{dialect:?}: {e}\nrequest {wire:#}")))?;
     prop_assert_eq!(&r, b, "{:?} request {:#}", dialect, wire);
+    // Entra repeats a PATCH when it reads back something else (reference §2.5): sending the
+    // same request again changes nothing.
+    let report = patch::apply(&mut r, &op, schemas, policy)
+        .map_err(|e| TestCaseError::fail(format!("{dialect:?} again: {e}\nrequest {wire:#}")))?;
+    prop_assert_eq!(&r, b, "{:?} applied twice {:#}", dialect, wire);
+    prop_assert!(
+        !report.is_changed(),
+        "{:?} second application reported {:?}",
+        dialect,
+        report
+    );
     Ok(())
 }
 

@@ -46,6 +46,11 @@ fn rfc7644_figure_2_examples() {
         canonical(r#"userType eq "Employee" and (emails.type eq "work")"#),
         r#"userType eq "Employee" and emails.type eq "work""#
     );
+    // §3.4.3 (POST /.search) example filter.
+    assert_eq!(
+        canonical(r#"displayName sw "smith""#),
+        r#"displayName sw "smith""#
+    );
     // §3.4.2.2: "the following two expressions will evaluate to the same logical value".
     assert_eq!(
         canonical(r#"filter=userName Eq "john""#.trim_start_matches("filter=")),
@@ -133,6 +138,15 @@ fn attr_paths() {
             Some("value")
         )
     );
+    // §3.10 attribute notation: fully qualified and short forms, and `sortBy=userName`.
+    for text in [
+        "urn:ietf:params:scim:schemas:core:2.0:User:name.familyName",
+        "name.familyName",
+        "userName",
+        "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber",
+    ] {
+        assert_eq!(text.parse::<AttrPath>().unwrap().to_string(), text);
+    }
     assert_eq!(
         " meta.lastModified ".parse::<AttrPath>().unwrap(),
         AttrPath::new("meta", Some("lastModified"))
@@ -278,6 +292,10 @@ fn errors_name_offset_expected_found_and_show_a_caret() {
         (12, ParseErrorKind::InvalidString)
     );
     assert_eq!(err.found(), "end of input");
+
+    let err = Filter::parse(r#"title pr "x""#).unwrap_err();
+    assert_eq!(err.offset(), 9);
+    assert!(err.expected().contains("`pr` takes no value"), "{err}");
 
     let err = Filter::parse(r#"emails[type[value eq "x"]]"#).unwrap_err();
     assert_eq!(

@@ -628,3 +628,37 @@ fn string_boolean_filters_select_boolean_values_under_entra_policy() {
         (0, ScimType::NoTarget)
     );
 }
+
+#[test]
+fn custom_extension_attributes_are_patched_with_their_urn() {
+    // Entra's custom extension targets (reference §2.4, MS-ATTR): the custom URN may be
+    // missing from `schemas`; the patched resource lists it.
+    use scim2_types::schema::{AttributeType, Schema, SchemaAttribute};
+    const CUSTOM: &str = "urn:ietf:params:scim:schemas:extension:CustomExtensionName:2.0:User";
+    let mut schemas = ResourceSchemas::user();
+    schemas.extensions.push(Schema {
+        id: CUSTOM.to_owned(),
+        name: None,
+        description: None,
+        attributes: vec![SchemaAttribute::new(
+            "CustomAttribute",
+            AttributeType::String,
+        )],
+        other: serde_json::Map::new(),
+    });
+    let mut r = user();
+    let op = body(json!([
+        {"op": "Add", "path": format!("{CUSTOM}:CustomAttribute"), "value": "v1"},
+        {"op": "replace", "value": {format!("{CUSTOM}:customattribute"): "v2"}}
+    ]));
+    patch::apply(&mut r, &op, &schemas, &entra()).unwrap();
+    assert_eq!(r[CUSTOM], json!({"CustomAttribute": "v2"}));
+    assert_eq!(
+        r["schemas"],
+        json!(["urn:ietf:params:scim:schemas:core:2.0:User", CUSTOM])
+    );
+    // Unknown to the schemas: invalidPath, not silently stored.
+    let mut r = user();
+    let e = patch::apply(&mut r, &op, &ResourceSchemas::user(), &entra()).unwrap_err();
+    assert_eq!((e.index, e.scim_type), (0, ScimType::InvalidPath));
+}

@@ -469,3 +469,22 @@ fn json_value() -> impl Strategy<Value = Value> {
         ]
     })
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// On Entra-shaped generated users, a filter built from one of the user's own values
+    /// matches, and its negation does not.
+    #[test]
+    fn generated_users_match_their_own_values(user in scim2_types::arbitrary::user(), f in tree(true)) {
+        let value = serde_json::to_value(&user).unwrap();
+        let user_name = value["userName"].as_str().unwrap_or_default().to_owned();
+        let own = Filter::eq("userName", user_name.to_ascii_uppercase().as_str());
+        prop_assert!(own.matches(&value), "{} on {}", own, value);
+        prop_assert!(!Filter::not(own).matches(&value));
+        let id = Filter::eq("id", format!("{}x", value["id"].as_str().unwrap_or_default()));
+        prop_assert!(!id.matches(&value));
+        // Arbitrary filters never panic on generated users.
+        let _ = f.matches(&value);
+    }
+}

@@ -580,12 +580,15 @@ fn value_path(
                 }
             }
             Some(sub) => {
+                let mut removed = false;
                 for &i in &matched {
                     if let Some(Value::Object(obj)) = list.get_mut(i) {
-                        json::remove(obj, &sub.name);
+                        removed |= json::remove(obj, &sub.name).is_some();
                     }
                 }
                 list.retain(|e| !e.as_object().is_some_and(Map::is_empty));
+                drop_if_empty(scope, def);
+                return Ok(removed);
             }
         }
         drop_if_empty(scope, def);
