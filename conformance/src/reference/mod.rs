@@ -1,0 +1,1 @@
+//! The built-in reference endpoint (in progress).
