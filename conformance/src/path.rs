@@ -61,6 +61,9 @@ impl TargetPath {
             // The attribute follows the last ':' that precedes any '[' or '.'.
             let stop = text.find('[').unwrap_or(text.len());
             let colon = text[..stop].rfind(':').ok_or_else(|| err(0, "URN without attribute"))?;
+            if text[..colon].matches(':').count() < 2 {
+                return Err(err(0, "expected urn:<namespace>:<…>:<attribute>"));
+            }
             (Some(text[..colon].to_owned()), &text[colon + 1..], colon + 1)
         } else {
             (None, text, 0)

@@ -40,7 +40,7 @@ pub fn checks() -> Vec<Check> {
         check!(user_create, "entra.user.create", "users", Must,
             "Create a user with Entra's default mapping: 201 with an id",
             "Entra create user (MS-SCIM; entra-provisioning §2.4, §4.1, §9.4); RFC 7644 §3.3",
-            faults: ["wrong-content-type"],
+            faults: ["wrong-content-type", "reject-charset-content-type"],
             writes: true, dialect: None, needs: []),
         check!(user_mapping, "entra.user.mapping", "users", Must,
             "Every mapped attribute reads back exactly as sent",
@@ -134,6 +134,11 @@ pub fn checks() -> Vec<Check> {
             "Create a group with members: [] (201 with an id)",
             "MS-SCIM create group (entra-provisioning §2.11, §9.15); RFC 7644 §3.3",
             faults: ["wrong-content-type"],
+            writes: true, dialect: None, needs: []),
+        check!(group_duplicate, "entra.group.duplicate", "groups", Must,
+            "A second group with the same displayName gives 409",
+            "MS-SCIM /Groups: displayName must be unique (entra-provisioning §2.10, §9.15); RFC 7644 §3.3",
+            faults: ["duplicate-group-accepted"],
             writes: true, dialect: None, needs: []),
         check!(group_find, "entra.group.find", "groups", Must,
             "Find the group by displayName eq with excludedAttributes=members: no members key",
@@ -655,6 +660,17 @@ async fn group_create(cx: Cx) -> CheckBody {
     let Some(g) = cx.read(Groups, &id, "excludedAttributes=members").await? else { fail!("GET /Groups/{id} answered 404 right after the create") };
     let dn = get_ci(&g, "displayName").and_then(Value::as_str);
     ensure!(dn == Some(name.as_str()), "GET /Groups/{id}: displayName {dn:?}, sent {name:?}");
+    Ok(())
+}
+
+async fn group_duplicate(cx: Cx) -> CheckBody {
+    let (_, name) = cx.create_group("gdup").await?;
+    let body = json!({"schemas": [scim2_types::urn::GROUP], "displayName": name, "members": [], "meta": {"resourceType": "Group"}});
+    let r = cx.send(WireRequest::new("POST", "/Groups").scim_json(&body)).await?;
+    if let (true, Some(id)) = ((200..300).contains(&r.status()), r.json.as_ref().and_then(id_of)) {
+        cx.session().journal.created(Groups, &id, &name);
+    }
+    ensure!(r.status() == 409, "a second POST /Groups with displayName {name:?} answered {} (expected 409 Conflict)", r.status());
     Ok(())
 }
 
