@@ -16,6 +16,11 @@ pub const ENTERPRISE: &str = "urn:ietf:params:scim:schemas:extension:enterprise:
 pub struct Api {
     pub reference: Reference,
     router: axum::Router,
+    /// Headers sent on every request (none by default: Entra's Test Connection sends neither
+    /// Accept nor User-Agent).
+    pub defaults: Vec<(&'static str, &'static str)>,
+    /// The Content-Type of JSON bodies.
+    pub content_type: &'static str,
 }
 
 #[derive(Debug)]
@@ -60,11 +65,46 @@ impl Api {
     pub fn with_config(config: ReferenceConfig) -> Self {
         let reference = Reference::new(config);
         let router = reference.router();
-        Self { reference, router }
+        Self {
+            reference,
+            router,
+            defaults: Vec::new(),
+            content_type: SCIM_JSON_CHARSET,
+        }
     }
 
-    /// Sends a request with only the headers given (no Accept, no User-Agent by default).
+    /// A client that sends Accept and User-Agent and a plain `application/scim+json`, so that
+    /// only the request under test depends on those headers.
+    #[must_use]
+    pub fn polite(mut self) -> Self {
+        self.defaults = vec![
+            ("accept", "application/scim+json"),
+            ("user-agent", "reference-tests"),
+        ];
+        self.content_type = "application/scim+json";
+        self
+    }
+
+    /// Sends a request with the default headers and `headers`.
     pub async fn send(
+        &self,
+        method: Method,
+        uri: &str,
+        headers: &[(&str, &str)],
+        body: Option<Vec<u8>>,
+    ) -> Resp {
+        let mut all: Vec<(&str, &str)> = self
+            .defaults
+            .iter()
+            .filter(|(k, _)| !headers.iter().any(|(h, _)| h.eq_ignore_ascii_case(k)))
+            .copied()
+            .collect();
+        all.extend_from_slice(headers);
+        self.send_bare(method, uri, &all, body).await
+    }
+
+    /// Sends a request with exactly the headers given.
+    pub async fn send_bare(
         &self,
         method: Method,
         uri: &str,
@@ -100,7 +140,7 @@ impl Api {
                 self.send(
                     method,
                     &uri,
-                    &[("content-type", SCIM_JSON_CHARSET)],
+                    &[("content-type", self.content_type)],
                     Some(serde_json::to_vec(&b).unwrap()),
                 )
                 .await

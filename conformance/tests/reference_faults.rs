@@ -1,0 +1,642 @@
+//! Every fault of the reference endpoint breaks the behaviour it names, and only that one.
+//!
+//! Each probe checks one behaviour and lists the faults that break it. The matrix test runs
+//! every probe against the endpoint with no fault (all must pass) and with each single fault
+//! (a probe must fail exactly when the fault is in its list), and checks that every fault is
+//! caught by at least one probe.
+
+mod reference_support;
+
+use axum::http::Method;
+use futures::future::BoxFuture;
+use reference_support::{Api, BASE, ENTERPRISE};
+use scim2_conformance::reference::{Fault, ReferenceConfig, Seed};
+use serde_json::{Value, json};
+
+type Outcome = Result<(), String>;
+
+struct Probe {
+    name: &'static str,
+    broken_by: &'static [Fault],
+    /// The endpoint requires this bearer token.
+    token: bool,
+    run: fn(Api) -> BoxFuture<'static, Outcome>,
+}
+
+macro_rules! ensure {
+    ($cond:expr, $($msg:tt)+) => {
+        if !$cond {
+            return Err(format!($($msg)+));
+        }
+    };
+}
+
+const TOKEN: &str = "probe-token";
+
+fn seed_users(api: &Api, names: &[&str]) -> Vec<String> {
+    let users = names
+        .iter()
+        .map(|n| json!({"userName": n, "active": true, "externalId": format!("ext-{n}")}))
+        .collect();
+    api.reference
+        .seed(Seed {
+            users,
+            ..Seed::default()
+        })
+        .unwrap()
+        .user_ids
+}
+
+fn seed_group(api: &Api, name: &str, members: &[&str]) -> String {
+    let members: Vec<Value> = members.iter().map(|m| json!({"value": m})).collect();
+    let seeded = api
+        .reference
+        .seed(Seed {
+            groups: vec![json!({"displayName": name, "members": members})],
+            ..Seed::default()
+        })
+        .unwrap();
+    seeded.group_ids[0].clone()
+}
+
+fn p_string_booleans(api: Api) -> BoxFuture<'static, Outcome> {
+    Box::pin(async move {
+        let r = api
+            .post(
+                "/Users",
+                json!({"userName": "sb@x.example", "active": "False"}),
+            )
+            .await;
+        ensure!(
+            r.status == 201,
+            "POST with active \"False\": {} {}",
+            r.status,
+            r.text
+        );
+        Ok(())
+    })
+}
+
+fn p_manager_string(api: Api) -> BoxFuture<'static, Outcome> {
+    Box::pin(async move {
+        let boss = seed_users(&api, &["boss@x.example"]).remove(0);
+        let r = api
+            .post(
+                "/Users",
+                json!({"userName": "w@x.example", ENTERPRISE: {"manager": boss}}),
+            )
+            .await;
+        ensure!(
+            r.status == 201,
+            "POST with a manager string: {} {}",
+            r.status,
+            r.text
+        );
+        Ok(())
+    })
+}
+
+fn p_duplicate_user(api: Api) -> BoxFuture<'static, Outcome> {
+    Box::pin(async move {
+        seed_users(&api, &["Taken@X.example"]);
+        let r = api
+            .post("/Users", json!({"userName": "taken@x.EXAMPLE"}))
+            .await;
+        ensure!(r.status == 409, "duplicate userName: {}", r.status);
+        Ok(())
+    })
+}
+
+fn p_duplicate_group(api: Api) -> BoxFuture<'static, Outcome> {
+    Box::pin(async move {
+        seed_group(&api, "Team", &[]);
+        let r = api.post("/Groups", json!({"displayName": "TEAM"})).await;
+        ensure!(r.status == 409, "duplicate displayName: {}", r.status);
+        Ok(())
+    })
+}
+
+fn p_start_index(api: Api) -> BoxFuture<'static, Outcome> {
+    Box::pin(async move {
+        let ids = seed_users(&api, &["a@x.example", "b@x.example", "c@x.example"]);
+        let r = api.get("/Users?startIndex=2&count=1").await;
+        ensure!(
+            r.ids().first() == Some(&ids[1]),
+            "page at startIndex=2: {:?}",
+            r.ids()
+        );
+        ensure!(
+            r.body["startIndex"] == 2,
+            "startIndex echoed: {}",
+            r.body["startIndex"]
+        );
+        Ok(())
+    })
+}
+
+fn p_count(api: Api) -> BoxFuture<'static, Outcome> {
+    Box::pin(async move {
+        seed_users(&api, &["a@x.example", "b@x.example", "c@x.example"]);
+        let r = api.get("/Users?count=1").await;
+        ensure!(
+            r.resources().len() == 1,
+            "count=1 gave {}",
+            r.resources().len()
+        );
+        Ok(())
+    })
+}
+
+fn p_total_results(api: Api) -> BoxFuture<'static, Outcome> {
+    Box::pin(async move {
+        seed_users(&api, &["a@x.example", "b@x.example", "c@x.example"]);
+        let r = api.get("/Users?count=1").await;
+        ensure!(
+            r.body["totalResults"] == 3,
+            "totalResults {}",
+            r.body["totalResults"]
+        );
+        Ok(())
+    })
+}
+
+fn p_content_type(api: Api) -> BoxFuture<'static, Outcome> {
+    Box::pin(async move {
+        let r = api.get("/Users").await;
+        ensure!(
+            r.is_scim_json(),
+            "Content-Type {:?}",
+            r.header("content-type")
+        );
+        Ok(())
+    })
+}
+
+fn p_404_after_delete(api: Api) -> BoxFuture<'static, Outcome> {
+    Box::pin(async move {
+        let id = seed_users(&api, &["d@x.example"]).remove(0);
+        let r = api.delete(&format!("/Users/{id}")).await;
+        ensure!(r.status == 204, "DELETE {}", r.status);
+        let r = api.get(&format!("/Users/{id}")).await;
+        ensure!(r.status == 404, "GET after DELETE: {}", r.status);
+        Ok(())
+    })
+}
+
+fn p_members_excluded(api: Api) -> BoxFuture<'static, Outcome> {
+    Box::pin(async move {
+        let u = seed_users(&api, &["m@x.example"]);
+        let g = seed_group(&api, "G", &[&u[0]]);
+        let r = api
+            .get(&format!("/Groups/{g}?excludedAttributes=members"))
+            .await;
+        ensure!(
+            r.body.get("members").is_none(),
+            "members returned: {}",
+            r.text
+        );
+        let r = api.get("/Groups?excludedAttributes=members").await;
+        ensure!(
+            r.resources().iter().all(|g| g.get("members").is_none()),
+            "members in list"
+        );
+        Ok(())
+    })
+}
+
+fn p_no_accept(api: Api) -> BoxFuture<'static, Outcome> {
+    Box::pin(async move {
+        let r = api
+            .send_bare(
+                Method::GET,
+                &format!("{BASE}/Users"),
+                &[("user-agent", "x")],
+                None,
+            )
+            .await;
+        ensure!(r.status == 200, "GET without Accept: {}", r.status);
+        Ok(())
+    })
+}
+
+fn p_no_user_agent(api: Api) -> BoxFuture<'static, Outcome> {
+    Box::pin(async move {
+        let r = api
+            .send_bare(
+                Method::GET,
+                &format!("{BASE}/Users"),
+                &[("accept", "application/scim+json")],
+                None,
+            )
+            .await;
+        ensure!(r.status == 200, "GET without User-Agent: {}", r.status);
+        Ok(())
+    })
+}
+
+fn p_active_boolean(api: Api) -> BoxFuture<'static, Outcome> {
+    Box::pin(async move {
+        let id = seed_users(&api, &["ab@x.example"]).remove(0);
+        let r = api.get(&format!("/Users/{id}")).await;
+        ensure!(
+            r.body["active"] == Value::Bool(true),
+            "active = {}",
+            r.body["active"]
+        );
+        Ok(())
+    })
+}
+
+fn p_malformed_json(api: Api) -> BoxFuture<'static, Outcome> {
+    Box::pin(async move {
+        let r = api
+            .send(
+                Method::POST,
+                &format!("{BASE}/Users"),
+                &[("content-type", "application/scim+json")],
+                Some(b"{\"userName\":".to_vec()),
+            )
+            .await;
+        ensure!(r.status == 400, "malformed JSON: {}", r.status);
+        Ok(())
+    })
+}
+
+fn p_error_body(api: Api) -> BoxFuture<'static, Outcome> {
+    Box::pin(async move {
+        let r = api.get("/Users/no-such-id").await;
+        ensure!(r.status == 404, "status {}", r.status);
+        ensure!(
+            r.body["schemas"] == json!(["urn:ietf:params:scim:api:messages:2.0:Error"])
+                && r.body["status"] == "404",
+            "not a SCIM Error: {}",
+            r.text
+        );
+        Ok(())
+    })
+}
+
+fn p_charset(api: Api) -> BoxFuture<'static, Outcome> {
+    Box::pin(async move {
+        let body = serde_json::to_vec(&json!({"userName": "cs@x.example"})).unwrap();
+        let r = api
+            .send(
+                Method::POST,
+                &format!("{BASE}/Users"),
+                &[("content-type", "application/scim+json; charset=utf-8")],
+                Some(body),
+            )
+            .await;
+        ensure!(r.status == 201, "POST with charset: {}", r.status);
+        Ok(())
+    })
+}
+
+fn p_etag(api: Api) -> BoxFuture<'static, Outcome> {
+    Box::pin(async move {
+        let id = seed_users(&api, &["e@x.example"]).remove(0);
+        let v1 = api
+            .get(&format!("/Users/{id}"))
+            .await
+            .header("etag")
+            .unwrap_or("")
+            .to_owned();
+        let r = api
+            .put(
+                &format!("/Users/{id}"),
+                json!({"userName": "e@x.example", "title": "1"}),
+            )
+            .await;
+        ensure!(r.status == 200, "PUT {}", r.status);
+        let body = serde_json::to_vec(&json!({"userName": "e@x.example", "title": "2"})).unwrap();
+        let r = api
+            .send(
+                Method::PUT,
+                &format!("{BASE}/Users/{id}"),
+                &[("content-type", "application/scim+json"), ("if-match", &v1)],
+                Some(body),
+            )
+            .await;
+        ensure!(r.status == 412, "stale If-Match: {}", r.status);
+        Ok(())
+    })
+}
+
+fn p_attributes(api: Api) -> BoxFuture<'static, Outcome> {
+    Box::pin(async move {
+        let id = seed_users(&api, &["at@x.example"]).remove(0);
+        let r = api.get(&format!("/Users/{id}?attributes=userName")).await;
+        ensure!(
+            r.body.get("active").is_none() && r.body["userName"] == "at@x.example",
+            "attributes=userName: {}",
+            r.text
+        );
+        Ok(())
+    })
+}
+
+fn p_put_replaces(api: Api) -> BoxFuture<'static, Outcome> {
+    Box::pin(async move {
+        let id = seed_users(&api, &["pr@x.example"]).remove(0);
+        let r = api
+            .put(&format!("/Users/{id}"), json!({"userName": "pr@x.example"}))
+            .await;
+        ensure!(r.status == 200, "PUT {}", r.status);
+        let r = api.get(&format!("/Users/{id}")).await;
+        ensure!(
+            r.body.get("externalId").is_none(),
+            "PUT kept externalId: {}",
+            r.text
+        );
+        Ok(())
+    })
+}
+
+fn p_search(api: Api) -> BoxFuture<'static, Outcome> {
+    Box::pin(async move {
+        seed_users(&api, &["s@x.example"]);
+        let r = api
+            .post(
+                "/Users/.search",
+                json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"]}),
+            )
+            .await;
+        ensure!(
+            r.status == 200 && r.body["totalResults"] == 1,
+            "POST /.search: {} {}",
+            r.status,
+            r.text
+        );
+        Ok(())
+    })
+}
+
+fn p_meta(api: Api) -> BoxFuture<'static, Outcome> {
+    Box::pin(async move {
+        let id = seed_users(&api, &["me@x.example"]).remove(0);
+        let r = api.get(&format!("/Users/{id}")).await;
+        let meta = &r.body["meta"];
+        ensure!(
+            meta["created"].is_string()
+                && meta["lastModified"].is_string()
+                && meta["location"].is_string()
+                && meta["version"].is_string(),
+            "meta: {meta}"
+        );
+        Ok(())
+    })
+}
+
+fn p_wrong_token(api: Api) -> BoxFuture<'static, Outcome> {
+    Box::pin(async move {
+        let uri = format!("{BASE}/Users");
+        let ok = api
+            .send(
+                Method::GET,
+                &uri,
+                &[("authorization", &format!("Bearer {TOKEN}"))],
+                None,
+            )
+            .await;
+        ensure!(ok.status == 200, "right token: {}", ok.status);
+        let r = api
+            .send(
+                Method::GET,
+                &uri,
+                &[("authorization", "Bearer expired")],
+                None,
+            )
+            .await;
+        ensure!(r.status == 401, "wrong token: {}", r.status);
+        Ok(())
+    })
+}
+
+fn p_deleted_user_leaves_group(api: Api) -> BoxFuture<'static, Outcome> {
+    Box::pin(async move {
+        let u = seed_users(&api, &["a@x.example", "b@x.example"]);
+        let g = seed_group(&api, "G", &[&u[0], &u[1]]);
+        api.delete(&format!("/Users/{}", u[0])).await;
+        let members = api.member_ids(&g).await;
+        ensure!(
+            members == [u[1].clone()],
+            "members after delete: {members:?}"
+        );
+        Ok(())
+    })
+}
+
+fn p_reuse_deleted_name(api: Api) -> BoxFuture<'static, Outcome> {
+    Box::pin(async move {
+        let id = seed_users(&api, &["again@x.example"]).remove(0);
+        api.delete(&format!("/Users/{id}")).await;
+        let r = api
+            .post("/Users", json!({"userName": "again@x.example"}))
+            .await;
+        ensure!(r.status == 201, "re-create after delete: {}", r.status);
+        Ok(())
+    })
+}
+
+fn p_members_once(api: Api) -> BoxFuture<'static, Outcome> {
+    Box::pin(async move {
+        let u = seed_users(&api, &["once@x.example"]);
+        let r = api
+            .post(
+                "/Groups",
+                json!({"displayName": "Once", "members": [{"value": u[0]}, {"value": u[0]}]}),
+            )
+            .await;
+        ensure!(r.status == 201, "POST group {}", r.status);
+        let members = r.body["members"].as_array().map_or(0, Vec::len);
+        ensure!(members == 1, "{members} members stored");
+        Ok(())
+    })
+}
+
+fn probes() -> Vec<Probe> {
+    use Fault as F;
+    let p = |name, broken_by, run| Probe {
+        name,
+        broken_by,
+        token: false,
+        run,
+    };
+    vec![
+        p(
+            "string booleans on POST",
+            &[F::RejectStringBooleans],
+            p_string_booleans,
+        ),
+        p(
+            "manager string on POST",
+            &[F::RejectManagerString],
+            p_manager_string,
+        ),
+        p(
+            "409 for a duplicate userName",
+            &[F::DuplicateUsernameAccepted],
+            p_duplicate_user,
+        ),
+        p(
+            "409 for a duplicate group",
+            &[F::DuplicateGroupAccepted],
+            p_duplicate_group,
+        ),
+        p("startIndex honoured", &[F::IgnoreStartIndex], p_start_index),
+        p("count honoured", &[F::IgnoreCount], p_count),
+        p(
+            "totalResults counts all matches",
+            &[F::TotalResultsIsPageSize],
+            p_total_results,
+        ),
+        p(
+            "application/scim+json responses",
+            &[F::WrongContentType],
+            p_content_type,
+        ),
+        p(
+            "404 after delete",
+            &[F::No404AfterDelete],
+            p_404_after_delete,
+        ),
+        p(
+            "excludedAttributes=members",
+            &[F::MembersNotExcluded],
+            p_members_excluded,
+        ),
+        p("no Accept needed", &[F::RequireAcceptHeader], p_no_accept),
+        p(
+            "no User-Agent needed",
+            &[F::RequireUserAgent],
+            p_no_user_agent,
+        ),
+        p(
+            "active is a boolean",
+            &[F::ActiveAsString],
+            p_active_boolean,
+        ),
+        p(
+            "400 for malformed JSON",
+            &[F::MalformedJson500],
+            p_malformed_json,
+        ),
+        p("SCIM Error bodies", &[F::ErrorBodyNotScim], p_error_body),
+        p(
+            "charset parameter accepted",
+            &[F::RejectCharsetContentType],
+            p_charset,
+        ),
+        p("412 for a stale If-Match", &[F::EtagIgnored], p_etag),
+        p(
+            "attributes projection",
+            &[F::AttributesIgnored],
+            p_attributes,
+        ),
+        p("PUT replaces", &[F::PutMerges], p_put_replaces),
+        p("POST /.search", &[F::SearchNotSupported], p_search),
+        p("meta present", &[F::MetaMissing], p_meta),
+        Probe {
+            name: "wrong token refused",
+            broken_by: &[F::TokenNotChecked],
+            token: true,
+            run: p_wrong_token,
+        },
+        p(
+            "deleted user leaves groups",
+            &[F::DeletedUserStaysMember],
+            p_deleted_user_leaves_group,
+        ),
+        p(
+            "deleted userName reusable",
+            &[F::DeletedUsernameReserved],
+            p_reuse_deleted_name,
+        ),
+        p(
+            "a member is stored once",
+            &[F::DuplicateMembers],
+            p_members_once,
+        ),
+    ]
+}
+
+async fn run(probe: &Probe, faults: &[Fault]) -> Outcome {
+    let mut config = ReferenceConfig::default().with_faults(faults.iter().copied());
+    let mut api = Api::with_config(config.clone()).polite();
+    if probe.token {
+        config = config.with_token(TOKEN);
+        api = Api::with_config(config).polite();
+    }
+    (probe.run)(api).await
+}
+
+#[tokio::test]
+async fn every_probe_passes_without_faults() {
+    for probe in probes() {
+        if let Err(why) = run(&probe, &[]).await {
+            panic!(
+                "probe `{}` fails on the correct endpoint: {why}",
+                probe.name
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn each_fault_breaks_exactly_the_behaviours_it_names() {
+    let probes = probes();
+    let mut problems = Vec::new();
+    for fault in Fault::ALL {
+        for probe in &probes {
+            let expected_broken = probe.broken_by.contains(fault);
+            let outcome = run(probe, &[*fault]).await;
+            match (expected_broken, outcome) {
+                (true, Ok(())) => {
+                    problems.push(format!("{fault}: probe `{}` still passes", probe.name))
+                }
+                (false, Err(why)) => problems.push(format!(
+                    "{fault}: unrelated probe `{}` fails: {why}",
+                    probe.name
+                )),
+                _ => {}
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn every_fault_is_targeted_by_a_probe() {
+    let probes = probes();
+    let missing: Vec<String> = Fault::ALL
+        .iter()
+        .filter(|f| !probes.iter().any(|p| p.broken_by.contains(f)))
+        .map(ToString::to_string)
+        .collect();
+    // The faults that need scim2-filter's evaluation and PATCH are probed in
+    // reference_semantics.rs.
+    let semantic = [
+        Fault::CaseSensitiveFilter,
+        Fault::IgnoreValuePathPatch,
+        Fault::RejectCapitalizedOps,
+        Fault::LegacyMemberRemoveWipesGroup,
+        Fault::MembersNotRemoved,
+        Fault::PatchNotApplied,
+        Fault::NotFoundOnEmptyQuery,
+        Fault::AddressOpsSplitElements,
+        Fault::TypedReplaceDropsOthers,
+        Fault::InactiveUsersHidden,
+        Fault::ExternalidFilterIgnored,
+        Fault::InvalidFilter500,
+        Fault::RenameNotApplied,
+        Fault::PathlessReplaceIgnored,
+        Fault::SortIgnored,
+        Fault::MemberDroppedAfterRename,
+        Fault::SecondPatchLosesFirst,
+    ];
+    let missing: Vec<String> = missing
+        .into_iter()
+        .filter(|m| !semantic.iter().any(|s| s.to_string() == *m))
+        .collect();
+    assert!(missing.is_empty(), "faults no probe catches: {missing:?}");
+}
