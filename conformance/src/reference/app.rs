@@ -40,6 +40,8 @@ pub(crate) struct Inner {
     pub(crate) config: ReferenceConfig,
     pub(crate) store: Mutex<Store>,
     pub(crate) log: RequestLog,
+    /// Attempts per list page (for the `transient-503` fault).
+    pub(crate) attempts: Mutex<std::collections::HashMap<String, u32>>,
 }
 
 impl std::fmt::Debug for Reference {
@@ -59,6 +61,7 @@ impl Reference {
                 config,
                 store: Mutex::new(Store::default()),
                 log: RequestLog::default(),
+                attempts: Mutex::default(),
             }),
         }
     }
@@ -161,6 +164,11 @@ impl Reference {
             let body = serde_json::to_vec(&err.body()).unwrap_or_default();
             (err.status, [(header::CONTENT_TYPE, SCIM_JSON)], body).into_response()
         };
+        if err.status == StatusCode::SERVICE_UNAVAILABLE {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("0"));
+        }
         if err.status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(
                 header::WWW_AUTHENTICATE,

@@ -131,6 +131,13 @@ pub enum Fault {
     /// The `userName` of a deleted user stays reserved: re-creating it gives 409 (a
     /// sequence-only defect: a soft-deleted row still holds a unique index).
     DeletedUsernameReserved,
+    /// Every list page after the first (`startIndex` > 1) answers 503 with `Retry-After: 0`
+    /// to its first two attempts, then succeeds: an overloaded endpoint that recovers
+    /// (entra-provisioning §1.5: Entra retries).
+    Transient503,
+    /// Every list page after the first answers 503 with `Retry-After: 0`, always: an endpoint
+    /// that goes down in the middle of a paginated read.
+    PaginationOutage,
 }
 
 impl Fault {
@@ -178,6 +185,8 @@ impl Fault {
         Self::MemberDroppedAfterRename,
         Self::SecondPatchLosesFirst,
         Self::DeletedUsernameReserved,
+        Self::Transient503,
+        Self::PaginationOutage,
     ];
 
     /// The stable kebab-case name (`case-sensitive-filter`).
@@ -387,6 +396,16 @@ impl Fault {
                 "deleted-username-reserved",
                 "the userName of a deleted user stays reserved: re-creating it gives 409 \
                  (sequence-only)",
+            ),
+            Self::Transient503 => (
+                "transient-503",
+                "list pages after the first answer 503 (Retry-After: 0) to their first two \
+                 attempts, then succeed: a client that retries reads everything",
+            ),
+            Self::PaginationOutage => (
+                "pagination-outage",
+                "list pages after the first always answer 503 (Retry-After: 0): the endpoint \
+                 goes down in the middle of pagination",
             ),
         }
     }

@@ -429,7 +429,7 @@ fn parse_filter(app: &Reference, kind: Kind, text: &str) -> Result<Option<Parsed
                 Ok(Some(f))
             }
         }
-        Err(semantics::SemanticsError::Invalid { .. }) if app.has(Fault::InvalidFilter500) => Err(
+        Err(e) if e.is_invalid_input() && app.has(Fault::InvalidFilter500) => Err(
             ApiError::internal("unexpected error while reading the filter"),
         ),
         Err(e) => Err(e.into()),
@@ -491,6 +491,9 @@ fn run_query(
         ));
     }
     let (mut start, mut count) = query::page(params.start_index, params.count);
+    if start > 1 {
+        unavailable(app, kinds, params, start, count)?;
+    }
     if app.has(Fault::IgnoreStartIndex) {
         start = 1;
     }
@@ -518,6 +521,43 @@ fn run_query(
             .or_insert_with(|| Value::Array(Vec::new()));
     }
     Ok(scim(StatusCode::OK, &body))
+}
+
+/// The `transient-503` and `pagination-outage` faults, for a page after the first.
+fn unavailable(
+    app: &Reference,
+    kinds: &[Kind],
+    params: &ListParams,
+    start: usize,
+    count: usize,
+) -> Result<(), ApiError> {
+    let refuse = || {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            None,
+            "the service is busy; retry later",
+        )
+    };
+    if app.has(Fault::PaginationOutage) {
+        return Err(refuse());
+    }
+    if app.has(Fault::Transient503) {
+        let key = format!(
+            "{kinds:?} {start} {count} {:?} {:?}",
+            params.filter, params.sort_by
+        );
+        let mut attempts = app
+            .inner
+            .attempts
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let n = attempts.entry(key).or_insert(0);
+        *n += 1;
+        if *n <= 2 {
+            return Err(refuse());
+        }
+    }
+    Ok(())
 }
 
 /// `PUT /Users/{id}` (RFC 7644 §3.5.1).

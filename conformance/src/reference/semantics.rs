@@ -35,6 +35,13 @@ pub(crate) enum SemanticsError {
     Invalid { scim_type: ScimType, detail: String },
 }
 
+impl SemanticsError {
+    /// Whether the client's input was wrong (rather than the semantics missing).
+    pub(crate) fn is_invalid_input(&self) -> bool {
+        matches!(self, Self::Invalid { .. })
+    }
+}
+
 impl From<SemanticsError> for ApiError {
     fn from(e: SemanticsError) -> Self {
         match e {
