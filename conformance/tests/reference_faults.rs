@@ -454,6 +454,33 @@ fn p_members_once(api: Api) -> BoxFuture<'static, Outcome> {
     })
 }
 
+fn p_second_page(api: Api) -> BoxFuture<'static, Outcome> {
+    Box::pin(async move {
+        seed_users(&api, &["a@x.example", "b@x.example", "c@x.example"]);
+        let r = api.get("/Users?startIndex=2&count=2").await;
+        ensure!(r.status == 200, "second page: {}", r.status);
+        Ok(())
+    })
+}
+
+fn p_second_page_after_retries(api: Api) -> BoxFuture<'static, Outcome> {
+    Box::pin(async move {
+        seed_users(&api, &["a@x.example", "b@x.example", "c@x.example"]);
+        for _ in 0..3 {
+            let r = api.get("/Users?startIndex=3&count=2").await;
+            if r.status == 200 {
+                return Ok(());
+            }
+            ensure!(
+                r.status == 503 && r.header("retry-after").is_some(),
+                "not a retryable answer: {}",
+                r.status
+            );
+        }
+        Err("page 3 never recovered in 3 attempts".to_owned())
+    })
+}
+
 fn probes() -> Vec<Probe> {
     use Fault as F;
     let p = |name, broken_by, run| Probe {
@@ -463,6 +490,16 @@ fn probes() -> Vec<Probe> {
         run,
     };
     vec![
+        p(
+            "second page answers at once",
+            &[F::Transient503, F::PaginationOutage],
+            p_second_page,
+        ),
+        p(
+            "second page after retries",
+            &[F::PaginationOutage],
+            p_second_page_after_retries,
+        ),
         p(
             "string booleans on POST",
             &[F::RejectStringBooleans],
@@ -483,7 +520,11 @@ fn probes() -> Vec<Probe> {
             &[F::DuplicateGroupAccepted],
             p_duplicate_group,
         ),
-        p("startIndex honoured", &[F::IgnoreStartIndex], p_start_index),
+        p(
+            "startIndex honoured",
+            &[F::IgnoreStartIndex, F::Transient503, F::PaginationOutage],
+            p_start_index,
+        ),
         p("count honoured", &[F::IgnoreCount], p_count),
         p(
             "totalResults counts all matches",
@@ -582,25 +623,34 @@ async fn every_probe_passes_without_faults() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_fault_breaks_exactly_the_behaviours_it_names() {
-    let probes = probes();
-    let mut problems = Vec::new();
-    for fault in Fault::ALL {
-        for probe in &probes {
-            let expected_broken = probe.broken_by.contains(fault);
-            let outcome = run(probe, &[*fault]).await;
-            match (expected_broken, outcome) {
-                (true, Ok(())) => {
-                    problems.push(format!("{fault}: probe `{}` still passes", probe.name))
+    let tasks: Vec<_> = Fault::ALL
+        .iter()
+        .map(|fault| {
+            let fault = *fault;
+            tokio::spawn(async move {
+                let mut problems = Vec::new();
+                for probe in &probes() {
+                    let expected_broken = probe.broken_by.contains(&fault);
+                    match (expected_broken, run(probe, &[fault]).await) {
+                        (true, Ok(())) => {
+                            problems.push(format!("{fault}: probe `{}` still passes", probe.name));
+                        }
+                        (false, Err(why)) => problems.push(format!(
+                            "{fault}: unrelated probe `{}` fails: {why}",
+                            probe.name
+                        )),
+                        _ => {}
+                    }
                 }
-                (false, Err(why)) => problems.push(format!(
-                    "{fault}: unrelated probe `{}` fails: {why}",
-                    probe.name
-                )),
-                _ => {}
-            }
-        }
+                problems
+            })
+        })
+        .collect();
+    let mut problems = Vec::new();
+    for task in tasks {
+        problems.extend(task.await.unwrap());
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
