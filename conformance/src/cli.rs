@@ -212,13 +212,17 @@ fn default_journal_dir() -> PathBuf {
 /// # Errors
 /// [`UsageError`] with the reason.
 pub fn check_url(url: &str, insecure_http: bool) -> Result<String, UsageError> {
-    let parsed = url::Url::parse(url).map_err(|e| UsageError(format!("--url {url:?} is not a URL: {e}")))?;
+    let parsed =
+        url::Url::parse(url).map_err(|e| UsageError(format!("--url {url:?} is not a URL: {e}")))?;
     let host = parsed.host_str().unwrap_or_default().to_owned();
     match parsed.scheme() {
         "https" => {}
         "http" => {
             let loopback = host == "localhost"
-                || host.trim_matches(['[', ']']).parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback());
+                || host
+                    .trim_matches(['[', ']'])
+                    .parse::<IpAddr>()
+                    .is_ok_and(|ip| ip.is_loopback());
             if !loopback && !insecure_http {
                 return Err(UsageError(format!(
                     "refusing http:// for {host}: the bearer token would travel unencrypted; use https:// or pass --insecure-http"
@@ -243,7 +247,11 @@ fn load_token(t: &TokenArgs) -> Result<Option<Token>, UsageError> {
         Some(p) => Token::from_file(p),
         None => Token::from_env(&t.token_env),
     };
-    tok.map(Some).map_err(|e| UsageError(format!("{e} (or pass --no-auth for an endpoint without authentication)")))
+    tok.map(Some).map_err(|e| {
+        UsageError(format!(
+            "{e} (or pass --no-auth for an endpoint without authentication)"
+        ))
+    })
 }
 
 /// Everything `run` needs, resolved from the arguments.
@@ -292,29 +300,54 @@ pub async fn run_endpoint(
     let started_at = OffsetDateTime::now_utc();
     let now = started_at;
     let token_info: Option<TokenInfo> = token.as_ref().map(|t| t.inspect(now));
-    let http = HttpTransport::new(base_url, token, cfg.timeout, cfg.rate).map_err(|e| UsageError(e.to_string()))?;
+    let http = HttpTransport::new(base_url, token, cfg.timeout, cfg.rate)
+        .map_err(|e| UsageError(e.to_string()))?;
     let http: Arc<dyn Transport> = Arc::new(http);
-    let transport: Arc<dyn Transport> = if cfg.options.read_only { Arc::new(ReadOnly(http)) } else { http };
+    let transport: Arc<dyn Transport> = if cfg.options.read_only {
+        Arc::new(ReadOnly(http))
+    } else {
+        http
+    };
     let auth_hint = match token_info.as_ref() {
-        Some(TokenInfo { expires_at: Some(e), .. }) => format!(" (the JWT's exp is {e})"),
+        Some(TokenInfo {
+            expires_at: Some(e),
+            ..
+        }) => format!(" (the JWT's exp is {e})"),
         _ => String::new(),
     };
     // Capabilities (RFC 7644 §4); absent or unreadable = assume capable.
-    let spc = match transport.send(WireRequest::new("GET", "/ServiceProviderConfig")).await {
+    let spc = match transport
+        .send(WireRequest::new("GET", "/ServiceProviderConfig"))
+        .await
+    {
         Ok(r) if r.status == 200 => r.json(),
         _ => None,
     };
-    let session = Arc::new(Session::new(Arc::clone(&transport), journal, Arc::new(cfg.mapping.clone()), cfg.seed, spc, auth_hint));
+    let session = Arc::new(Session::new(
+        Arc::clone(&transport),
+        journal,
+        Arc::new(cfg.mapping.clone()),
+        cfg.seed,
+        spc,
+        auth_hint,
+    ));
     let checks = runner::select(cfg.profile.checks(), &cfg.options);
     let outcome = runner::run(Arc::clone(&session), &checks, &cfg.options, progress).await;
     Ok(Report {
         tool_version: env!("CARGO_PKG_VERSION").to_owned(),
         profile: cfg.profile.to_string(),
-        dialects: cfg.options.dialects.iter().map(ToString::to_string).collect(),
+        dialects: cfg
+            .options
+            .dialects
+            .iter()
+            .map(ToString::to_string)
+            .collect(),
         seed: cfg.seed,
         run_id: session.journal.run_id().to_owned(),
         endpoint: base_url.to_owned(),
-        started_at: started_at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
+        started_at: started_at
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default(),
         read_only: cfg.options.read_only,
         token: token_info,
         outcome,
@@ -323,7 +356,8 @@ pub async fn run_endpoint(
 
 fn write_output(text: &str, output: Option<&PathBuf>) -> Result<(), UsageError> {
     match output {
-        Some(p) => std::fs::write(p, text).map_err(|e| UsageError(format!("cannot write {}: {e}", p.display()))),
+        Some(p) => std::fs::write(p, text)
+            .map_err(|e| UsageError(format!("cannot write {}: {e}", p.display()))),
         None => {
             print!("{text}");
             Ok(())
@@ -337,7 +371,11 @@ pub async fn main_with(args: impl IntoIterator<Item = String>) -> ExitCode {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { ExitCode::Usage } else { ExitCode::Ok };
+            return if e.use_stderr() {
+                ExitCode::Usage
+            } else {
+                ExitCode::Ok
+            };
         }
     };
     let result = match cli.command {
@@ -393,7 +431,12 @@ async fn run_cmd(a: RunArgs) -> Result<ExitCode, UsageError> {
             .await
             .map_err(|e| UsageError(format!("cannot start the built-in endpoint: {e}")))?;
         let url = server.base_url();
-        (Some(server), url, None, Arc::new(Journal::in_memory(&run_id)))
+        (
+            Some(server),
+            url,
+            None,
+            Arc::new(Journal::in_memory(&run_id)),
+        )
     } else {
         let url = check_url(a.url.as_deref().unwrap_or_default(), a.insecure_http)?;
         let token = load_token(&a.token)?;
@@ -407,9 +450,17 @@ async fn run_cmd(a: RunArgs) -> Result<ExitCode, UsageError> {
     };
     let progress = human::ConsoleProgress::new();
     let quiet = Quiet;
-    let progress: &dyn Progress = if a.format == Format::Human && a.output.is_none() { &progress } else { &quiet };
+    let progress: &dyn Progress = if a.format == Format::Human && a.output.is_none() {
+        &progress
+    } else {
+        &quiet
+    };
     if a.format == Format::Human {
-        eprintln!("scim-conformance: {} profile against {base_url} (run {run_id}, names start with {}-)", cfg.profile, crate::journal::prefix_for(&run_id));
+        eprintln!(
+            "scim-conformance: {} profile against {base_url} (run {run_id}, names start with {}-)",
+            cfg.profile,
+            crate::journal::prefix_for(&run_id)
+        );
     }
     let run = run_endpoint(&cfg, &base_url, token, Arc::clone(&journal), progress);
     let report = tokio::select! {
@@ -443,7 +494,12 @@ async fn run_cmd(a: RunArgs) -> Result<ExitCode, UsageError> {
         eprintln!(
             "scim-conformance: {} resources could not be removed{}",
             report.cleanup().leftovers.len(),
-            report.cleanup().retry_command.as_ref().map(|c| format!("; retry with: {c}")).unwrap_or_default()
+            report
+                .cleanup()
+                .retry_command
+                .as_ref()
+                .map(|c| format!("; retry with: {c}"))
+                .unwrap_or_default()
         );
     }
     Ok(code)
@@ -461,7 +517,14 @@ async fn serve_cmd(a: ServeArgs) -> Result<ExitCode, UsageError> {
         .map_err(|e| UsageError(format!("cannot listen on {addr}: {e}")))?;
     println!("serving the reference endpoint at {}", server.base_url());
     if !a.faults.is_empty() {
-        println!("faults: {}", a.faults.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "));
+        println!(
+            "faults: {}",
+            a.faults
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
     }
     let _ = tokio::signal::ctrl_c().await;
     server.shutdown().await;
@@ -470,7 +533,10 @@ async fn serve_cmd(a: ServeArgs) -> Result<ExitCode, UsageError> {
 
 async fn cleanup_cmd(a: CleanupArgs) -> Result<ExitCode, UsageError> {
     if !is_run_id(&a.run_id) {
-        return Err(UsageError(format!("{:?} is not a run id (8 lower-case letters and digits)", a.run_id)));
+        return Err(UsageError(format!(
+            "{:?} is not a run id (8 lower-case letters and digits)",
+            a.run_id
+        )));
     }
     let url = check_url(&a.url, a.insecure_http)?;
     let token = load_token(&a.token)?;
@@ -480,19 +546,36 @@ async fn cleanup_cmd(a: CleanupArgs) -> Result<ExitCode, UsageError> {
     } else {
         Journal::create(&dir, &a.run_id, &url).map_err(|e| UsageError(e.to_string()))?
     };
-    let http = HttpTransport::new(&url, token, Duration::from_secs(30), None).map_err(|e| UsageError(e.to_string()))?;
+    let http = HttpTransport::new(&url, token, Duration::from_secs(30), None)
+        .map_err(|e| UsageError(e.to_string()))?;
     let found = runner::discover(&http, &journal).await;
     let pending = journal.pending().len();
-    eprintln!("run {}: {pending} resources to remove ({found} found by name prefix)", a.run_id);
+    eprintln!(
+        "run {}: {pending} resources to remove ({found} found by name prefix)",
+        a.run_id
+    );
     let c = runner::cleanup(&http, &journal).await;
     eprintln!("cleanup: {} deleted, {} left", c.deleted, c.leftovers.len());
     for l in &c.leftovers {
-        eprintln!("  left: {} {} ({}): {}", l.resource.kind.path(), l.resource.id, l.resource.name, l.reason);
+        eprintln!(
+            "  left: {} {} ({}): {}",
+            l.resource.kind.path(),
+            l.resource.id,
+            l.resource.name,
+            l.reason
+        );
     }
-    if c.leftovers.iter().any(|l| l.reason.starts_with("401") || l.reason.contains("cannot reach")) {
+    if c.leftovers
+        .iter()
+        .any(|l| l.reason.starts_with("401") || l.reason.contains("cannot reach"))
+    {
         return Ok(ExitCode::Unreachable);
     }
-    Ok(if c.leftovers.is_empty() { ExitCode::Ok } else { ExitCode::MustFailed })
+    Ok(if c.leftovers.is_empty() {
+        ExitCode::Ok
+    } else {
+        ExitCode::MustFailed
+    })
 }
 
 /// The check list of a profile as text or a Markdown table.
@@ -502,25 +585,44 @@ pub fn list_checks(profile: Profile, format: ListFormat) -> String {
     let mut out = String::new();
     match format {
         ListFormat::Markdown => {
-            out.push_str(&format!("# `{profile}` profile: {} checks\n\n", checks.len()));
-            out.push_str("| Id | Requirement | Title | Source | Faults caught |\n|---|---|---|---|---|\n");
+            out.push_str(&format!(
+                "# `{profile}` profile: {} checks\n\n",
+                checks.len()
+            ));
+            out.push_str(
+                "| Id | Requirement | Title | Source | Faults caught |\n|---|---|---|---|---|\n",
+            );
             for c in &checks {
                 let m = &c.meta;
-                let faults = m.faults.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ");
+                let faults = m
+                    .faults
+                    .iter()
+                    .map(|f| format!("`{f}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
                 out.push_str(&format!(
                     "| `{}` | {} | {} | {} | {} |\n",
                     m.id,
                     m.requirement,
                     m.title.replace('|', "\\|"),
                     m.source.replace('|', "\\|"),
-                    if faults.is_empty() { "(informational)".into() } else { faults }
+                    if faults.is_empty() {
+                        "(informational)".into()
+                    } else {
+                        faults
+                    }
                 ));
             }
         }
         ListFormat::Text => {
             for c in &checks {
                 let m = &c.meta;
-                out.push_str(&format!("{:<40} {:<6} {}\n", m.id, m.requirement.to_string(), m.title));
+                out.push_str(&format!(
+                    "{:<40} {:<6} {}\n",
+                    m.id,
+                    m.requirement.to_string(),
+                    m.title
+                ));
                 out.push_str(&format!("{:<47} source: {}\n", "", m.source));
                 if !m.faults.is_empty() {
                     out.push_str(&format!("{:<47} faults: {}\n", "", m.faults.join(", ")));

@@ -73,7 +73,12 @@ impl Journal {
     /// A journal kept in memory only (the built-in endpoint disappears with the run).
     #[must_use]
     pub fn in_memory(run_id: &str) -> Self {
-        Self { run_id: run_id.to_owned(), path: None, file: Mutex::new(None), live: Mutex::new(Vec::new()) }
+        Self {
+            run_id: run_id.to_owned(),
+            path: None,
+            file: Mutex::new(None),
+            live: Mutex::new(Vec::new()),
+        }
     }
 
     /// A journal at `dir/<run_id>.jsonl`.
@@ -82,10 +87,20 @@ impl Journal {
     /// When the directory or file cannot be created.
     pub fn create(dir: &Path, run_id: &str, endpoint: &str) -> Result<Self, JournalError> {
         let path = Self::path_for(dir, run_id);
-        let err = |e: std::io::Error| JournalError { path: path.display().to_string(), reason: e.to_string() };
+        let err = |e: std::io::Error| JournalError {
+            path: path.display().to_string(),
+            reason: e.to_string(),
+        };
         std::fs::create_dir_all(dir).map_err(err)?;
-        let mut f = OpenOptions::new().create(true).append(true).open(&path).map_err(err)?;
-        let start = Line::Start { run_id: run_id.to_owned(), endpoint: endpoint.to_owned() };
+        let mut f = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .map_err(err)?;
+        let start = Line::Start {
+            run_id: run_id.to_owned(),
+            endpoint: endpoint.to_owned(),
+        };
         writeln!(f, "{}", serde_json::to_string(&start).unwrap_or_default()).map_err(err)?;
         Ok(Self {
             run_id: run_id.to_owned(),
@@ -107,9 +122,17 @@ impl Journal {
     /// When the file cannot be read or a line is not a journal event.
     pub fn load(dir: &Path, run_id: &str) -> Result<Self, JournalError> {
         let path = Self::path_for(dir, run_id);
-        let err = |reason: String| JournalError { path: path.display().to_string(), reason };
+        let err = |reason: String| JournalError {
+            path: path.display().to_string(),
+            reason,
+        };
         let f = File::open(&path).map_err(|e| err(e.to_string()))?;
-        let j = Self { run_id: run_id.to_owned(), path: None, file: Mutex::new(None), live: Mutex::new(Vec::new()) };
+        let j = Self {
+            run_id: run_id.to_owned(),
+            path: None,
+            file: Mutex::new(None),
+            live: Mutex::new(Vec::new()),
+        };
         for (n, line) in BufReader::new(f).lines().enumerate() {
             if n >= MAX_LINES {
                 return Err(err(format!("more than {MAX_LINES} lines")));
@@ -121,13 +144,22 @@ impl Journal {
             // A line cut by a crash (the last one) is ignored; any other bad line is an error.
             match serde_json::from_str::<Line>(&line) {
                 Ok(Line::Created(c)) => j.lock_live().push(c),
-                Ok(Line::Deleted { kind, id }) => j.lock_live().retain(|c| !(c.kind == kind && c.id == id)),
+                Ok(Line::Deleted { kind, id }) => {
+                    j.lock_live().retain(|c| !(c.kind == kind && c.id == id))
+                }
                 Ok(Line::Start { .. }) => {}
                 Err(e) => return Err(err(format!("line {}: {e}", n + 1))),
             }
         }
-        let file = OpenOptions::new().append(true).open(&path).map_err(|e| err(e.to_string()))?;
-        Ok(Self { path: Some(path), file: Mutex::new(Some(file)), ..j })
+        let file = OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .map_err(|e| err(e.to_string()))?;
+        Ok(Self {
+            path: Some(path),
+            file: Mutex::new(Some(file)),
+            ..j
+        })
     }
 
     /// The run id.
@@ -143,11 +175,16 @@ impl Journal {
     }
 
     fn lock_live(&self) -> std::sync::MutexGuard<'_, Vec<Created>> {
-        self.live.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.live
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     fn append(&self, line: &Line) {
-        let mut f = self.file.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut f = self
+            .file
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         if let Some(f) = f.as_mut() {
             // Best effort: a full disk must not abort the run; the in-memory list still drives cleanup.
             let _ = writeln!(f, "{}", serde_json::to_string(line).unwrap_or_default());
@@ -157,14 +194,21 @@ impl Journal {
 
     /// Records a created resource (before anything else is done with it).
     pub fn created(&self, kind: ResourceKind, id: &str, name: &str) {
-        let c = Created { kind, id: id.to_owned(), name: name.to_owned() };
+        let c = Created {
+            kind,
+            id: id.to_owned(),
+            name: name.to_owned(),
+        };
         self.append(&Line::Created(c.clone()));
         self.lock_live().push(c);
     }
 
     /// Records a resource as gone.
     pub fn deleted(&self, kind: ResourceKind, id: &str) {
-        self.append(&Line::Deleted { kind, id: id.to_owned() });
+        self.append(&Line::Deleted {
+            kind,
+            id: id.to_owned(),
+        });
         self.lock_live().retain(|c| !(c.kind == kind && c.id == id));
     }
 
@@ -179,7 +223,10 @@ impl Journal {
     /// Removes the journal file (after a complete cleanup).
     pub fn remove_file(&self) {
         if let Some(p) = &self.path {
-            *self.file.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = None;
+            *self
+                .file
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner) = None;
             let _ = std::fs::remove_file(p);
         }
     }
@@ -192,13 +239,17 @@ pub fn new_run_id() -> String {
     use rand::Rng;
     const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyz23456789";
     let mut rng = rand::rng();
-    (0..8).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect()
+    (0..8)
+        .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
+        .collect()
 }
 
 /// Whether `s` is a run id this tool could have made.
 #[must_use]
 pub fn is_run_id(s: &str) -> bool {
-    (4..=32).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    (4..=32).contains(&s.len())
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
 }
 
 /// The prefix every name the run creates starts with.
@@ -240,7 +291,11 @@ mod tests {
     #[test]
     fn corrupt_journal_is_an_error_with_line() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(Journal::path_for(dir.path(), "zzzz"), "{\"event\":\"start\",\"run_id\":\"zzzz\",\"endpoint\":\"x\"}\nnot json\n").unwrap();
+        std::fs::write(
+            Journal::path_for(dir.path(), "zzzz"),
+            "{\"event\":\"start\",\"run_id\":\"zzzz\",\"endpoint\":\"x\"}\nnot json\n",
+        )
+        .unwrap();
         let e = Journal::load(dir.path(), "zzzz").unwrap_err();
         assert!(e.reason.contains("line 2"), "{e}");
     }

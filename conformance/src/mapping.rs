@@ -167,8 +167,13 @@ impl Mapping {
     /// # Errors
     /// [`MappingError`] naming the file, row or TOML position.
     pub fn load(path: &Path) -> Result<Self, MappingError> {
-        let read = |reason: String| MappingError::Read { path: path.display().to_string(), reason };
-        let len = std::fs::metadata(path).map_err(|e| read(e.to_string()))?.len();
+        let read = |reason: String| MappingError::Read {
+            path: path.display().to_string(),
+            reason,
+        };
+        let len = std::fs::metadata(path)
+            .map_err(|e| read(e.to_string()))?
+            .len();
         if len > MAX_MAPPING_FILE {
             return Err(read(format!("{len} bytes is larger than the 1 MiB limit")));
         }
@@ -181,22 +186,33 @@ impl Mapping {
     /// # Errors
     /// [`MappingError`] naming the row or TOML position.
     pub fn from_toml(text: &str) -> Result<Self, MappingError> {
-        let file: FileFormat = toml::from_str(text).map_err(|e| MappingError::Toml(e.to_string()))?;
+        let file: FileFormat =
+            toml::from_str(text).map_err(|e| MappingError::Toml(e.to_string()))?;
         if file.version != 1 {
             return Err(MappingError::Version(file.version));
         }
         if file.attribute.len() > MAX_ROWS {
-            return Err(MappingError::Invalid { row: 0, reason: format!("more than {MAX_ROWS} rows") });
+            return Err(MappingError::Invalid {
+                row: 0,
+                reason: format!("more than {MAX_ROWS} rows"),
+            });
         }
         let mut rows = Vec::with_capacity(file.attribute.len());
         for (i, r) in file.attribute.into_iter().enumerate() {
             let row = i + 1;
-            let target = TargetPath::parse(&r.target).map_err(|source| MappingError::Path { row, source })?;
+            let target = TargetPath::parse(&r.target)
+                .map_err(|source| MappingError::Path { row, source })?;
             if r.generator == Generator::Literal && r.value.is_none() {
-                return Err(MappingError::Invalid { row, reason: "generator \"literal\" needs a value".into() });
+                return Err(MappingError::Invalid {
+                    row,
+                    reason: "generator \"literal\" needs a value".into(),
+                });
             }
             if rows.iter().any(|x: &Row| x.target == target) {
-                return Err(MappingError::Invalid { row, reason: format!("target {target} is mapped twice") });
+                return Err(MappingError::Invalid {
+                    row,
+                    reason: format!("target {target} is mapped twice"),
+                });
             }
             rows.push(Row {
                 source: r.source,
@@ -208,7 +224,9 @@ impl Mapping {
             });
         }
         let has_username = rows.iter().any(|r| {
-            r.target.urn.is_none() && r.target.attr.eq_ignore_ascii_case("userName") && r.target.sub.is_none()
+            r.target.urn.is_none()
+                && r.target.attr.eq_ignore_ascii_case("userName")
+                && r.target.sub.is_none()
         });
         if !has_username {
             return Err(MappingError::Invalid {
@@ -237,10 +255,10 @@ impl Mapping {
     fn schemas(&self) -> Vec<String> {
         let mut s = vec![scim2_types::urn::USER.to_owned()];
         for r in &self.rows {
-            if let Some(u) = &r.target.urn {
-                if !s.iter().any(|x| x.eq_ignore_ascii_case(u)) {
-                    s.push(u.clone());
-                }
+            if let Some(u) = &r.target.urn
+                && !s.iter().any(|x| x.eq_ignore_ascii_case(u))
+            {
+                s.push(u.clone());
             }
         }
         s
@@ -253,12 +271,14 @@ impl Mapping {
     pub fn user_body(&self, person: &Person, manager_id: Option<&str>) -> Value {
         let mut body = json!({ "schemas": self.schemas() });
         for row in &self.rows {
-            let Some(v) = person.value(row, manager_id) else { continue };
+            let Some(v) = person.value(row, manager_id) else {
+                continue;
+            };
             row.target.set(&mut body, v);
-            if row.primary {
-                if let Some(el) = primary_slot(&mut body, &row.target) {
-                    el.insert("primary".into(), Value::Bool(true));
-                }
+            if row.primary
+                && let Some(el) = primary_slot(&mut body, &row.target)
+            {
+                el.insert("primary".into(), Value::Bool(true));
             }
         }
         if let Some(o) = body.as_object_mut() {
@@ -269,7 +289,10 @@ impl Mapping {
     }
 }
 
-fn primary_slot<'a>(body: &'a mut Value, t: &TargetPath) -> Option<&'a mut serde_json::Map<String, Value>> {
+fn primary_slot<'a>(
+    body: &'a mut Value,
+    t: &TargetPath,
+) -> Option<&'a mut serde_json::Map<String, Value>> {
     let ty = t.type_eq.as_deref()?;
     let container = match &t.urn {
         Some(u) => body.get_mut(u.as_str())?,
@@ -283,9 +306,26 @@ fn primary_slot<'a>(body: &'a mut Value, t: &TargetPath) -> Option<&'a mut serde
         .as_object_mut()
 }
 
-const GIVEN: &[&str] = &["Zoë", "José", "Åsa", "Liam", "Mei", "Søren", "Amélie", "Noah", "Chloé", "Björn"];
-const FAMILY: &[&str] = &["Müller", "García", "O'Brien", "Nakamura", "Øvergaard", "Smith", "Dvořák", "Kowalski"];
-const TITLES: &[&str] = &["Engineer", "Sales Manager", "Chief Tea Taster", "Analyst II", "Directrice R&D"];
+const GIVEN: &[&str] = &[
+    "Zoë", "José", "Åsa", "Liam", "Mei", "Søren", "Amélie", "Noah", "Chloé", "Björn",
+];
+const FAMILY: &[&str] = &[
+    "Müller",
+    "García",
+    "O'Brien",
+    "Nakamura",
+    "Øvergaard",
+    "Smith",
+    "Dvořák",
+    "Kowalski",
+];
+const TITLES: &[&str] = &[
+    "Engineer",
+    "Sales Manager",
+    "Chief Tea Taster",
+    "Analyst II",
+    "Directrice R&D",
+];
 const LANGS: &[&str] = &["en-US", "de-CH", "fr-FR", "ja-JP", "nb-NO"];
 const CITIES: &[(&str, &str, &str, &str)] = &[
     ("Zürich", "ZH", "8001", "CH"),
@@ -317,10 +357,15 @@ pub struct Person {
 impl Person {
     /// Invents a person named `base` from `rng`.
     pub fn generate(base: &str, rng: &mut impl Rng) -> Self {
-        let pick = |rng: &mut _, list: &[&str]| -> String { list.choose(rng).copied().unwrap_or("x").to_owned() };
+        let pick = |rng: &mut _, list: &[&str]| -> String {
+            list.choose(rng).copied().unwrap_or("x").to_owned()
+        };
         let c = CITIES.choose(rng).copied().unwrap_or(CITIES[0]);
         let phone = |rng: &mut dyn rand::RngCore| {
-            format!("+1 425-555-{:04}", rand::Rng::random_range(rng, 0..10_000u32))
+            format!(
+                "+1 425-555-{:04}",
+                rand::Rng::random_range(rng, 0..10_000u32)
+            )
         };
         Self {
             base: base.to_owned(),
@@ -333,7 +378,9 @@ impl Person {
             dept: pick(rng, DEPTS),
             employee_id: format!("{:06}", rng.random_range(0..1_000_000u32)),
             phones: [phone(rng), phone(rng), phone(rng)],
-            guid: uuid::Builder::from_random_bytes(rng.random()).into_uuid().to_string(),
+            guid: uuid::Builder::from_random_bytes(rng.random())
+                .into_uuid()
+                .to_string(),
         }
     }
 
@@ -348,7 +395,10 @@ impl Person {
     pub fn value(&self, row: &Row, manager_id: Option<&str>) -> Option<Value> {
         use Generator as G;
         let ascii = |s: &str| -> String {
-            s.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_lowercase()
+            s.chars()
+                .filter(char::is_ascii_alphanumeric)
+                .collect::<String>()
+                .to_lowercase()
         };
         let s = |t: String| Some(Value::String(t));
         match row.generator {
@@ -356,7 +406,12 @@ impl Person {
             G::SoftDeletedSwitch => Some(Value::Bool(true)),
             G::DisplayName => s(format!("{} {} {}", self.base, self.given, self.family)),
             G::JobTitle => s(self.title.clone()),
-            G::Mail => s(format!("{}.{}.{}@example.com", ascii(&self.given), ascii(&self.family), self.base)),
+            G::Mail => s(format!(
+                "{}.{}.{}@example.com",
+                ascii(&self.given),
+                ascii(&self.family),
+                self.base
+            )),
             G::PreferredLanguage => s(self.lang.clone()),
             G::GivenName => s(self.given.clone()),
             G::FamilyName => s(self.family.clone()),
@@ -411,7 +466,12 @@ mod tests {
         assert_eq!(b["roles"], json!([]));
         // Every row reads back from the body it built.
         for r in &m.rows {
-            assert_eq!(r.target.get(&b), p.value(r, Some("mgr-1")).as_ref(), "{}", r.target);
+            assert_eq!(
+                r.target.get(&b),
+                p.value(r, Some("mgr-1")).as_ref(),
+                "{}",
+                r.target
+            );
         }
         // Same seed, same person.
         let mut rng2 = rand::rngs::StdRng::seed_from_u64(7);
@@ -422,12 +482,20 @@ mod tests {
     fn bad_files_are_rejected_with_context() {
         let e = Mapping::from_toml("version = 2").unwrap_err();
         assert!(matches!(e, MappingError::Version(2)));
-        let e = Mapping::from_toml("version = 1\n[[attribute]]\ntarget = \"displayName\"\ngenerator = \"display-name\"\n")
-            .unwrap_err();
+        let e = Mapping::from_toml(
+            "version = 1\n[[attribute]]\ntarget = \"displayName\"\ngenerator = \"display-name\"\n",
+        )
+        .unwrap_err();
         assert!(e.to_string().contains("userName"));
-        let e = Mapping::from_toml("version = 1\n[[attribute]]\ntarget = \"userName\"\ngenerator = \"nope\"\n").unwrap_err();
+        let e = Mapping::from_toml(
+            "version = 1\n[[attribute]]\ntarget = \"userName\"\ngenerator = \"nope\"\n",
+        )
+        .unwrap_err();
         assert!(e.to_string().contains("line"), "{e}");
-        let e = Mapping::from_toml("version = 1\n[[attribute]]\ntarget = \"emails[x]\"\ngenerator = \"mail\"\n").unwrap_err();
+        let e = Mapping::from_toml(
+            "version = 1\n[[attribute]]\ntarget = \"emails[x]\"\ngenerator = \"mail\"\n",
+        )
+        .unwrap_err();
         assert!(matches!(e, MappingError::Path { row: 1, .. }));
     }
 }

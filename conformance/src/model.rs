@@ -28,8 +28,17 @@ impl UserModel {
     /// Expects every mapped attribute of `sent` (the POST body) to read back exactly.
     #[must_use]
     pub fn from_sent(mapping: &Mapping, sent: &Value) -> Self {
-        let present = mapping.rows.iter().filter(|r| r.target.get(sent).is_some()).map(|r| r.target.clone()).collect();
-        Self { expected: sent.clone(), present, absent: Vec::new() }
+        let present = mapping
+            .rows
+            .iter()
+            .filter(|r| r.target.get(sent).is_some())
+            .map(|r| r.target.clone())
+            .collect();
+        Self {
+            expected: sent.clone(),
+            present,
+            absent: Vec::new(),
+        }
     }
 
     /// Applies an `add`/`replace` of `value` at `path` (Entra-compatible semantics).
@@ -67,16 +76,19 @@ impl UserModel {
                 (Some(w), Some(g)) if value_matches(w, g) => {}
                 (Some(w), g) => out.push(format!(
                     "{p}: expected {w}, read back {}",
-                    g.map_or_else(|| "nothing (attribute missing)".to_owned(), Value::to_string)
+                    g.map_or_else(
+                        || "nothing (attribute missing)".to_owned(),
+                        Value::to_string
+                    )
                 )),
                 (None, _) => {}
             }
         }
         for p in &self.absent {
-            if let Some(g) = p.get(actual) {
-                if !is_empty(g) {
-                    out.push(format!("{p}: expected removed, read back {g}"));
-                }
+            if let Some(g) = p.get(actual)
+                && !is_empty(g)
+            {
+                out.push(format!("{p}: expected removed, read back {g}"));
             }
         }
         out
@@ -85,7 +97,8 @@ impl UserModel {
 
 fn normalize(path: &TargetPath, value: Value) -> Value {
     let is_manager = path.sub.is_none() && path.attr.eq_ignore_ascii_case("manager");
-    let is_active = path.urn.is_none() && path.sub.is_none() && path.attr.eq_ignore_ascii_case("active");
+    let is_active =
+        path.urn.is_none() && path.sub.is_none() && path.attr.eq_ignore_ascii_case("active");
     match value {
         Value::String(s) if is_manager => json!({ "value": s }),
         Value::String(s) if is_active && s.eq_ignore_ascii_case("true") => Value::Bool(true),
@@ -110,13 +123,16 @@ fn is_empty(v: &Value) -> bool {
 #[must_use]
 pub fn value_matches(expected: &Value, actual: &Value) -> bool {
     match (expected, actual) {
-        (Value::Object(e), Value::Object(_)) => {
-            e.iter().all(|(k, ev)| get_ci(actual, k).is_some_and(|av| value_matches(ev, av)))
-        }
+        (Value::Object(e), Value::Object(_)) => e
+            .iter()
+            .all(|(k, ev)| get_ci(actual, k).is_some_and(|av| value_matches(ev, av))),
         (Value::Array(e), Value::Array(a)) => {
             let mut used = vec![false; a.len()];
             e.iter().all(|ev| {
-                let hit = a.iter().enumerate().position(|(i, av)| !used[i] && value_matches(ev, av));
+                let hit = a
+                    .iter()
+                    .enumerate()
+                    .position(|(i, av)| !used[i] && value_matches(ev, av));
                 hit.map(|i| used[i] = true).is_some()
             })
         }
@@ -173,11 +189,20 @@ mod tests {
 
     #[test]
     fn matching_accepts_extras_but_not_coercion() {
-        assert!(value_matches(&json!({"value": "m"}), &json!({"value": "m", "$ref": "x", "displayName": "d"})));
+        assert!(value_matches(
+            &json!({"value": "m"}),
+            &json!({"value": "m", "$ref": "x", "displayName": "d"})
+        ));
         assert!(!value_matches(&json!(true), &json!("true")));
         assert!(!value_matches(&json!({"value": "m"}), &json!("m")));
-        assert!(value_matches(&json!([{"a": 1}, {"a": 2}]), &json!([{"a": 2, "b": 0}, {"a": 1}])));
-        assert!(!value_matches(&json!([{"a": 1}, {"a": 1}]), &json!([{"a": 1}])));
+        assert!(value_matches(
+            &json!([{"a": 1}, {"a": 2}]),
+            &json!([{"a": 2, "b": 0}, {"a": 1}])
+        ));
+        assert!(!value_matches(
+            &json!([{"a": 1}, {"a": 1}]),
+            &json!([{"a": 1}])
+        ));
     }
 
     #[test]
@@ -186,16 +211,25 @@ mod tests {
         let sent = json!({"userName": "u", "active": true, "phoneNumbers": [{"type": "work", "value": "1"}, {"type": "mobile", "value": "2"}]});
         let mut um = UserModel::from_sent(&m, &sent);
         um.set(&TargetPath::parse("active").unwrap(), json!("False"));
-        let mgr = TargetPath::parse("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager").unwrap();
+        let mgr =
+            TargetPath::parse("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager")
+                .unwrap();
         um.set(&mgr, json!("boss"));
         let actual = json!({"userName": "U", "active": false, "phoneNumbers": [{"type": "mobile", "value": "2"}],
             "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {"manager": {"value": "boss"}}});
         let mm = um.mismatches(&actual);
         assert_eq!(mm.len(), 2, "{mm:?}"); // userName reformatted; work phone lost
         assert!(mm.iter().any(|l| l.starts_with("userName")));
-        assert!(mm.iter().any(|l| l.starts_with("phoneNumbers[type eq \"work\"].value")));
+        assert!(
+            mm.iter()
+                .any(|l| l.starts_with("phoneNumbers[type eq \"work\"].value"))
+        );
         um.remove(&mgr);
-        assert!(um.mismatches(&actual).iter().any(|l| l.contains("expected removed")));
+        assert!(
+            um.mismatches(&actual)
+                .iter()
+                .any(|l| l.contains("expected removed"))
+        );
     }
 
     #[test]

@@ -43,7 +43,8 @@ pub struct PathError {
 
 fn is_name(s: &str) -> bool {
     let mut c = s.chars();
-    c.next().is_some_and(|f| f.is_ascii_alphabetic() || f == '$')
+    c.next()
+        .is_some_and(|f| f.is_ascii_alphabetic() || f == '$')
         && c.all(|ch| ch.is_ascii_alphanumeric() || ch == '_' || ch == '-')
 }
 
@@ -53,18 +54,28 @@ impl TargetPath {
     /// # Errors
     /// [`PathError`] with the offset of the first problem.
     pub fn parse(text: &str) -> Result<Self, PathError> {
-        let err = |offset, reason| PathError { path: text.to_owned(), offset, reason };
+        let err = |offset, reason| PathError {
+            path: text.to_owned(),
+            offset,
+            reason,
+        };
         if text.len() > MAX_PATH_LEN {
             return Err(err(MAX_PATH_LEN, "path too long"));
         }
         let (urn, rest, base) = if text.len() > 4 && text[..4].eq_ignore_ascii_case("urn:") {
             // The attribute follows the last ':' that precedes any '[' or '.'.
             let stop = text.find('[').unwrap_or(text.len());
-            let colon = text[..stop].rfind(':').ok_or_else(|| err(0, "URN without attribute"))?;
+            let colon = text[..stop]
+                .rfind(':')
+                .ok_or_else(|| err(0, "URN without attribute"))?;
             if text[..colon].matches(':').count() < 2 {
                 return Err(err(0, "expected urn:<namespace>:<…>:<attribute>"));
             }
-            (Some(text[..colon].to_owned()), &text[colon + 1..], colon + 1)
+            (
+                Some(text[..colon].to_owned()),
+                &text[colon + 1..],
+                colon + 1,
+            )
         } else {
             (None, text, 0)
         };
@@ -82,7 +93,10 @@ impl TargetPath {
                 if !a.is_some_and(|a| a.eq_ignore_ascii_case("type"))
                     || !op.is_some_and(|o| o.eq_ignore_ascii_case("eq"))
                 {
-                    return Err(err(base + open + 1, "only [type eq \"…\"] filters are supported"));
+                    return Err(err(
+                        base + open + 1,
+                        "only [type eq \"…\"] filters are supported",
+                    ));
                 }
                 let v = v
                     .and_then(|v| v.strip_prefix('"'))
@@ -95,12 +109,17 @@ impl TargetPath {
         if !is_name(attr) {
             return Err(err(base, "expected an attribute name"));
         }
-        if let Some(s) = sub {
-            if !is_name(s) {
-                return Err(err(base + head.len() + 1, "expected a sub-attribute name"));
-            }
+        if let Some(s) = sub
+            && !is_name(s)
+        {
+            return Err(err(base + head.len() + 1, "expected a sub-attribute name"));
         }
-        Ok(Self { urn, attr: attr.to_owned(), type_eq, sub: sub.map(str::to_owned) })
+        Ok(Self {
+            urn,
+            attr: attr.to_owned(),
+            type_eq,
+            sub: sub.map(str::to_owned),
+        })
     }
 
     /// The same path without the type filter and sub-attribute (`emails`, `urn:…:manager`).
@@ -176,14 +195,20 @@ impl fmt::Display for TargetPath {
 }
 
 fn type_is(element: &Value, t: &str) -> bool {
-    get_ci(element, "type").and_then(Value::as_str).is_some_and(|v| v.eq_ignore_ascii_case(t))
+    get_ci(element, "type")
+        .and_then(Value::as_str)
+        .is_some_and(|v| v.eq_ignore_ascii_case(t))
 }
 
 /// An object member by name, compared case-insensitively (RFC 7643 §2.1).
 #[must_use]
 pub fn get_ci<'a>(v: &'a Value, key: &str) -> Option<&'a Value> {
     let o = v.as_object()?;
-    o.get(key).or_else(|| o.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)).map(|(_, v)| v))
+    o.get(key).or_else(|| {
+        o.iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+            .map(|(_, v)| v)
+    })
 }
 
 fn entry_ci<'a>(v: &'a mut Value, key: &str) -> &'a mut Value {
@@ -193,7 +218,8 @@ fn entry_ci<'a>(v: &'a mut Value, key: &str) -> &'a mut Value {
     match v {
         Value::Object(o) => {
             let existing = o.keys().find(|k| k.eq_ignore_ascii_case(key)).cloned();
-            o.entry(existing.unwrap_or_else(|| key.to_owned())).or_insert(Value::Null)
+            o.entry(existing.unwrap_or_else(|| key.to_owned()))
+                .or_insert(Value::Null)
         }
         // Not reached: `v` was made an object above.
         other => other,
@@ -208,14 +234,32 @@ mod tests {
     #[test]
     fn parse_forms() {
         let p = TargetPath::parse("emails[type eq \"work\"].value").unwrap();
-        assert_eq!((p.attr.as_str(), p.type_eq.as_deref(), p.sub.as_deref()), ("emails", Some("work"), Some("value")));
-        let p = TargetPath::parse("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager").unwrap();
-        assert_eq!(p.urn.as_deref(), Some("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"));
+        assert_eq!(
+            (p.attr.as_str(), p.type_eq.as_deref(), p.sub.as_deref()),
+            ("emails", Some("work"), Some("value"))
+        );
+        let p =
+            TargetPath::parse("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager")
+                .unwrap();
+        assert_eq!(
+            p.urn.as_deref(),
+            Some("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User")
+        );
         assert_eq!(p.attr, "manager");
-        assert_eq!(p.to_string(), "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager");
+        assert_eq!(
+            p.to_string(),
+            "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager"
+        );
         let p = TargetPath::parse("name.givenName").unwrap();
         assert_eq!(p.to_string(), "name.givenName");
-        for bad in ["", "emails[value eq \"x\"].value", "emails[type eq work]", "1abc", "name.", "urn:x"] {
+        for bad in [
+            "",
+            "emails[value eq \"x\"].value",
+            "emails[type eq work]",
+            "1abc",
+            "name.",
+            "urn:x",
+        ] {
             assert!(TargetPath::parse(bad).is_err(), "{bad}");
         }
     }
@@ -227,7 +271,10 @@ mod tests {
         let reg = TargetPath::parse("addresses[type eq \"work\"].region").unwrap();
         loc.set(&mut body, json!("Zürich"));
         reg.set(&mut body, json!("ZH"));
-        assert_eq!(body, json!({"addresses": [{"type": "work", "locality": "Zürich", "region": "ZH"}]}));
+        assert_eq!(
+            body,
+            json!({"addresses": [{"type": "work", "locality": "Zürich", "region": "ZH"}]})
+        );
         assert_eq!(loc.get(&body), Some(&json!("Zürich")));
         let other = json!({"Addresses": [{"Type": "WORK", "Locality": "x"}]});
         assert_eq!(loc.get(&other), Some(&json!("x")));

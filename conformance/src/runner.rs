@@ -132,7 +132,12 @@ pub fn select(checks: Vec<Check>, opts: &RunOptions) -> Vec<Check> {
         .collect()
 }
 
-async fn run_one(check: &Check, session: &Arc<Session>, opts: &RunOptions, abort: &Mutex<Option<Abort>>) -> CheckResult {
+async fn run_one(
+    check: &Check,
+    session: &Arc<Session>,
+    opts: &RunOptions,
+    abort: &Mutex<Option<Abort>>,
+) -> CheckResult {
     let started = Instant::now();
     let mut result = CheckResult {
         meta: check.meta.clone(),
@@ -145,7 +150,11 @@ async fn run_one(check: &Check, session: &Arc<Session>, opts: &RunOptions, abort
         result.outcome = Outcome::Skip(reason);
         return result;
     }
-    if let Some(a) = abort.lock().unwrap_or_else(PoisonError::into_inner).as_ref() {
+    if let Some(a) = abort
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .as_ref()
+    {
         result.outcome = Outcome::Skip(format!("not run: the run stopped ({a})"));
         return result;
     }
@@ -158,17 +167,20 @@ async fn run_one(check: &Check, session: &Arc<Session>, opts: &RunOptions, abort
         Err(CheckError::Error(m)) => Outcome::Error(m),
         Err(CheckError::Abort(a)) => {
             let text = a.to_string();
-            abort.lock().unwrap_or_else(PoisonError::into_inner).get_or_insert(a);
+            abort
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .get_or_insert(a);
             Outcome::Error(text)
         }
     };
-    if check.meta.requirement == crate::check::Requirement::May {
-        if let Outcome::Fail(m) = &result.outcome {
-            // MAY probes are recorded, never failed.
-            let m = m.clone();
-            cx.note(format!("observed: {m}"));
-            result.outcome = Outcome::Pass;
-        }
+    if check.meta.requirement == crate::check::Requirement::May
+        && let Outcome::Fail(m) = &result.outcome
+    {
+        // MAY probes are recorded, never failed.
+        let m = m.clone();
+        cx.note(format!("observed: {m}"));
+        result.outcome = Outcome::Pass;
     }
     let (t, n) = cx.finish();
     result.transcript = t;
@@ -178,12 +190,20 @@ async fn run_one(check: &Check, session: &Arc<Session>, opts: &RunOptions, abort
 }
 
 /// Runs `checks` (already selected) and cleans up.
-pub async fn run(session: Arc<Session>, checks: &[Check], opts: &RunOptions, progress: &dyn Progress) -> RunOutcome {
+pub async fn run(
+    session: Arc<Session>,
+    checks: &[Check],
+    opts: &RunOptions,
+    progress: &dyn Progress,
+) -> RunOutcome {
     let started = Instant::now();
     progress.start(checks.len());
     let abort = Mutex::new(None);
     let mut results: Vec<(usize, CheckResult)> = Vec::with_capacity(checks.len());
-    let (first, rest): (Vec<_>, Vec<_>) = checks.iter().enumerate().partition(|(_, c)| c.meta.area == "connection");
+    let (first, rest): (Vec<_>, Vec<_>) = checks
+        .iter()
+        .enumerate()
+        .partition(|(_, c)| c.meta.area == "connection");
     for (i, c) in first {
         let r = run_one(c, &session, opts, &abort).await;
         progress.finished(&r);
@@ -212,10 +232,17 @@ pub async fn run(session: Arc<Session>, checks: &[Check], opts: &RunOptions, pro
 }
 
 /// The cleanup at the end of a run (or after a failure or Ctrl-C).
-pub async fn finish_cleanup(session: &Session, opts: &RunOptions, progress: &dyn Progress) -> CleanupReport {
+pub async fn finish_cleanup(
+    session: &Session,
+    opts: &RunOptions,
+    progress: &dyn Progress,
+) -> CleanupReport {
     let pending = session.journal.pending();
     if opts.keep_data {
-        return CleanupReport { kept: pending, ..CleanupReport::default() };
+        return CleanupReport {
+            kept: pending,
+            ..CleanupReport::default()
+        };
     }
     progress.cleaning(pending.len());
     cleanup(session.transport.as_ref(), &session.journal).await
@@ -225,10 +252,15 @@ pub async fn finish_cleanup(session: &Session, opts: &RunOptions, progress: &dyn
 /// returns what is left. Only resources the journal names are touched.
 pub async fn cleanup(transport: &dyn Transport, journal: &Journal) -> CleanupReport {
     let pending = journal.pending();
-    let mut report = CleanupReport { attempted: !pending.is_empty(), ..CleanupReport::default() };
+    let mut report = CleanupReport {
+        attempted: !pending.is_empty(),
+        ..CleanupReport::default()
+    };
     for c in pending {
         let path = format!("{}/{}", c.kind.path(), enc_path(&c.id));
-        let del = transport.send(WireRequest::new("DELETE", path.clone())).await;
+        let del = transport
+            .send(WireRequest::new("DELETE", path.clone()))
+            .await;
         let reason = match del {
             Ok(r) if matches!(r.status, 200 | 204 | 404) => None,
             Ok(r) => Some(format!("DELETE answered {}", r.status)),
@@ -238,7 +270,10 @@ pub async fn cleanup(transport: &dyn Transport, journal: &Journal) -> CleanupRep
             Some(r) => Some(r),
             None => match transport.send(WireRequest::new("GET", path)).await {
                 Ok(r) if r.status == 404 => None,
-                Ok(r) => Some(format!("still there after DELETE (GET answered {})", r.status)),
+                Ok(r) => Some(format!(
+                    "still there after DELETE (GET answered {})",
+                    r.status
+                )),
                 Err(e) => Some(e.to_string()),
             },
         };
@@ -247,7 +282,10 @@ pub async fn cleanup(transport: &dyn Transport, journal: &Journal) -> CleanupRep
                 journal.deleted(c.kind, &c.id);
                 report.deleted += 1;
             }
-            Some(reason) => report.leftovers.push(Leftover { resource: c, reason }),
+            Some(reason) => report.leftovers.push(Leftover {
+                resource: c,
+                reason,
+            }),
         }
     }
     if report.leftovers.is_empty() {
@@ -267,26 +305,43 @@ pub async fn cleanup(transport: &dyn Transport, journal: &Journal) -> CleanupRep
 /// an endpoint without `sw` support yields nothing.
 pub async fn discover(transport: &dyn Transport, journal: &Journal) -> usize {
     let prefix = crate::journal::prefix_for(journal.run_id());
-    let known: Vec<(ResourceKind, String)> = journal.pending().into_iter().map(|c| (c.kind, c.id)).collect();
+    let known: Vec<(ResourceKind, String)> = journal
+        .pending()
+        .into_iter()
+        .map(|c| (c.kind, c.id))
+        .collect();
     let mut added = 0;
-    for (kind, attr) in [(ResourceKind::Users, "userName"), (ResourceKind::Groups, "displayName")] {
+    for (kind, attr) in [
+        (ResourceKind::Users, "userName"),
+        (ResourceKind::Groups, "displayName"),
+    ] {
         let filter = format!("{attr} sw {}", lit(&format!("{prefix}-")));
         let mut start = 1u64;
         for _ in 0..100 {
-            let path = format!("{}?filter={}&startIndex={start}&count=100", kind.path(), enc(&filter));
-            let Ok(r) = transport.send(WireRequest::new("GET", path)).await else { break };
-            let Some(l) = r.json().as_ref().and_then(listed) else { break };
+            let path = format!(
+                "{}?filter={}&startIndex={start}&count=100",
+                kind.path(),
+                enc(&filter)
+            );
+            let Ok(r) = transport.send(WireRequest::new("GET", path)).await else {
+                break;
+            };
+            let Some(l) = r.json().as_ref().and_then(listed) else {
+                break;
+            };
             if l.resources.is_empty() {
                 break;
             }
             for res in &l.resources {
-                let name = get_ci(res, attr).and_then(Value::as_str).unwrap_or_default();
+                let name = get_ci(res, attr)
+                    .and_then(Value::as_str)
+                    .unwrap_or_default();
                 // Never trust the filter alone: only names carrying the prefix are taken.
-                if let (Some(id), true) = (id_of(res), name.starts_with(&prefix)) {
-                    if !known.iter().any(|(k, i)| *k == kind && *i == id) {
-                        journal.created(kind, &id, name);
-                        added += 1;
-                    }
+                if let (Some(id), true) = (id_of(res), name.starts_with(&prefix))
+                    && !known.iter().any(|(k, i)| *k == kind && *i == id)
+                {
+                    journal.created(kind, &id, name);
+                    added += 1;
                 }
             }
             start += l.resources.len() as u64;

@@ -129,7 +129,10 @@ impl Session {
             .as_ref()
             .and_then(|s| get_ci(s, cap.member()))
             .and_then(|m| get_ci(m, "supported"))
-            .is_some_and(|v| v == &Value::Bool(false) || v.as_str().is_some_and(|s| s.eq_ignore_ascii_case("false")))
+            .is_some_and(|v| {
+                v == &Value::Bool(false)
+                    || v.as_str().is_some_and(|s| s.eq_ignore_ascii_case("false"))
+            })
     }
 }
 
@@ -183,7 +186,8 @@ impl Resp {
     pub fn is_json_type(&self) -> bool {
         self.wire.header("content-type").is_some_and(|ct| {
             let mt = ct.split(';').next().unwrap_or("").trim();
-            mt.eq_ignore_ascii_case("application/scim+json") || mt.eq_ignore_ascii_case("application/json")
+            mt.eq_ignore_ascii_case("application/scim+json")
+                || mt.eq_ignore_ascii_case("application/json")
         })
     }
 }
@@ -237,14 +241,24 @@ impl Cx {
     /// Takes the transcript and notes recorded so far.
     #[must_use]
     pub fn finish(&self) -> (Vec<Exchange>, Vec<String>) {
-        let t = std::mem::take(&mut *self.0.transcript.lock().unwrap_or_else(PoisonError::into_inner));
+        let t = std::mem::take(
+            &mut *self
+                .0
+                .transcript
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner),
+        );
         let n = std::mem::take(&mut *self.0.notes.lock().unwrap_or_else(PoisonError::into_inner));
         (t, n)
     }
 
     /// Records an observation for the report.
     pub fn note(&self, text: impl Into<String>) {
-        self.0.notes.lock().unwrap_or_else(PoisonError::into_inner).push(text.into());
+        self.0
+            .notes
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(text.into());
     }
 
     /// A run-unique name: `<prefix>-<slug>-<n>`.
@@ -258,7 +272,9 @@ impl Cx {
     #[must_use]
     pub fn guid(&self) -> String {
         let mut rng = self.0.rng.lock().unwrap_or_else(PoisonError::into_inner);
-        uuid::Builder::from_random_bytes(rand::Rng::random(&mut *rng)).into_uuid().to_string()
+        uuid::Builder::from_random_bytes(rand::Rng::random(&mut *rng))
+            .into_uuid()
+            .to_string()
     }
 
     /// A person with a run-unique base name.
@@ -278,7 +294,11 @@ impl Cx {
         s.requests.fetch_add(1, Ordering::Relaxed);
         let url = format!("{}{}", s.transport.base_url(), req.path);
         let (result, ex) = send_recorded(s.transport.as_ref(), req).await;
-        self.0.transcript.lock().unwrap_or_else(PoisonError::into_inner).push(ex);
+        self.0
+            .transcript
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(ex);
         match result {
             Ok(wire) => {
                 let json = wire.json();
@@ -326,7 +346,12 @@ impl Cx {
     ///
     /// # Errors
     /// Fails unless the answer is 200 with a ListResponse.
-    pub async fn query(&self, kind: ResourceKind, filter: &str, extra: &str) -> Result<Listed, CheckError> {
+    pub async fn query(
+        &self,
+        kind: ResourceKind,
+        filter: &str,
+        extra: &str,
+    ) -> Result<Listed, CheckError> {
         let mut path = format!("{}?", kind.path());
         if !extra.is_empty() {
             path.push_str(extra);
@@ -335,17 +360,34 @@ impl Cx {
         path.push_str("filter=");
         path.push_str(&enc(filter));
         let r = self.get(&path).await?;
-        ensure!(r.status() == 200, "GET {} answered {} (expected 200 with a ListResponse)", r.url, r.status());
-        listed(r.body()?).ok_or_else(|| CheckError::Fail(format!("GET {} did not return a ListResponse", r.url)))
+        ensure!(
+            r.status() == 200,
+            "GET {} answered {} (expected 200 with a ListResponse)",
+            r.url,
+            r.status()
+        );
+        listed(r.body()?)
+            .ok_or_else(|| CheckError::Fail(format!("GET {} did not return a ListResponse", r.url)))
     }
 
     /// `GET /Users/{id}` (or Groups); `None` on 404.
     ///
     /// # Errors
     /// Fails on a status other than 200/404 or a non-JSON 200.
-    pub async fn read(&self, kind: ResourceKind, id: &str, query: &str) -> Result<Option<Value>, CheckError> {
-        let q = if query.is_empty() { String::new() } else { format!("?{query}") };
-        let r = self.get(&format!("{}/{}{q}", kind.path(), enc_path(id))).await?;
+    pub async fn read(
+        &self,
+        kind: ResourceKind,
+        id: &str,
+        query: &str,
+    ) -> Result<Option<Value>, CheckError> {
+        let q = if query.is_empty() {
+            String::new()
+        } else {
+            format!("?{query}")
+        };
+        let r = self
+            .get(&format!("{}/{}{q}", kind.path(), enc_path(id)))
+            .await?;
         match r.status() {
             200 => Ok(Some(r.body()?.clone())),
             404 => Ok(None),
@@ -357,8 +399,15 @@ impl Cx {
     ///
     /// # Errors
     /// Fails unless the endpoint created the resource and returned its `id`.
-    pub async fn create(&self, kind: ResourceKind, body: &Value, name: &str) -> Result<Value, CheckError> {
-        let r = self.send(WireRequest::new("POST", kind.path()).scim_json(body)).await?;
+    pub async fn create(
+        &self,
+        kind: ResourceKind,
+        body: &Value,
+        name: &str,
+    ) -> Result<Value, CheckError> {
+        let r = self
+            .send(WireRequest::new("POST", kind.path()).scim_json(body))
+            .await?;
         ensure!(
             r.status() == 201 || r.status() == 200,
             "POST {} answered {} (expected 201 Created)",
@@ -366,10 +415,15 @@ impl Cx {
             r.status()
         );
         let created = r.body()?.clone();
-        let Some(id) = id_of(&created) else { fail!("POST {} answered {} without an id", r.url, r.status()) };
+        let Some(id) = id_of(&created) else {
+            fail!("POST {} answered {} without an id", r.url, r.status())
+        };
         self.0.session.journal.created(kind, &id, name);
         if r.status() == 200 {
-            self.note(format!("POST {} answered 200; RFC 7644 §3.3 and Entra's validator expect 201", r.url));
+            self.note(format!(
+                "POST {} answered 200; RFC 7644 §3.3 and Entra's validator expect 201",
+                r.url
+            ));
         }
         Ok(created)
     }
@@ -379,10 +433,16 @@ impl Cx {
     ///
     /// # Errors
     /// As [`Cx::create`].
-    pub async fn create_user(&self, slug: &str, manager: Option<&str>) -> Result<(String, Value, Person), CheckError> {
+    pub async fn create_user(
+        &self,
+        slug: &str,
+        manager: Option<&str>,
+    ) -> Result<(String, Value, Person), CheckError> {
         let p = self.person(slug);
         let body = self.0.session.mapping.user_body(&p, manager);
-        let created = self.create(ResourceKind::Users, &body, &p.user_name()).await?;
+        let created = self
+            .create(ResourceKind::Users, &body, &p.user_name())
+            .await?;
         Ok((id_of(&created).unwrap_or_default(), body, p))
     }
 
@@ -426,13 +486,21 @@ impl Cx {
     ///
     /// # Errors
     /// Fails on any other status.
-    pub async fn patch(&self, kind: ResourceKind, id: &str, ops: Value) -> Result<Resp, CheckError> {
+    pub async fn patch(
+        &self,
+        kind: ResourceKind,
+        id: &str,
+        ops: Value,
+    ) -> Result<Resp, CheckError> {
         let body = serde_json::json!({
             "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
             "Operations": ops,
         });
         let r = self
-            .send(WireRequest::new("PATCH", format!("{}/{}", kind.path(), enc_path(id))).scim_json(&body))
+            .send(
+                WireRequest::new("PATCH", format!("{}/{}", kind.path(), enc_path(id)))
+                    .scim_json(&body),
+            )
             .await?;
         ensure!(
             r.status() == 200 || r.status() == 204,
@@ -449,7 +517,12 @@ impl Cx {
     /// # Errors
     /// As [`Cx::send`].
     pub async fn delete(&self, kind: ResourceKind, id: &str) -> Result<Resp, CheckError> {
-        let r = self.send(WireRequest::new("DELETE", format!("{}/{}", kind.path(), enc_path(id)))).await?;
+        let r = self
+            .send(WireRequest::new(
+                "DELETE",
+                format!("{}/{}", kind.path(), enc_path(id)),
+            ))
+            .await?;
         if matches!(r.status(), 200 | 204 | 404) {
             self.0.session.journal.deleted(kind, id);
         }
@@ -460,7 +533,9 @@ impl Cx {
 /// Percent-encodes an id for use as a path segment.
 #[must_use]
 pub fn enc_path(id: &str) -> String {
-    url::form_urlencoded::byte_serialize(id.as_bytes()).collect::<String>().replace('+', "%20")
+    url::form_urlencoded::byte_serialize(id.as_bytes())
+        .collect::<String>()
+        .replace('+', "%20")
 }
 
 /// The `id` of a resource (any JSON string; numbers are accepted and stringified).
@@ -479,18 +554,31 @@ pub fn listed(v: &Value) -> Option<Listed> {
     let o = v.as_object()?;
     let is_list = get_ci(v, "schemas")
         .and_then(Value::as_array)
-        .is_some_and(|s| s.iter().any(|x| x.as_str() == Some(scim2_types::urn::LIST_RESPONSE)))
+        .is_some_and(|s| {
+            s.iter()
+                .any(|x| x.as_str() == Some(scim2_types::urn::LIST_RESPONSE))
+        })
         || get_ci(v, "totalResults").is_some();
     if !is_list || o.is_empty() {
         return None;
     }
-    let num = |k| get_ci(v, k).and_then(|n| n.as_u64().or_else(|| n.as_str().and_then(|s| s.parse().ok())));
+    let num = |k| {
+        get_ci(v, k).and_then(|n| {
+            n.as_u64()
+                .or_else(|| n.as_str().and_then(|s| s.parse().ok()))
+        })
+    };
     let resources = match get_ci(v, "Resources") {
         Some(Value::Array(a)) => a.clone(),
         None | Some(Value::Null) => Vec::new(),
         Some(_) => return None,
     };
-    Some(Listed { total: num("totalResults"), start_index: num("startIndex"), items_per_page: num("itemsPerPage"), resources })
+    Some(Listed {
+        total: num("totalResults"),
+        start_index: num("startIndex"),
+        items_per_page: num("itemsPerPage"),
+        resources,
+    })
 }
 
 /// ` (scimType x: detail)` from a SCIM error body, for messages.
@@ -501,7 +589,11 @@ pub fn error_detail(v: Option<&Value>) -> String {
     let d = get_ci(v, "detail").and_then(Value::as_str);
     match (st, d) {
         (None, None) => String::new(),
-        (s, d) => format!(" ({}{})", s.map(|s| format!("scimType {s}: ")).unwrap_or_default(), d.unwrap_or("")),
+        (s, d) => format!(
+            " ({}{})",
+            s.map(|s| format!("scimType {s}: ")).unwrap_or_default(),
+            d.unwrap_or("")
+        ),
     }
 }
 
@@ -511,9 +603,14 @@ pub fn is_scim_error(v: Option<&Value>, status: u16) -> bool {
     let Some(v) = v else { return false };
     let schema_ok = get_ci(v, "schemas")
         .and_then(Value::as_array)
-        .is_some_and(|s| s.iter().any(|x| x.as_str() == Some("urn:ietf:params:scim:api:messages:2.0:Error")));
+        .is_some_and(|s| {
+            s.iter()
+                .any(|x| x.as_str() == Some("urn:ietf:params:scim:api:messages:2.0:Error"))
+        });
     let status_ok = get_ci(v, "status").is_some_and(|s| {
-        s.as_str().and_then(|t| t.parse::<u16>().ok()).or_else(|| s.as_u64().and_then(|n| u16::try_from(n).ok()))
+        s.as_str()
+            .and_then(|t| t.parse::<u16>().ok())
+            .or_else(|| s.as_u64().and_then(|n| u16::try_from(n).ok()))
             == Some(status)
     });
     schema_ok && status_ok
@@ -524,6 +621,14 @@ pub fn is_scim_error(v: Option<&Value>, status: u16) -> bool {
 pub fn member_ids(group: &Value) -> Vec<String> {
     get_ci(group, "members")
         .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(|m| get_ci(m, "value").and_then(Value::as_str).map(str::to_owned)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|m| {
+                    get_ci(m, "value")
+                        .and_then(Value::as_str)
+                        .map(str::to_owned)
+                })
+                .collect()
+        })
         .unwrap_or_default()
 }

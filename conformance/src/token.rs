@@ -49,10 +49,17 @@ impl Token {
     /// # Errors
     /// [`TokenError::File`] when unreadable or too large, [`TokenError::Empty`] when blank.
     pub fn from_file(path: &Path) -> Result<Self, TokenError> {
-        let file_err = |reason: String| TokenError::File { path: path.display().to_string(), reason };
-        let len = std::fs::metadata(path).map_err(|e| file_err(e.to_string()))?.len();
+        let file_err = |reason: String| TokenError::File {
+            path: path.display().to_string(),
+            reason,
+        };
+        let len = std::fs::metadata(path)
+            .map_err(|e| file_err(e.to_string()))?
+            .len();
         if len > MAX_TOKEN_FILE {
-            return Err(file_err(format!("{len} bytes; a token file holds one token")));
+            return Err(file_err(format!(
+                "{len} bytes; a token file holds one token"
+            )));
         }
         let text = std::fs::read_to_string(path).map_err(|e| file_err(e.to_string()))?;
         let first = text.lines().next().unwrap_or("");
@@ -72,7 +79,11 @@ impl Token {
     #[must_use]
     pub fn inspect(&self, now: OffsetDateTime) -> TokenInfo {
         let Some(exp) = jwt_expiry(&self.0) else {
-            return TokenInfo { jwt: looks_like_jwt(&self.0), expires_at: None, warning: None };
+            return TokenInfo {
+                jwt: looks_like_jwt(&self.0),
+                expires_at: None,
+                warning: None,
+            };
         };
         let left = exp - now;
         let warning = if left <= Duration::ZERO {
@@ -89,7 +100,11 @@ impl Token {
         } else {
             None
         };
-        TokenInfo { jwt: true, expires_at: Some(fmt_time(exp)), warning }
+        TokenInfo {
+            jwt: true,
+            expires_at: Some(fmt_time(exp)),
+            warning,
+        }
     }
 }
 
@@ -120,7 +135,9 @@ pub struct TokenInfo {
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum TokenError {
     /// The variable is not set.
-    #[error("environment variable {0} is not set (put the bearer token there, or use --token-file PATH)")]
+    #[error(
+        "environment variable {0} is not set (put the bearer token there, or use --token-file PATH)"
+    )]
     MissingEnv(String),
     /// The source holds no token.
     #[error("{0} is empty")]
@@ -157,7 +174,8 @@ pub fn jwt_expiry(token: &str) -> Option<OffsetDateTime> {
 }
 
 fn fmt_time(t: OffsetDateTime) -> String {
-    t.format(&time::format_description::well_known::Rfc3339).unwrap_or_else(|_| t.to_string())
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| t.to_string())
 }
 
 #[cfg(test)]
@@ -190,7 +208,14 @@ mod tests {
         let past = Token::new(&jwt(1_700_000_000)).inspect(now);
         assert!(past.warning.unwrap().contains("expired"));
         let opaque = Token::new("abcdef").inspect(now);
-        assert_eq!(opaque, TokenInfo { jwt: false, expires_at: None, warning: None });
+        assert_eq!(
+            opaque,
+            TokenInfo {
+                jwt: false,
+                expires_at: None,
+                warning: None
+            }
+        );
     }
 
     #[test]
@@ -208,6 +233,9 @@ mod tests {
         assert_eq!(Token::from_file(&p).unwrap().expose(), "abc");
         std::fs::write(&p, "\n").unwrap();
         assert!(matches!(Token::from_file(&p), Err(TokenError::Empty(_))));
-        assert!(matches!(Token::from_file(&dir.path().join("none")), Err(TokenError::File { .. })));
+        assert!(matches!(
+            Token::from_file(&dir.path().join("none")),
+            Err(TokenError::File { .. })
+        ));
     }
 }

@@ -8,7 +8,12 @@ use serde::Serialize;
 pub const MAX_BODY_CHARS: usize = 16 * 1024;
 
 /// Header names whose values are never recorded.
-const SECRET_HEADERS: &[&str] = &["authorization", "proxy-authorization", "cookie", "set-cookie"];
+const SECRET_HEADERS: &[&str] = &[
+    "authorization",
+    "proxy-authorization",
+    "cookie",
+    "set-cookie",
+];
 
 /// One request and its response (or the transport error that replaced it).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -49,14 +54,15 @@ impl Exchange {
             (Some(s), _) => {
                 out.push_str(&format!("< {s}\n"));
                 for (k, v) in &self.response_headers {
-                    if k.eq_ignore_ascii_case("content-type") || k.eq_ignore_ascii_case("location") {
+                    if k.eq_ignore_ascii_case("content-type") || k.eq_ignore_ascii_case("location")
+                    {
                         out.push_str(&format!("< {k}: {v}\n"));
                     }
                 }
-                if let Some(b) = &self.response_body {
-                    if !b.is_empty() {
-                        out.push_str(&format!("<\n{b}\n"));
-                    }
+                if let Some(b) = &self.response_body
+                    && !b.is_empty()
+                {
+                    out.push_str(&format!("<\n{b}\n"));
                 }
             }
             (None, Some(e)) => out.push_str(&format!("! {e}\n")),
@@ -68,12 +74,21 @@ impl Exchange {
 
 /// Returns the header list with secret values replaced by `***`.
 #[must_use]
-pub fn redact_headers<'a>(headers: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<(String, String)> {
+pub fn redact_headers<'a>(
+    headers: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Vec<(String, String)> {
     headers
         .into_iter()
         .map(|(k, v)| {
             let secret = SECRET_HEADERS.iter().any(|s| k.eq_ignore_ascii_case(s));
-            (k.to_owned(), if secret { "***".to_owned() } else { v.to_owned() })
+            (
+                k.to_owned(),
+                if secret {
+                    "***".to_owned()
+                } else {
+                    v.to_owned()
+                },
+            )
         })
         .collect()
 }

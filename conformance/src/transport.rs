@@ -35,7 +35,12 @@ impl WireRequest {
     /// A request with no headers and no body.
     #[must_use]
     pub fn new(method: &str, path: impl Into<String>) -> Self {
-        Self { method: method.to_owned(), path: path.into(), headers: Vec::new(), body: None }
+        Self {
+            method: method.to_owned(),
+            path: path.into(),
+            headers: Vec::new(),
+            body: None,
+        }
     }
 
     /// Adds a header.
@@ -56,7 +61,8 @@ impl WireRequest {
     /// Sets raw body bytes with the given content type.
     #[must_use]
     pub fn raw_body(mut self, content_type: &str, bytes: Vec<u8>) -> Self {
-        self.headers.push(("Content-Type".to_owned(), content_type.to_owned()));
+        self.headers
+            .push(("Content-Type".to_owned(), content_type.to_owned()));
         self.body = Some(bytes);
         self
     }
@@ -83,7 +89,10 @@ impl WireResponse {
     /// The first value of a header (name compared case-insensitively).
     #[must_use]
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 
     /// The body parsed as JSON, if it is JSON.
@@ -138,7 +147,7 @@ pub async fn send_recorded(
     let url = format!("{}{}", transport.base_url(), req.path);
     let method = req.method.clone();
     let mut shown: Vec<(&str, &str)> = Vec::new();
-    if transport.sends_auth() {
+    if transport.sends_auth() && !overrides_auth(&req) {
         shown.push(("Authorization", "Bearer ***"));
     }
     shown.extend(req.headers.iter().map(|(k, v)| (k.as_str(), v.as_str())));
@@ -154,7 +163,9 @@ pub async fn send_recorded(
             request_headers,
             request_body,
             status: Some(r.status),
-            response_headers: redact_headers(r.headers.iter().map(|(k, v)| (k.as_str(), v.as_str()))),
+            response_headers: redact_headers(
+                r.headers.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+            ),
             response_body: Some(body_text(&r.body)),
             error: None,
             latency,
@@ -181,7 +192,12 @@ pub async fn send_recorded(
 /// through reqwest (rustls), which always adds `Accept: */*`.
 pub struct HttpTransport {
     base_url: String,
-    plain: Option<hyper_util::client::legacy::Client<hyper_util::client::legacy::connect::HttpConnector, http_body_util::Full<bytes::Bytes>>>,
+    plain: Option<
+        hyper_util::client::legacy::Client<
+            hyper_util::client::legacy::connect::HttpConnector,
+            http_body_util::Full<bytes::Bytes>,
+        >,
+    >,
     tls: reqwest::Client,
     token: Option<Token>,
     timeout: Duration,
@@ -210,9 +226,13 @@ impl HttpTransport {
             .timeout(timeout)
             .redirect(reqwest::redirect::Policy::none())
             .build()
-            .map_err(|e| TransportError::Unreachable { url: base_url.to_owned(), reason: e.to_string() })?;
+            .map_err(|e| TransportError::Unreachable {
+                url: base_url.to_owned(),
+                reason: e.to_string(),
+            })?;
         let plain = base_url.starts_with("http://").then(|| {
-            hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new()).build_http()
+            hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+                .build_http()
         });
         let rate = rate.filter(|r| *r > 0.0).map(|r| RateLimit {
             interval: Duration::from_secs_f64(1.0 / r),
@@ -255,44 +275,74 @@ impl HttpTransport {
         };
         match tokio::time::timeout(self.timeout, fut).await {
             Ok(r) => r,
-            Err(_) => Err(TransportError::Timeout { url, secs: self.timeout.as_secs() }),
+            Err(_) => Err(TransportError::Timeout {
+                url,
+                secs: self.timeout.as_secs(),
+            }),
         }
     }
 
     async fn send_plain(
         &self,
-        client: &hyper_util::client::legacy::Client<hyper_util::client::legacy::connect::HttpConnector, http_body_util::Full<bytes::Bytes>>,
+        client: &hyper_util::client::legacy::Client<
+            hyper_util::client::legacy::connect::HttpConnector,
+            http_body_util::Full<bytes::Bytes>,
+        >,
         url: &str,
         req: WireRequest,
     ) -> Result<WireResponse, TransportError> {
         use http_body_util::BodyExt as _;
-        let unreachable = |reason: String| TransportError::Unreachable { url: url.to_owned(), reason };
-        let mut b = http::Request::builder().method(req.method.as_str()).uri(url);
-        if let Some(t) = &self.token {
+        let unreachable = |reason: String| TransportError::Unreachable {
+            url: url.to_owned(),
+            reason,
+        };
+        let mut b = http::Request::builder()
+            .method(req.method.as_str())
+            .uri(url);
+        if let (Some(t), false) = (&self.token, overrides_auth(&req)) {
             b = b.header("Authorization", format!("Bearer {}", t.expose()));
         }
         for (k, v) in &req.headers {
             b = b.header(k.as_str(), v.as_str());
         }
         let body = http_body_util::Full::new(bytes::Bytes::from(req.body.unwrap_or_default()));
-        let request = b.body(body).map_err(|e| TransportError::Refused(e.to_string()))?;
-        let resp = client.request(request).await.map_err(|e| unreachable(error_chain(&e)))?;
+        let request = b
+            .body(body)
+            .map_err(|e| TransportError::Refused(e.to_string()))?;
+        let resp = client
+            .request(request)
+            .await
+            .map_err(|e| unreachable(error_chain(&e)))?;
         let status = resp.status().as_u16();
         let headers = resp
             .headers()
             .iter()
-            .map(|(k, v)| (k.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_owned(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
             .collect();
         let limited = http_body_util::Limited::new(resp.into_body(), self.max_body);
-        let body = limited.collect().await.map_err(|e| unreachable(e.to_string()))?.to_bytes().to_vec();
-        Ok(WireResponse { status, headers, body })
+        let body = limited
+            .collect()
+            .await
+            .map_err(|e| unreachable(e.to_string()))?
+            .to_bytes()
+            .to_vec();
+        Ok(WireResponse {
+            status,
+            headers,
+            body,
+        })
     }
 
     async fn send_tls(&self, url: &str, req: WireRequest) -> Result<WireResponse, TransportError> {
         let method = reqwest::Method::from_bytes(req.method.as_bytes())
             .map_err(|e| TransportError::Refused(e.to_string()))?;
         let mut rb = self.tls.request(method, url);
-        if let Some(t) = &self.token {
+        if let (Some(t), false) = (&self.token, overrides_auth(&req)) {
             rb = rb.bearer_auth(t.expose());
         }
         for (k, v) in &req.headers {
@@ -303,9 +353,15 @@ impl HttpTransport {
         }
         let map_err = |e: reqwest::Error| {
             if e.is_timeout() {
-                TransportError::Timeout { url: url.to_owned(), secs: self.timeout.as_secs() }
+                TransportError::Timeout {
+                    url: url.to_owned(),
+                    secs: self.timeout.as_secs(),
+                }
             } else {
-                TransportError::Unreachable { url: url.to_owned(), reason: error_chain(&e) }
+                TransportError::Unreachable {
+                    url: url.to_owned(),
+                    reason: error_chain(&e),
+                }
             }
         };
         let mut resp = rb.send().await.map_err(map_err)?;
@@ -313,7 +369,12 @@ impl HttpTransport {
         let headers = resp
             .headers()
             .iter()
-            .map(|(k, v)| (k.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_owned(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
             .collect();
         let mut body = Vec::new();
         while let Some(chunk) = resp.chunk().await.map_err(map_err)? {
@@ -325,8 +386,19 @@ impl HttpTransport {
             }
             body.extend_from_slice(&chunk);
         }
-        Ok(WireResponse { status, headers, body })
+        Ok(WireResponse {
+            status,
+            headers,
+            body,
+        })
     }
+}
+
+/// Whether the request brings its own `Authorization` header (a check probing a wrong token).
+fn overrides_auth(req: &WireRequest) -> bool {
+    req.headers
+        .iter()
+        .any(|(k, _)| k.eq_ignore_ascii_case("authorization"))
 }
 
 fn error_chain(e: &dyn std::error::Error) -> String {
@@ -369,7 +441,9 @@ impl Transport for ReadOnly {
     fn send(&self, req: WireRequest) -> BoxFuture<'_, Result<WireResponse, TransportError>> {
         if req.is_write() {
             let m = req.method.clone();
-            return Box::pin(async move { Err(TransportError::Refused(format!("{m} under --read-only"))) });
+            return Box::pin(async move {
+                Err(TransportError::Refused(format!("{m} under --read-only")))
+            });
         }
         self.0.send(req)
     }

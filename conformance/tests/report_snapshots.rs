@@ -1,6 +1,8 @@
 //! Snapshot tests (insta) of the JSON and JUnit reports of a run with faults, volatile fields
 //! (times, run id, port, Date header) redacted.
 
+#![allow(clippy::unwrap_used)] // tests may unwrap (GUIDE.md)
+
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -22,7 +24,8 @@ async fn faulty_run() -> (Report, String) {
     .unwrap();
     let base = server.base_url();
     let run_id = new_run_id();
-    let t: Arc<dyn Transport> = Arc::new(HttpTransport::new(&base, None, Duration::from_secs(5), None).unwrap());
+    let t: Arc<dyn Transport> =
+        Arc::new(HttpTransport::new(&base, None, Duration::from_secs(5), None).unwrap());
     // A fixed capability document, so that the PATCH check is skipped for a stable reason.
     let spc = json!({"patch": {"supported": false}});
     let session = Arc::new(Session::new(
@@ -34,7 +37,11 @@ async fn faulty_run() -> (Report, String) {
         String::new(),
     ));
     let opts = RunOptions {
-        only: vec!["entra.error.not-found".into(), "entra.error.malformed-json".into(), "entra.user.patch.nickname.legacy".into()],
+        only: vec![
+            "entra.error.not-found".into(),
+            "entra.error.malformed-json".into(),
+            "entra.user.patch.nickname.legacy".into(),
+        ],
         concurrency: 1,
         ..RunOptions::default()
     };
@@ -58,7 +65,8 @@ async fn faulty_run() -> (Report, String) {
 
 fn scrub(text: &str, volatile: &str) -> String {
     let (base, run_id) = volatile.split_once('|').unwrap();
-    text.replace(base, "http://[endpoint]").replace(run_id, "[run]")
+    text.replace(base, "http://[endpoint]")
+        .replace(run_id, "[run]")
 }
 
 /// Replaces the value of every `time="…"` attribute.
@@ -83,7 +91,10 @@ async fn json_report_snapshot() {
     let mut v: Value = serde_json::from_str(&text).unwrap();
     for c in v["checks"].as_array_mut().unwrap() {
         for e in c["transcript"].as_array_mut().unwrap() {
-            e["response_headers"].as_array_mut().unwrap().retain(|h| h[0] != "date");
+            e["response_headers"]
+                .as_array_mut()
+                .unwrap()
+                .retain(|h| h[0] != "date");
         }
     }
     insta::assert_json_snapshot!("json_report", v, {
@@ -97,6 +108,10 @@ async fn json_report_snapshot() {
 async fn junit_report_snapshot() {
     let (report, volatile) = faulty_run().await;
     let xml = scrub_times(&scrub(&report::junit::render(&report), &volatile));
-    let xml: String = xml.lines().filter(|l| !l.trim_start().starts_with("< date:")).collect::<Vec<_>>().join("\n");
+    let xml: String = xml
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("< date:"))
+        .collect::<Vec<_>>()
+        .join("\n");
     insta::assert_snapshot!("junit_report", xml);
 }

@@ -1,5 +1,7 @@
 //! End-to-end runs of the `entra` profile against the built-in reference endpoint.
 
+#![allow(clippy::unwrap_used)] // tests may unwrap (GUIDE.md)
+
 use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::Duration;
@@ -13,7 +15,9 @@ use scim2_conformance::reference::{Fault, ReferenceConfig, ReferenceServer};
 use scim2_conformance::runner::{self, Quiet};
 use scim2_conformance::session::Session;
 use scim2_conformance::token::Token;
-use scim2_conformance::transport::{BoxFuture, HttpTransport, Transport, TransportError, WireRequest, WireResponse};
+use scim2_conformance::transport::{
+    BoxFuture, HttpTransport, Transport, TransportError, WireRequest, WireResponse,
+};
 
 fn cfg() -> RunConfig {
     let mut c = RunConfig::new(7).unwrap();
@@ -21,11 +25,47 @@ fn cfg() -> RunConfig {
     c
 }
 
-async fn run_builtin(faults: &[Fault], cfg: &RunConfig) -> (scim2_conformance::report::Report, ReferenceServer) {
-    let server = ReferenceServer::start(ReferenceConfig::default().with_faults(faults.iter().copied())).await.unwrap();
+async fn run_builtin(
+    faults: &[Fault],
+    cfg: &RunConfig,
+) -> (scim2_conformance::report::Report, ReferenceServer) {
+    // With a token, so that the token checks run too.
+    let config = ReferenceConfig::default()
+        .with_faults(faults.iter().copied())
+        .with_token("t0ken");
+    let server = ReferenceServer::start(config).await.unwrap();
     let journal = Arc::new(Journal::in_memory(&new_run_id()));
-    let report = run_endpoint(cfg, &server.base_url(), None, journal, &Quiet).await.unwrap();
+    let report = run_endpoint(
+        cfg,
+        &server.base_url(),
+        Some(Token::new("t0ken")),
+        journal,
+        &Quiet,
+    )
+    .await
+    .unwrap();
     (report, server)
+}
+
+#[tokio::test]
+async fn full_rfc7644_profile_passes_without_faults_and_leaves_nothing() {
+    let mut c = cfg();
+    c.profile = Profile::Rfc7644;
+    let (report, server) = run_builtin(&[], &c).await;
+    let problems: Vec<String> = report
+        .outcome
+        .results
+        .iter()
+        .filter(|r| r.outcome.is_problem())
+        .map(|r| format!("{}: {:?}", r.meta.id, r.outcome))
+        .collect();
+    assert!(problems.is_empty(), "{problems:#?}");
+    assert_eq!(
+        server.reference().counts(),
+        (0, 0),
+        "cleanup left resources behind"
+    );
+    server.shutdown().await;
 }
 
 #[tokio::test]
@@ -41,7 +81,11 @@ async fn full_entra_profile_passes_without_faults_and_leaves_nothing() {
     assert!(problems.is_empty(), "{problems:#?}");
     assert_eq!(report.exit_code(), ExitCode::Ok);
     assert!(report.cleanup().leftovers.is_empty());
-    assert_eq!(server.reference().counts(), (0, 0), "cleanup left resources behind");
+    assert_eq!(
+        server.reference().counts(),
+        (0, 0),
+        "cleanup left resources behind"
+    );
     server.shutdown().await;
 }
 
@@ -50,20 +94,27 @@ async fn full_entra_profile_passes_without_faults_and_leaves_nothing() {
 /// (never failed), and are reported here.
 #[tokio::test]
 async fn every_targeted_fault_fails_its_checks() {
-    let checks = Profile::Entra.checks();
+    let checks = Profile::Rfc7644.checks();
     let mut vacuous = Vec::new();
     for &fault in Fault::ALL {
-        let targeting: Vec<&str> = checks.iter().filter(|c| c.meta.faults.contains(&fault.name())).map(|c| c.meta.id).collect();
+        let targeting: Vec<&str> = checks
+            .iter()
+            .filter(|c| c.meta.faults.contains(&fault.name()))
+            .map(|c| c.meta.id)
+            .collect();
         if targeting.is_empty() {
             continue;
         }
         let mut c = cfg();
+        c.profile = Profile::Rfc7644;
         c.options.only = targeting.iter().map(|s| (*s).to_owned()).collect();
         let (report, server) = run_builtin(&[fault], &c).await;
         for r in &report.outcome.results {
             match &r.outcome {
                 Outcome::Fail(_) | Outcome::Error(_) => {}
-                Outcome::Skip(why) if why.contains("ServiceProviderConfig") => vacuous.push(format!("{fault} / {}", r.meta.id)),
+                Outcome::Skip(why) if why.contains("ServiceProviderConfig") => {
+                    vacuous.push(format!("{fault} / {}", r.meta.id))
+                }
                 o => panic!("fault {fault}: check {} did not fail: {o:?}", r.meta.id),
             }
         }
@@ -76,7 +127,11 @@ async fn every_targeted_fault_fails_its_checks() {
 async fn every_check_targets_a_known_fault() {
     for c in Profile::Rfc7644.checks() {
         for f in c.meta.faults {
-            assert!(f.parse::<Fault>().is_ok(), "{}: unknown fault {f}", c.meta.id);
+            assert!(
+                f.parse::<Fault>().is_ok(),
+                "{}: unknown fault {f}",
+                c.meta.id
+            );
         }
         if c.meta.requirement != scim2_conformance::check::Requirement::May {
             assert!(!c.meta.faults.is_empty(), "{} targets no fault", c.meta.id);
@@ -93,29 +148,61 @@ async fn read_only_sends_no_write() {
     assert!(!log.is_empty());
     let writes: Vec<_> = log.iter().filter(|r| r.is_write()).collect();
     assert!(writes.is_empty(), "{writes:?}");
-    assert!(report.outcome.results.iter().any(|r| matches!(&r.outcome, Outcome::Skip(s) if s.contains("--read-only"))));
+    assert!(
+        report
+            .outcome
+            .results
+            .iter()
+            .any(|r| matches!(&r.outcome, Outcome::Skip(s) if s.contains("--read-only")))
+    );
     server.shutdown().await;
 }
 
 #[tokio::test]
 async fn wrong_token_stops_the_run_with_the_expiry_hint() {
-    let server = ReferenceServer::start(ReferenceConfig::default().with_token("right")).await.unwrap();
+    let server = ReferenceServer::start(ReferenceConfig::default().with_token("right"))
+        .await
+        .unwrap();
     let journal = Arc::new(Journal::in_memory(&new_run_id()));
     // A JWT-shaped token that expired: the 401 message names its expiry.
     let jwt = "eyJhbGciOiJub25lIn0.eyJleHAiOjE3MDAwMDAwMDB9.x";
-    let report = run_endpoint(&cfg(), &server.base_url(), Some(Token::new(jwt)), journal, &Quiet).await.unwrap();
-    let abort = report.outcome.abort.as_ref().expect("the run stops").to_string();
+    let report = run_endpoint(
+        &cfg(),
+        &server.base_url(),
+        Some(Token::new(jwt)),
+        journal,
+        &Quiet,
+    )
+    .await
+    .unwrap();
+    let abort = report
+        .outcome
+        .abort
+        .as_ref()
+        .expect("the run stops")
+        .to_string();
     assert!(abort.starts_with("401 from http://127.0.0.1:"), "{abort}");
     assert!(abort.contains("it may have expired"), "{abort}");
     assert!(abort.contains("2023-11-14T22:13:20Z"), "{abort}");
     assert_eq!(report.exit_code(), ExitCode::Unreachable);
-    assert!(report.token.as_ref().unwrap().warning.as_ref().unwrap().contains("expired"));
+    assert!(
+        report
+            .token
+            .as_ref()
+            .unwrap()
+            .warning
+            .as_ref()
+            .unwrap()
+            .contains("expired")
+    );
     server.shutdown().await;
 }
 
 #[tokio::test]
 async fn interrupted_run_is_cleaned_up_by_the_cleanup_command() {
-    let server = ReferenceServer::start(ReferenceConfig::default()).await.unwrap();
+    let server = ReferenceServer::start(ReferenceConfig::default())
+        .await
+        .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let run_id = new_run_id();
     let journal = Arc::new(Journal::create(dir.path(), &run_id, &server.base_url()).unwrap());
@@ -123,15 +210,26 @@ async fn interrupted_run_is_cleaned_up_by_the_cleanup_command() {
     // journal on disk.
     let mut c = cfg();
     c.options.keep_data = true;
-    let report = run_endpoint(&c, &server.base_url(), None, journal, &Quiet).await.unwrap();
+    let report = run_endpoint(&c, &server.base_url(), None, journal, &Quiet)
+        .await
+        .unwrap();
     assert!(!report.cleanup().kept.is_empty());
     let (users, groups) = server.reference().counts();
     assert!(users + groups > 0);
     let code = scim2_conformance::cli::main_with(
-        ["scim-conformance", "cleanup", "--url", &server.base_url(), "--run", &run_id, "--no-auth", "--journal-dir"]
-            .into_iter()
-            .map(str::to_owned)
-            .chain([dir.path().display().to_string()]),
+        [
+            "scim-conformance",
+            "cleanup",
+            "--url",
+            &server.base_url(),
+            "--run",
+            &run_id,
+            "--no-auth",
+            "--journal-dir",
+        ]
+        .into_iter()
+        .map(str::to_owned)
+        .chain([dir.path().display().to_string()]),
     )
     .await;
     assert_eq!(code, ExitCode::Ok);
@@ -148,7 +246,13 @@ impl Transport for DeleteFails {
     }
     fn send(&self, req: WireRequest) -> BoxFuture<'_, Result<WireResponse, TransportError>> {
         if req.method == "DELETE" {
-            return Box::pin(async { Ok(WireResponse { status: 500, headers: vec![], body: b"boom".to_vec() }) });
+            return Box::pin(async {
+                Ok(WireResponse {
+                    status: 500,
+                    headers: vec![],
+                    body: b"boom".to_vec(),
+                })
+            });
         }
         self.0.send(req)
     }
@@ -156,23 +260,46 @@ impl Transport for DeleteFails {
 
 #[tokio::test]
 async fn failing_delete_reports_leftovers_and_fails_the_run() {
-    let server = ReferenceServer::start(ReferenceConfig::default()).await.unwrap();
+    let server = ReferenceServer::start(ReferenceConfig::default())
+        .await
+        .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let run_id = new_run_id();
     let journal = Arc::new(Journal::create(dir.path(), &run_id, &server.base_url()).unwrap());
-    let t: Arc<dyn Transport> =
-        Arc::new(DeleteFails(HttpTransport::new(&server.base_url(), None, Duration::from_secs(5), None).unwrap()));
-    let session = Arc::new(Session::new(t, journal, Arc::new(cfg().mapping), 1, None, String::new()));
-    let checks = runner::select(Profile::Entra.checks(), &scim2_conformance::runner::RunOptions {
-        only: vec!["entra.user.create".into(), "entra.group.create".into()],
-        ..Default::default()
-    });
+    let t: Arc<dyn Transport> = Arc::new(DeleteFails(
+        HttpTransport::new(&server.base_url(), None, Duration::from_secs(5), None).unwrap(),
+    ));
+    let session = Arc::new(Session::new(
+        t,
+        journal,
+        Arc::new(cfg().mapping),
+        1,
+        None,
+        String::new(),
+    ));
+    let checks = runner::select(
+        Profile::Entra.checks(),
+        &scim2_conformance::runner::RunOptions {
+            only: vec!["entra.user.create".into(), "entra.group.create".into()],
+            ..Default::default()
+        },
+    );
     let out = runner::run(session, &checks, &Default::default(), &Quiet).await;
     assert_eq!(out.cleanup.leftovers.len(), 2, "{:?}", out.cleanup);
-    assert!(out.cleanup.leftovers.iter().all(|l| l.reason.contains("500")));
+    assert!(
+        out.cleanup
+            .leftovers
+            .iter()
+            .all(|l| l.reason.contains("500"))
+    );
     let cmd = out.cleanup.retry_command.clone().unwrap();
     assert!(cmd.contains(&format!("--run {run_id}")), "{cmd}");
-    let kinds: BTreeSet<_> = out.cleanup.leftovers.iter().map(|l| l.resource.kind).collect();
+    let kinds: BTreeSet<_> = out
+        .cleanup
+        .leftovers
+        .iter()
+        .map(|l| l.resource.kind)
+        .collect();
     assert_eq!(kinds.len(), 2);
     let report = scim2_conformance::report::Report {
         tool_version: "t".into(),

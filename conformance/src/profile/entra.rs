@@ -11,7 +11,9 @@ use crate::check::Dialect::{self, Flagged, Legacy};
 use crate::journal::ResourceKind::{Groups, Users};
 use crate::model::{GroupModel, UserModel};
 use crate::path::{TargetPath, get_ci};
-use crate::session::{CheckBody, CheckError, Cx, enc, enc_path, id_of, is_scim_error, lit, listed, member_ids};
+use crate::session::{
+    CheckBody, CheckError, Cx, enc, enc_path, id_of, is_scim_error, listed, lit, member_ids,
+};
 use crate::transport::WireRequest;
 use crate::{ensure, fail};
 
@@ -240,22 +242,33 @@ fn op(d: Dialect, kind: &str) -> String {
     match d {
         Legacy => {
             let mut c = kind.chars();
-            c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
         }
         Flagged => kind.to_owned(),
     }
 }
 
-fn tp(p: &str) -> TargetPath {
+pub(super) fn tp(p: &str) -> TargetPath {
     // Paths in this file are literals of the mapping grammar (unit-tested below).
-    TargetPath::parse(p).unwrap_or_else(|_| TargetPath { urn: None, attr: p.to_owned(), type_eq: None, sub: None })
+    TargetPath::parse(p).unwrap_or_else(|_| TargetPath {
+        urn: None,
+        attr: p.to_owned(),
+        type_eq: None,
+        sub: None,
+    })
 }
 
 fn member_values(ids: &[&str]) -> Value {
-    Value::Array(ids.iter().map(|id| json!({"$ref": null, "value": id})).collect())
+    Value::Array(
+        ids.iter()
+            .map(|id| json!({"$ref": null, "value": id}))
+            .collect(),
+    )
 }
 
-async fn read_user(cx: &Cx, id: &str) -> Result<Value, CheckError> {
+pub(super) async fn read_user(cx: &Cx, id: &str) -> Result<Value, CheckError> {
     match cx.read(Users, id, "").await? {
         Some(u) => Ok(u),
         None => fail!("GET /Users/{id} answered 404 for a user the run created"),
@@ -265,14 +278,20 @@ async fn read_user(cx: &Cx, id: &str) -> Result<Value, CheckError> {
 async fn verify_user(cx: &Cx, id: &str, model: &UserModel, after: &str) -> CheckBody {
     let actual = read_user(cx, id).await?;
     let mm = model.mismatches(&actual);
-    ensure!(mm.is_empty(), "after {after}, GET /Users/{id} differs from what was sent: {}", mm.join("; "));
+    ensure!(
+        mm.is_empty(),
+        "after {after}, GET /Users/{id} differs from what was sent: {}",
+        mm.join("; ")
+    );
     Ok(())
 }
 
 /// The group's members, read with a plain GET (and `attributes=members` when the endpoint
 /// leaves members out by default).
 async fn read_members(cx: &Cx, gid: &str) -> Result<Vec<String>, CheckError> {
-    let Some(g) = cx.read(Groups, gid, "").await? else { fail!("GET /Groups/{gid} answered 404 for a group the run created") };
+    let Some(g) = cx.read(Groups, gid, "").await? else {
+        fail!("GET /Groups/{gid} answered 404 for a group the run created")
+    };
     if get_ci(&g, "members").is_some() {
         return Ok(member_ids(&g));
     }
@@ -285,21 +304,41 @@ async fn read_members(cx: &Cx, gid: &str) -> Result<Vec<String>, CheckError> {
 async fn verify_members(cx: &Cx, gid: &str, model: &GroupModel, after: &str) -> CheckBody {
     let got = read_members(cx, gid).await?;
     let mm = model.mismatches(&got);
-    ensure!(mm.is_empty(), "after {after}, group {gid}: {}", mm.join("; "));
+    ensure!(
+        mm.is_empty(),
+        "after {after}, group {gid}: {}",
+        mm.join("; ")
+    );
     Ok(())
 }
 
 /// An Entra query that must find exactly `want` (ids).
-async fn expect_found(cx: &Cx, kind: crate::journal::ResourceKind, filter: &str, extra: &str, want: &[&str]) -> Result<Vec<Value>, CheckError> {
+pub(super) async fn expect_found(
+    cx: &Cx,
+    kind: crate::journal::ResourceKind,
+    filter: &str,
+    extra: &str,
+    want: &[&str],
+) -> Result<Vec<Value>, CheckError> {
     let l = cx.query(kind, filter, extra).await?;
     let ids: Vec<String> = l.resources.iter().filter_map(id_of).collect();
     let mut got = ids.clone();
     got.sort();
     let mut exp: Vec<String> = want.iter().map(|s| (*s).to_owned()).collect();
     exp.sort();
-    ensure!(got == exp, "filter {filter} found {} resource(s) {:?}; expected {:?}", ids.len(), ids, exp);
+    ensure!(
+        got == exp,
+        "filter {filter} found {} resource(s) {:?}; expected {:?}",
+        ids.len(),
+        ids,
+        exp
+    );
     if let Some(t) = l.total {
-        ensure!(t == want.len() as u64, "filter {filter}: totalResults is {t}, expected {}", want.len());
+        ensure!(
+            t == want.len() as u64,
+            "filter {filter}: totalResults is {t}, expected {}",
+            want.len()
+        );
     }
     Ok(l.resources)
 }
@@ -307,7 +346,12 @@ async fn expect_found(cx: &Cx, kind: crate::journal::ResourceKind, filter: &str,
 // ---------------------------------------------------------------------------------------------
 // Test connection
 
-async fn empty_query(cx: &Cx, kind: crate::journal::ResourceKind, attr: &str, extra: &str) -> CheckBody {
+async fn empty_query(
+    cx: &Cx,
+    kind: crate::journal::ResourceKind,
+    attr: &str,
+    extra: &str,
+) -> CheckBody {
     let guid = cx.guid();
     let filter = format!("{attr} eq {}", lit(&guid));
     let mut path = format!("{}?", kind.path());
@@ -326,7 +370,10 @@ async fn empty_query(cx: &Cx, kind: crate::journal::ResourceKind, attr: &str, ex
             .send_raw(
                 WireRequest::new("GET", path)
                     .header("Accept", "application/scim+json")
-                    .header("User-Agent", concat!("scim-conformance/", env!("CARGO_PKG_VERSION"))),
+                    .header(
+                        "User-Agent",
+                        concat!("scim-conformance/", env!("CARGO_PKG_VERSION")),
+                    ),
             )
             .await?;
         cx.auth_gate(&retry)?;
@@ -337,7 +384,11 @@ async fn empty_query(cx: &Cx, kind: crate::journal::ResourceKind, attr: &str, ex
                 r.status()
             );
         }
-        fail!("GET {} answered {} (expected 200 with an empty ListResponse; Entra treats this as a failed Test Connection)", r.url, r.status());
+        fail!(
+            "GET {} answered {} (expected 200 with an empty ListResponse; Entra treats this as a failed Test Connection)",
+            r.url,
+            r.status()
+        );
     }
     ensure!(
         r.is_json_type(),
@@ -345,7 +396,9 @@ async fn empty_query(cx: &Cx, kind: crate::journal::ResourceKind, attr: &str, ex
         r.url,
         r.wire.header("content-type").unwrap_or("none")
     );
-    let Some(l) = listed(r.body()?) else { fail!("GET {} did not return a ListResponse", r.url) };
+    let Some(l) = listed(r.body()?) else {
+        fail!("GET {} did not return a ListResponse", r.url)
+    };
     ensure!(
         l.resources.is_empty() && l.total.unwrap_or(0) == 0,
         "GET {} for a random {attr} returned {} resource(s) (totalResults {:?}); expected none",
@@ -353,7 +406,11 @@ async fn empty_query(cx: &Cx, kind: crate::journal::ResourceKind, attr: &str, ex
         l.resources.len(),
         l.total
     );
-    ensure!(l.total.is_some(), "GET {}: the ListResponse has no totalResults (RFC 7644 §3.4.2 REQUIRED)", r.url);
+    ensure!(
+        l.total.is_some(),
+        "GET {}: the ListResponse has no totalResults (RFC 7644 §3.4.2 REQUIRED)",
+        r.url
+    );
     Ok(())
 }
 
@@ -381,27 +438,51 @@ async fn conn_groups(cx: Cx) -> CheckBody {
 async fn user_create(cx: Cx) -> CheckBody {
     let p = cx.person("u");
     let body = cx.session().mapping.user_body(&p, None);
-    let r = cx.send(WireRequest::new("POST", "/Users").scim_json(&body)).await?;
+    let r = cx
+        .send(WireRequest::new("POST", "/Users").scim_json(&body))
+        .await?;
     let created = r.json.clone().unwrap_or(Value::Null);
     if let Some(id) = id_of(&created) {
         cx.session().journal.created(Users, &id, &p.user_name());
     }
-    ensure!(r.status() == 201, "POST {} answered {} (expected 201 Created){}", r.url, r.status(), crate::session::error_detail(r.json.as_ref()));
+    ensure!(
+        r.status() == 201,
+        "POST {} answered {} (expected 201 Created){}",
+        r.url,
+        r.status(),
+        crate::session::error_detail(r.json.as_ref())
+    );
     ensure!(
         r.is_json_type(),
         "POST {} answered Content-Type {:?}; expected application/scim+json (or application/json)",
         r.url,
         r.wire.header("content-type").unwrap_or("none")
     );
-    let Some(id) = id_of(&created) else { fail!("POST {} answered 201 without an id (Entra caches the id for every later call)", r.url) };
+    let Some(id) = id_of(&created) else {
+        fail!(
+            "POST {} answered 201 without an id (Entra caches the id for every later call)",
+            r.url
+        )
+    };
     let echoed = get_ci(&created, "userName").and_then(Value::as_str);
-    ensure!(echoed == Some(p.user_name().as_str()), "POST {}: the response has userName {echoed:?}, sent {:?}", r.url, p.user_name());
-    let Some(_) = cx.read(Users, &id, "").await? else { fail!("GET /Users/{id} answered 404 right after the create") };
+    ensure!(
+        echoed == Some(p.user_name().as_str()),
+        "POST {}: the response has userName {echoed:?}, sent {:?}",
+        r.url,
+        p.user_name()
+    );
+    let Some(_) = cx.read(Users, &id, "").await? else {
+        fail!("GET /Users/{id} answered 404 right after the create")
+    };
     Ok(())
 }
 
 async fn user_mapping(cx: Cx) -> CheckBody {
-    let mgr = if cx.session().mapping.maps_manager() { Some(cx.create_plain_user("mgr").await?.0) } else { None };
+    let mgr = if cx.session().mapping.maps_manager() {
+        Some(cx.create_plain_user("mgr").await?.0)
+    } else {
+        None
+    };
     let (id, body, _) = cx.create_user("map", mgr.as_deref()).await?;
     let model = UserModel::from_sent(&cx.session().mapping, &body);
     verify_user(&cx, &id, &model, "the create").await
@@ -409,37 +490,76 @@ async fn user_mapping(cx: Cx) -> CheckBody {
 
 fn swap_case(s: &str) -> String {
     s.chars()
-        .map(|c| if c.is_uppercase() { c.to_lowercase().collect::<String>() } else { c.to_uppercase().collect() })
+        .map(|c| {
+            if c.is_uppercase() {
+                c.to_lowercase().collect::<String>()
+            } else {
+                c.to_uppercase().collect()
+            }
+        })
         .collect()
 }
 
 async fn user_find_username(cx: Cx) -> CheckBody {
     let (id, _, p) = cx.create_user("find", None).await?;
     let other_case = swap_case(&p.user_name());
-    expect_found(&cx, Users, &format!("userName eq {}", lit(&other_case)), "", &[&id]).await?;
+    expect_found(
+        &cx,
+        Users,
+        &format!("userName eq {}", lit(&other_case)),
+        "",
+        &[&id],
+    )
+    .await?;
     Ok(())
 }
 
 async fn user_find_external_id(cx: Cx) -> CheckBody {
     let (id, body, _) = cx.create_user("ext", None).await?;
-    let ext = get_ci(&body, "externalId").and_then(Value::as_str).unwrap_or_default().to_owned();
+    let ext = get_ci(&body, "externalId")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
     if ext.is_empty() {
         return Err(CheckError::Skip("the mapping sends no externalId".into()));
     }
-    expect_found(&cx, Users, &format!("externalId eq {}", lit(&ext)), "", &[&id]).await?;
+    expect_found(
+        &cx,
+        Users,
+        &format!("externalId eq {}", lit(&ext)),
+        "",
+        &[&id],
+    )
+    .await?;
     Ok(())
 }
 
 async fn user_duplicate(cx: Cx) -> CheckBody {
     let (_, body, p) = cx.create_user("dup", None).await?;
-    let r = cx.send(WireRequest::new("POST", "/Users").scim_json(&body)).await?;
-    if let (true, Some(id)) = ((200..300).contains(&r.status()), r.json.as_ref().and_then(id_of)) {
+    let r = cx
+        .send(WireRequest::new("POST", "/Users").scim_json(&body))
+        .await?;
+    if let (true, Some(id)) = (
+        (200..300).contains(&r.status()),
+        r.json.as_ref().and_then(id_of),
+    ) {
         cx.session().journal.created(Users, &id, &p.user_name());
     }
-    ensure!(r.status() == 409, "a second POST with userName {:?} answered {} (expected 409 Conflict)", p.user_name(), r.status());
-    let st = r.json.as_ref().and_then(|v| get_ci(v, "scimType")).and_then(Value::as_str);
+    ensure!(
+        r.status() == 409,
+        "a second POST with userName {:?} answered {} (expected 409 Conflict)",
+        p.user_name(),
+        r.status()
+    );
+    let st = r
+        .json
+        .as_ref()
+        .and_then(|v| get_ci(v, "scimType"))
+        .and_then(Value::as_str);
     if !st.is_some_and(|s| s.eq_ignore_ascii_case("uniqueness")) {
-        cx.note(format!("409 without scimType \"uniqueness\" (got {st:?}); RFC 7644 §3.3 recommends it"));
+        cx.note(format!(
+            "409 without scimType \"uniqueness\" (got {st:?}); RFC 7644 §3.3 recommends it"
+        ));
     }
     Ok(())
 }
@@ -453,13 +573,24 @@ async fn patch_replace(cx: Cx, d: Dialect) -> CheckBody {
     let fresh = cx.person("pr");
     let changes: Vec<(&str, Value)> = vec![
         ("displayName", json!(format!("{} Renamed", fresh.base))),
-        ("emails[type eq \"work\"].value", json!(format!("changed.{}@example.com", fresh.base))),
+        (
+            "emails[type eq \"work\"].value",
+            json!(format!("changed.{}@example.com", fresh.base)),
+        ),
         ("name.givenName", json!(fresh.given)),
         ("name.familyName", json!(format!("{}-Neu", fresh.family))),
-        ("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber", json!("E-0042")),
+        (
+            "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber",
+            json!("E-0042"),
+        ),
     ];
     let ops = match d {
-        Legacy => Value::Array(changes.iter().map(|(p, v)| json!({"op": "Replace", "path": p, "value": v})).collect()),
+        Legacy => Value::Array(
+            changes
+                .iter()
+                .map(|(p, v)| json!({"op": "Replace", "path": p, "value": v}))
+                .collect(),
+        ),
         Flagged => {
             let mut folded = serde_json::Map::new();
             let mut ops = Vec::new();
@@ -490,26 +621,45 @@ async fn patch_replace_flagged(cx: Cx) -> CheckBody {
 
 async fn patch_new_element(cx: Cx, d: Dialect) -> CheckBody {
     let (id, _) = cx.create_plain_user("vp").await?;
-    let Some(sent) = cx.read(Users, &id, "").await? else { fail!("GET /Users/{id} answered 404 after the create") };
+    let Some(sent) = cx.read(Users, &id, "").await? else {
+        fail!("GET /Users/{id} answered 404 after the create")
+    };
     let mut model = UserModel::from_sent(&cx.session().mapping, &sent);
     let changes = [
         ("addresses[type eq \"work\"].locality", json!("Genève")),
         ("addresses[type eq \"work\"].region", json!("GE")),
         ("addresses[type eq \"work\"].postalCode", json!("1204")),
-        ("phoneNumbers[type eq \"mobile\"].value", json!("+41 79 555 01 23")),
+        (
+            "phoneNumbers[type eq \"mobile\"].value",
+            json!("+41 79 555 01 23"),
+        ),
     ];
-    let ops: Vec<Value> = changes.iter().map(|(p, v)| json!({"op": op(d, "add"), "path": p, "value": v})).collect();
+    let ops: Vec<Value> = changes
+        .iter()
+        .map(|(p, v)| json!({"op": op(d, "add"), "path": p, "value": v}))
+        .collect();
     for (p, v) in &changes {
         model.set(&tp(p), v.clone());
     }
     cx.patch(Users, &id, Value::Array(ops)).await?;
     let actual = read_user(&cx, &id).await?;
     let mm = model.mismatches(&actual);
-    ensure!(mm.is_empty(), "after the value-path adds: {}", mm.join("; "));
+    ensure!(
+        mm.is_empty(),
+        "after the value-path adds: {}",
+        mm.join("; ")
+    );
     let works = get_ci(&actual, "addresses")
         .and_then(Value::as_array)
-        .map_or(0, |a| a.iter().filter(|e| get_ci(e, "type").and_then(Value::as_str) == Some("work")).count());
-    ensure!(works == 1, "the three sub-attribute ops on addresses[type eq \"work\"] produced {works} work addresses (expected one element)");
+        .map_or(0, |a| {
+            a.iter()
+                .filter(|e| get_ci(e, "type").and_then(Value::as_str) == Some("work"))
+                .count()
+        });
+    ensure!(
+        works == 1,
+        "the three sub-attribute ops on addresses[type eq \"work\"] produced {works} work addresses (expected one element)"
+    );
     Ok(())
 }
 
@@ -527,14 +677,26 @@ async fn patch_typed_replace(cx: Cx, d: Dialect) -> CheckBody {
     if model.expected(&tp(p)).is_none() {
         return Err(CheckError::Skip("the mapping sends no work phone".into()));
     }
-    let before = get_ci(&body, "phoneNumbers").and_then(Value::as_array).map_or(0, Vec::len);
+    let before = get_ci(&body, "phoneNumbers")
+        .and_then(Value::as_array)
+        .map_or(0, Vec::len);
     model.set(&tp(p), json!("+1 206-555-0199"));
-    cx.patch(Users, &id, json!([{"op": op(d, "replace"), "path": p, "value": "+1 206-555-0199"}])).await?;
+    cx.patch(
+        Users,
+        &id,
+        json!([{"op": op(d, "replace"), "path": p, "value": "+1 206-555-0199"}]),
+    )
+    .await?;
     let actual = read_user(&cx, &id).await?;
     let mm = model.mismatches(&actual);
     ensure!(mm.is_empty(), "after replacing {p}: {}", mm.join("; "));
-    let after = get_ci(&actual, "phoneNumbers").and_then(Value::as_array).map_or(0, Vec::len);
-    ensure!(after == before, "after replacing {p}: {after} phone numbers, expected {before}");
+    let after = get_ci(&actual, "phoneNumbers")
+        .and_then(Value::as_array)
+        .map_or(0, Vec::len);
+    ensure!(
+        after == before,
+        "after replacing {p}: {after} phone numbers, expected {before}"
+    );
     Ok(())
 }
 
@@ -549,7 +711,12 @@ async fn nickname(cx: Cx, d: Dialect) -> CheckBody {
     let (id, body, _) = cx.create_user("nick", None).await?;
     let mut model = UserModel::from_sent(&cx.session().mapping, &body);
     model.set(&tp("nickName"), json!("Babs"));
-    cx.patch(Users, &id, json!([{"op": op(d, "add"), "path": "nickName", "value": "Babs"}])).await?;
+    cx.patch(
+        Users,
+        &id,
+        json!([{"op": op(d, "add"), "path": "nickName", "value": "Babs"}]),
+    )
+    .await?;
     verify_user(&cx, &id, &model, "the nickName add").await
 }
 
@@ -568,10 +735,20 @@ async fn manager(cx: Cx, d: Dialect) -> CheckBody {
     let urn_path = format!("{ENT}:manager");
     let mp = tp(&urn_path);
     model.set(&mp, json!(m1));
-    cx.patch(Users, &id, json!([{"op": op(d, "add"), "path": urn_path, "value": m1}])).await?;
+    cx.patch(
+        Users,
+        &id,
+        json!([{"op": op(d, "add"), "path": urn_path, "value": m1}]),
+    )
+    .await?;
     verify_user(&cx, &id, &model, "setting the manager with a bare id").await?;
     model.set(&mp, json!(m2));
-    cx.patch(Users, &id, json!([{"op": op(d, "replace"), "path": urn_path, "value": m2}])).await?;
+    cx.patch(
+        Users,
+        &id,
+        json!([{"op": op(d, "replace"), "path": urn_path, "value": m2}]),
+    )
+    .await?;
     verify_user(&cx, &id, &model, "changing the manager").await?;
     model.remove(&mp);
     let remove = match d {
@@ -597,17 +774,39 @@ async fn disable(cx: Cx, d: Dialect) -> CheckBody {
         Flagged => (json!(false), json!(true)),
     };
     model.set(&tp("active"), off.clone());
-    cx.patch(Users, &id, json!([{"op": op(d, "replace"), "path": "active", "value": off}])).await?;
+    cx.patch(
+        Users,
+        &id,
+        json!([{"op": op(d, "replace"), "path": "active", "value": off}]),
+    )
+    .await?;
     verify_user(&cx, &id, &model, &format!("disabling with {off}")).await?;
-    let found = expect_found(&cx, Users, &format!("userName eq {}", lit(&p.user_name())), "", &[&id]).await
-        .map_err(|e| match e {
-            CheckError::Fail(m) => CheckError::Fail(format!("a disabled user must still be found (MS-SCIM): {m}")),
-            o => o,
-        })?;
+    let found = expect_found(
+        &cx,
+        Users,
+        &format!("userName eq {}", lit(&p.user_name())),
+        "",
+        &[&id],
+    )
+    .await
+    .map_err(|e| match e {
+        CheckError::Fail(m) => CheckError::Fail(format!(
+            "a disabled user must still be found (MS-SCIM): {m}"
+        )),
+        o => o,
+    })?;
     let active = found.first().and_then(|u| get_ci(u, "active")).cloned();
-    ensure!(active == Some(json!(false)), "the disabled user is listed with active = {active:?}; expected the boolean false");
+    ensure!(
+        active == Some(json!(false)),
+        "the disabled user is listed with active = {active:?}; expected the boolean false"
+    );
     model.set(&tp("active"), on.clone());
-    cx.patch(Users, &id, json!([{"op": op(d, "replace"), "path": "active", "value": on}])).await?;
+    cx.patch(
+        Users,
+        &id,
+        json!([{"op": op(d, "replace"), "path": "active", "value": on}]),
+    )
+    .await?;
     verify_user(&cx, &id, &model, &format!("re-enabling with {on}")).await
 }
 
@@ -623,10 +822,29 @@ async fn rename(cx: Cx, d: Dialect) -> CheckBody {
     let mut model = UserModel::from_sent(&cx.session().mapping, &body);
     let new_name = format!("{}-renamed@example.com", cx.unique("ren"));
     model.set(&tp("userName"), json!(new_name));
-    cx.patch(Users, &id, json!([{"op": op(d, "replace"), "path": "userName", "value": new_name}])).await?;
+    cx.patch(
+        Users,
+        &id,
+        json!([{"op": op(d, "replace"), "path": "userName", "value": new_name}]),
+    )
+    .await?;
     verify_user(&cx, &id, &model, "the rename").await?;
-    expect_found(&cx, Users, &format!("userName eq {}", lit(&new_name)), "", &[&id]).await?;
-    expect_found(&cx, Users, &format!("userName eq {}", lit(&p.user_name())), "", &[]).await?;
+    expect_found(
+        &cx,
+        Users,
+        &format!("userName eq {}", lit(&new_name)),
+        "",
+        &[&id],
+    )
+    .await?;
+    expect_found(
+        &cx,
+        Users,
+        &format!("userName eq {}", lit(&p.user_name())),
+        "",
+        &[],
+    )
+    .await?;
     Ok(())
 }
 
@@ -649,47 +867,103 @@ async fn group_create(cx: Cx) -> CheckBody {
         "members": [],
         "meta": {"resourceType": "Group"},
     });
-    let r = cx.send(WireRequest::new("POST", "/Groups").scim_json(&body)).await?;
+    let r = cx
+        .send(WireRequest::new("POST", "/Groups").scim_json(&body))
+        .await?;
     let created = r.json.clone().unwrap_or(Value::Null);
     if let Some(id) = id_of(&created) {
         cx.session().journal.created(Groups, &id, &name);
     }
-    ensure!(r.status() == 201, "POST {} answered {} (expected 201 Created){}", r.url, r.status(), crate::session::error_detail(r.json.as_ref()));
-    ensure!(r.is_json_type(), "POST {} answered Content-Type {:?}", r.url, r.wire.header("content-type").unwrap_or("none"));
-    let Some(id) = id_of(&created) else { fail!("POST {} answered 201 without an id", r.url) };
-    let Some(g) = cx.read(Groups, &id, "excludedAttributes=members").await? else { fail!("GET /Groups/{id} answered 404 right after the create") };
+    ensure!(
+        r.status() == 201,
+        "POST {} answered {} (expected 201 Created){}",
+        r.url,
+        r.status(),
+        crate::session::error_detail(r.json.as_ref())
+    );
+    ensure!(
+        r.is_json_type(),
+        "POST {} answered Content-Type {:?}",
+        r.url,
+        r.wire.header("content-type").unwrap_or("none")
+    );
+    let Some(id) = id_of(&created) else {
+        fail!("POST {} answered 201 without an id", r.url)
+    };
+    let Some(g) = cx.read(Groups, &id, "excludedAttributes=members").await? else {
+        fail!("GET /Groups/{id} answered 404 right after the create")
+    };
     let dn = get_ci(&g, "displayName").and_then(Value::as_str);
-    ensure!(dn == Some(name.as_str()), "GET /Groups/{id}: displayName {dn:?}, sent {name:?}");
+    ensure!(
+        dn == Some(name.as_str()),
+        "GET /Groups/{id}: displayName {dn:?}, sent {name:?}"
+    );
     Ok(())
 }
 
 async fn group_duplicate(cx: Cx) -> CheckBody {
     let (_, name) = cx.create_group("gdup").await?;
     let body = json!({"schemas": [scim2_types::urn::GROUP], "displayName": name, "members": [], "meta": {"resourceType": "Group"}});
-    let r = cx.send(WireRequest::new("POST", "/Groups").scim_json(&body)).await?;
-    if let (true, Some(id)) = ((200..300).contains(&r.status()), r.json.as_ref().and_then(id_of)) {
+    let r = cx
+        .send(WireRequest::new("POST", "/Groups").scim_json(&body))
+        .await?;
+    if let (true, Some(id)) = (
+        (200..300).contains(&r.status()),
+        r.json.as_ref().and_then(id_of),
+    ) {
         cx.session().journal.created(Groups, &id, &name);
     }
-    ensure!(r.status() == 409, "a second POST /Groups with displayName {name:?} answered {} (expected 409 Conflict)", r.status());
+    ensure!(
+        r.status() == 409,
+        "a second POST /Groups with displayName {name:?} answered {} (expected 409 Conflict)",
+        r.status()
+    );
     Ok(())
 }
 
 async fn group_find(cx: Cx) -> CheckBody {
     let (gid, name) = cx.create_group("gf").await?;
     let (uid, _) = cx.create_plain_user("gfm").await?;
-    cx.patch(Groups, &gid, json!([{"op": "Add", "path": "members", "value": member_values(&[&uid])}])).await?;
-    let found = expect_found(&cx, Groups, &format!("displayName eq {}", lit(&name)), "excludedAttributes=members", &[&gid]).await?;
-    let has = found.first().is_some_and(|g| get_ci(g, "members").is_some());
-    ensure!(!has, "GET /Groups?excludedAttributes=members&filter=… returned the group with a members attribute (Entra fails with MultipleEntriesInResponse)");
+    cx.patch(
+        Groups,
+        &gid,
+        json!([{"op": "Add", "path": "members", "value": member_values(&[&uid])}]),
+    )
+    .await?;
+    let found = expect_found(
+        &cx,
+        Groups,
+        &format!("displayName eq {}", lit(&name)),
+        "excludedAttributes=members",
+        &[&gid],
+    )
+    .await?;
+    let has = found
+        .first()
+        .is_some_and(|g| get_ci(g, "members").is_some());
+    ensure!(
+        !has,
+        "GET /Groups?excludedAttributes=members&filter=… returned the group with a members attribute (Entra fails with MultipleEntriesInResponse)"
+    );
     Ok(())
 }
 
 async fn group_get(cx: Cx) -> CheckBody {
     let (gid, _) = cx.create_group("gg").await?;
     let (uid, _) = cx.create_plain_user("ggm").await?;
-    cx.patch(Groups, &gid, json!([{"op": "Add", "path": "members", "value": member_values(&[&uid])}])).await?;
-    let Some(g) = cx.read(Groups, &gid, "excludedAttributes=members").await? else { fail!("GET /Groups/{gid} answered 404") };
-    ensure!(get_ci(&g, "members").is_none(), "GET /Groups/{gid}?excludedAttributes=members returned a members attribute");
+    cx.patch(
+        Groups,
+        &gid,
+        json!([{"op": "Add", "path": "members", "value": member_values(&[&uid])}]),
+    )
+    .await?;
+    let Some(g) = cx.read(Groups, &gid, "excludedAttributes=members").await? else {
+        fail!("GET /Groups/{gid} answered 404")
+    };
+    ensure!(
+        get_ci(&g, "members").is_none(),
+        "GET /Groups/{gid}?excludedAttributes=members returned a members attribute"
+    );
     Ok(())
 }
 
@@ -701,10 +975,20 @@ async fn members_add(cx: Cx, d: Dialect) -> CheckBody {
     }
     let mut model = GroupModel::default();
     let add = op(d, "add");
-    cx.patch(Groups, &gid, json!([{"op": add, "path": "members", "value": member_values(&[&ids[0]])}])).await?;
+    cx.patch(
+        Groups,
+        &gid,
+        json!([{"op": add, "path": "members", "value": member_values(&[&ids[0]])}]),
+    )
+    .await?;
     model.add([ids[0].as_str()]);
     verify_members(&cx, &gid, &model, "adding one member").await?;
-    cx.patch(Groups, &gid, json!([{"op": add, "path": "members", "value": member_values(&[&ids[1], &ids[2]])}])).await?;
+    cx.patch(
+        Groups,
+        &gid,
+        json!([{"op": add, "path": "members", "value": member_values(&[&ids[1], &ids[2]])}]),
+    )
+    .await?;
     model.add([ids[1].as_str(), ids[2].as_str()]);
     verify_members(&cx, &gid, &model, "adding two members in one operation").await?;
     cx.patch(
@@ -732,8 +1016,18 @@ async fn members_repeat(cx: Cx) -> CheckBody {
     let (u1, _) = cx.create_plain_user("grm").await?;
     let (u2, _) = cx.create_plain_user("grm").await?;
     let mut model = GroupModel::default();
-    cx.patch(Groups, &gid, json!([{"op": "Add", "path": "members", "value": member_values(&[&u1])}])).await?;
-    cx.patch(Groups, &gid, json!([{"op": "Add", "path": "members", "value": member_values(&[&u1, &u2])}])).await?;
+    cx.patch(
+        Groups,
+        &gid,
+        json!([{"op": "Add", "path": "members", "value": member_values(&[&u1])}]),
+    )
+    .await?;
+    cx.patch(
+        Groups,
+        &gid,
+        json!([{"op": "Add", "path": "members", "value": member_values(&[&u1, &u2])}]),
+    )
+    .await?;
     model.add([u1.as_str(), u1.as_str(), u2.as_str()]);
     verify_members(&cx, &gid, &model, "adding a member a second time").await
 }
@@ -746,7 +1040,12 @@ async fn members_remove(cx: Cx, d: Dialect) -> CheckBody {
     }
     let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
     let mut model = GroupModel::default();
-    cx.patch(Groups, &gid, json!([{"op": op(d, "add"), "path": "members", "value": member_values(&refs)}])).await?;
+    cx.patch(
+        Groups,
+        &gid,
+        json!([{"op": op(d, "add"), "path": "members", "value": member_values(&refs)}]),
+    )
+    .await?;
     model.add(refs.iter().copied());
     verify_members(&cx, &gid, &model, "adding three members").await?;
     let ops = match d {
@@ -768,12 +1067,36 @@ async fn members_remove_flagged(cx: Cx) -> CheckBody {
 async fn group_rename(cx: Cx, d: Dialect) -> CheckBody {
     let (gid, old) = cx.create_group("gn").await?;
     let new = format!("{}-renamed", cx.unique("gn"));
-    cx.patch(Groups, &gid, json!([{"op": op(d, "replace"), "path": "displayName", "value": new}])).await?;
-    let Some(g) = cx.read(Groups, &gid, "excludedAttributes=members").await? else { fail!("GET /Groups/{gid} answered 404 after the rename") };
+    cx.patch(
+        Groups,
+        &gid,
+        json!([{"op": op(d, "replace"), "path": "displayName", "value": new}]),
+    )
+    .await?;
+    let Some(g) = cx.read(Groups, &gid, "excludedAttributes=members").await? else {
+        fail!("GET /Groups/{gid} answered 404 after the rename")
+    };
     let dn = get_ci(&g, "displayName").and_then(Value::as_str);
-    ensure!(dn == Some(new.as_str()), "after the rename, GET /Groups/{gid} has displayName {dn:?}; expected {new:?}");
-    expect_found(&cx, Groups, &format!("displayName eq {}", lit(&new)), "excludedAttributes=members", &[&gid]).await?;
-    expect_found(&cx, Groups, &format!("displayName eq {}", lit(&old)), "excludedAttributes=members", &[]).await?;
+    ensure!(
+        dn == Some(new.as_str()),
+        "after the rename, GET /Groups/{gid} has displayName {dn:?}; expected {new:?}"
+    );
+    expect_found(
+        &cx,
+        Groups,
+        &format!("displayName eq {}", lit(&new)),
+        "excludedAttributes=members",
+        &[&gid],
+    )
+    .await?;
+    expect_found(
+        &cx,
+        Groups,
+        &format!("displayName eq {}", lit(&old)),
+        "excludedAttributes=members",
+        &[],
+    )
+    .await?;
     Ok(())
 }
 
@@ -789,10 +1112,19 @@ async fn deleted_user_leaves(cx: Cx) -> CheckBody {
     let (u1, _) = cx.create_plain_user("gdm").await?;
     let (u2, _) = cx.create_plain_user("gdm").await?;
     let mut model = GroupModel::default();
-    cx.patch(Groups, &gid, json!([{"op": "Add", "path": "members", "value": member_values(&[&u1, &u2])}])).await?;
+    cx.patch(
+        Groups,
+        &gid,
+        json!([{"op": "Add", "path": "members", "value": member_values(&[&u1, &u2])}]),
+    )
+    .await?;
     model.add([u1.as_str(), u2.as_str()]);
     let r = cx.delete(Users, &u1).await?;
-    ensure!(matches!(r.status(), 200 | 204), "DELETE /Users/{u1} answered {}", r.status());
+    ensure!(
+        matches!(r.status(), 200 | 204),
+        "DELETE /Users/{u1} answered {}",
+        r.status()
+    );
     model.remove([u1.as_str()]);
     verify_members(&cx, &gid, &model, "deleting a member user").await
 }
@@ -818,35 +1150,80 @@ async fn pagination(cx: Cx) -> CheckBody {
         let path = format!("/Users?startIndex={start}&count=5&filter={}", enc(&filter));
         let r = cx.get(&path).await?;
         if r.status() == 400 {
-            return Err(CheckError::Skip(format!("the endpoint rejects the `sw` filter used to page over the run's own users only ({})", r.url)));
+            return Err(CheckError::Skip(format!(
+                "the endpoint rejects the `sw` filter used to page over the run's own users only ({})",
+                r.url
+            )));
         }
         ensure!(r.status() == 200, "GET {} answered {}", r.url, r.status());
-        let Some(l) = listed(r.body()?) else { fail!("GET {} did not return a ListResponse", r.url) };
-        ensure!(l.total == Some(N as u64), "GET {}: totalResults {:?}, expected {N}", r.url, l.total);
-        ensure!(l.start_index == Some(start), "GET {}: startIndex {:?}, expected {start} (Entra's validation checks it is echoed)", r.url, l.start_index);
-        ensure!(l.resources.len() == want, "GET {}: {} resources on the page, expected {want}", r.url, l.resources.len());
+        let Some(l) = listed(r.body()?) else {
+            fail!("GET {} did not return a ListResponse", r.url)
+        };
+        ensure!(
+            l.total == Some(N as u64),
+            "GET {}: totalResults {:?}, expected {N}",
+            r.url,
+            l.total
+        );
+        ensure!(
+            l.start_index == Some(start),
+            "GET {}: startIndex {:?}, expected {start} (Entra's validation checks it is echoed)",
+            r.url,
+            l.start_index
+        );
+        ensure!(
+            l.resources.len() == want,
+            "GET {}: {} resources on the page, expected {want}",
+            r.url,
+            l.resources.len()
+        );
         seen.extend(l.resources.iter().filter_map(id_of));
     }
     let mut sorted = seen.clone();
     sorted.sort();
     sorted.dedup();
-    ensure!(sorted.len() == seen.len(), "the two pages repeat a user: {seen:?}");
+    ensure!(
+        sorted.len() == seen.len(),
+        "the two pages repeat a user: {seen:?}"
+    );
     let mut exp = ids.clone();
     exp.sort();
-    ensure!(sorted == exp, "the two pages hold {sorted:?}; expected exactly the {N} users created ({exp:?})");
+    ensure!(
+        sorted == exp,
+        "the two pages hold {sorted:?}; expected exactly the {N} users created ({exp:?})"
+    );
     Ok(())
 }
 
 // ---------------------------------------------------------------------------------------------
 // Delete and errors
 
-async fn deleted_then_404(cx: &Cx, kind: crate::journal::ResourceKind, id: &str, body_must_be_scim: bool) -> CheckBody {
+async fn deleted_then_404(
+    cx: &Cx,
+    kind: crate::journal::ResourceKind,
+    id: &str,
+    body_must_be_scim: bool,
+) -> CheckBody {
     let r = cx.delete(kind, id).await?;
-    ensure!(r.status() == 204, "DELETE {} answered {} (expected 204 No Content)", r.url, r.status());
+    ensure!(
+        r.status() == 204,
+        "DELETE {} answered {} (expected 204 No Content)",
+        r.url,
+        r.status()
+    );
     let g = cx.get(&format!("{}/{}", kind.path(), enc_path(id))).await?;
-    ensure!(g.status() == 404, "GET {} after DELETE answered {} (expected 404)", g.url, g.status());
+    ensure!(
+        g.status() == 404,
+        "GET {} after DELETE answered {} (expected 404)",
+        g.url,
+        g.status()
+    );
     if body_must_be_scim {
-        ensure!(is_scim_error(g.json.as_ref(), 404), "GET {} answered 404 without a SCIM Error body (RFC 7644 §3.12: schemas Error, status \"404\")", g.url);
+        ensure!(
+            is_scim_error(g.json.as_ref(), 404),
+            "GET {} answered 404 without a SCIM Error body (RFC 7644 §3.12: schemas Error, status \"404\")",
+            g.url
+        );
     }
     Ok(())
 }
@@ -864,31 +1241,82 @@ async fn group_delete(cx: Cx) -> CheckBody {
 async fn error_not_found(cx: Cx) -> CheckBody {
     let id = cx.guid();
     let r = cx.get(&format!("/Users/{id}")).await?;
-    ensure!(r.status() == 404, "GET {} for an unknown id answered {} (expected 404)", r.url, r.status());
-    ensure!(is_scim_error(r.json.as_ref(), 404), "GET {} answered 404 without a SCIM Error body (schemas Error, status \"404\")", r.url);
+    ensure!(
+        r.status() == 404,
+        "GET {} for an unknown id answered {} (expected 404)",
+        r.url,
+        r.status()
+    );
+    ensure!(
+        is_scim_error(r.json.as_ref(), 404),
+        "GET {} answered 404 without a SCIM Error body (schemas Error, status \"404\")",
+        r.url
+    );
     Ok(())
 }
 
 async fn error_malformed_json(cx: Cx) -> CheckBody {
-    let bad = format!("{{\"schemas\": [\"{}\"], \"userName\": \"{}\",", scim2_types::urn::USER, cx.unique("bad"));
-    let r = cx.send(WireRequest::new("POST", "/Users").raw_body("application/scim+json; charset=utf-8", bad.into_bytes())).await?;
-    if let (true, Some(id)) = ((200..300).contains(&r.status()), r.json.as_ref().and_then(id_of)) {
+    let bad = format!(
+        "{{\"schemas\": [\"{}\"], \"userName\": \"{}\",",
+        scim2_types::urn::USER,
+        cx.unique("bad")
+    );
+    let r = cx
+        .send(
+            WireRequest::new("POST", "/Users")
+                .raw_body("application/scim+json; charset=utf-8", bad.into_bytes()),
+        )
+        .await?;
+    if let (true, Some(id)) = (
+        (200..300).contains(&r.status()),
+        r.json.as_ref().and_then(id_of),
+    ) {
         cx.session().journal.created(Users, &id, "malformed");
     }
-    ensure!(r.status() == 400, "POST {} with malformed JSON answered {} (expected 400)", r.url, r.status());
-    ensure!(is_scim_error(r.json.as_ref(), 400), "POST {} answered 400 without a SCIM Error body", r.url);
-    let st = r.json.as_ref().and_then(|v| get_ci(v, "scimType")).and_then(Value::as_str);
+    ensure!(
+        r.status() == 400,
+        "POST {} with malformed JSON answered {} (expected 400)",
+        r.url,
+        r.status()
+    );
+    ensure!(
+        is_scim_error(r.json.as_ref(), 400),
+        "POST {} answered 400 without a SCIM Error body",
+        r.url
+    );
+    let st = r
+        .json
+        .as_ref()
+        .and_then(|v| get_ci(v, "scimType"))
+        .and_then(Value::as_str);
     if st != Some("invalidSyntax") {
-        cx.note(format!("400 with scimType {st:?}; RFC 7644 §3.12 names invalidSyntax"));
+        cx.note(format!(
+            "400 with scimType {st:?}; RFC 7644 §3.12 names invalidSyntax"
+        ));
     }
     Ok(())
 }
 
 async fn error_invalid_filter(cx: Cx) -> CheckBody {
-    let r = cx.get(&format!("/Users?filter={}", enc("userName eq"))).await?;
-    ensure!(r.status() == 400, "GET {} with an invalid filter answered {} (expected 400)", r.url, r.status());
-    let st = r.json.as_ref().and_then(|v| get_ci(v, "scimType")).and_then(Value::as_str);
-    ensure!(st == Some("invalidFilter"), "GET {} answered 400 with scimType {st:?} (expected invalidFilter)", r.url);
+    let r = cx
+        .get(&format!("/Users?filter={}", enc("userName eq")))
+        .await?;
+    ensure!(
+        r.status() == 400,
+        "GET {} with an invalid filter answered {} (expected 400)",
+        r.url,
+        r.status()
+    );
+    let st = r
+        .json
+        .as_ref()
+        .and_then(|v| get_ci(v, "scimType"))
+        .and_then(Value::as_str);
+    ensure!(
+        st == Some("invalidFilter"),
+        "GET {} answered 400 with scimType {st:?} (expected invalidFilter)",
+        r.url
+    );
     Ok(())
 }
 
@@ -900,10 +1328,17 @@ async fn probe_replace_members(cx: Cx) -> CheckBody {
     let (u1, _) = cx.create_plain_user("pmm").await?;
     let (u2, _) = cx.create_plain_user("pmm").await?;
     let (u3, _) = cx.create_plain_user("pmm").await?;
-    cx.patch(Groups, &gid, json!([{"op": "add", "path": "members", "value": member_values(&[&u1, &u2])}])).await?;
+    cx.patch(
+        Groups,
+        &gid,
+        json!([{"op": "add", "path": "members", "value": member_values(&[&u1, &u2])}]),
+    )
+    .await?;
     let body = json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
         "Operations": [{"op": "replace", "path": "members", "value": [{"value": u3}]}]});
-    let r = cx.send(WireRequest::new("PATCH", format!("/Groups/{}", enc_path(&gid))).scim_json(&body)).await?;
+    let r = cx
+        .send(WireRequest::new("PATCH", format!("/Groups/{}", enc_path(&gid))).scim_json(&body))
+        .await?;
     let got = read_members(&cx, &gid).await?;
     let set: std::collections::BTreeSet<&str> = got.iter().map(String::as_str).collect();
     let what = if set == [u3.as_str()].into() {
@@ -913,7 +1348,10 @@ async fn probe_replace_members(cx: Cx) -> CheckBody {
     } else {
         "left the members in another state"
     };
-    cx.note(format!("replace on members answered {} and {what}: members now {got:?}", r.status()));
+    cx.note(format!(
+        "replace on members answered {} and {what}: members now {got:?}",
+        r.status()
+    ));
     Ok(())
 }
 
@@ -922,7 +1360,9 @@ async fn probe_nested_group(cx: Cx) -> CheckBody {
     let (inner, _) = cx.create_group("pn").await?;
     let body = json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
         "Operations": [{"op": "add", "path": "members", "value": [{"value": inner}]}]});
-    let r = cx.send(WireRequest::new("PATCH", format!("/Groups/{}", enc_path(&outer))).scim_json(&body)).await?;
+    let r = cx
+        .send(WireRequest::new("PATCH", format!("/Groups/{}", enc_path(&outer))).scim_json(&body))
+        .await?;
     let got = read_members(&cx, &outer).await?;
     let accepted = got.contains(&inner);
     cx.note(format!(
@@ -945,9 +1385,17 @@ mod tests {
         let n = ids.len();
         ids.dedup();
         assert_eq!(ids.len(), n);
-        for p in ["displayName", "emails[type eq \"work\"].value", "name.givenName", "nickName", "active", "userName",
+        for p in [
+            "displayName",
+            "emails[type eq \"work\"].value",
+            "name.givenName",
+            "nickName",
+            "active",
+            "userName",
             "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber",
-            "addresses[type eq \"work\"].locality", "phoneNumbers[type eq \"mobile\"].value"] {
+            "addresses[type eq \"work\"].locality",
+            "phoneNumbers[type eq \"mobile\"].value",
+        ] {
             assert!(TargetPath::parse(p).is_ok(), "{p}");
         }
     }

@@ -22,7 +22,9 @@ pub struct Check {
 
 impl fmt::Debug for Check {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Check").field("id", &self.meta.id).finish_non_exhaustive()
+        f.debug_struct("Check")
+            .field("id", &self.meta.id)
+            .finish_non_exhaustive()
     }
 }
 

@@ -19,7 +19,13 @@ fn tag(o: &Outcome) -> &'static str {
 }
 
 fn line(r: &CheckResult) -> String {
-    let mut s = format!("{} {:<8} {} ({} ms)", tag(&r.outcome), r.meta.requirement.to_string(), r.meta.id, r.duration.as_millis());
+    let mut s = format!(
+        "{} {:<8} {} ({} ms)",
+        tag(&r.outcome),
+        r.meta.requirement.to_string(),
+        r.meta.id,
+        r.duration.as_millis()
+    );
     if let Some(d) = r.outcome.detail() {
         s.push_str(&format!("\n       {d}"));
     }
@@ -35,7 +41,9 @@ impl ConsoleProgress {
     /// Progress for the current stderr.
     #[must_use]
     pub fn new() -> Self {
-        Self { bar: std::io::stderr().is_terminal().then(ProgressBar::hidden) }
+        Self {
+            bar: std::io::stderr().is_terminal().then(ProgressBar::hidden),
+        }
     }
 }
 
@@ -124,10 +132,20 @@ pub fn summary(report: &Report, with_transcripts_of_passes: bool) -> String {
     ));
     let c = report.cleanup();
     if c.attempted || !c.leftovers.is_empty() {
-        out.push_str(&format!("cleanup: {} deleted, {} left\n", c.deleted, c.leftovers.len()));
+        out.push_str(&format!(
+            "cleanup: {} deleted, {} left\n",
+            c.deleted,
+            c.leftovers.len()
+        ));
     }
     for l in &c.leftovers {
-        out.push_str(&format!("  left: {} {} ({}): {}\n", l.resource.kind.path(), l.resource.id, l.resource.name, l.reason));
+        out.push_str(&format!(
+            "  left: {} {} ({}): {}\n",
+            l.resource.kind.path(),
+            l.resource.id,
+            l.resource.name,
+            l.reason
+        ));
     }
     if let Some(cmd) = &c.retry_command {
         out.push_str(&format!("  retry: {cmd}\n"));

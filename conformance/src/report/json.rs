@@ -46,7 +46,9 @@ pub const SCHEMA_VERSION: &str = "1";
 /// # Errors
 /// As the serializer.
 pub fn ser_duration_ms<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
-    u64::try_from(d.as_millis()).unwrap_or(u64::MAX).serialize(s)
+    u64::try_from(d.as_millis())
+        .unwrap_or(u64::MAX)
+        .serialize(s)
 }
 
 /// The report as a JSON value.
@@ -70,9 +72,8 @@ pub fn to_value(report: &Report) -> Value {
                 "duration_ms": u64::try_from(r.duration.as_millis()).unwrap_or(u64::MAX),
                 "transcript": r.transcript.iter().map(|e| {
                     let mut v = serde_json::to_value(e).unwrap_or(Value::Null);
-                    if let Some(o) = v.as_object_mut() {
-                        if let Some(l) = o.remove("latency") { o.insert("latency_ms".into(), l); }
-                    }
+                    if let Some(o) = v.as_object_mut()
+                        && let Some(l) = o.remove("latency") { o.insert("latency_ms".into(), l); }
                     v
                 }).collect::<Vec<_>>(),
             })

@@ -22,7 +22,10 @@ fn cell(s: &str) -> String {
 pub fn render(report: &Report) -> String {
     let s = report.summary();
     let mut out = String::new();
-    out.push_str(&format!("# SCIM conformance: `{}` profile\n\n", report.profile));
+    out.push_str(&format!(
+        "# SCIM conformance: `{}` profile\n\n",
+        report.profile
+    ));
     out.push_str(&format!(
         "- Endpoint: `{}`\n- Run: `{}` (seed {}), started {}, {:.1} s, {} requests\n- Dialects: {}\n",
         report.endpoint,
@@ -46,7 +49,11 @@ pub fn render(report: &Report) -> String {
     }
     out.push_str(&format!(
         "\n**{}**: {} passed, {} failed, {} skipped, {} errors; {} MUST failures.\n\n",
-        if s.must_failed == 0 && report.outcome.abort.is_none() { "PASS" } else { "FAIL" },
+        if s.must_failed == 0 && report.outcome.abort.is_none() {
+            "PASS"
+        } else {
+            "FAIL"
+        },
         s.passed,
         s.failed,
         s.skipped,
@@ -66,7 +73,12 @@ pub fn render(report: &Report) -> String {
             ));
         }
     }
-    let problems: Vec<_> = report.outcome.results.iter().filter(|r| r.outcome.is_problem()).collect();
+    let problems: Vec<_> = report
+        .outcome
+        .results
+        .iter()
+        .filter(|r| r.outcome.is_problem())
+        .collect();
     if !problems.is_empty() {
         out.push_str("\n## Failures\n");
         for r in problems {
@@ -85,7 +97,12 @@ pub fn render(report: &Report) -> String {
             out.push_str("```\n\n</details>\n");
         }
     }
-    let noted: Vec<_> = report.outcome.results.iter().filter(|r| !r.notes.is_empty()).collect();
+    let noted: Vec<_> = report
+        .outcome
+        .results
+        .iter()
+        .filter(|r| !r.notes.is_empty())
+        .collect();
     if !noted.is_empty() {
         out.push_str("\n## Notes\n\n");
         for r in noted {
@@ -101,14 +118,23 @@ pub fn render(report: &Report) -> String {
     } else {
         out.push_str(&format!(", **{} left behind**:\n\n", c.leftovers.len()));
         for l in &c.leftovers {
-            out.push_str(&format!("- {} `{}` ({}): {}\n", l.resource.kind.path(), l.resource.id, l.resource.name, l.reason));
+            out.push_str(&format!(
+                "- {} `{}` ({}): {}\n",
+                l.resource.kind.path(),
+                l.resource.id,
+                l.resource.name,
+                l.reason
+            ));
         }
         if let Some(cmd) = &c.retry_command {
             out.push_str(&format!("\nRetry with `{cmd}`.\n"));
         }
     }
     if !c.kept.is_empty() {
-        out.push_str(&format!("\n{} resources kept (--keep-data).\n", c.kept.len()));
+        out.push_str(&format!(
+            "\n{} resources kept (--keep-data).\n",
+            c.kept.len()
+        ));
     }
     out
 }

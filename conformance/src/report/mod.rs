@@ -74,7 +74,10 @@ impl Report {
     /// Counts by outcome.
     #[must_use]
     pub fn summary(&self) -> Summary {
-        let mut s = Summary { total: self.outcome.results.len(), ..Summary::default() };
+        let mut s = Summary {
+            total: self.outcome.results.len(),
+            ..Summary::default()
+        };
         for r in &self.outcome.results {
             match r.outcome {
                 crate::check::Outcome::Pass => s.passed += 1,
