@@ -1,1 +1,79 @@
-//! scim2_client (work in progress; see the workspace README).
+//! A typed async SCIM 2.0 client (RFC 7644) for provisioning into SCIM endpoints.
+//!
+//! - [`Client::builder`]: base URL (normalised, joined without `//` or lost segments), auth
+//!   (bearer, basic, custom header; secrets in [`Secret`], which prints `***`), timeouts, a
+//!   [`RetryPolicy`] (429/502/503/504 and connection resets, `Retry-After`, exponential
+//!   backoff with jitter, never a blind retry of a POST), an optional requests-per-second
+//!   limit, a response-size limit (16 MiB by default), `User-Agent: scim2-client/<version>`.
+//! - Typed calls generic over [`scim2_types::Resource`]: [`Client::create`], [`Client::get`],
+//!   [`Client::replace`], [`Client::patch`], [`Client::delete`], [`Client::list`],
+//!   [`Client::search`], pagination streams ([`Client::stream`]) and discovery
+//!   ([`Client::service_provider_config`], [`Client::schemas`], [`Client::resource_types`]);
+//!   ETags through the `*_if_match` variants (RFC 7644 §3.14).
+//! - [`Client::send_raw`]: an exact wire form (raw body, raw query, no `Accept` or
+//!   `User-Agent`) that still goes through auth, retries, the rate limit and the observer.
+//! - [`Observer`]: sees every [`Exchange`] with the credential redacted. Logs go through
+//!   `tracing` and never contain the credential.
+//!
+//! ```no_run
+//! use scim2_client::{Client, Projection, Query, Secret};
+//! use scim2_filter::Filter;
+//! use serde::{Deserialize, Serialize};
+//!
+//! #[derive(Debug, Serialize, Deserialize)]
+//! #[serde(rename_all = "camelCase")]
+//! struct User {
+//!     #[serde(skip_serializing_if = "Option::is_none")]
+//!     id: Option<String>,
+//!     user_name: String,
+//! }
+//! impl scim2_types::Resource for User {
+//!     const ENDPOINT: &'static str = "/Users";
+//!     const SCHEMA: &'static str = "urn:ietf:params:scim:schemas:core:2.0:User";
+//!     const RESOURCE_TYPE: &'static str = "User";
+//!     fn id(&self) -> Option<&str> { self.id.as_deref() }
+//! }
+//!
+//! # async fn demo() -> Result<(), scim2_client::Error> {
+//! let client = Client::builder("https://tenant.example.com/scim/v2")
+//!     .bearer(Secret::from_env("SCIM_TOKEN")?)
+//!     .build()?;
+//! let created = client.create(&User { id: None, user_name: "bjensen".into() }).await?;
+//! let id = created.id.clone().unwrap_or_default();
+//! let again: User = client.get(&id, &Projection::all()).await?;
+//! let page = client
+//!     .list::<User>(&Query::new().filter(Filter::eq("userName", "bjensen")))
+//!     .await?;
+//! assert_eq!(page.total_results, 1);
+//! client.delete::<User>(&again.id.unwrap_or_default()).await?;
+//! # Ok(()) }
+//! ```
+
+mod auth;
+mod base_url;
+mod calls;
+mod client;
+mod decode;
+mod error;
+mod observer;
+mod paginate;
+mod query;
+mod rate_limit;
+mod raw;
+mod retry;
+mod secret;
+mod transport;
+
+pub use base_url::BaseUrl;
+pub use client::{
+    Client, ClientBuilder, DEFAULT_ACCEPT, DEFAULT_MAX_BODY_BYTES, DEFAULT_USER_AGENT, SCIM_JSON,
+};
+pub use error::{DecodeError, Error, ResponseError};
+pub use observer::{Exchange, Observer};
+pub use query::{Projection, Query};
+pub use raw::{RawRequest, RawResponse};
+pub use retry::RetryPolicy;
+pub use secret::Secret;
+
+/// Re-exported so that callers can name methods, headers and statuses.
+pub use http;

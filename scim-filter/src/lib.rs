@@ -1,9 +1,21 @@
 //! The SCIM 2.0 filter and attribute-path language (RFC 7644 §3.4.2.2, §3.5.2).
 //!
 //! - [`ast`]: one type per ABNF production; `Display` prints canonical SCIM text.
+//! - [`parse`]: the parser, with bounded depth and length and errors that point at the input.
+//! - [`eval`]: evaluation of a filter on a JSON resource with SCIM semantics.
+//! - [`policy`]: the named tolerated deviations (Entra ID's dialects) and the `Strict` and
+//!   `EntraCompatible` presets.
+//! - [`patch`]: applying a PATCH request (RFC 7644 §3.5.2) to a JSON resource.
+//! - [`diff`]: the PATCH request that turns one resource into another, in a chosen dialect.
 //!
 //! This crate does no I/O.
 
 pub mod ast;
+pub mod diff;
+pub mod eval;
+pub mod parse;
+pub mod patch;
+pub mod policy;
 
 pub use ast::{AttrPath, CompValue, CompareOp, Filter, PatchPath, ValuePath};
+pub use parse::{Limits, ParseError};

@@ -173,7 +173,7 @@ pub fn user() -> &'static Schema {
                 ),
                 plural(
                     "photos",
-                    a("value", T::Reference).refs(&["external"]),
+                    a("value", T::Reference).case_exact().refs(&["external"]),
                     &["photo", "thumbnail"],
                     "URLs of photos.",
                 ),
@@ -209,7 +209,7 @@ pub fn user() -> &'static Schema {
                 plural("roles", s("value"), &[], "Roles."),
                 plural(
                     "x509Certificates",
-                    a("value", T::Binary),
+                    a("value", T::Binary).case_exact(),
                     &[],
                     "DER-encoded X.509 certificates.",
                 ),
@@ -265,6 +265,8 @@ pub fn enterprise_user() -> &'static Schema {
                 s("organization"),
                 s("division"),
                 s("department"),
+                // §8.7.1 lists manager.value and manager.$ref as required; the prose of §4.3
+                // calls them RECOMMENDED (and Entra sends no $ref), so they are optional here.
                 a("manager", T::Complex).doc("The user's manager.").subs(vec![
                     s("value"),
                     a("$ref", T::Reference).refs(&["User"]),

@@ -1,0 +1,528 @@
+//! [`Client`], its builder, and the request loop (rate limit, attempts, retries, observer).
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use bytes::Bytes;
+use http::header::{
+    ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, HOST, HeaderName, HeaderValue, USER_AGENT,
+};
+use http::{HeaderMap, Method};
+use http_body_util::Full;
+use tokio::time::Instant;
+use url::Url;
+
+use crate::auth::Auth;
+use crate::observer::redact;
+use crate::rate_limit::RateLimiter;
+use crate::retry::{self, RetryPolicy};
+use crate::transport::{self, Failure, Transport};
+use crate::{BaseUrl, Error, Exchange, Observer, RawRequest, RawResponse, Secret};
+
+/// The media type of SCIM messages (RFC 7644 §3.1).
+pub const SCIM_JSON: &str = "application/scim+json";
+/// The `Accept` header sent by default: SCIM JSON preferred, plain JSON accepted.
+pub const DEFAULT_ACCEPT: &str = "application/scim+json, application/json";
+/// The default `User-Agent`: `scim2-client/<version>`.
+pub const DEFAULT_USER_AGENT: &str = concat!("scim2-client/", env!("CARGO_PKG_VERSION"));
+/// The default maximum response body size: 16 MiB.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+
+/// A SCIM client for one endpoint. Cheap to clone (clones share the connection pool, the rate
+/// limit and the observer); `Send + Sync`.
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub(crate) base: BaseUrl,
+    transport: Transport,
+    auth: Auth,
+    timeout: Duration,
+    retry: RetryPolicy,
+    rate: Option<RateLimiter>,
+    max_body: usize,
+    user_agent: HeaderValue,
+    observer: Option<Arc<dyn Observer>>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let i = &self.inner;
+        f.debug_struct("Client")
+            .field("base", &i.base.as_url().as_str())
+            .field("auth", &i.auth)
+            .field("timeout", &i.timeout)
+            .field("retry", &i.retry)
+            .field("max_body", &i.max_body)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Configures a [`Client`]; see [`Client::builder`].
+#[must_use]
+pub struct ClientBuilder {
+    base: String,
+    auth: AuthSpec,
+    timeout: Duration,
+    connect_timeout: Duration,
+    retry: RetryPolicy,
+    rate: Option<f64>,
+    max_body: usize,
+    user_agent: String,
+    observer: Option<Arc<dyn Observer>>,
+}
+
+#[derive(Debug)]
+enum AuthSpec {
+    None,
+    Bearer(Secret),
+    Basic(String, Secret),
+    Header(String, Secret),
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base", &self.base)
+            .field("auth", &self.auth)
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// Starts configuring a client for the SCIM endpoint at `base_url`
+    /// (`https://tenant.example.com/scim/v2`; a trailing slash does not matter).
+    ///
+    /// Defaults: no auth, 30 s request timeout, 10 s connect timeout,
+    /// [`RetryPolicy::default`], no rate limit, 16 MiB body limit, `User-Agent:
+    /// scim2-client/<version>`.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), scim2_client::Error> {
+    /// use std::time::Duration;
+    /// use scim2_client::{Client, RetryPolicy, Secret};
+    /// let client = Client::builder("https://tenant.example.com/api/v2/scim")
+    ///     .bearer(Secret::from_env("SCIM_TOKEN")?)
+    ///     .timeout(Duration::from_secs(20))
+    ///     .retry(RetryPolicy::default().max_attempts(5))
+    ///     .rate_limit(10.0)
+    ///     .build()?;
+    /// let config = client.service_provider_config().await?;
+    /// println!("{config}");
+    /// # Ok(()) }
+    /// ```
+    pub fn builder(base_url: impl Into<String>) -> ClientBuilder {
+        ClientBuilder {
+            base: base_url.into(),
+            auth: AuthSpec::None,
+            timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(10),
+            retry: RetryPolicy::default(),
+            rate: None,
+            max_body: DEFAULT_MAX_BODY_BYTES,
+            user_agent: DEFAULT_USER_AGENT.to_owned(),
+            observer: None,
+        }
+    }
+
+    /// The normalised base URL.
+    #[must_use]
+    pub fn base_url(&self) -> &BaseUrl {
+        &self.inner.base
+    }
+}
+
+impl ClientBuilder {
+    /// Authenticates with `Authorization: Bearer <token>` (RFC 6750).
+    pub fn bearer(mut self, token: Secret) -> Self {
+        self.auth = AuthSpec::Bearer(token);
+        self
+    }
+
+    /// Authenticates with HTTP basic (RFC 7617).
+    pub fn basic(mut self, user: impl Into<String>, password: Secret) -> Self {
+        self.auth = AuthSpec::Basic(user.into(), password);
+        self
+    }
+
+    /// Authenticates with a custom header (`X-API-Key: <secret>`).
+    pub fn header(mut self, name: impl Into<String>, value: Secret) -> Self {
+        self.auth = AuthSpec::Header(name.into(), value);
+        self
+    }
+
+    /// The limit for a whole attempt: connecting, sending, and reading the body.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The limit for establishing a connection.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// The retry policy ([`RetryPolicy::none`] to never retry).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// At most `per_second` request attempts per second, across all clones of the client.
+    pub fn rate_limit(mut self, per_second: f64) -> Self {
+        self.rate = Some(per_second);
+        self
+    }
+
+    /// The maximum response body size in bytes; a larger body is [`Error::BodyTooLarge`].
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.max_body = limit;
+        self
+    }
+
+    /// The `User-Agent` header value.
+    pub fn user_agent(mut self, agent: impl Into<String>) -> Self {
+        self.user_agent = agent.into();
+        self
+    }
+
+    /// Receives every exchange (see [`Observer`]).
+    pub fn observer(mut self, observer: Arc<dyn Observer>) -> Self {
+        self.observer = Some(observer);
+        self
+    }
+
+    /// Builds the client. Needs no runtime; the first request must run inside Tokio.
+    ///
+    /// # Errors
+    /// [`Error::InvalidBaseUrl`] for an unusable base URL, [`Error::Config`] for an invalid
+    /// header name or value, a non-positive rate limit, or an `https` URL in a build without
+    /// TLS.
+    pub fn build(self) -> Result<Client, Error> {
+        let base = BaseUrl::parse(&self.base)?;
+        if base.as_url().scheme() == "https" && !transport::HAS_TLS {
+            return Err(Error::Config(
+                "https needs the `rustls` or `native-tls` feature".to_owned(),
+            ));
+        }
+        let auth = match self.auth {
+            AuthSpec::None => Auth::None,
+            AuthSpec::Bearer(t) => Auth::Bearer(t),
+            AuthSpec::Basic(user, password) => {
+                if user.contains(':') {
+                    return Err(Error::Config(
+                        "a basic-auth user name cannot contain ':' (RFC 7617 §2)".to_owned(),
+                    ));
+                }
+                Auth::Basic { user, password }
+            }
+            AuthSpec::Header(name, value) => Auth::Header {
+                name: HeaderName::try_from(name.as_str()).map_err(|_| {
+                    Error::Config(format!("{name:?} is not a valid HTTP header name"))
+                })?,
+                value,
+            },
+        };
+        auth.header()?;
+        let rate = match self.rate {
+            None => None,
+            Some(r) if r.is_finite() && r > 0.0 => Some(RateLimiter::new(r)),
+            Some(r) => {
+                return Err(Error::Config(format!(
+                    "the rate limit must be a positive number of requests per second, not {r}"
+                )));
+            }
+        };
+        let user_agent = HeaderValue::from_str(&self.user_agent).map_err(|_| {
+            Error::Config(format!("{:?} is not a valid User-Agent", self.user_agent))
+        })?;
+        Ok(Client {
+            inner: Arc::new(Inner {
+                base,
+                transport: Transport::new(self.connect_timeout)?,
+                auth,
+                timeout: self.timeout,
+                retry: self.retry,
+                rate,
+                max_body: self.max_body,
+                user_agent,
+                observer: self.observer,
+            }),
+        })
+    }
+}
+
+/// A request ready for the wire.
+pub(crate) struct Prepared {
+    pub(crate) method: Method,
+    pub(crate) url: Url,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Bytes,
+    pub(crate) idempotent: bool,
+}
+
+enum Attempt {
+    Done(RawResponse),
+    Failed { error: Error, retryable: bool },
+}
+
+impl Client {
+    /// Sends a request in an exact wire form and returns the response whatever its status.
+    ///
+    /// The request goes through auth, the rate limit, the retry policy and the observer like
+    /// any other; only the status check and decoding are left to the caller.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: scim2_client::Client) -> Result<(), scim2_client::Error> {
+    /// use http::{Method, HeaderValue, header::CONTENT_TYPE};
+    /// use scim2_client::RawRequest;
+    /// let body = br#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+    ///   "Operations":[{"op":"Replace","path":"active","value":"False"}]}"#;
+    /// let resp = client
+    ///     .send_raw(
+    ///         RawRequest::new(Method::PATCH, "/Users/2819c223")
+    ///             .body(&body[..])
+    ///             .header(CONTENT_TYPE, HeaderValue::from_static("application/scim+json; charset=utf-8"))
+    ///             .without_user_agent(),
+    ///     )
+    ///     .await?;
+    /// println!("{} {}", resp.status, resp.text());
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// Transport failures, timeouts and too-large bodies; error statuses are not errors here.
+    pub async fn send_raw(&self, req: RawRequest) -> Result<RawResponse, Error> {
+        let mut url = self.inner.base.join(&req.path)?;
+        if let Some(q) = &req.query {
+            url.set_query(Some(q));
+        }
+        let mut headers = HeaderMap::new();
+        if !req.omit_accept {
+            headers.insert(ACCEPT, HeaderValue::from_static(DEFAULT_ACCEPT));
+        }
+        if !req.omit_user_agent {
+            headers.insert(USER_AGENT, self.inner.user_agent.clone());
+        }
+        if req.body.is_some() {
+            headers.insert(CONTENT_TYPE, HeaderValue::from_static(SCIM_JSON));
+        }
+        for (name, value) in &req.headers {
+            headers.insert(name, value.clone());
+        }
+        let idempotent = req
+            .idempotent
+            .unwrap_or_else(|| is_idempotent_method(&req.method));
+        self.execute(Prepared {
+            method: req.method,
+            url,
+            headers,
+            body: req.body.unwrap_or_default(),
+            idempotent,
+        })
+        .await
+    }
+
+    /// The standard headers of a typed call.
+    pub(crate) fn typed_headers(&self, has_body: bool) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(ACCEPT, HeaderValue::from_static(DEFAULT_ACCEPT));
+        h.insert(USER_AGENT, self.inner.user_agent.clone());
+        if has_body {
+            h.insert(CONTENT_TYPE, HeaderValue::from_static(SCIM_JSON));
+        }
+        h
+    }
+
+    /// Runs a request through the rate limit and the retry policy.
+    pub(crate) async fn execute(&self, mut p: Prepared) -> Result<RawResponse, Error> {
+        let inner = &self.inner;
+        if let Some((name, value)) = inner.auth.header()? {
+            p.headers.insert(name, value);
+        }
+        if let Some(host) = host_header(&p.url) {
+            p.headers.insert(HOST, host);
+        }
+        if !p.body.is_empty() || matches!(p.method, Method::POST | Method::PUT | Method::PATCH) {
+            p.headers
+                .insert(CONTENT_LENGTH, HeaderValue::from(p.body.len()));
+        }
+        let policy = &inner.retry;
+        let mut waited = Duration::ZERO;
+        let mut attempt = 1;
+        loop {
+            if let Some(rate) = &inner.rate {
+                rate.acquire().await;
+            }
+            let (outcome, delay) = match self.attempt(&p, attempt).await? {
+                Attempt::Done(resp) => {
+                    if !retry::is_retryable_status(resp.status) || !p.idempotent {
+                        return Ok(resp);
+                    }
+                    let delay = retry::retry_after(&resp.headers, SystemTime::now())
+                        .unwrap_or_else(|| policy.backoff_after(attempt));
+                    (Ok(resp), delay)
+                }
+                Attempt::Failed { error, retryable } => {
+                    if !retryable {
+                        return Err(error);
+                    }
+                    (Err(error), policy.backoff_after(attempt))
+                }
+            };
+            if attempt >= policy.max_attempts || waited + delay > policy.max_total_wait {
+                tracing::warn!(
+                    method = %p.method,
+                    url = %p.url,
+                    attempts = attempt,
+                    "giving up: the retry policy is exhausted"
+                );
+                return outcome;
+            }
+            tracing::info!(
+                method = %p.method,
+                url = %p.url,
+                attempt,
+                delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+                "retrying"
+            );
+            tokio::time::sleep(delay).await;
+            waited += delay;
+            attempt += 1;
+        }
+    }
+
+    /// One attempt: send, read the body within the limits, report to the observer.
+    async fn attempt(&self, p: &Prepared, attempt: u32) -> Result<Attempt, Error> {
+        let inner = &self.inner;
+        let uri: http::Uri = p
+            .url
+            .as_str()
+            .parse()
+            .map_err(|_| Error::InvalidPath(p.url.to_string()))?;
+        let mut builder = http::Request::builder().method(p.method.clone()).uri(uri);
+        if let Some(h) = builder.headers_mut() {
+            *h = p.headers.clone();
+        }
+        let request = builder
+            .body(Full::new(p.body.clone()))
+            .map_err(|e| Error::Config(e.to_string()))?;
+        let started = Instant::now();
+        let result =
+            tokio::time::timeout(inner.timeout, inner.transport.send(request, inner.max_body))
+                .await;
+        let latency = started.elapsed();
+        let host = host_and_port(&p.url);
+        let mut ex = Exchange {
+            method: p.method.clone(),
+            url: p.url.clone(),
+            request_headers: redact(&p.headers, inner.auth.header_name()),
+            request_body: p.body.clone(),
+            status: None,
+            response_headers: HeaderMap::new(),
+            response_body: Bytes::new(),
+            latency,
+            attempt,
+            error: None,
+        };
+        let outcome = match result {
+            Ok(Ok(received)) => {
+                ex.status = Some(received.parts.status);
+                ex.response_headers = received.parts.headers.clone();
+                ex.response_body = received.body.clone();
+                Attempt::Done(RawResponse {
+                    method: p.method.clone(),
+                    url: p.url.clone(),
+                    status: received.parts.status,
+                    headers: received.parts.headers,
+                    body: received.body,
+                    attempts: attempt,
+                })
+            }
+            Ok(Err(Failure::Connect(detail))) => Attempt::Failed {
+                // Never reached the server: safe to retry whatever the method.
+                retryable: true,
+                error: Error::Connect { host, detail },
+            },
+            Ok(Err(Failure::Transport(detail))) => Attempt::Failed {
+                retryable: p.idempotent,
+                error: Error::Transport {
+                    host,
+                    method: p.method.clone(),
+                    url: p.url.to_string(),
+                    detail,
+                },
+            },
+            Ok(Err(Failure::TooLarge { partial })) => {
+                ex.response_body = partial;
+                Attempt::Failed {
+                    retryable: false,
+                    error: Error::BodyTooLarge {
+                        method: p.method.clone(),
+                        url: p.url.to_string(),
+                        limit: inner.max_body,
+                    },
+                }
+            }
+            Err(_elapsed) => Attempt::Failed {
+                retryable: p.idempotent && inner.retry.retry_timeouts,
+                error: Error::Timeout {
+                    method: p.method.clone(),
+                    url: p.url.to_string(),
+                    after: inner.timeout,
+                },
+            },
+        };
+        match &outcome {
+            Attempt::Done(r) => tracing::debug!(
+                method = %p.method,
+                url = %p.url,
+                status = r.status.as_u16(),
+                latency_ms = u64::try_from(latency.as_millis()).unwrap_or(u64::MAX),
+                attempt,
+                "SCIM exchange"
+            ),
+            Attempt::Failed { error, .. } => {
+                ex.error = Some(error.to_string());
+                tracing::debug!(
+                    method = %p.method,
+                    url = %p.url,
+                    latency_ms = u64::try_from(latency.as_millis()).unwrap_or(u64::MAX),
+                    attempt,
+                    error = %error,
+                    "SCIM exchange failed"
+                );
+            }
+        }
+        if let Some(o) = &inner.observer {
+            o.exchange(&ex);
+        }
+        Ok(outcome)
+    }
+}
+
+/// Whether HTTP defines the method as idempotent (RFC 9110 §9.2.2).
+fn is_idempotent_method(m: &Method) -> bool {
+    matches!(
+        *m,
+        Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS
+    )
+}
+
+/// `host[:port]` as the `Host` header (RFC 9110 §7.2), the port left out when default.
+fn host_header(url: &Url) -> Option<HeaderValue> {
+    HeaderValue::from_str(&host_and_port(url)).ok()
+}
+
+fn host_and_port(url: &Url) -> String {
+    let host = url.host_str().unwrap_or_default();
+    match url.port() {
+        Some(p) => format!("{host}:{p}"),
+        None => host.to_owned(),
+    }
+}
