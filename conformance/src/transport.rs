@@ -10,7 +10,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use tokio::sync::Mutex;
 
 use crate::token::Token;
 use crate::transcript::{Exchange, body_text, redact_headers};
@@ -185,212 +184,119 @@ pub async fn send_recorded(
     (result, ex)
 }
 
-/// HTTP(S) transport: bearer token, timeout, optional rate limit, at most 8 MiB read per body.
+/// HTTP(S) transport over [`scim2_client::Client::send_raw`]: bearer token, timeout, the
+/// client's retry policy (429/503 with `Retry-After`, never a blind retry of a POST) and rate
+/// limit, bounded bodies.
 ///
-/// Plain `http://` (loopback, or `--insecure-http`) goes through hyper with exactly the headers
-/// given, so a request can omit `Accept` and `User-Agent` as Entra does. `https://` goes
-/// through reqwest (rustls), which always adds `Accept: */*`.
+/// A request carries exactly the headers the check gives it (plus `Authorization`, `Host` and
+/// `Content-Length`): no `Accept` or `User-Agent` unless asked for, as Entra sends them.
 pub struct HttpTransport {
     base_url: String,
-    plain: Option<
-        hyper_util::client::legacy::Client<
-            hyper_util::client::legacy::connect::HttpConnector,
-            http_body_util::Full<bytes::Bytes>,
-        >,
-    >,
-    tls: reqwest::Client,
-    token: Option<Token>,
-    timeout: Duration,
-    rate: Option<RateLimit>,
-    max_body: usize,
-}
-
-struct RateLimit {
-    interval: Duration,
-    next: Mutex<Instant>,
+    client: scim2_client::Client,
+    /// The same endpoint without credentials, for requests that bring their own
+    /// `Authorization` (the wrong-token check).
+    bare: scim2_client::Client,
+    has_token: bool,
 }
 
 impl HttpTransport {
     /// A transport for `base_url` (trailing `/` removed). `rate` is requests per second.
     ///
     /// # Errors
-    /// When the HTTP client cannot be built (TLS backend initialisation).
+    /// When the client cannot be built (invalid base URL, TLS initialisation).
     pub fn new(
         base_url: &str,
         token: Option<Token>,
         timeout: Duration,
         rate: Option<f64>,
     ) -> Result<Self, TransportError> {
-        // No default User-Agent: Entra sends none (entra-provisioning reference §1.2).
-        let tls = reqwest::Client::builder()
-            .timeout(timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| TransportError::Unreachable {
+        let build = |token: Option<&Token>| {
+            let mut b = scim2_client::Client::builder(base_url)
+                .timeout(timeout)
+                .connect_timeout(timeout.min(Duration::from_secs(10)))
+                .max_body_bytes(8 * 1024 * 1024)
+                .user_agent(concat!("scim-conformance/", env!("CARGO_PKG_VERSION")));
+            if let Some(t) = token {
+                b = b.bearer(scim2_client::Secret::new(t.expose().to_owned()));
+            }
+            if let Some(r) = rate.filter(|r| *r > 0.0) {
+                b = b.rate_limit(r);
+            }
+            b.build().map_err(|e| TransportError::Unreachable {
                 url: base_url.to_owned(),
                 reason: e.to_string(),
-            })?;
-        let plain = base_url.starts_with("http://").then(|| {
-            hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
-                .build_http()
-        });
-        let rate = rate.filter(|r| *r > 0.0).map(|r| RateLimit {
-            interval: Duration::from_secs_f64(1.0 / r),
-            next: Mutex::new(Instant::now()),
-        });
+            })
+        };
         Ok(Self {
             base_url: base_url.trim_end_matches('/').to_owned(),
-            plain,
-            tls,
-            token,
-            timeout,
-            rate,
-            max_body: 8 * 1024 * 1024,
+            client: build(token.as_ref())?,
+            bare: build(None)?,
+            has_token: token.is_some(),
         })
-    }
-
-    async fn pace(&self) {
-        if let Some(rate) = &self.rate {
-            let wait = {
-                let mut next = rate.next.lock().await;
-                let now = Instant::now();
-                let slot = (*next).max(now);
-                *next = slot + rate.interval;
-                slot - now
-            };
-            if !wait.is_zero() {
-                tokio::time::sleep(wait).await;
-            }
-        }
     }
 
     async fn send_inner(&self, req: WireRequest) -> Result<WireResponse, TransportError> {
-        self.pace().await;
+        use scim2_client::RawRequest;
         let url = format!("{}{}", self.base_url, req.path);
-        let fut = async {
-            match &self.plain {
-                Some(client) => self.send_plain(client, &url, req).await,
-                None => self.send_tls(&url, req).await,
-            }
+        let (path, query) = match req.path.split_once('?') {
+            Some((p, q)) => (p.to_owned(), Some(q.to_owned())),
+            None => (req.path.clone(), None),
         };
-        match tokio::time::timeout(self.timeout, fut).await {
-            Ok(r) => r,
-            Err(_) => Err(TransportError::Timeout {
+        let method = http::Method::from_bytes(req.method.as_bytes())
+            .map_err(|e| TransportError::Refused(e.to_string()))?;
+        let mut raw = RawRequest::new(method, path);
+        if let Some(q) = query {
+            raw = raw.query(q);
+        }
+        let mut has_accept = false;
+        let mut has_agent = false;
+        for (k, v) in &req.headers {
+            let name = http::HeaderName::from_bytes(k.as_bytes())
+                .map_err(|e| TransportError::Refused(e.to_string()))?;
+            let value = http::HeaderValue::from_str(v)
+                .map_err(|e| TransportError::Refused(e.to_string()))?;
+            has_accept |= name == http::header::ACCEPT;
+            has_agent |= name == http::header::USER_AGENT;
+            raw = raw.header(name, value);
+        }
+        if !has_accept {
+            raw = raw.without_accept();
+        }
+        if !has_agent {
+            raw = raw.without_user_agent();
+        }
+        if let Some(b) = req.body.as_ref() {
+            raw = raw.body(bytes::Bytes::from(b.clone()));
+        }
+        let client = if overrides_auth(&req) {
+            &self.bare
+        } else {
+            &self.client
+        };
+        match client.send_raw(raw).await {
+            Ok(r) => Ok(WireResponse {
+                status: r.status.as_u16(),
+                headers: r
+                    .headers
+                    .iter()
+                    .map(|(k, v)| {
+                        (
+                            k.as_str().to_owned(),
+                            String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                        )
+                    })
+                    .collect(),
+                body: r.body.to_vec(),
+            }),
+            Err(scim2_client::Error::Timeout { after, .. }) => Err(TransportError::Timeout {
                 url,
-                secs: self.timeout.as_secs(),
+                secs: after.as_secs(),
+            }),
+            Err(e) => Err(TransportError::Unreachable {
+                url,
+                reason: error_chain(&e),
             }),
         }
-    }
-
-    async fn send_plain(
-        &self,
-        client: &hyper_util::client::legacy::Client<
-            hyper_util::client::legacy::connect::HttpConnector,
-            http_body_util::Full<bytes::Bytes>,
-        >,
-        url: &str,
-        req: WireRequest,
-    ) -> Result<WireResponse, TransportError> {
-        use http_body_util::BodyExt as _;
-        let unreachable = |reason: String| TransportError::Unreachable {
-            url: url.to_owned(),
-            reason,
-        };
-        let mut b = http::Request::builder()
-            .method(req.method.as_str())
-            .uri(url);
-        if let (Some(t), false) = (&self.token, overrides_auth(&req)) {
-            b = b.header("Authorization", format!("Bearer {}", t.expose()));
-        }
-        for (k, v) in &req.headers {
-            b = b.header(k.as_str(), v.as_str());
-        }
-        let body = http_body_util::Full::new(bytes::Bytes::from(req.body.unwrap_or_default()));
-        let request = b
-            .body(body)
-            .map_err(|e| TransportError::Refused(e.to_string()))?;
-        let resp = client
-            .request(request)
-            .await
-            .map_err(|e| unreachable(error_chain(&e)))?;
-        let status = resp.status().as_u16();
-        let headers = resp
-            .headers()
-            .iter()
-            .map(|(k, v)| {
-                (
-                    k.as_str().to_owned(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
-            })
-            .collect();
-        let limited = http_body_util::Limited::new(resp.into_body(), self.max_body);
-        let body = limited
-            .collect()
-            .await
-            .map_err(|e| unreachable(e.to_string()))?
-            .to_bytes()
-            .to_vec();
-        Ok(WireResponse {
-            status,
-            headers,
-            body,
-        })
-    }
-
-    async fn send_tls(&self, url: &str, req: WireRequest) -> Result<WireResponse, TransportError> {
-        let method = reqwest::Method::from_bytes(req.method.as_bytes())
-            .map_err(|e| TransportError::Refused(e.to_string()))?;
-        let mut rb = self.tls.request(method, url);
-        if let (Some(t), false) = (&self.token, overrides_auth(&req)) {
-            rb = rb.bearer_auth(t.expose());
-        }
-        for (k, v) in &req.headers {
-            rb = rb.header(k, v);
-        }
-        if let Some(b) = req.body {
-            rb = rb.body(b);
-        }
-        let map_err = |e: reqwest::Error| {
-            if e.is_timeout() {
-                TransportError::Timeout {
-                    url: url.to_owned(),
-                    secs: self.timeout.as_secs(),
-                }
-            } else {
-                TransportError::Unreachable {
-                    url: url.to_owned(),
-                    reason: error_chain(&e),
-                }
-            }
-        };
-        let mut resp = rb.send().await.map_err(map_err)?;
-        let status = resp.status().as_u16();
-        let headers = resp
-            .headers()
-            .iter()
-            .map(|(k, v)| {
-                (
-                    k.as_str().to_owned(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
-            })
-            .collect();
-        let mut body = Vec::new();
-        while let Some(chunk) = resp.chunk().await.map_err(map_err)? {
-            if body.len() + chunk.len() > self.max_body {
-                return Err(TransportError::Unreachable {
-                    url: url.to_owned(),
-                    reason: format!("response body larger than {} bytes", self.max_body),
-                });
-            }
-            body.extend_from_slice(&chunk);
-        }
-        Ok(WireResponse {
-            status,
-            headers,
-            body,
-        })
     }
 }
 
@@ -418,7 +324,7 @@ impl Transport for HttpTransport {
     }
 
     fn sends_auth(&self) -> bool {
-        self.token.is_some()
+        self.has_token
     }
 
     fn send(&self, req: WireRequest) -> BoxFuture<'_, Result<WireResponse, TransportError>> {
