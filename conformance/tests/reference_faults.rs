@@ -5,6 +5,8 @@
 //! (a probe must fail exactly when the fault is in its list), and checks that every fault is
 //! caught by at least one probe.
 
+#![allow(clippy::unwrap_used)] // tests may unwrap (GUIDE.md)
+
 mod reference_support;
 
 use axum::http::Method;

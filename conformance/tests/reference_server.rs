@@ -2,6 +2,8 @@
 //! exact headers are under the test's control (Entra's Test Connection sends only
 //! `Authorization`).
 
+#![allow(clippy::unwrap_used)] // tests may unwrap (GUIDE.md)
+
 use scim2_conformance::reference::{Fault, ReferenceConfig, ReferenceServer, Seed};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};

@@ -1,6 +1,6 @@
 //! Shared helpers of the reference endpoint's tests: in-process requests with
 //! `tower::ServiceExt::oneshot`, and Entra-shaped bodies.
-#![allow(dead_code, missing_docs)]
+#![allow(dead_code, missing_docs, clippy::unwrap_used)]
 
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request};
@@ -258,5 +258,11 @@ pub fn entra_user(user_name: &str, manager: Option<&str>) -> Value {
 }
 
 pub fn patch_op(ops: Value) -> Value {
-    json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": ops})
+    let mut body = serde_json::Map::new();
+    body.insert(
+        "schemas".to_owned(),
+        json!(["urn:ietf:params:scim:api:messages:2.0:PatchOp"]),
+    );
+    body.insert("Operations".to_owned(), ops);
+    Value::Object(body)
 }
