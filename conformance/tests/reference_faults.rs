@@ -11,7 +11,7 @@ mod reference_support;
 
 use axum::http::Method;
 use futures::future::BoxFuture;
-use reference_support::{Api, BASE, ENTERPRISE};
+use reference_support::{Api, BASE, ENTERPRISE, patch_op};
 use scim2_conformance::reference::{Fault, ReferenceConfig, Seed};
 use serde_json::{Value, json};
 
@@ -456,6 +456,420 @@ fn p_members_once(api: Api) -> BoxFuture<'static, Outcome> {
     })
 }
 
+async fn filter_ids(api: &Api, resource: &str, filter: &str) -> Result<Vec<String>, String> {
+    let q: String = url::form_urlencoded::byte_serialize(filter.as_bytes()).collect();
+    let r = api.get(&format!("/{resource}?filter={q}")).await;
+    ensure!(r.status == 200, "filter {filter}: {} {}", r.status, r.text);
+    Ok(r.ids())
+}
+
+async fn patch_ok(api: &Api, path: &str, ops: Value) -> Outcome {
+    let r = api.patch(path, patch_op(ops)).await;
+    ensure!(
+        r.status == 200 || r.status == 204,
+        "PATCH {path}: {} {}",
+        r.status,
+        r.text
+    );
+    Ok(())
+}
+
+async fn user_json(api: &Api, id: &str) -> Value {
+    api.get(&format!("/Users/{id}")).await.body
+}
+
+fn p_case_insensitive_filter(api: Api) -> BoxFuture<'static, Outcome> {
+    Box::pin(async move {
+        let id = seed_users(&api, &["Mixed.Case@X.example"]).remove(0);
+        let ids = filter_ids(&api, "Users", r#"userName eq "mixed.case@x.example""#).await?;
+        ensure!(ids == [id], "userName in another case: {ids:?}");
+        Ok(())
+    })
+}
+
+fn p_empty_query(api: Api) -> BoxFuture<'static, Outcome> {
+    Box::pin(async move {
+        let ids = filter_ids(
+            &api,
+            "Users",
+            r#"userName eq "7d420df3-9995-4831-a406-ecf8166f5f6a""#,
+        )
+        .await?;
+        ensure!(ids.is_empty(), "{ids:?}");
+        Ok(())
+    })
+}
+
+fn p_inactive_found(api: Api) -> BoxFuture<'static, Outcome> {
+    Box::pin(async move {
+        let users = vec![json!({"userName": "off@x.example", "active": false})];
+        let id = api
+            .reference
+            .seed(Seed {
+                users,
+                ..Seed::default()
+            })
+            .unwrap()
+            .user_ids
+            .remove(0);
+        let ids = filter_ids(&api, "Users", r#"userName eq "off@x.example""#).await?;
+        ensure!(ids == [id], "inactive user: {ids:?}");
+        Ok(())
+    })
+}
+
+fn p_external_id_filter(api: Api) -> BoxFuture<'static, Outcome> {
+    Box::pin(async move {
+        let ids = seed_users(&api, &["e1@x.example", "e2@x.example"]);
+        let got = filter_ids(&api, "Users", r#"externalId eq "ext-e2@x.example""#).await?;
+        ensure!(got == [ids[1].clone()], "externalId filter: {got:?}");
+        Ok(())
+    })
+}
+
+fn p_invalid_filter(api: Api) -> BoxFuture<'static, Outcome> {
+    Box::pin(async move {
+        let r = api.get("/Users?filter=userName+eq").await;
+        ensure!(r.status == 400, "invalid filter: {}", r.status);
+        Ok(())
+    })
+}
+
+fn p_sort(api: Api) -> BoxFuture<'static, Outcome> {
+    Box::pin(async move {
+        let ids = seed_users(&api, &["b@x.example", "c@x.example", "a@x.example"]);
+        let got = api.get("/Users?sortBy=userName").await.ids();
+        ensure!(
+            got == [ids[2].clone(), ids[0].clone(), ids[1].clone()],
+            "sorted: {got:?}"
+        );
+        Ok(())
+    })
+}
+
+fn p_patch_applied(api: Api) -> BoxFuture<'static, Outcome> {
+    Box::pin(async move {
+        let id = seed_users(&api, &["pa@x.example"]).remove(0);
+        patch_ok(
+            &api,
+            &format!("/Users/{id}"),
+            json!([{"op": "replace", "path": "title", "value": "Boss"}]),
+        )
+        .await?;
+        let u = user_json(&api, &id).await;
+        ensure!(u["title"] == "Boss", "title after PATCH: {}", u["title"]);
+        Ok(())
+    })
+}
+
+fn p_capitalized_ops(api: Api) -> BoxFuture<'static, Outcome> {
+    Box::pin(async move {
+        let id = seed_users(&api, &["co@x.example"]).remove(0);
+        let r = api
+            .patch(
+                &format!("/Users/{id}"),
+                patch_op(json!([{"op": "Replace", "path": "title", "value": "T"}])),
+            )
+            .await;
+        ensure!(
+            r.status == 200 || r.status == 204,
+            "op \"Replace\": {}",
+            r.status
+        );
+        Ok(())
+    })
+}
+
+fn p_string_boolean_patch(api: Api) -> BoxFuture<'static, Outcome> {
+    Box::pin(async move {
+        let id = seed_users(&api, &["sbp@x.example"]).remove(0);
+        let r = api
+            .patch(
+                &format!("/Users/{id}"),
+                patch_op(json!([{"op": "replace", "path": "active", "value": "False"}])),
+            )
+            .await;
+        ensure!(
+            r.status == 200 || r.status == 204,
+            "active \"False\": {}",
+            r.status
+        );
+        Ok(())
+    })
+}
+
+fn p_manager_string_patch(api: Api) -> BoxFuture<'static, Outcome> {
+    Box::pin(async move {
+        let ids = seed_users(&api, &["boss@x.example", "emp@x.example"]);
+        let path = format!("{ENTERPRISE}:manager");
+        let r = api
+            .patch(
+                &format!("/Users/{}", ids[1]),
+                patch_op(json!([{"op": "add", "path": path, "value": ids[0]}])),
+            )
+            .await;
+        ensure!(
+            r.status == 200 || r.status == 204,
+            "manager string: {}",
+            r.status
+        );
+        Ok(())
+    })
+}
+
+fn p_value_path_patch(api: Api) -> BoxFuture<'static, Outcome> {
+    Box::pin(async move {
+        let users = vec![
+            json!({"userName": "vp@x.example", "emails": [{"type": "work", "value": "old@x"}]}),
+        ];
+        let id = api
+            .reference
+            .seed(Seed {
+                users,
+                ..Seed::default()
+            })
+            .unwrap()
+            .user_ids
+            .remove(0);
+        patch_ok(
+            &api,
+            &format!("/Users/{id}"),
+            json!([{"op": "replace", "path": "emails[type eq \"work\"].value", "value": "new@x"}]),
+        )
+        .await?;
+        let u = user_json(&api, &id).await;
+        ensure!(
+            u["emails"] == json!([{"type": "work", "value": "new@x"}]),
+            "emails: {}",
+            u["emails"]
+        );
+        Ok(())
+    })
+}
+
+fn p_address_one_element(api: Api) -> BoxFuture<'static, Outcome> {
+    Box::pin(async move {
+        let id = seed_users(&api, &["ad@x.example"]).remove(0);
+        patch_ok(
+            &api,
+            &format!("/Users/{id}"),
+            json!([
+                {"op": "add", "path": "addresses[type eq \"work\"].locality", "value": "L"},
+                {"op": "add", "path": "addresses[type eq \"work\"].region", "value": "R"}
+            ]),
+        )
+        .await?;
+        let u = user_json(&api, &id).await;
+        ensure!(
+            u["addresses"] == json!([{"type": "work", "locality": "L", "region": "R"}]),
+            "addresses: {}",
+            u["addresses"]
+        );
+        Ok(())
+    })
+}
+
+fn p_typed_replace_keeps_others(api: Api) -> BoxFuture<'static, Outcome> {
+    Box::pin(async move {
+        let users = vec![
+            json!({"userName": "ph@x.example", "phoneNumbers": [{"type": "work", "value": "1"}, {"type": "mobile", "value": "2"}]}),
+        ];
+        let id = api
+            .reference
+            .seed(Seed {
+                users,
+                ..Seed::default()
+            })
+            .unwrap()
+            .user_ids
+            .remove(0);
+        patch_ok(&api, &format!("/Users/{id}"), json!([{"op": "replace", "path": "phoneNumbers[type eq \"work\"].value", "value": "9"}])).await?;
+        let u = user_json(&api, &id).await;
+        ensure!(
+            u["phoneNumbers"]
+                == json!([{"type": "work", "value": "9"}, {"type": "mobile", "value": "2"}]),
+            "phoneNumbers: {}",
+            u["phoneNumbers"]
+        );
+        Ok(())
+    })
+}
+
+fn p_rename_user(api: Api) -> BoxFuture<'static, Outcome> {
+    Box::pin(async move {
+        let id = seed_users(&api, &["before@x.example"]).remove(0);
+        patch_ok(
+            &api,
+            &format!("/Users/{id}"),
+            json!([{"op": "replace", "path": "userName", "value": "after@x.example"}]),
+        )
+        .await?;
+        let u = user_json(&api, &id).await;
+        ensure!(
+            u["userName"] == "after@x.example",
+            "userName: {}",
+            u["userName"]
+        );
+        Ok(())
+    })
+}
+
+fn p_rename_group(api: Api) -> BoxFuture<'static, Outcome> {
+    Box::pin(async move {
+        let g = seed_group(&api, "Before", &[]);
+        patch_ok(
+            &api,
+            &format!("/Groups/{g}"),
+            json!([{"op": "replace", "path": "displayName", "value": "After"}]),
+        )
+        .await?;
+        let got = api.get(&format!("/Groups/{g}")).await;
+        ensure!(
+            got.body["displayName"] == "After",
+            "displayName: {}",
+            got.body["displayName"]
+        );
+        Ok(())
+    })
+}
+
+fn p_pathless_replace(api: Api) -> BoxFuture<'static, Outcome> {
+    Box::pin(async move {
+        let id = seed_users(&api, &["pl@x.example"]).remove(0);
+        patch_ok(
+            &api,
+            &format!("/Users/{id}"),
+            json!([{"op": "replace", "value": {"name.givenName": "K", "title": "T"}}]),
+        )
+        .await?;
+        let u = user_json(&api, &id).await;
+        ensure!(
+            u["name"]["givenName"] == "K" && u["title"] == "T",
+            "after path-less replace: {u}"
+        );
+        Ok(())
+    })
+}
+
+fn p_two_patches(api: Api) -> BoxFuture<'static, Outcome> {
+    Box::pin(async move {
+        let id = seed_users(&api, &["tp@x.example"]).remove(0);
+        let path = format!("/Users/{id}");
+        patch_ok(
+            &api,
+            &path,
+            json!([{"op": "add", "path": "nickName", "value": "N"}]),
+        )
+        .await?;
+        patch_ok(
+            &api,
+            &path,
+            json!([{"op": "add", "path": "title", "value": "T"}]),
+        )
+        .await?;
+        let u = user_json(&api, &id).await;
+        ensure!(
+            u["nickName"] == "N" && u["title"] == "T",
+            "after two PATCHes: {u}"
+        );
+        Ok(())
+    })
+}
+
+fn p_member_add(api: Api) -> BoxFuture<'static, Outcome> {
+    Box::pin(async move {
+        let u = seed_users(&api, &["a@x.example", "b@x.example"]);
+        let g = seed_group(&api, "G", &[]);
+        patch_ok(
+            &api,
+            &format!("/Groups/{g}"),
+            json!([{"op": "add", "path": "members", "value": [{"$ref": null, "value": u[0]}, {"$ref": null, "value": u[1]}]}]),
+        )
+        .await?;
+        let members = api.member_ids(&g).await;
+        ensure!(members == u, "members: {members:?}");
+        Ok(())
+    })
+}
+
+fn p_member_add_once(api: Api) -> BoxFuture<'static, Outcome> {
+    Box::pin(async move {
+        let u = seed_users(&api, &["a@x.example"]);
+        let g = seed_group(&api, "G", &[&u[0]]);
+        patch_ok(
+            &api,
+            &format!("/Groups/{g}"),
+            json!([{"op": "add", "path": "members", "value": [{"value": u[0]}]}]),
+        )
+        .await?;
+        let members = api.member_ids(&g).await;
+        ensure!(members == u, "members after re-add: {members:?}");
+        Ok(())
+    })
+}
+
+fn p_legacy_member_remove(api: Api) -> BoxFuture<'static, Outcome> {
+    Box::pin(async move {
+        let u = seed_users(&api, &["a@x.example", "b@x.example"]);
+        let g = seed_group(&api, "G", &[&u[0], &u[1]]);
+        patch_ok(
+            &api,
+            &format!("/Groups/{g}"),
+            json!([{"op": "remove", "path": "members", "value": [{"value": u[0]}]}]),
+        )
+        .await?;
+        let members = api.member_ids(&g).await;
+        ensure!(
+            members == [u[1].clone()],
+            "members after legacy remove: {members:?}"
+        );
+        Ok(())
+    })
+}
+
+fn p_filtered_member_remove(api: Api) -> BoxFuture<'static, Outcome> {
+    Box::pin(async move {
+        let u = seed_users(&api, &["a@x.example", "b@x.example"]);
+        let g = seed_group(&api, "G", &[&u[0], &u[1]]);
+        let path = format!("members[value eq \"{}\"]", u[0]);
+        patch_ok(
+            &api,
+            &format!("/Groups/{g}"),
+            json!([{"op": "remove", "path": path}]),
+        )
+        .await?;
+        let members = api.member_ids(&g).await;
+        ensure!(
+            members == [u[1].clone()],
+            "members after filtered remove: {members:?}"
+        );
+        Ok(())
+    })
+}
+
+fn p_member_after_rename(api: Api) -> BoxFuture<'static, Outcome> {
+    Box::pin(async move {
+        let u = seed_users(&api, &["a@x.example"]);
+        let g = seed_group(&api, "G", &[]);
+        let path = format!("/Groups/{g}");
+        patch_ok(
+            &api,
+            &path,
+            json!([{"op": "replace", "path": "displayName", "value": "G2"}]),
+        )
+        .await?;
+        patch_ok(
+            &api,
+            &path,
+            json!([{"op": "add", "path": "members", "value": [{"value": u[0]}]}]),
+        )
+        .await?;
+        let members = api.member_ids(&g).await;
+        ensure!(members == u, "members after rename + add: {members:?}");
+        Ok(())
+    })
+}
+
 fn p_second_page(api: Api) -> BoxFuture<'static, Outcome> {
     Box::pin(async move {
         seed_users(&api, &["a@x.example", "b@x.example", "c@x.example"]);
@@ -600,6 +1014,120 @@ fn probes() -> Vec<Probe> {
             &[F::DuplicateMembers],
             p_members_once,
         ),
+        p(
+            "userName filter is case-insensitive",
+            &[F::CaseSensitiveFilter],
+            p_case_insensitive_filter,
+        ),
+        p(
+            "empty query is 200",
+            &[F::NotFoundOnEmptyQuery],
+            p_empty_query,
+        ),
+        p(
+            "inactive users are found",
+            &[F::InactiveUsersHidden],
+            p_inactive_found,
+        ),
+        p(
+            "externalId filter",
+            &[F::ExternalidFilterIgnored],
+            p_external_id_filter,
+        ),
+        p(
+            "400 for an invalid filter",
+            &[F::InvalidFilter500],
+            p_invalid_filter,
+        ),
+        p("sortBy", &[F::SortIgnored], p_sort),
+        p("PATCH is applied", &[F::PatchNotApplied], p_patch_applied),
+        p(
+            "capitalised ops",
+            &[F::RejectCapitalizedOps],
+            p_capitalized_ops,
+        ),
+        p(
+            "string booleans in PATCH",
+            &[F::RejectStringBooleans],
+            p_string_boolean_patch,
+        ),
+        p(
+            "manager string in PATCH",
+            &[F::RejectManagerString],
+            p_manager_string_patch,
+        ),
+        p(
+            "value-path PATCH",
+            &[F::IgnoreValuePathPatch, F::PatchNotApplied],
+            p_value_path_patch,
+        ),
+        p(
+            "sub-attribute ops land in one element",
+            &[
+                F::AddressOpsSplitElements,
+                F::IgnoreValuePathPatch,
+                F::PatchNotApplied,
+            ],
+            p_address_one_element,
+        ),
+        p(
+            "typed replace keeps other types",
+            &[
+                F::TypedReplaceDropsOthers,
+                F::IgnoreValuePathPatch,
+                F::PatchNotApplied,
+            ],
+            p_typed_replace_keeps_others,
+        ),
+        p(
+            "user rename",
+            &[F::RenameNotApplied, F::PatchNotApplied],
+            p_rename_user,
+        ),
+        p(
+            "group rename",
+            &[F::RenameNotApplied, F::PatchNotApplied],
+            p_rename_group,
+        ),
+        p(
+            "path-less replace",
+            &[F::PathlessReplaceIgnored, F::PatchNotApplied],
+            p_pathless_replace,
+        ),
+        p(
+            "two PATCHes both apply",
+            &[F::SecondPatchLosesFirst, F::PatchNotApplied],
+            p_two_patches,
+        ),
+        p("members added", &[F::PatchNotApplied], p_member_add),
+        p(
+            "re-added member stays single",
+            &[F::DuplicateMembers],
+            p_member_add_once,
+        ),
+        p(
+            "legacy member removal",
+            &[
+                F::LegacyMemberRemoveWipesGroup,
+                F::MembersNotRemoved,
+                F::PatchNotApplied,
+            ],
+            p_legacy_member_remove,
+        ),
+        p(
+            "filtered member removal",
+            &[
+                F::MembersNotRemoved,
+                F::IgnoreValuePathPatch,
+                F::PatchNotApplied,
+            ],
+            p_filtered_member_remove,
+        ),
+        p(
+            "member added after a rename",
+            &[F::MemberDroppedAfterRename, F::PatchNotApplied],
+            p_member_after_rename,
+        ),
     ]
 }
 
@@ -664,31 +1192,6 @@ fn every_fault_is_targeted_by_a_probe() {
         .iter()
         .filter(|f| !probes.iter().any(|p| p.broken_by.contains(f)))
         .map(ToString::to_string)
-        .collect();
-    // The faults that need scim2-filter's evaluation and PATCH are probed in
-    // reference_semantics.rs.
-    let semantic = [
-        Fault::CaseSensitiveFilter,
-        Fault::IgnoreValuePathPatch,
-        Fault::RejectCapitalizedOps,
-        Fault::LegacyMemberRemoveWipesGroup,
-        Fault::MembersNotRemoved,
-        Fault::PatchNotApplied,
-        Fault::NotFoundOnEmptyQuery,
-        Fault::AddressOpsSplitElements,
-        Fault::TypedReplaceDropsOthers,
-        Fault::InactiveUsersHidden,
-        Fault::ExternalidFilterIgnored,
-        Fault::InvalidFilter500,
-        Fault::RenameNotApplied,
-        Fault::PathlessReplaceIgnored,
-        Fault::SortIgnored,
-        Fault::MemberDroppedAfterRename,
-        Fault::SecondPatchLosesFirst,
-    ];
-    let missing: Vec<String> = missing
-        .into_iter()
-        .filter(|m| !semantic.iter().any(|s| s.to_string() == *m))
         .collect();
     assert!(missing.is_empty(), "faults no probe catches: {missing:?}");
 }
