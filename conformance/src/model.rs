@@ -1,62 +1,83 @@
 //! The model: the state the endpoint should be in, computed from what the run itself sent.
 //!
-//! A [`UserModel`] starts from the POST body and follows every PATCH operation the check sends
-//! (with Entra's semantics, entra-provisioning reference §2.6–§2.8: a value path creates the
-//! missing typed element, a bare manager id means `{"value": id}`, `"True"`/`"False"` mean
-//! booleans); [`UserModel::mismatches`] compares a read-back resource with it, attribute by
-//! attribute. A [`GroupModel`] follows the membership operations (§2.14, §2.15).
+//! A [`UserModel`] starts from the POST body and applies every PATCH request the check sends
+//! with `scim2_filter::patch::apply` under `Policy::entra_compatible()` (the workspace's one
+//! implementation of SCIM semantics: a value path creates the missing typed element, a bare
+//! manager id means `{"value": id}`, `"True"`/`"False"` are booleans, entra-provisioning
+//! §2.6–§2.8). [`UserModel::mismatches`] compares a read-back resource with it, naming each
+//! attribute that differs. A [`GroupModel`] does the same for membership (§2.14, §2.15).
 //!
 //! Comparison accepts everything RFC 7644 and Entra accept: extra attributes, `meta`, extra
-//! sub-attributes of complex values (`$ref`, `displayName` on a manager), member order.
+//! sub-attributes of complex values (`$ref`, `displayName` on a manager), element order.
 
 use std::collections::BTreeSet;
 
-use serde_json::{Value, json};
+use scim2_filter::patch;
+use scim2_filter::policy::Policy;
+use scim2_types::PatchOp;
+use scim2_types::schema::ResourceSchemas;
+use serde_json::{Map, Value, json};
 
-use crate::mapping::Mapping;
 use crate::path::{TargetPath, get_ci};
+
+/// Members never compared: server-managed or request-only.
+const NOT_COMPARED: &[&str] = &["schemas", "meta", "id"];
+/// Sub-attributes never compared: not part of any Entra mapping row (Entra sends
+/// `"primary": true` on the work email but does not map or compare it).
+const SUB_NOT_COMPARED: &[&str] = &["primary", "$ref", "display"];
 
 /// The expected state of one user.
 #[derive(Debug, Clone)]
 pub struct UserModel {
     expected: Value,
-    present: Vec<TargetPath>,
-    absent: Vec<TargetPath>,
+    absent: Vec<String>,
+}
+
+/// Applies the `Operations` array `ops` to `doc` as one PatchOp.
+fn apply_ops(doc: &mut Value, ops: &Value, schemas: &ResourceSchemas) -> Result<(), String> {
+    let body =
+        json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": ops});
+    let op: PatchOp = serde_json::from_value(body)
+        .map_err(|e| format!("the model cannot read the PATCH request: {e}"))?;
+    patch::apply(doc, &op, schemas, &Policy::entra_compatible())
+        .map(|_| ())
+        .map_err(|e| format!("the model rejects the PATCH request: {e}"))
 }
 
 impl UserModel {
-    /// Expects every mapped attribute of `sent` (the POST body) to read back exactly.
+    /// Expects the user to read back as `sent` (the POST body).
     #[must_use]
-    pub fn from_sent(mapping: &Mapping, sent: &Value) -> Self {
-        let present = mapping
-            .rows
-            .iter()
-            .filter(|r| r.target.get(sent).is_some())
-            .map(|r| r.target.clone())
-            .collect();
+    pub fn from_sent(sent: &Value) -> Self {
+        let mut expected = sent.clone();
+        if let Some(o) = expected.as_object_mut() {
+            o.retain(|k, v| !NOT_COMPARED.contains(&k.as_str()) && !is_empty(v));
+        }
         Self {
-            expected: sent.clone(),
-            present,
+            expected,
             absent: Vec::new(),
         }
     }
 
-    /// Applies an `add`/`replace` of `value` at `path` (Entra-compatible semantics).
-    pub fn set(&mut self, path: &TargetPath, value: Value) {
-        let value = normalize(path, value);
-        path.set(&mut self.expected, value);
-        self.absent.retain(|p| p != path);
-        if !self.present.contains(path) {
-            self.present.push(path.clone());
+    /// Applies a PATCH request's `Operations` to the model.
+    ///
+    /// # Errors
+    /// When the model itself rejects the request (a defect of the check, not of the endpoint).
+    pub fn apply(&mut self, ops: &Value) -> Result<(), String> {
+        let before = self.expected.clone();
+        apply_ops(&mut self.expected, ops, &ResourceSchemas::user())?;
+        for p in removed_paths(&before, &self.expected) {
+            if !self.absent.contains(&p) {
+                self.absent.push(p);
+            }
         }
-    }
-
-    /// Applies a `remove` at `path`.
-    pub fn remove(&mut self, path: &TargetPath) {
-        self.present.retain(|p| p != path);
-        if !self.absent.contains(path) {
-            self.absent.push(path.clone());
-        }
+        let now = self.expected.clone();
+        self.absent.retain(|p| {
+            TargetPath::parse(p)
+                .ok()
+                .and_then(|t| t.get(&now).cloned())
+                .is_none_or(|v| is_empty(&v))
+        });
+        Ok(())
     }
 
     /// The expected value at a path.
@@ -69,25 +90,12 @@ impl UserModel {
     #[must_use]
     pub fn mismatches(&self, actual: &Value) -> Vec<String> {
         let mut out = Vec::new();
-        for p in &self.present {
-            let want = p.get(&self.expected);
-            let got = p.get(actual);
-            match (want, got) {
-                (Some(w), Some(g)) if value_matches(w, g) => {}
-                (Some(w), g) => out.push(format!(
-                    "{p}: expected {w}, read back {}",
-                    g.map_or_else(
-                        || "nothing (attribute missing)".to_owned(),
-                        Value::to_string
-                    )
-                )),
-                (None, _) => {}
-            }
-        }
+        compare(&self.expected, actual, "", &mut out);
         for p in &self.absent {
-            if let Some(g) = p.get(actual)
-                && !is_empty(g)
-            {
+            let got = TargetPath::parse(p)
+                .ok()
+                .and_then(|t| t.get(actual).cloned());
+            if let Some(g) = got.filter(|g| !is_empty(g)) {
                 out.push(format!("{p}: expected removed, read back {g}"));
             }
         }
@@ -95,16 +103,136 @@ impl UserModel {
     }
 }
 
-fn normalize(path: &TargetPath, value: Value) -> Value {
-    let is_manager = path.sub.is_none() && path.attr.eq_ignore_ascii_case("manager");
-    let is_active =
-        path.urn.is_none() && path.sub.is_none() && path.attr.eq_ignore_ascii_case("active");
-    match value {
-        Value::String(s) if is_manager => json!({ "value": s }),
-        Value::String(s) if is_active && s.eq_ignore_ascii_case("true") => Value::Bool(true),
-        Value::String(s) if is_active && s.eq_ignore_ascii_case("false") => Value::Bool(false),
-        v => v,
+fn is_urn(k: &str) -> bool {
+    k.len() > 4 && k[..4].eq_ignore_ascii_case("urn:")
+}
+
+fn show(v: Option<&Value>) -> String {
+    v.map_or_else(
+        || "nothing (attribute missing)".to_owned(),
+        Value::to_string,
+    )
+}
+
+/// Compares `expected` with `actual` member by member, naming attributes in mapping-path form
+/// (`name.givenName`, `emails[type eq "work"].value`, `urn:…:User:manager`).
+fn compare(expected: &Value, actual: &Value, prefix: &str, out: &mut Vec<String>) {
+    let Some(e) = expected.as_object() else {
+        return;
+    };
+    for (k, ev) in e {
+        if is_empty(ev)
+            || (prefix.is_empty() && NOT_COMPARED.iter().any(|n| n.eq_ignore_ascii_case(k)))
+        {
+            continue;
+        }
+        let name = format!("{prefix}{k}");
+        let av = get_ci(actual, k);
+        match (ev, av) {
+            (Value::Object(_), Some(a @ Value::Object(_))) if is_urn(k) => {
+                compare(ev, a, &format!("{k}:"), out)
+            }
+            (Value::Object(sub), Some(a @ Value::Object(_))) => {
+                for (sk, sv) in sub {
+                    let got = get_ci(a, sk);
+                    if !is_empty(sv) && !got.is_some_and(|g| value_matches(sv, g)) {
+                        out.push(format!(
+                            "{name}.{sk}: expected {sv}, read back {}",
+                            show(got)
+                        ));
+                    }
+                }
+            }
+            (Value::Array(items), Some(Value::Array(got))) => {
+                for item in items {
+                    let ty = get_ci(item, "type").and_then(Value::as_str);
+                    match (ty, item) {
+                        (Some(t), Value::Object(sub)) => {
+                            let same: Vec<&Value> = got
+                                .iter()
+                                .filter(|g| {
+                                    get_ci(g, "type")
+                                        .and_then(Value::as_str)
+                                        .is_some_and(|x| x.eq_ignore_ascii_case(t))
+                                })
+                                .collect();
+                            for (sk, sv) in sub {
+                                if sk.eq_ignore_ascii_case("type")
+                                    || is_empty(sv)
+                                    || SUB_NOT_COMPARED.iter().any(|n| n.eq_ignore_ascii_case(sk))
+                                {
+                                    continue;
+                                }
+                                if !same
+                                    .iter()
+                                    .any(|g| get_ci(g, sk).is_some_and(|x| value_matches(sv, x)))
+                                {
+                                    let seen: Vec<String> =
+                                        same.iter().map(|g| show(get_ci(g, sk))).collect();
+                                    out.push(format!(
+                                        "{name}[type eq \"{t}\"].{sk}: expected {sv}, read back {}",
+                                        if seen.is_empty() {
+                                            "no such element".to_owned()
+                                        } else {
+                                            seen.join(", ")
+                                        }
+                                    ));
+                                }
+                            }
+                        }
+                        _ => {
+                            if !got.iter().any(|g| value_matches(item, g)) {
+                                out.push(format!(
+                                    "{name}: expected an element {item}, read back {}",
+                                    Value::Array(got.clone())
+                                ));
+                            }
+                        }
+                    }
+                }
+            }
+            (ev, av) if av.is_some_and(|a| value_matches(ev, a)) => {}
+            (ev, av) => out.push(format!("{name}: expected {ev}, read back {}", show(av))),
+        }
     }
+}
+
+/// Paths (mapping form) holding a value in `before` and none in `after`.
+fn removed_paths(before: &Value, after: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    let (Some(b), a) = (before.as_object(), after) else {
+        return out;
+    };
+    for (k, bv) in b {
+        if is_empty(bv) {
+            continue;
+        }
+        let av = get_ci(a, k);
+        match (bv, av) {
+            (Value::Object(sub), x) if is_urn(k) && x.is_none_or(is_empty) => {
+                out.extend(
+                    sub.iter()
+                        .filter(|(_, v)| !is_empty(v))
+                        .map(|(sk, _)| format!("{k}:{sk}")),
+                );
+            }
+            (_, None) => out.push(k.clone()),
+            (_, Some(x)) if is_empty(x) => out.push(k.clone()),
+            (Value::Object(sub), Some(x)) => {
+                for (sk, sv) in sub {
+                    if !is_empty(sv) && get_ci(x, sk).is_none_or(is_empty) {
+                        out.push(if is_urn(k) {
+                            format!("{k}:{sk}")
+                        } else {
+                            format!("{k}.{sk}")
+                        });
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 fn is_empty(v: &Value) -> bool {
@@ -149,6 +277,21 @@ pub struct GroupModel {
 }
 
 impl GroupModel {
+    /// Applies a PATCH request's `Operations` to the membership (with `scim2_filter`).
+    ///
+    /// # Errors
+    /// When the model rejects the request.
+    pub fn apply(&mut self, ops: &Value) -> Result<(), String> {
+        let members: Vec<Value> = self.members.iter().map(|m| json!({"value": m})).collect();
+        let mut doc = Value::Object(Map::from_iter([(
+            "members".to_owned(),
+            Value::Array(members),
+        )]));
+        apply_ops(&mut doc, ops, &ResourceSchemas::group())?;
+        self.members = crate::session::member_ids(&doc).into_iter().collect();
+        Ok(())
+    }
+
     /// Adds members (set semantics: adding a member twice keeps one; RFC 7644 §3.5.2.1).
     pub fn add<'a>(&mut self, ids: impl IntoIterator<Item = &'a str>) {
         self.members.extend(ids.into_iter().map(str::to_owned));
@@ -207,37 +350,41 @@ mod tests {
 
     #[test]
     fn model_follows_entra_semantics() {
-        let m = Mapping::entra_default().unwrap();
-        let sent = json!({"userName": "u", "active": true, "phoneNumbers": [{"type": "work", "value": "1"}, {"type": "mobile", "value": "2"}]});
-        let mut um = UserModel::from_sent(&m, &sent);
-        um.set(&TargetPath::parse("active").unwrap(), json!("False"));
-        let mgr =
-            TargetPath::parse("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager")
-                .unwrap();
-        um.set(&mgr, json!("boss"));
+        let sent = json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "u", "active": true,
+            "phoneNumbers": [{"type": "work", "value": "1"}, {"type": "mobile", "value": "2"}], "roles": []});
+        let mut um = UserModel::from_sent(&sent);
+        let mgr = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager";
+        um.apply(&json!([{"op": "Replace", "path": "active", "value": "False"}, {"op": "Add", "path": mgr, "value": "boss"}])).unwrap();
         let actual = json!({"userName": "U", "active": false, "phoneNumbers": [{"type": "mobile", "value": "2"}],
-            "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {"manager": {"value": "boss"}}});
+            "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {"manager": {"value": "boss", "$ref": "../Users/boss"}}});
         let mm = um.mismatches(&actual);
         assert_eq!(mm.len(), 2, "{mm:?}"); // userName reformatted; work phone lost
         assert!(mm.iter().any(|l| l.starts_with("userName")));
         assert!(
             mm.iter()
-                .any(|l| l.starts_with("phoneNumbers[type eq \"work\"].value"))
+                .any(|l| l.starts_with("phoneNumbers[type eq \"work\"].value")),
+            "{mm:?}"
         );
-        um.remove(&mgr);
+        um.apply(&json!([{"op": "remove", "path": "manager[value eq \"boss\"]"}]))
+            .unwrap();
         assert!(
             um.mismatches(&actual)
                 .iter()
-                .any(|l| l.contains("expected removed"))
+                .any(|l| l.contains("expected removed")),
+            "{:?}",
+            um.mismatches(&actual)
         );
     }
 
     #[test]
-    fn group_model_counts_duplicates() {
+    fn group_model_applies_both_removal_dialects() {
         let mut g = GroupModel::default();
-        g.add(["a", "b", "a"]);
-        g.remove(["b"]);
-        assert!(g.mismatches(&["a".into()]).is_empty());
+        g.apply(&json!([{"op": "Add", "path": "members", "value": [{"$ref": null, "value": "a"}, {"value": "b"}, {"value": "c"}]}])).unwrap();
+        g.apply(&json!([{"op": "Remove", "path": "members", "value": [{"value": "b"}]}]))
+            .unwrap();
+        g.apply(&json!([{"op": "remove", "path": "members[value eq \"c\"]"}]))
+            .unwrap();
+        assert!(g.mismatches(&["a".into()]).is_empty(), "{:?}", g.members);
         assert_eq!(g.mismatches(&["a".into(), "a".into(), "c".into()]).len(), 2);
     }
 }

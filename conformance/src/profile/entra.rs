@@ -288,6 +288,28 @@ async fn verify_user(cx: &Cx, id: &str, model: &UserModel, after: &str) -> Check
 
 /// The group's members, read with a plain GET (and `attributes=members` when the endpoint
 /// leaves members out by default).
+/// Applies `ops` to the model, then sends them.
+async fn patch_user(
+    cx: &Cx,
+    id: &str,
+    model: &mut UserModel,
+    ops: Value,
+) -> Result<(), CheckError> {
+    model.apply(&ops).map_err(CheckError::Error)?;
+    cx.patch(Users, id, ops).await.map(|_| ())
+}
+
+/// Applies `ops` to the group model, then sends them.
+async fn patch_group(
+    cx: &Cx,
+    gid: &str,
+    model: &mut GroupModel,
+    ops: Value,
+) -> Result<(), CheckError> {
+    model.apply(&ops).map_err(CheckError::Error)?;
+    cx.patch(Groups, gid, ops).await.map(|_| ())
+}
+
 async fn read_members(cx: &Cx, gid: &str) -> Result<Vec<String>, CheckError> {
     let Some(g) = cx.read(Groups, gid, "").await? else {
         fail!("GET /Groups/{gid} answered 404 for a group the run created")
@@ -484,7 +506,7 @@ async fn user_mapping(cx: Cx) -> CheckBody {
         None
     };
     let (id, body, _) = cx.create_user("map", mgr.as_deref()).await?;
-    let model = UserModel::from_sent(&cx.session().mapping, &body);
+    let model = UserModel::from_sent(&body);
     verify_user(&cx, &id, &model, "the create").await
 }
 
@@ -569,7 +591,7 @@ async fn user_duplicate(cx: Cx) -> CheckBody {
 
 async fn patch_replace(cx: Cx, d: Dialect) -> CheckBody {
     let (id, body, _) = cx.create_user("pr", None).await?;
-    let mut model = UserModel::from_sent(&cx.session().mapping, &body);
+    let mut model = UserModel::from_sent(&body);
     let fresh = cx.person("pr");
     let changes: Vec<(&str, Value)> = vec![
         ("displayName", json!(format!("{} Renamed", fresh.base))),
@@ -605,9 +627,7 @@ async fn patch_replace(cx: Cx, d: Dialect) -> CheckBody {
             Value::Array(ops)
         }
     };
-    for (p, v) in &changes {
-        model.set(&tp(p), v.clone());
-    }
+    model.apply(&ops).map_err(CheckError::Error)?;
     cx.patch(Users, &id, ops).await?;
     verify_user(&cx, &id, &model, &format!("the {d} replace")).await
 }
@@ -624,7 +644,7 @@ async fn patch_new_element(cx: Cx, d: Dialect) -> CheckBody {
     let Some(sent) = cx.read(Users, &id, "").await? else {
         fail!("GET /Users/{id} answered 404 after the create")
     };
-    let mut model = UserModel::from_sent(&cx.session().mapping, &sent);
+    let mut model = UserModel::from_sent(&sent);
     let changes = [
         ("addresses[type eq \"work\"].locality", json!("Genève")),
         ("addresses[type eq \"work\"].region", json!("GE")),
@@ -638,10 +658,7 @@ async fn patch_new_element(cx: Cx, d: Dialect) -> CheckBody {
         .iter()
         .map(|(p, v)| json!({"op": op(d, "add"), "path": p, "value": v}))
         .collect();
-    for (p, v) in &changes {
-        model.set(&tp(p), v.clone());
-    }
-    cx.patch(Users, &id, Value::Array(ops)).await?;
+    patch_user(&cx, &id, &mut model, Value::Array(ops)).await?;
     let actual = read_user(&cx, &id).await?;
     let mm = model.mismatches(&actual);
     ensure!(
@@ -672,7 +689,7 @@ async fn patch_new_element_flagged(cx: Cx) -> CheckBody {
 
 async fn patch_typed_replace(cx: Cx, d: Dialect) -> CheckBody {
     let (id, body, _) = cx.create_user("tr", None).await?;
-    let mut model = UserModel::from_sent(&cx.session().mapping, &body);
+    let mut model = UserModel::from_sent(&body);
     let p = "phoneNumbers[type eq \"work\"].value";
     if model.expected(&tp(p)).is_none() {
         return Err(CheckError::Skip("the mapping sends no work phone".into()));
@@ -680,10 +697,10 @@ async fn patch_typed_replace(cx: Cx, d: Dialect) -> CheckBody {
     let before = get_ci(&body, "phoneNumbers")
         .and_then(Value::as_array)
         .map_or(0, Vec::len);
-    model.set(&tp(p), json!("+1 206-555-0199"));
-    cx.patch(
-        Users,
+    patch_user(
+        &cx,
         &id,
+        &mut model,
         json!([{"op": op(d, "replace"), "path": p, "value": "+1 206-555-0199"}]),
     )
     .await?;
@@ -709,11 +726,11 @@ async fn patch_typed_replace_flagged(cx: Cx) -> CheckBody {
 
 async fn nickname(cx: Cx, d: Dialect) -> CheckBody {
     let (id, body, _) = cx.create_user("nick", None).await?;
-    let mut model = UserModel::from_sent(&cx.session().mapping, &body);
-    model.set(&tp("nickName"), json!("Babs"));
-    cx.patch(
-        Users,
+    let mut model = UserModel::from_sent(&body);
+    patch_user(
+        &cx,
         &id,
+        &mut model,
         json!([{"op": op(d, "add"), "path": "nickName", "value": "Babs"}]),
     )
     .await?;
@@ -731,31 +748,29 @@ async fn manager(cx: Cx, d: Dialect) -> CheckBody {
     let (m1, _) = cx.create_plain_user("boss").await?;
     let (m2, _) = cx.create_plain_user("boss").await?;
     let (id, body, _) = cx.create_user("emp", None).await?;
-    let mut model = UserModel::from_sent(&cx.session().mapping, &body);
+    let mut model = UserModel::from_sent(&body);
     let urn_path = format!("{ENT}:manager");
-    let mp = tp(&urn_path);
-    model.set(&mp, json!(m1));
-    cx.patch(
-        Users,
+    patch_user(
+        &cx,
         &id,
+        &mut model,
         json!([{"op": op(d, "add"), "path": urn_path, "value": m1}]),
     )
     .await?;
     verify_user(&cx, &id, &model, "setting the manager with a bare id").await?;
-    model.set(&mp, json!(m2));
-    cx.patch(
-        Users,
+    patch_user(
+        &cx,
         &id,
+        &mut model,
         json!([{"op": op(d, "replace"), "path": urn_path, "value": m2}]),
     )
     .await?;
     verify_user(&cx, &id, &model, "changing the manager").await?;
-    model.remove(&mp);
     let remove = match d {
         Legacy => json!([{"op": "Remove", "path": urn_path}]),
         Flagged => json!([{"op": "remove", "path": format!("manager[value eq {}]", lit(&m2))}]),
     };
-    cx.patch(Users, &id, remove).await?;
+    patch_user(&cx, &id, &mut model, remove).await?;
     verify_user(&cx, &id, &model, "removing the manager").await
 }
 
@@ -768,15 +783,15 @@ async fn manager_flagged(cx: Cx) -> CheckBody {
 
 async fn disable(cx: Cx, d: Dialect) -> CheckBody {
     let (id, body, p) = cx.create_user("off", None).await?;
-    let mut model = UserModel::from_sent(&cx.session().mapping, &body);
+    let mut model = UserModel::from_sent(&body);
     let (off, on) = match d {
         Legacy => (json!("False"), json!("True")),
         Flagged => (json!(false), json!(true)),
     };
-    model.set(&tp("active"), off.clone());
-    cx.patch(
-        Users,
+    patch_user(
+        &cx,
         &id,
+        &mut model,
         json!([{"op": op(d, "replace"), "path": "active", "value": off}]),
     )
     .await?;
@@ -800,10 +815,10 @@ async fn disable(cx: Cx, d: Dialect) -> CheckBody {
         active == Some(json!(false)),
         "the disabled user is listed with active = {active:?}; expected the boolean false"
     );
-    model.set(&tp("active"), on.clone());
-    cx.patch(
-        Users,
+    patch_user(
+        &cx,
         &id,
+        &mut model,
         json!([{"op": op(d, "replace"), "path": "active", "value": on}]),
     )
     .await?;
@@ -819,12 +834,12 @@ async fn disable_flagged(cx: Cx) -> CheckBody {
 
 async fn rename(cx: Cx, d: Dialect) -> CheckBody {
     let (id, body, p) = cx.create_user("ren", None).await?;
-    let mut model = UserModel::from_sent(&cx.session().mapping, &body);
+    let mut model = UserModel::from_sent(&body);
     let new_name = format!("{}-renamed@example.com", cx.unique("ren"));
-    model.set(&tp("userName"), json!(new_name));
-    cx.patch(
-        Users,
+    patch_user(
+        &cx,
         &id,
+        &mut model,
         json!([{"op": op(d, "replace"), "path": "userName", "value": new_name}]),
     )
     .await?;
@@ -975,32 +990,32 @@ async fn members_add(cx: Cx, d: Dialect) -> CheckBody {
     }
     let mut model = GroupModel::default();
     let add = op(d, "add");
-    cx.patch(
-        Groups,
+    patch_group(
+        &cx,
         &gid,
+        &mut model,
         json!([{"op": add, "path": "members", "value": member_values(&[&ids[0]])}]),
     )
     .await?;
-    model.add([ids[0].as_str()]);
     verify_members(&cx, &gid, &model, "adding one member").await?;
-    cx.patch(
-        Groups,
+    patch_group(
+        &cx,
         &gid,
+        &mut model,
         json!([{"op": add, "path": "members", "value": member_values(&[&ids[1], &ids[2]])}]),
     )
     .await?;
-    model.add([ids[1].as_str(), ids[2].as_str()]);
     verify_members(&cx, &gid, &model, "adding two members in one operation").await?;
-    cx.patch(
-        Groups,
+    patch_group(
+        &cx,
         &gid,
+        &mut model,
         json!([
             {"op": add, "path": "members", "value": member_values(&[&ids[3]])},
             {"op": add, "path": "members", "value": member_values(&[&ids[4]])},
         ]),
     )
     .await?;
-    model.add([ids[3].as_str(), ids[4].as_str()]);
     verify_members(&cx, &gid, &model, "two add operations in one request").await
 }
 
@@ -1016,19 +1031,20 @@ async fn members_repeat(cx: Cx) -> CheckBody {
     let (u1, _) = cx.create_plain_user("grm").await?;
     let (u2, _) = cx.create_plain_user("grm").await?;
     let mut model = GroupModel::default();
-    cx.patch(
-        Groups,
+    patch_group(
+        &cx,
         &gid,
+        &mut model,
         json!([{"op": "Add", "path": "members", "value": member_values(&[&u1])}]),
     )
     .await?;
-    cx.patch(
-        Groups,
+    patch_group(
+        &cx,
         &gid,
+        &mut model,
         json!([{"op": "Add", "path": "members", "value": member_values(&[&u1, &u2])}]),
     )
     .await?;
-    model.add([u1.as_str(), u1.as_str(), u2.as_str()]);
     verify_members(&cx, &gid, &model, "adding a member a second time").await
 }
 
@@ -1040,20 +1056,19 @@ async fn members_remove(cx: Cx, d: Dialect) -> CheckBody {
     }
     let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
     let mut model = GroupModel::default();
-    cx.patch(
-        Groups,
+    patch_group(
+        &cx,
         &gid,
+        &mut model,
         json!([{"op": op(d, "add"), "path": "members", "value": member_values(&refs)}]),
     )
     .await?;
-    model.add(refs.iter().copied());
     verify_members(&cx, &gid, &model, "adding three members").await?;
     let ops = match d {
         Legacy => json!([{"op": "Remove", "path": "members", "value": [{"value": ids[1]}]}]),
         Flagged => json!([{"op": "remove", "path": format!("members[value eq {}]", lit(&ids[1]))}]),
     };
-    cx.patch(Groups, &gid, ops).await?;
-    model.remove([ids[1].as_str()]);
+    patch_group(&cx, &gid, &mut model, ops).await?;
     verify_members(&cx, &gid, &model, &format!("the {d} removal of one member")).await
 }
 
@@ -1112,13 +1127,13 @@ async fn deleted_user_leaves(cx: Cx) -> CheckBody {
     let (u1, _) = cx.create_plain_user("gdm").await?;
     let (u2, _) = cx.create_plain_user("gdm").await?;
     let mut model = GroupModel::default();
-    cx.patch(
-        Groups,
+    patch_group(
+        &cx,
         &gid,
+        &mut model,
         json!([{"op": "Add", "path": "members", "value": member_values(&[&u1, &u2])}]),
     )
     .await?;
-    model.add([u1.as_str(), u2.as_str()]);
     let r = cx.delete(Users, &u1).await?;
     ensure!(
         matches!(r.status(), 200 | 204),
