@@ -2,7 +2,7 @@
 //! exact headers are under the test's control (Entra's Test Connection sends only
 //! `Authorization`).
 
-#![allow(clippy::unwrap_used)] // tests may unwrap (GUIDE.md)
+#![allow(clippy::unwrap_used, clippy::cloned_ref_to_slice_refs)] // tests may unwrap (GUIDE.md); `[x.clone()]` reads best in asserts
 
 use scim2_conformance::reference::{Fault, ReferenceConfig, ReferenceServer, Seed};
 use serde_json::{Value, json};
@@ -114,6 +114,20 @@ async fn serves_on_loopback_with_a_bearer_token() {
     assert_eq!(r.body["Resources"], json!([]));
     assert_eq!(r.body["startIndex"], 1);
 
+    // Entra's Test Connection, exactly as observed (entra-provisioning §2.1).
+    let probe = "/scim/v2/Users?filter=userName+eq+%227d420df3-9995-4831-a406-ecf8166f5f6a%22";
+    let r = raw(
+        &server,
+        "GET",
+        probe,
+        &["Authorization: Bearer s3cret"],
+        None,
+    )
+    .await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.body["totalResults"], 0);
+    assert_eq!(r.body["Resources"], json!([]));
+
     let r = raw(&server, "GET", "/scim/v2/Users", &[], None).await;
     assert_eq!(r.status, 401);
     assert_eq!(r.body["status"], "401");
@@ -147,6 +161,12 @@ async fn serves_on_loopback_with_a_bearer_token() {
         seen,
         [
             ("GET", "/scim/v2/Users", Some("startIndex=1&count=5"), 200),
+            (
+                "GET",
+                "/scim/v2/Users",
+                Some("filter=userName+eq+%227d420df3-9995-4831-a406-ecf8166f5f6a%22"),
+                200,
+            ),
             ("GET", "/scim/v2/Users", None, 401),
             ("POST", "/scim/v2/Users", None, 201),
         ]
