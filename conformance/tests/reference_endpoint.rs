@@ -47,6 +47,9 @@ async fn entra_user_create_round_trips_every_mapped_attribute() {
     assert_eq!(meta["created"], meta["lastModified"]);
     assert_eq!(meta["location"], format!("{BASE}/Users/{id}"));
     assert_eq!(got.header("etag"), meta["version"].as_str());
+    // What the endpoint returns is a valid scim2-types User that writes back the same JSON.
+    let typed: scim2_types::User = serde_json::from_value(got.body.clone()).unwrap();
+    assert_eq!(serde_json::to_value(&typed).unwrap(), got.body);
 }
 
 #[tokio::test]
@@ -142,6 +145,8 @@ async fn groups_are_flat_and_exclude_members_on_request() {
         .await;
     let got = api.get(&format!("/Groups/{gid}")).await;
     assert_eq!(got.body["members"], json!([]));
+    let typed: scim2_types::Group = serde_json::from_value(got.body.clone()).unwrap();
+    assert_eq!(serde_json::to_value(&typed).unwrap(), got.body);
     assert_eq!(
         got.body["schemas"][1],
         "http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group"
@@ -432,6 +437,18 @@ async fn discovery_endpoints_describe_the_server() {
         "/Groups"
     );
     assert_eq!(api.get("/ResourceTypes/Nope").await.status, 404);
+    // The documents read as scim2-types' typed discovery resources.
+    let spc: scim2_types::ServiceProviderConfig = serde_json::from_value(spc.body).unwrap();
+    assert_eq!(spc.etag.and_then(|e| e.supported), Some(true));
+    for t in types.body["Resources"].as_array().unwrap() {
+        let t: scim2_types::ResourceType = serde_json::from_value(t.clone()).unwrap();
+        assert!(
+            t.endpoint.as_deref().is_some_and(|e| e.starts_with('/')),
+            "{t:?}"
+        );
+    }
+    let user: scim2_types::schema::Schema = serde_json::from_value(user.body).unwrap();
+    assert!(user.attribute("name.givenName").is_some());
 }
 
 #[tokio::test]
