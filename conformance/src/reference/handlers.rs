@@ -292,7 +292,9 @@ fn create_impl(
         id.clone(),
         Entry {
             resource: stored.clone(),
-            created: stored.clone(),
+            created: app
+                .has(Fault::SecondPatchLosesFirst)
+                .then(|| stored.clone()),
             patches: 0,
             renamed: false,
         },

@@ -288,12 +288,11 @@ pub(crate) fn patch(
 ) -> Result<Value, ApiError> {
     precheck(app, kind, &op)?;
     transform(app, kind, entry, &mut op);
-    let mut base =
-        if kind == Kind::User && app.has(Fault::SecondPatchLosesFirst) && entry.patches >= 1 {
-            entry.created.clone()
-        } else {
-            entry.resource.clone()
-        };
+    // `created` is only kept under the `second-patch-loses-first` fault.
+    let stale = (kind == Kind::User && entry.patches >= 1)
+        .then_some(entry.created.as_ref())
+        .flatten();
+    let mut base = stale.unwrap_or(&entry.resource).clone();
     let per_op = app.has(Fault::AddressOpsSplitElements)
         || app.has(Fault::TypedReplaceDropsOthers)
         || app.has(Fault::DuplicateMembers);

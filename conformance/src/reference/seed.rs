@@ -2,6 +2,7 @@
 
 use serde_json::Value;
 
+use super::Fault;
 use super::app::Reference;
 use super::kind::Kind;
 use super::resource::{self, ReadRules, normalize, with_server_fields};
@@ -124,8 +125,10 @@ impl Reference {
                     seq,
                     id.clone(),
                     Entry {
-                        resource: stored.clone(),
-                        created: stored,
+                        created: self
+                            .has(Fault::SecondPatchLosesFirst)
+                            .then(|| stored.clone()),
+                        resource: stored,
                         patches: 0,
                         renamed: false,
                     },

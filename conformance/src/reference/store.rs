@@ -10,8 +10,8 @@ use super::kind::Kind;
 #[derive(Debug, Clone)]
 pub(crate) struct Entry {
     pub(crate) resource: Value,
-    /// The resource as created (for the `second-patch-loses-first` fault).
-    pub(crate) created: Value,
+    /// The resource as created, kept only under the `second-patch-loses-first` fault.
+    pub(crate) created: Option<Value>,
     /// How many PATCH requests have been applied.
     pub(crate) patches: u32,
     /// Whether the group has been renamed (for the `member-dropped-after-rename` fault).
