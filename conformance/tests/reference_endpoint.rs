@@ -508,6 +508,24 @@ async fn transport_accepts_what_entra_sends() {
     assert_eq!(r.body["status"], "404");
     let r = api.send(Method::GET, "/other", &[], None).await;
     assert_eq!(r.status, 404);
+    // Errors axum answers itself are SCIM Errors too.
+    let r = api
+        .send(Method::DELETE, &format!("{BASE}/Users"), &[], None)
+        .await;
+    assert_eq!(r.status, 405);
+    assert_eq!(r.body["status"], "405");
+    assert!(r.header("allow").is_some());
+    let huge = vec![b' '; 3 << 20];
+    let r = api
+        .send(
+            Method::POST,
+            &format!("{BASE}/Users"),
+            &[("content-type", "application/json")],
+            Some(huge),
+        )
+        .await;
+    assert_eq!(r.status, 413);
+    assert_eq!(r.body["status"], "413");
 }
 
 #[tokio::test]

@@ -287,13 +287,35 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
+/// Errors answered by axum itself (405 for an unsupported method, 413 for a body over the
+/// limit, 400 for an undecodable path) get a SCIM Error body too (RFC 7644 §3.12).
+fn scim_error_body(app: &Reference, response: Response) -> Response {
+    let status = response.status();
+    let is_scim = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with(SCIM_JSON));
+    if status.as_u16() < 400 || is_scim || app.has(Fault::ErrorBodyNotScim) {
+        return response;
+    }
+    let detail = status.canonical_reason().unwrap_or("error").to_owned();
+    let mut out = app.error_response(&ApiError::new(status, None, detail));
+    for (name, value) in response.headers() {
+        if name == header::ALLOW {
+            out.headers_mut().insert(name, value.clone());
+        }
+    }
+    out
+}
+
 /// Authentication, header checks, the `wrong-content-type` fault and the request log.
 async fn front_door(State(app): State<Reference>, req: Request, next: Next) -> Response {
     let method = req.method().clone();
     let path = req.uri().path().to_owned();
     let query = req.uri().query().map(str::to_owned);
     let mut response = match app.gate(&method, req.headers()) {
-        Ok(()) => next.run(req).await,
+        Ok(()) => scim_error_body(&app, next.run(req).await),
         Err(response) => *response,
     };
     if app.has(Fault::WrongContentType) && response.headers().contains_key(header::CONTENT_TYPE) {
