@@ -38,6 +38,11 @@ async fn test_connection_finds_nothing_with_200_and_an_empty_list() {
             json!(["urn:ietf:params:scim:api:messages:2.0:ListResponse"])
         );
     }
+    // Entra's feature flag may ride along in the query string: it is ignored.
+    let r = api
+        .get("/Users?aadOptscim062020&filter=userName+eq+%22SOMEONE%40contoso.example%22")
+        .await;
+    assert_eq!(r.body["totalResults"], 1, "{}", r.text);
     let spc = api.get("/ServiceProviderConfig").await;
     assert_eq!(spc.body["filter"]["supported"], true);
     assert_eq!(spc.body["patch"]["supported"], true);
