@@ -75,7 +75,7 @@ pub enum Fault {
     /// A manager given as a bare id string (`"manager": "<id>"` on POST, or the URN path with a
     /// string value in PATCH) is rejected with 400 (entra-provisioning §2.8).
     RejectManagerString,
-    /// `active` is stored and returned as the string `"true"`/`"false"` instead of a boolean, so
+    /// `active` is returned as the string `"true"`/`"false"` instead of a boolean, so
     /// it never round-trips (entra-provisioning §2.5).
     ActiveAsString,
     /// Several PATCH operations on sub-attributes of the same typed element
