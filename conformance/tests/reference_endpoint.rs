@@ -12,7 +12,8 @@ use serde_json::{Value, json};
 #[tokio::test]
 async fn entra_user_create_round_trips_every_mapped_attribute() {
     let api = Api::new(&[]);
-    let sent = entra_user("ada@contoso.example", None);
+    let boss = api.simple_user("boss@contoso.example").await;
+    let sent = entra_user("ada@contoso.example", Some(&boss));
     let r = api.post("/Users", sent.clone()).await;
     assert_eq!(r.status, 201, "{}", r.text);
     assert!(r.is_scim_json(), "{:?}", r.header("content-type"));
@@ -596,8 +597,13 @@ async fn request_log_records_method_path_query_and_status() {
     api.post("/Users", json!({"userName": "log@contoso.example"}))
         .await;
     api.get("/Users/missing").await;
+    api.send(Method::GET, "/elsewhere?x=1", &[], None).await;
     let log = api.reference.request_log();
-    assert_eq!(log.len(), 3);
+    assert_eq!(log.len(), 4);
+    assert_eq!(
+        (log[3].path.as_str(), log[3].query.as_deref(), log[3].status),
+        ("/elsewhere", Some("x=1"), 404)
+    );
     assert_eq!(log[0].method, "GET");
     assert_eq!(log[0].path, "/scim/v2/Users");
     assert_eq!(log[0].query.as_deref(), Some("startIndex=1&count=5"));

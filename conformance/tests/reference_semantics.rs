@@ -38,6 +38,16 @@ async fn test_connection_finds_nothing_with_200_and_an_empty_list() {
             json!(["urn:ietf:params:scim:api:messages:2.0:ListResponse"])
         );
     }
+    // A trailing slash (the Microsoft reference collection's `/Users/?filter=…`) is the same.
+    let r = api
+        .get("/Users/?filter=userName+eq+%22someone%40contoso.example%22")
+        .await;
+    assert_eq!(r.body["totalResults"], 1, "{}", r.text);
+    let id = r.ids()[0].clone();
+    assert_eq!(
+        api.get(&format!("/Users/{id}/")).await.body["id"],
+        id.as_str()
+    );
     // Entra's feature flag may ride along in the query string: it is ignored.
     let r = api
         .get("/Users?aadOptscim062020&filter=userName+eq+%22SOMEONE%40contoso.example%22")
@@ -589,6 +599,14 @@ async fn group_members_are_added_and_removed_in_every_entra_shape() {
     )
     .await;
     assert_eq!(api.member_ids(&g).await, [u[2].clone()]);
+    // Membership queries (entra-provisioning §2.8: the 2017 reference-check form).
+    let q = format!("members[value eq \"{}\"]", u[2]);
+    assert_eq!(filter_ids(&api, "Groups", &q).await, [g.clone()]);
+    let q = format!(
+        "displayName eq \"Staff 2\" and members.value eq \"{}\"",
+        u[0]
+    );
+    assert!(filter_ids(&api, "Groups", &q).await.is_empty());
     // Remove without a filter removes every member.
     api.patch(
         &path,

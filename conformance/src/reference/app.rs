@@ -126,11 +126,14 @@ impl Reference {
             .route("/Schemas/{id}", get(handlers::schema))
             .route("/ResourceTypes", get(handlers::resource_types))
             .route("/ResourceTypes/{id}", get(handlers::resource_type));
-        Router::new()
+        let inner = Router::new()
             .nest(BASE_PATH, api)
             .fallback(handlers::not_found)
+            .with_state(self.clone());
+        // `/Users/?filter=…` (the Microsoft reference collection's form) routes as `/Users`.
+        Router::new()
+            .fallback_service(tower::ServiceExt::map_request(inner, strip_trailing_slash))
             .layer(middleware::from_fn_with_state(self.clone(), front_door))
-            .with_state(self.clone())
     }
 
     pub(crate) fn has(&self, fault: Fault) -> bool {
@@ -281,6 +284,22 @@ impl Reference {
         }
         Ok(())
     }
+}
+
+fn strip_trailing_slash(mut req: Request) -> Request {
+    let path = req.uri().path();
+    if path.len() > 1 && path.ends_with('/') {
+        let trimmed = path.trim_end_matches('/');
+        let trimmed = if trimmed.is_empty() { "/" } else { trimmed };
+        let target = match req.uri().query() {
+            Some(q) => format!("{trimmed}?{q}"),
+            None => trimmed.to_owned(),
+        };
+        if let Ok(uri) = target.parse() {
+            *req.uri_mut() = uri;
+        }
+    }
+    req
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
