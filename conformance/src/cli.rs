@@ -300,7 +300,7 @@ pub async fn run_endpoint(
     let started_at = OffsetDateTime::now_utc();
     let now = started_at;
     let token_info: Option<TokenInfo> = token.as_ref().map(|t| t.inspect(now));
-    let http = HttpTransport::new(base_url, token, cfg.timeout, cfg.rate)
+    let http = HttpTransport::new(base_url, token.as_ref(), cfg.timeout, cfg.rate)
         .map_err(|e| UsageError(e.to_string()))?;
     let http: Arc<dyn Transport> = Arc::new(http);
     let transport: Arc<dyn Transport> = if cfg.options.read_only {
@@ -426,7 +426,11 @@ async fn run_cmd(a: RunArgs) -> Result<ExitCode, UsageError> {
     }
     let run_id = new_run_id();
     let (server, base_url, token, journal) = if a.builtin {
-        let config = ReferenceConfig::default().with_faults(a.faults.iter().copied());
+        // A fresh random token, so that the run exercises bearer authentication too.
+        let secret = uuid::Uuid::new_v4().simple().to_string();
+        let config = ReferenceConfig::default()
+            .with_faults(a.faults.iter().copied())
+            .with_token(secret.clone());
         let server = ReferenceServer::start(config)
             .await
             .map_err(|e| UsageError(format!("cannot start the built-in endpoint: {e}")))?;
@@ -434,7 +438,7 @@ async fn run_cmd(a: RunArgs) -> Result<ExitCode, UsageError> {
         (
             Some(server),
             url,
-            None,
+            Some(Token::new(&secret)),
             Arc::new(Journal::in_memory(&run_id)),
         )
     } else {
@@ -462,12 +466,13 @@ async fn run_cmd(a: RunArgs) -> Result<ExitCode, UsageError> {
             crate::journal::prefix_for(&run_id)
         );
     }
+    let cleanup_token = token.clone();
     let run = run_endpoint(&cfg, &base_url, token, Arc::clone(&journal), progress);
     let report = tokio::select! {
         r = run => r?,
         _ = tokio::signal::ctrl_c() => {
             eprintln!("scim-conformance: interrupted; deleting what the run created…");
-            let http = HttpTransport::new(&base_url, load_token(&a.token).ok().flatten().filter(|_| !a.builtin), cfg.timeout, None)
+            let http = HttpTransport::new(&base_url, cleanup_token.as_ref(), cfg.timeout, None)
                 .map_err(|e| UsageError(e.to_string()))?;
             let c = runner::cleanup(&http, &journal).await;
             eprintln!("cleanup: {} deleted, {} left", c.deleted, c.leftovers.len());
@@ -546,7 +551,7 @@ async fn cleanup_cmd(a: CleanupArgs) -> Result<ExitCode, UsageError> {
     } else {
         Journal::create(&dir, &a.run_id, &url).map_err(|e| UsageError(e.to_string()))?
     };
-    let http = HttpTransport::new(&url, token, Duration::from_secs(30), None)
+    let http = HttpTransport::new(&url, token.as_ref(), Duration::from_secs(30), None)
         .map_err(|e| UsageError(e.to_string()))?;
     let found = runner::discover(&http, &journal).await;
     let pending = journal.pending().len();

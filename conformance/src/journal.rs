@@ -145,7 +145,7 @@ impl Journal {
             match serde_json::from_str::<Line>(&line) {
                 Ok(Line::Created(c)) => j.lock_live().push(c),
                 Ok(Line::Deleted { kind, id }) => {
-                    j.lock_live().retain(|c| !(c.kind == kind && c.id == id))
+                    j.lock_live().retain(|c| !(c.kind == kind && c.id == id));
                 }
                 Ok(Line::Start { .. }) => {}
                 Err(e) => return Err(err(format!("line {}: {e}", n + 1))),

@@ -130,7 +130,7 @@ fn compare(expected: &Value, actual: &Value, prefix: &str, out: &mut Vec<String>
         let av = get_ci(actual, k);
         match (ev, av) {
             (Value::Object(_), Some(a @ Value::Object(_))) if is_urn(k) => {
-                compare(ev, a, &format!("{k}:"), out)
+                compare(ev, a, &format!("{k}:"), out);
             }
             (Value::Object(sub), Some(a @ Value::Object(_))) => {
                 for (sk, sv) in sub {

@@ -88,6 +88,7 @@ pub struct Session {
     pub auth_hint: String,
     counter: AtomicU64,
     requests: AtomicU64,
+    header_refusal: Mutex<Option<String>>,
 }
 
 impl Session {
@@ -112,6 +113,7 @@ impl Session {
             auth_hint,
             counter: AtomicU64::new(0),
             requests: AtomicU64::new(0),
+            header_refusal: Mutex::new(None),
         }
     }
 
@@ -119,6 +121,15 @@ impl Session {
     #[must_use]
     pub fn request_count(&self) -> u64 {
         self.requests.load(Ordering::Relaxed)
+    }
+
+    /// Records that the endpoint refuses requests without `Accept`/`User-Agent` (found by the
+    /// Test Connection checks): later 403s are then that refusal, not a credentials problem.
+    pub fn note_header_refusal(&self, what: String) {
+        self.header_refusal
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get_or_insert(what);
     }
 
     /// Whether `/ServiceProviderConfig` says the capability is unsupported (`supported: false`).
@@ -329,7 +340,17 @@ impl Cx {
                 url: r.url.clone(),
                 hint: self.0.session.auth_hint.clone(),
             })),
-            403 => Err(CheckError::Abort(Abort::Forbidden { url: r.url.clone() })),
+            403 => match self
+                .0
+                .session
+                .header_refusal
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .as_ref()
+            {
+                Some(what) => Err(CheckError::Fail(format!("{} answered 403: {what}", r.url))),
+                None => Err(CheckError::Abort(Abort::Forbidden { url: r.url.clone() })),
+            },
             _ => Ok(()),
         }
     }

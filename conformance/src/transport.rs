@@ -206,7 +206,7 @@ impl HttpTransport {
     /// When the client cannot be built (invalid base URL, TLS initialisation).
     pub fn new(
         base_url: &str,
-        token: Option<Token>,
+        token: Option<&Token>,
         timeout: Duration,
         rate: Option<f64>,
     ) -> Result<Self, TransportError> {
@@ -229,7 +229,7 @@ impl HttpTransport {
         };
         Ok(Self {
             base_url: base_url.trim_end_matches('/').to_owned(),
-            client: build(token.as_ref())?,
+            client: build(token)?,
             bare: build(None)?,
             has_token: token.is_some(),
         })

@@ -32,7 +32,7 @@ pub fn checks() -> Vec<Check> {
         check!(conn_external_id, "entra.connection.externalid", "connection", Must,
             "Test Connection on externalId gives 200 and an empty ListResponse",
             "Entra Test Connection with externalId matching (entra-provisioning §2.1, §9.2)",
-            faults: ["not-found-on-empty-query", "externalid-filter-ignored"],
+            faults: ["not-found-on-empty-query"],
             writes: false, dialect: None, needs: [Filter]),
         check!(conn_groups, "entra.connection.groups", "connection", Must,
             "Group probe: displayName filter with excludedAttributes=members gives an empty ListResponse",
@@ -400,6 +400,10 @@ async fn empty_query(
             .await?;
         cx.auth_gate(&retry)?;
         if retry.status() == 200 {
+            cx.session().note_header_refusal(format!(
+                "the endpoint refuses requests without Accept and User-Agent headers ({} without them); Entra sends neither",
+                r.status()
+            ));
             fail!(
                 "GET {} without Accept and User-Agent headers answered {}; with them it answered 200. Entra sends neither header (entra-provisioning §1.2)",
                 r.url,
@@ -537,6 +541,8 @@ async fn user_find_username(cx: Cx) -> CheckBody {
 }
 
 async fn user_find_external_id(cx: Cx) -> CheckBody {
+    // A second user, so that a filter that selects nothing cannot pass.
+    cx.create_user("ext", None).await?;
     let (id, body, _) = cx.create_user("ext", None).await?;
     let ext = get_ci(&body, "externalId")
         .and_then(Value::as_str)
