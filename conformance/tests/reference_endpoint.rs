@@ -114,6 +114,10 @@ async fn invalid_bodies_get_400_with_scim_type() {
     assert!(r.body["detail"].as_str().unwrap().contains("emails"));
     let r = api.post("/Users", json!(["not", "an", "object"])).await;
     assert_eq!(r.status, 400);
+    let two_primaries = json!({"userName": "x", "emails": [{"value": "a", "primary": true}, {"value": "b", "primary": "True"}]});
+    let r = api.post("/Users", two_primaries).await;
+    assert_eq!(r.status, 400);
+    assert!(r.body["detail"].as_str().unwrap().contains("primary"));
 }
 
 #[tokio::test]

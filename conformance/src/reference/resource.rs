@@ -176,6 +176,16 @@ fn read_attribute(
                 out.push(v);
             }
         }
+        // RFC 7643 §2.4: "The primary attribute value "true" MUST appear no more than once."
+        let primaries = out
+            .iter()
+            .filter(|v| v.get("primary") == Some(&Value::Bool(true)))
+            .count();
+        if primaries > 1 {
+            return Err(ApiError::invalid_value(format!(
+                "`{name}` has {primaries} primary values; at most one is allowed (RFC 7643 §2.4)"
+            )));
+        }
         return Ok(Some(Value::Array(out)));
     }
     read_single(attr, value, name, rules)
