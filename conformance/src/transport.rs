@@ -132,7 +132,7 @@ pub trait Transport: Send + Sync {
     /// Whether an `Authorization` header is added to every request (shown redacted in
     /// transcripts).
     fn sends_auth(&self) -> bool {
-        true
+        false
     }
     /// Sends one request.
     fn send(&self, req: WireRequest) -> BoxFuture<'_, Result<WireResponse, TransportError>>;

@@ -252,6 +252,9 @@ impl Transport for DeleteFails {
     fn base_url(&self) -> &str {
         self.0.base_url()
     }
+    fn sends_auth(&self) -> bool {
+        self.0.sends_auth()
+    }
     fn send(&self, req: WireRequest) -> BoxFuture<'_, Result<WireResponse, TransportError>> {
         if req.method == "DELETE" {
             return Box::pin(async {
@@ -322,5 +325,120 @@ async fn failing_delete_reports_leftovers_and_fails_the_run() {
         outcome: out,
     };
     assert_eq!(report.exit_code(), ExitCode::MustFailed);
+    server.shutdown().await;
+}
+
+/// Rewrites the reference endpoint's answers into other forms that RFC 7644 and Entra both
+/// accept: `application/json`, no `Location`, extra attributes on every resource, and PATCH
+/// answered alternately 204 without a body and 200 with the resource.
+struct Variations {
+    inner: HttpTransport,
+    patches: std::sync::atomic::AtomicU64,
+}
+
+fn decorate(v: &mut serde_json::Value) {
+    if let Some(o) = v.as_object_mut() {
+        if o.contains_key("id") {
+            o.insert(
+                "vendorExtra".into(),
+                serde_json::json!({"note": "extra attribute"}),
+            );
+        }
+        if let Some(serde_json::Value::Array(items)) = o.get_mut("Resources") {
+            items.iter_mut().for_each(decorate);
+        }
+    }
+}
+
+impl Variations {
+    async fn vary(&self, req: WireRequest) -> Result<WireResponse, TransportError> {
+        let is_patch = req.method == "PATCH";
+        let path = req.path.clone();
+        let get_path = path.clone();
+        let mut r = self.inner.send(req).await?;
+        if is_patch && (200..300).contains(&r.status) {
+            let n = self
+                .patches
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            if n % 2 == 0 {
+                r = WireResponse {
+                    status: 204,
+                    headers: vec![],
+                    body: vec![],
+                };
+            } else {
+                let g = self.inner.send(WireRequest::new("GET", get_path)).await?;
+                r = WireResponse { status: 200, ..g };
+            }
+        }
+        r.headers.retain(|(k, _)| {
+            !k.eq_ignore_ascii_case("location") && !k.eq_ignore_ascii_case("content-length")
+        });
+        let projected = path.contains("?attributes=") || path.contains("&attributes=");
+        if let Some(mut v) = r.json() {
+            if !projected {
+                decorate(&mut v);
+            }
+            r.body = serde_json::to_vec(&v).unwrap();
+            for h in &mut r.headers {
+                if h.0.eq_ignore_ascii_case("content-type") {
+                    h.1 = "application/json".into();
+                }
+            }
+        }
+        Ok(r)
+    }
+}
+
+impl Transport for Variations {
+    fn base_url(&self) -> &str {
+        self.inner.base_url()
+    }
+    fn sends_auth(&self) -> bool {
+        self.inner.sends_auth()
+    }
+    fn send(&self, req: WireRequest) -> BoxFuture<'_, Result<WireResponse, TransportError>> {
+        Box::pin(self.vary(req))
+    }
+}
+
+#[tokio::test]
+async fn accepted_variations_cause_no_false_failures() {
+    let server = ReferenceServer::start(ReferenceConfig::default())
+        .await
+        .unwrap();
+    let t: Arc<dyn Transport> = Arc::new(Variations {
+        inner: HttpTransport::new(&server.base_url(), None, Duration::from_secs(5), None).unwrap(),
+        patches: std::sync::atomic::AtomicU64::new(0),
+    });
+    let spc = t
+        .send(WireRequest::new("GET", "/ServiceProviderConfig"))
+        .await
+        .unwrap()
+        .json();
+    let session = Arc::new(Session::new(
+        t,
+        Arc::new(Journal::in_memory(&new_run_id())),
+        Arc::new(cfg().mapping),
+        5,
+        spc,
+        String::new(),
+    ));
+    let checks = Profile::Rfc7644.checks();
+    let out = runner::run(session, &checks, &Default::default(), &Quiet).await;
+    let problems: Vec<String> = out
+        .results
+        .iter()
+        .filter(|r| r.outcome.is_problem())
+        .map(|r| format!("{}: {:?}", r.meta.id, r.outcome))
+        .collect();
+    assert!(problems.is_empty(), "{problems:#?}");
+    assert!(
+        out.results
+            .iter()
+            .filter(|r| r.outcome == Outcome::Pass)
+            .count()
+            > 40
+    );
     server.shutdown().await;
 }

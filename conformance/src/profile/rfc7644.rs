@@ -36,6 +36,11 @@ pub fn checks() -> Vec<Check> {
             "RFC 7644 §3.4.2.2 (caseExact governs string comparison); RFC 7643 §4.1.1",
             faults: ["case-sensitive-filter"],
             writes: true, dialect: None, needs: [Filter]),
+        check!(filter_operators, "rfc7644.filter.operators", "filter", Must,
+            "Every filter operator (eq ne co sw ew pr gt ge lt le, and/or/not, value paths) selects what the model selects",
+            "RFC 7644 §3.4.2.2",
+            faults: ["case-sensitive-filter"],
+            writes: true, dialect: None, needs: [Filter]),
         check!(pagination_invariants, "rfc7644.pagination.invariants", "pagination", Must,
             "Pages of count=3 concatenate to the full result; totalResults is the match count; count=0 gives no resources",
             "RFC 7644 §3.4.2.4",
@@ -193,6 +198,91 @@ async fn filter_eq_case(cx: Cx) -> CheckBody {
         lit(&flipped)
     );
     expect_found(&cx, Users, &f, "", &[&id]).await?;
+    Ok(())
+}
+
+async fn filter_operators(cx: Cx) -> CheckBody {
+    let stem = cx.unique("fo");
+    let people = [
+        ("a", "Alpha Engineer", true, Some("zoe.a@example.com"), None),
+        (
+            "b",
+            "Beta Manager",
+            false,
+            Some("b.b@contoso.test"),
+            Some("Bee"),
+        ),
+        ("c", "Gamma engineer", true, None, Some("Cee")),
+    ];
+    let mut docs = Vec::new();
+    for (tag, title, active, email, nick) in people {
+        let user_name = format!("{stem}{tag}@example.com");
+        let mut body = json!({"schemas": [scim2_types::urn::USER], "userName": user_name, "externalId": format!("{stem}{tag}"),
+            "title": title, "active": active, "displayName": format!("{stem}{tag} Zoë")});
+        if let Some(e) = email {
+            body["emails"] = json!([{"type": "work", "value": e}]);
+        }
+        if let Some(n) = nick {
+            body["nickName"] = json!(n);
+        }
+        let created = cx.create(Users, &body, &user_name).await?;
+        body["id"] = json!(id_of(&created).unwrap_or_default());
+        docs.push(body);
+    }
+    let filters = [
+        "title eq \"alpha engineer\"".to_owned(),
+        "title ne \"Beta Manager\"".to_owned(),
+        "title co \"ENGINEER\"".to_owned(),
+        "title sw \"gam\"".to_owned(),
+        "title ew \"MANAGER\"".to_owned(),
+        "nickName pr".to_owned(),
+        format!("userName gt {}", lit(&format!("{stem}b"))),
+        format!("userName ge {}", lit(&format!("{stem}b@example.com"))),
+        format!("userName lt {}", lit(&format!("{stem}b"))),
+        format!("userName le {}", lit(&format!("{stem}b@example.com"))),
+        "active eq false".to_owned(),
+        "title co \"engineer\" and active eq true".to_owned(),
+        "title ew \"manager\" or nickName eq \"cee\"".to_owned(),
+        "not (title co \"engineer\")".to_owned(),
+        "emails[type eq \"work\" and value co \"CONTOSO\"]".to_owned(),
+        "emails.value ew \"example.com\"".to_owned(),
+    ];
+    let mut wrong = Vec::new();
+    for f in &filters {
+        let full = format!("userName sw {} and ({f})", lit(&stem));
+        let parsed = scim2_filter::Filter::parse(&full)
+            .map_err(|e| CheckError::Error(format!("the model cannot parse {full}: {e}")))?;
+        let mut want: Vec<String> = docs
+            .iter()
+            .filter(|d| parsed.matches(d))
+            .filter_map(id_of)
+            .collect();
+        want.sort();
+        let r = cx.get(&format!("/Users?filter={}", enc(&full))).await?;
+        if r.status() != 200 {
+            wrong.push(format!(
+                "{f}: answered {}{}",
+                r.status(),
+                crate::session::error_detail(r.json.as_ref())
+            ));
+            continue;
+        }
+        let Some(l) = listed(r.body()?) else {
+            fail!("GET {} did not return a ListResponse", r.url)
+        };
+        let mut got: Vec<String> = l.resources.iter().filter_map(id_of).collect();
+        got.sort();
+        if got != want {
+            wrong.push(format!("{f}: found {got:?}, expected {want:?}"));
+        }
+    }
+    ensure!(
+        wrong.is_empty(),
+        "{} of {} filters select the wrong users: {}",
+        wrong.len(),
+        filters.len(),
+        wrong.join("; ")
+    );
     Ok(())
 }
 
