@@ -360,7 +360,7 @@ impl Variations {
             let n = self
                 .patches
                 .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            if n % 2 == 0 {
+            if n.is_multiple_of(2) {
                 r = WireResponse {
                     status: 204,
                     headers: vec![],
