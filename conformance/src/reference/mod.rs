@@ -18,6 +18,13 @@
 //! - Every filter, sort and PATCH goes through `scim2_filter` (one implementation of SCIM
 //!   semantics in the workspace).
 //! - Every request is logged ([`LoggedRequest`]: method, path, query, status).
+//! - Limits: request bodies up to 2 MiB (413 beyond), pages up to 1000 resources (default
+//!   100), filters and PATCH requests bounded by `scim2_filter`'s limits.
+//! - Not served: `/Bulk` (advertised as unsupported), `/Me`, the computed `groups` attribute
+//!   of users.
+//!
+//! [`Reference`] holds one endpoint's state (serve it in process with [`Reference::router`]
+//! or on a port with [`ReferenceServer`]); [`Reference::seed`] preloads users and groups.
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
