@@ -169,3 +169,57 @@ fn checks_listing_names_ids_sources_and_faults() {
     );
     assert!(text.contains("source: "));
 }
+
+#[tokio::test]
+async fn custom_mapping_and_dialect_selection() {
+    let dir = tempfile::tempdir().unwrap();
+    let mapping = dir.path().join("m.toml");
+    std::fs::write(
+        &mapping,
+        "version = 1\n\
+         [[attribute]]\ntarget = \"userName\"\ngenerator = \"user-principal-name\"\nmatching = 1\n\
+         [[attribute]]\ntarget = \"active\"\ngenerator = \"soft-deleted-switch\"\n\
+         [[attribute]]\ntarget = \"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:organization\"\ngenerator = \"literal\"\nvalue = \"Contoso Ltd\"\n",
+    )
+    .unwrap();
+    let out = dir.path().join("r.json");
+    let code = run(&[
+        "run",
+        "--builtin",
+        "--mapping",
+        mapping.to_str().unwrap(),
+        "--dialect",
+        "legacy",
+        "--only",
+        "entra.user",
+        "--format",
+        "json",
+        "--output",
+        out.to_str().unwrap(),
+    ])
+    .await;
+    assert_eq!(code, ExitCode::Ok);
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let ids: Vec<&str> = v["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert!(
+        ids.contains(&"entra.user.mapping") && ids.contains(&"entra.user.patch.nickname.legacy")
+    );
+    assert!(!ids.iter().any(|i| i.ends_with(".flagged")), "{ids:?}");
+    assert!(ids.iter().all(|i| i.starts_with("entra.user.")));
+    // The mapping's literal reached the endpoint: the create transcript carries it.
+    let create = v["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "entra.user.mapping")
+        .unwrap();
+    assert!(create["transcript"].to_string().contains("Contoso Ltd"));
+    // The token never appears; the Authorization header is redacted.
+    assert!(create["transcript"].to_string().contains("\"***\""));
+}
