@@ -56,14 +56,14 @@ pub fn checks() -> Vec<Check> {
             "RFC 7644 §3.4.2.5, §3.9",
             faults: ["attributes-ignored"],
             writes: true, dialect: None, needs: []),
-        check!(put_replaces, "rfc7644.put", "put", Must,
+        check!(put_replaces, "rfc7644.put", "put", Should,
             "PUT replaces the resource: attributes left out of the body are cleared",
-            "RFC 7644 §3.5.1",
+            "RFC 7644 §3.5.1 (omitted readWrite attributes MAY be cleared; Entra never sends PUT)",
             faults: ["put-merges"],
             writes: true, dialect: None, needs: []),
-        check!(search, "rfc7644.search", "filter", Must,
+        check!(search, "rfc7644.search", "filter", Should,
             "POST /Users/.search with a SearchRequest finds the user",
-            "RFC 7644 §3.4.3",
+            "RFC 7644 §3.4.3 (Entra never sends /.search)",
             faults: ["search-not-supported"],
             writes: true, dialect: None, needs: [Filter]),
         check!(meta, "rfc7644.meta", "users", Must,
@@ -229,6 +229,14 @@ async fn filter_operators(cx: Cx) -> CheckBody {
         body["id"] = json!(id_of(&created).unwrap_or_default());
         docs.push(body);
     }
+    // Scoped to the run's three users with eq/or only, so that the operator under test is the
+    // only one that can fail.
+    let scope = docs
+        .iter()
+        .filter_map(|d| get_ci(d, "userName").and_then(Value::as_str))
+        .map(|u| format!("userName eq {}", lit(u)))
+        .collect::<Vec<_>>()
+        .join(" or ");
     let filters = [
         "title eq \"alpha engineer\"".to_owned(),
         "title ne \"Beta Manager\"".to_owned(),
@@ -249,7 +257,7 @@ async fn filter_operators(cx: Cx) -> CheckBody {
     ];
     let mut wrong = Vec::new();
     for f in &filters {
-        let full = format!("userName sw {} and ({f})", lit(&stem));
+        let full = format!("({scope}) and ({f})");
         let parsed = scim2_filter::Filter::parse(&full)
             .map_err(|e| CheckError::Error(format!("the model cannot parse {full}: {e}")))?;
         let mut want: Vec<String> = docs
@@ -310,6 +318,12 @@ async fn pagination_invariants(cx: Cx) -> CheckBody {
     while start <= N {
         let path = format!("/Users?filter={}&startIndex={start}&count=3", enc(&filter));
         let r = cx.get(&path).await?;
+        if r.status() == 400 && start == 1 {
+            return Err(CheckError::Skip(format!(
+                "the endpoint rejects the `sw` filter used to page over the run's own users only ({})",
+                r.url
+            )));
+        }
         ensure!(r.status() == 200, "GET {} answered {}", r.url, r.status());
         let Some(l) = listed(r.body()?) else {
             fail!("GET {} did not return a ListResponse", r.url)

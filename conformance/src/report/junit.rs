@@ -97,7 +97,7 @@ fn write(report: &Report, w: &mut Writer<Cursor<Vec<u8>>>) -> std::io::Result<()
                 "{} [{}] {}\nsource: {}\n",
                 r.meta.title, r.meta.requirement, r.meta.id, r.meta.source
             );
-            if let (false, Some(d)) = (counts, r.outcome.detail()) {
+            if let (false, true, Some(d)) = (counts, r.outcome.is_problem(), r.outcome.detail()) {
                 out.push_str(&format!(
                     "{} (not counted: {}): {d}\n",
                     r.outcome.status(),
