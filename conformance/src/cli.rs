@@ -74,7 +74,7 @@ pub struct TokenArgs {
 /// `run` options.
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// The endpoint's base URL (e.g. https://example.com/scim/v2).
+    /// The endpoint's base URL (e.g. `https://example.com/scim/v2`).
     #[arg(long, required_unless_present = "builtin", conflicts_with = "builtin")]
     pub url: Option<String>,
     /// Run against the built-in reference endpoint, in process.
