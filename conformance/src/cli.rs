@@ -570,10 +570,11 @@ async fn cleanup_cmd(a: CleanupArgs) -> Result<ExitCode, UsageError> {
             l.reason
         );
     }
-    if c.leftovers
-        .iter()
-        .any(|l| l.reason.starts_with("401") || l.reason.contains("cannot reach"))
-    {
+    if c.leftovers.iter().any(|l| {
+        l.reason.contains("answered 401")
+            || l.reason.contains("answered 403")
+            || l.reason.contains("cannot reach")
+    }) {
         return Ok(ExitCode::Unreachable);
     }
     Ok(if c.leftovers.is_empty() {
