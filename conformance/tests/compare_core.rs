@@ -22,21 +22,29 @@ fn index(url: &str, d: &Dir, m: &Mapping) -> Directory {
 
 fn run(a: &Dir, b: &Dir) -> Comparison {
     let m = Mapping::entra_default();
-    compare(&index("https://old", a, &m), &index("https://new", b, &m), &m)
+    compare(
+        &index("https://old", a, &m),
+        &index("https://new", b, &m),
+        &m,
+    )
 }
 
 fn pair() -> (Dir, Dir) {
     (directory("old", 60, 5, 8), directory("new", 60, 5, 8))
 }
 
-fn find_user<'a>(d: &'a mut Dir, i: usize) -> &'a mut Value {
+fn find_user(d: &mut Dir, i: usize) -> &mut Value {
     let name = user_name(i);
     d.users.iter_mut().find(|u| u["userName"] == name).unwrap()
 }
 
 /// The id on side `d` of the user with index `i`.
 fn id_of(d: &Dir, i: usize) -> Value {
-    d.users.iter().find(|u| u["userName"] == user_name(i)).unwrap()["id"].clone()
+    d.users
+        .iter()
+        .find(|u| u["userName"] == user_name(i))
+        .unwrap()["id"]
+        .clone()
 }
 
 #[test]
@@ -69,7 +77,8 @@ fn a_missing_user_is_reported_once() {
 #[test]
 fn an_extra_group_is_reported_once() {
     let (a, mut b) = pair();
-    b.groups.push(json!({"id": "new-g-x", "displayName": "Only new", "members": []}));
+    b.groups
+        .push(json!({"id": "new-g-x", "displayName": "Only new", "members": []}));
     let c = run(&a, &b);
     assert_eq!(c.totals.differences, 1);
     assert_eq!(c.totals.groups_extra_on_to, 1);
@@ -114,8 +123,15 @@ fn a_missing_membership_is_reported_once() {
     assert_eq!(c.totals.memberships_missing_on_to, 1);
     let m = &c.membership_differences[0];
     assert_eq!(m.group, "Group 2");
-    let who = b.users.iter().find(|u| u["id"] == removed["value"]).unwrap();
-    assert_eq!(m.missing_on_to, vec![who["userName"].as_str().unwrap().to_owned()]);
+    let who = b
+        .users
+        .iter()
+        .find(|u| u["id"] == removed["value"])
+        .unwrap();
+    assert_eq!(
+        m.missing_on_to,
+        vec![who["userName"].as_str().unwrap().to_owned()]
+    );
     assert!(m.extra_on_to.is_empty());
 }
 
@@ -123,7 +139,10 @@ fn a_missing_membership_is_reported_once() {
 fn an_extra_membership_is_reported_once() {
     let (a, mut b) = pair();
     let extra = id_of(&b, 57);
-    b.groups[4]["members"].as_array_mut().unwrap().push(json!({"value": extra}));
+    b.groups[4]["members"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"value": extra}));
     let c = run(&a, &b);
     assert_eq!(c.totals.differences, 1);
     assert_eq!(c.membership_differences[0].extra_on_to, vec![user_name(57)]);
@@ -140,7 +159,10 @@ fn duplicates_differing_in_case_are_reported_per_side() {
     let c = run(&a, &b);
     assert_eq!(c.totals.duplicates, 1);
     assert_eq!(c.duplicates[0].side, Side::From);
-    assert_eq!(c.duplicates[0].ids, vec!["old-u-10".to_owned(), "old-dup".to_owned()]);
+    assert_eq!(
+        c.duplicates[0].ids,
+        vec!["old-u-10".to_owned(), "old-dup".to_owned()]
+    );
     // the exact-case twin is paired; the other one is only on the old side
     assert_eq!(c.totals.users_missing_on_to, 1);
     assert_eq!(c.totals.differences, 2);
@@ -168,7 +190,10 @@ fn managers_are_compared_through_their_user_names() {
     assert_eq!(d.to.as_deref(), Some(user_name(2).as_str()));
     let d = by(26);
     assert_eq!(d.from.as_deref(), Some(user_name(2).as_str()));
-    assert!(d.to.as_deref().unwrap().contains("unknown id new-u-nobody"), "{d:?}");
+    assert!(
+        d.to.as_deref().unwrap().contains("unknown id new-u-nobody"),
+        "{d:?}"
+    );
 }
 
 #[test]
@@ -191,7 +216,10 @@ fn normalisation_ignores_representation_only() {
     let title = u.as_object_mut().unwrap().remove("title").unwrap();
     u["TITLE"] = title;
     u["nickName"] = json!("not mapped");
-    u["emails"].as_array_mut().unwrap().insert(0, json!({"type": "home", "value": "h@x"}));
+    u["emails"]
+        .as_array_mut()
+        .unwrap()
+        .insert(0, json!({"type": "home", "value": "h@x"}));
     let c = run(&a, &b);
     assert!(c.identical(), "{}", render(&c, Format::Human));
 }
@@ -215,11 +243,20 @@ fn reports_show_the_summary_first_and_every_finding() {
     let c = run(&a, &b);
     let h = render(&c, Format::Human);
     assert!(h.starts_with("compare: 2 differences found\n"), "{h}");
-    assert!(h.find("users missing on to: 1").unwrap() < h.find("Users missing on to (only on from)").unwrap());
+    assert!(
+        h.find("users missing on to: 1").unwrap()
+            < h.find("Users missing on to (only on from)").unwrap()
+    );
     assert!(h.contains(r#"title: "Engineer" → "A | B""#), "{h}");
     let md = render(&c, Format::Markdown);
-    assert!(md.starts_with("# SCIM migration compare: 2 differences found"), "{md}");
-    assert!(md.contains(r#"| user user000007@contoso.example | `title` | "Engineer" | "A \| B" |"#), "{md}");
+    assert!(
+        md.starts_with("# SCIM migration compare: 2 differences found"),
+        "{md}"
+    );
+    assert!(
+        md.contains(r#"| user user000007@contoso.example | `title` | "Engineer" | "A \| B" |"#),
+        "{md}"
+    );
     assert!(md.contains(&format!("- {}", user_name(58))), "{md}");
     let j: Value = serde_json::from_str(&render(&c, Format::Json)).unwrap();
     assert_eq!(j["schema"], "scim-conformance/compare/v1");
@@ -227,7 +264,9 @@ fn reports_show_the_summary_first_and_every_finding() {
     assert_eq!(j["attributeDifferences"][0]["to"], "A | B");
     assert_eq!(j["onlyOnOneSide"][0]["side"], "from");
     let same = run(&a, &a);
-    assert!(render(&same, Format::Human).starts_with("compare: identical for the mapped attributes"));
+    assert!(
+        render(&same, Format::Human).starts_with("compare: identical for the mapped attributes")
+    );
 }
 
 #[test]
@@ -237,5 +276,8 @@ fn the_human_report_is_bounded_and_says_so() {
     let c = run(&a, &b);
     let h = render(&c, Format::Human);
     assert!(h.contains("… and 200 more"), "{h}");
-    assert_eq!(render(&c, Format::Markdown).matches("\n- user").count(), 300);
+    assert_eq!(
+        render(&c, Format::Markdown).matches("\n- user").count(),
+        300
+    );
 }

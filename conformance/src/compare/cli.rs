@@ -61,6 +61,11 @@ pub struct CompareArgs {
     #[arg(long, value_name = "SECS", default_value_t = 60,
           value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub timeout: u64,
+    /// Attempts per request before giving up (429/502/503/504 and connection failures are
+    /// retried with backoff, honouring `Retry-After`).
+    #[arg(long, value_name = "N", default_value_t = 6,
+          value_parser = clap::value_parser!(u32).range(1..=20))]
+    pub max_attempts: u32,
     /// Allow `http://` for hosts other than loopback (the token would travel in clear).
     #[arg(long)]
     pub insecure_http: bool,
@@ -93,11 +98,11 @@ impl From<Exit> for std::process::ExitCode {
     }
 }
 
-/// The retry policy for reading: 6 attempts, up to 2 minutes of waiting per request.
+/// The retry policy for reading: `attempts` attempts, up to 2 minutes of waiting per request.
 #[must_use]
-pub fn retry_policy() -> RetryPolicy {
+pub fn retry_policy(attempts: u32) -> RetryPolicy {
     RetryPolicy::default()
-        .max_attempts(6)
+        .max_attempts(attempts)
         .max_total_wait(Duration::from_secs(120))
 }
 
@@ -133,7 +138,7 @@ fn client(
         other => return Err(format!("--{flag} {url}: unsupported scheme {other:?}")),
     }
     let mut b = Client::builder(url)
-        .retry(retry_policy())
+        .retry(retry_policy(args.max_attempts))
         .timeout(Duration::from_secs(args.timeout));
     if let Some(var) = token_env {
         let secret = Secret::from_env(var).map_err(|e| format!("--{flag}-token-env: {e}"))?;
@@ -221,7 +226,8 @@ async fn run_inner(
         Some(p) => Mapping::load(p).map_err(|e| usage(e.to_string()))?,
         None => Mapping::entra_default(),
     };
-    let from = client(Side::From, &args.from, args.from_token_env.as_deref(), args).map_err(usage)?;
+    let from =
+        client(Side::From, &args.from, args.from_token_env.as_deref(), args).map_err(usage)?;
     let to = client(Side::To, &args.to, args.to_token_env.as_deref(), args).map_err(usage)?;
     let opts = ReadOptions {
         page_size: args.page_size,
@@ -260,7 +266,10 @@ async fn run_inner(
     match &args.output {
         Some(path) => {
             std::fs::write(path, text.as_bytes()).map_err(|e| {
-                usage(format!("could not write the report to {}: {e}", path.display()))
+                usage(format!(
+                    "could not write the report to {}: {e}",
+                    path.display()
+                ))
             })?;
             let _ = writeln!(
                 err,

@@ -283,7 +283,10 @@ impl<'a> Ctx<'a> {
                 } else if let Some(&i) = ids.groups.get(id) {
                     format!("group {}", name_of(&d.groups.entries[i as usize]))
                 } else {
-                    format!("unknown id {id} (no such user or group on the {} side)", side.as_str())
+                    format!(
+                        "unknown id {id} (no such user or group on the {} side)",
+                        side.as_str()
+                    )
                 }
             }
         }
@@ -356,8 +359,16 @@ pub fn compare(from: &Directory, to: &Directory, mapping: &Mapping) -> Compariso
         }
     }
     only.sort_by(|a, b| {
-        (a.kind as u8, a.side as u8, a.name.as_ref().map(|n| n.to_lowercase()))
-            .cmp(&(b.kind as u8, b.side as u8, b.name.as_ref().map(|n| n.to_lowercase())))
+        (
+            a.kind as u8,
+            a.side as u8,
+            a.name.as_ref().map(|n| n.to_lowercase()),
+        )
+            .cmp(&(
+                b.kind as u8,
+                b.side as u8,
+                b.name.as_ref().map(|n| n.to_lowercase()),
+            ))
     });
 
     let mut attrs = Vec::new();
@@ -435,7 +446,8 @@ fn attribute_differences(
         let (a, b) = (&fi.entries[i as usize], &ti.entries[j as usize]);
         let resource = name_of(a);
         let mut push = |attribute: String, from: Option<String>, to: Option<String>| {
-            let case_only = matches!((&from, &to), (Some(x), Some(y)) if x.to_lowercase() == y.to_lowercase());
+            let case_only =
+                matches!((&from, &to), (Some(x), Some(y)) if x.to_lowercase() == y.to_lowercase());
             out.push(AttributeDifference {
                 kind,
                 resource: resource.clone(),

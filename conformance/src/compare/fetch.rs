@@ -153,7 +153,11 @@ impl SideProgress {
             Some(t) => format!("{} of {t} {what}", c.read()),
             None => format!("{} {what} (no page received yet)", c.read()),
         };
-        format!("{} and {}", one(&self.users, "users"), one(&self.groups, "groups"))
+        format!(
+            "{} and {}",
+            one(&self.users, "users"),
+            one(&self.groups, "groups")
+        )
     }
 }
 
@@ -267,7 +271,11 @@ async fn read_all<R: Wire>(
     let total = first.total_results;
     counter.page(first.resources.len(), total);
     index.entries.extend(entries(&first, targets));
-    let first_id = first.resources.first().and_then(Resource::id).map(str::to_owned);
+    let first_id = first
+        .resources
+        .first()
+        .and_then(Resource::id)
+        .map(str::to_owned);
     drop(first);
     if step == 0 || step >= total {
         return Ok(index);
@@ -277,7 +285,10 @@ async fn read_all<R: Wire>(
         let base = base.clone();
         let first_id = first_id.clone();
         async move {
-            read_range::<R>(client, base, start, step, permits, counter, targets, first_id).await
+            read_range::<R>(
+                client, base, start, step, permits, counter, targets, first_id,
+            )
+            .await
         }
     }))
     .buffered(opts.concurrency);

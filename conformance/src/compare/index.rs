@@ -210,7 +210,9 @@ pub fn extract(resource: &Value, t: &TargetPath) -> Option<String> {
         }
     }
     let boolish = t.attr.eq_ignore_ascii_case("active")
-        || t.sub_attr.as_deref().is_some_and(|s| s.eq_ignore_ascii_case("primary"));
+        || t.sub_attr
+            .as_deref()
+            .is_some_and(|s| s.eq_ignore_ascii_case("primary"));
     let mut texts: Vec<String> = found
         .into_iter()
         .filter_map(|v| canonical(v, boolish))
@@ -363,10 +365,16 @@ mod tests {
         let get = |s: &str| extract(&u, &t(s));
         assert_eq!(get("userName").as_deref(), Some("bjensen@example.com"));
         assert_eq!(get("active").as_deref(), Some("true"));
-        assert_eq!(get(r#"emails[type eq "work"].value"#).as_deref(), Some("w@x"));
+        assert_eq!(
+            get(r#"emails[type eq "work"].value"#).as_deref(),
+            Some("w@x")
+        );
         assert_eq!(get("name.givenName").as_deref(), Some("Barbara"));
         assert_eq!(get("name.familyName"), None);
-        assert_eq!(get(r#"addresses[type eq "work"].country"#).as_deref(), Some("FR"));
+        assert_eq!(
+            get(r#"addresses[type eq "work"].country"#).as_deref(),
+            Some("FR")
+        );
         assert_eq!(get(r#"addresses[type eq "work"].region"#), None);
         assert_eq!(
             get(r#"phoneNumbers[type eq "mobile"].value"#).as_deref(),
@@ -374,15 +382,17 @@ mod tests {
         );
         assert_eq!(get(r#"phoneNumbers[type eq "fax"].value"#), None);
         assert_eq!(
-            get("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department")
-                .as_deref(),
+            get("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department").as_deref(),
             Some("R&D")
         );
         assert_eq!(
             get("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager").as_deref(),
             Some("m-1")
         );
-        assert_eq!(get("name").as_deref(), Some(r#"{"familyName":"","givenName":"Barbara"}"#));
+        assert_eq!(
+            get("name").as_deref(),
+            Some(r#"{"familyName":"","givenName":"Barbara"}"#)
+        );
         let bare = json!({"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":
             {"manager": "m-2"}});
         assert_eq!(

@@ -156,8 +156,14 @@ impl Mapping {
     #[must_use]
     pub fn entra_default() -> Self {
         Self {
-            users: ENTRA_USER_TARGETS.iter().filter_map(|t| t.parse().ok()).collect(),
-            groups: ENTRA_GROUP_TARGETS.iter().filter_map(|t| t.parse().ok()).collect(),
+            users: ENTRA_USER_TARGETS
+                .iter()
+                .filter_map(|t| t.parse().ok())
+                .collect(),
+            groups: ENTRA_GROUP_TARGETS
+                .iter()
+                .filter_map(|t| t.parse().ok())
+                .collect(),
         }
     }
 
@@ -174,10 +180,8 @@ impl Mapping {
         if meta.len() > MAX_FILE_BYTES {
             return Err(MappingError::TooLarge { path: name });
         }
-        let text = std::fs::read_to_string(path).map_err(|source| MappingError::Read {
-            path: name,
-            source,
-        })?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|source| MappingError::Read { path: name, source })?;
         Self::from_toml(&text)
     }
 
@@ -234,7 +238,10 @@ fn rows_to_targets(section: &'static str, rows: &[Row]) -> Result<Vec<TargetPath
             continue;
         }
         let key = t.to_string().to_ascii_lowercase();
-        if out.iter().any(|o| o.to_string().to_ascii_lowercase() == key) {
+        if out
+            .iter()
+            .any(|o| o.to_string().to_ascii_lowercase() == key)
+        {
             return Err(MappingError::Duplicate {
                 section,
                 row: i + 1,
@@ -281,8 +288,8 @@ target = "members"
     fn bad_files_are_named_errors() {
         let e = Mapping::from_toml("[[user]]\ntarget = \"emails[type eq\"\n").unwrap_err();
         assert!(matches!(e, MappingError::Target { row: 1, .. }), "{e}");
-        let e = Mapping::from_toml("[[user]]\ntarget = \"a\"\n[[user]]\ntarget = \"A\"\n")
-            .unwrap_err();
+        let e =
+            Mapping::from_toml("[[user]]\ntarget = \"a\"\n[[user]]\ntarget = \"A\"\n").unwrap_err();
         assert!(matches!(e, MappingError::Duplicate { row: 2, .. }), "{e}");
         let e = Mapping::from_toml("user = []\n").unwrap_err();
         assert!(matches!(e, MappingError::RowCount { rows: 0, .. }), "{e}");

@@ -154,8 +154,18 @@ mod tests {
 
     #[test]
     fn exact_then_case_then_external_id() {
-        let from = users(&[("alice", None), ("BOB", None), ("carol", Some("c")), ("dave", None)]);
-        let to = users(&[("bob", None), ("carol2", Some("c")), ("alice", None), ("erin", None)]);
+        let from = users(&[
+            ("alice", None),
+            ("BOB", None),
+            ("carol", Some("c")),
+            ("dave", None),
+        ]);
+        let to = users(&[
+            ("bob", None),
+            ("carol2", Some("c")),
+            ("alice", None),
+            ("erin", None),
+        ]);
         let m = pair(&from, &to);
         assert_eq!(
             m.pairs,

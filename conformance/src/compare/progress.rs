@@ -21,10 +21,9 @@ impl Bars {
     #[must_use]
     pub fn start(sides: [Arc<SideProgress>; 2], labels: [String; 2]) -> Self {
         let multi = MultiProgress::with_draw_target(ProgressDrawTarget::stderr());
-        let style = ProgressStyle::with_template(
-            "{prefix:>4} {bar:30} {pos:>7}/{len:7} {msg} ({elapsed})",
-        )
-        .unwrap_or_else(|_| ProgressStyle::default_bar());
+        let style =
+            ProgressStyle::with_template("{prefix:>4} {bar:30} {pos:>7}/{len:7} {msg} ({elapsed})")
+                .unwrap_or_else(|_| ProgressStyle::default_bar());
         let bars: Vec<ProgressBar> = labels
             .into_iter()
             .map(|label| {

@@ -71,7 +71,10 @@ fn summary_lines(c: &Comparison) -> Vec<String> {
         ),
         format!(
             "users missing on to: {}, extra on to: {}; groups missing on to: {}, extra on to: {}",
-            t.users_missing_on_to, t.users_extra_on_to, t.groups_missing_on_to, t.groups_extra_on_to
+            t.users_missing_on_to,
+            t.users_extra_on_to,
+            t.groups_missing_on_to,
+            t.groups_extra_on_to
         ),
         format!(
             "attribute differences: {}; memberships missing on to: {}, extra on to: {}; \
@@ -100,7 +103,12 @@ fn duplicate_line(d: &Duplicate) -> String {
         .zip(&d.ids)
         .map(|(n, id)| format!("{} (id {id})", serde_json::to_string(n).unwrap_or_default()))
         .collect();
-    format!("{} {}s: {}", d.side.as_str(), d.kind.as_str(), names.join(", "))
+    format!(
+        "{} {}s: {}",
+        d.side.as_str(),
+        d.kind.as_str(),
+        names.join(", ")
+    )
 }
 
 struct Section {
@@ -145,7 +153,11 @@ fn sections(c: &Comparison) -> Vec<Section> {
                     d.attribute,
                     value(d.from.as_ref()),
                     value(d.to.as_ref()),
-                    if d.case_only { " (letter case only)" } else { "" }
+                    if d.case_only {
+                        " (letter case only)"
+                    } else {
+                        ""
+                    }
                 )
             })
             .collect(),

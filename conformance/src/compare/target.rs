@@ -113,7 +113,11 @@ impl FromStr for TargetPath {
                     .find(']')
                     .map(|c| open + c)
                     .ok_or_else(|| err(open, "'[' without a closing ']'"))?;
-                (&input[..open], Some((open + 1, &input[open + 1..close])), close + 1)
+                (
+                    &input[..open],
+                    Some((open + 1, &input[open + 1..close])),
+                    close + 1,
+                )
             }
             None => (input, None, input.len()),
         };
@@ -123,7 +127,11 @@ impl FromStr for TargetPath {
                 .rfind(':')
                 .filter(|c| *c > 4)
                 .ok_or_else(|| err(0, "a URN path needs ':' before the attribute name"))?;
-            (Some(head[..colon].to_owned()), &head[colon + 1..], colon + 1)
+            (
+                Some(head[..colon].to_owned()),
+                &head[colon + 1..],
+                colon + 1,
+            )
         } else {
             (None, head, 0)
         };
@@ -203,7 +211,10 @@ mod tests {
     #[test]
     fn parses_the_entra_default_targets() {
         let t = p("userName");
-        assert_eq!((t.uri, t.attr.as_str(), t.sub_attr), (None, "userName", None));
+        assert_eq!(
+            (t.uri, t.attr.as_str(), t.sub_attr),
+            (None, "userName", None)
+        );
         let t = p("name.givenName");
         assert_eq!(t.sub_attr.as_deref(), Some("givenName"));
         let t = p(r#"emails[type eq "work"].value"#);
@@ -216,7 +227,9 @@ mod tests {
             Some("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User")
         );
         assert_eq!(t.attr, "department");
-        assert!(p("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager").is_manager());
+        assert!(
+            p("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager").is_manager()
+        );
         assert!(!p("manager").is_manager());
         let t = p("roles[primary eq true].value");
         assert_eq!(t.filter.unwrap().value, Value::Bool(true));

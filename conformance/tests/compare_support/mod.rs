@@ -118,9 +118,7 @@ impl Server {
             faults,
             ..Inner::default()
         });
-        let app = Router::new()
-            .fallback(handle)
-            .with_state(inner.clone());
+        let app = Router::new().fallback(handle).with_state(inner.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let task = tokio::spawn(async move {
@@ -158,19 +156,34 @@ async fn handle(
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.clone())
     };
-    let start: u64 = param("startIndex").and_then(|s| s.parse().ok()).unwrap_or(1).max(1);
+    let start: u64 = param("startIndex")
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1)
+        .max(1);
     let count: usize = param("count").and_then(|s| s.parse().ok()).unwrap_or(100);
     let f = &st.faults;
     let (status, body, retry) = if let Some(s) = f.status {
-        (s, json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"], "status": s.to_string(), "detail": "refused"}), false)
+        (
+            s,
+            json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"], "status": s.to_string(), "detail": "refused"}),
+            false,
+        )
     } else if f.token.as_ref().is_some_and(|t| {
         headers.get("authorization").and_then(|h| h.to_str().ok()) != Some(&format!("Bearer {t}"))
     }) {
-        (401, json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"], "status": "401", "detail": "bad token"}), false)
+        (
+            401,
+            json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"], "status": "401", "detail": "bad token"}),
+            false,
+        )
     } else if f.unavailable.contains(&n)
         || (path.ends_with("/Users") && f.users_down_from_start.is_some_and(|s| start >= s))
     {
-        (503, json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"], "status": "503", "detail": "busy"}), true)
+        (
+            503,
+            json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"], "status": "503", "detail": "busy"}),
+            true,
+        )
     } else if method != Method::GET {
         (405, json!({"detail": "read-only test endpoint"}), false)
     } else {
@@ -188,13 +201,17 @@ async fn handle(
                 let from = usize::try_from(start - 1).unwrap().min(all.len());
                 let to = (from + per).min(all.len());
                 let page: Vec<Value> = all[from..to].to_vec();
-                (200, json!({
-                    "schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
-                    "totalResults": all.len(),
-                    "startIndex": start,
-                    "itemsPerPage": page.len(),
-                    "Resources": page,
-                }), false)
+                (
+                    200,
+                    json!({
+                        "schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
+                        "totalResults": all.len(),
+                        "startIndex": start,
+                        "itemsPerPage": page.len(),
+                        "Resources": page,
+                    }),
+                    false,
+                )
             }
         }
     };
@@ -211,7 +228,8 @@ async fn handle(
     )
         .into_response();
     if retry {
-        resp.headers_mut().insert("retry-after", "0".parse().unwrap());
+        resp.headers_mut()
+            .insert("retry-after", "0".parse().unwrap());
     }
     resp
 }
