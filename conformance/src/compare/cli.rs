@@ -22,6 +22,7 @@ use super::{Comparison, compare};
 /// configuration error; 3 an endpoint could not be reached, refused the credentials, or
 /// failed before everything was read.
 #[derive(Debug, Clone, clap::Args)]
+#[command(after_help = EXIT_CODES_HELP)]
 pub struct CompareArgs {
     /// Base URL of the old endpoint (`https://addon-tenant.example.com/SCIM/v2`).
     #[arg(long, value_name = "URL")]
@@ -70,6 +71,17 @@ pub struct CompareArgs {
     #[arg(long)]
     pub insecure_http: bool,
 }
+
+/// The exit codes, as `--help` shows them.
+pub const EXIT_CODES_HELP: &str = "Exit codes:
+  0  both endpoints hold the same users, groups and memberships (mapped attributes)
+  1  differences found
+  2  usage or configuration error
+  3  an endpoint could not be reached, refused the credentials, or failed before
+     everything was read (the message says how far it got)
+
+Only GET requests are sent. Tokens are read from the environment variables named by
+--from-token-env and --to-token-env, never from an argument, and never printed.";
 
 /// The documented exit codes of `compare`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -8,11 +8,10 @@ use super::index::Kind;
 /// The report formats of `compare`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Format {
-    /// Text for a terminal: a summary, then the details (at most [`HUMAN_LIMIT`] lines per
-    /// section).
+    /// Text for a terminal: a summary, then the details (at most 100 lines per section).
     #[default]
     Human,
-    /// The whole comparison as JSON (schema [`super::REPORT_SCHEMA`]).
+    /// The whole comparison as JSON (schema `scim-conformance/compare/v1`).
     Json,
     /// A Markdown report for a ticket or a pull request, with every finding.
     Markdown,
