@@ -3,9 +3,9 @@
 use bytes::Bytes;
 use http::Method;
 use http::header::{HeaderValue, IF_MATCH};
-use scim2_types::{ListResponse, PatchOp, Resource};
+use scim2_types::schema::Schema;
+use scim2_types::{ListResponse, PatchOp, Resource, ResourceType, ServiceProviderConfig};
 use serde::de::DeserializeOwned;
-use serde_json::Value;
 use url::Url;
 
 use crate::client::Prepared;
@@ -194,11 +194,12 @@ impl Client {
         decode::list(&resp)
     }
 
-    /// `GET /ServiceProviderConfig` (RFC 7644 §4, RFC 7643 §5), as JSON.
+    /// `GET /ServiceProviderConfig` (RFC 7644 §4, RFC 7643 §5). Use
+    /// [`Client::get_json`] for the raw JSON.
     ///
     /// # Errors
     /// As [`Client::get`].
-    pub async fn service_provider_config(&self) -> Result<Value, Error> {
+    pub async fn service_provider_config(&self) -> Result<ServiceProviderConfig, Error> {
         self.get_json("/ServiceProviderConfig").await
     }
 
@@ -207,7 +208,7 @@ impl Client {
     ///
     /// # Errors
     /// As [`Client::get`].
-    pub async fn schemas(&self) -> Result<ListResponse<Value>, Error> {
+    pub async fn schemas(&self) -> Result<ListResponse<Schema>, Error> {
         self.discovery_list("/Schemas").await
     }
 
@@ -215,11 +216,12 @@ impl Client {
     ///
     /// # Errors
     /// As [`Client::get`].
-    pub async fn resource_types(&self) -> Result<ListResponse<Value>, Error> {
+    pub async fn resource_types(&self) -> Result<ListResponse<ResourceType>, Error> {
         self.discovery_list("/ResourceTypes").await
     }
 
-    /// `GET` any path under the base URL and decode the JSON answer as `T`.
+    /// `GET` any path under the base URL and decode the JSON answer as `T`
+    /// (`serde_json::Value` for the raw document).
     ///
     /// # Errors
     /// As [`Client::get`].
@@ -229,21 +231,23 @@ impl Client {
         decode::success(&resp)
     }
 
-    async fn discovery_list(&self, path: &str) -> Result<ListResponse<Value>, Error> {
-        match self.get_json::<Value>(path).await? {
-            Value::Array(items) => {
-                let n = items.len() as u64;
-                Ok(ListResponse::new(items, n, 1))
-            }
-            other => {
-                let url = self.inner.base.join(path)?;
-                decode::json(
-                    &Method::GET,
-                    &url,
-                    &serde_json::to_vec(&other).map_err(Error::Encode)?,
-                )
-            }
+    async fn discovery_list<T: DeserializeOwned>(
+        &self,
+        path: &str,
+    ) -> Result<ListResponse<T>, Error> {
+        let url = self.inner.base.join(path)?;
+        let resp = self.call(Method::GET, url, None, None, true).await?;
+        let is_array = resp
+            .body
+            .iter()
+            .find(|b| !b.is_ascii_whitespace())
+            .is_some_and(|b| *b == b'[');
+        if is_array {
+            let items: Vec<T> = decode::success(&resp)?;
+            let n = items.len() as u64;
+            return Ok(ListResponse::new(items, n, 1));
         }
+        decode::list(&resp)
     }
 }
 

@@ -112,7 +112,7 @@ impl Client {
     ///     .rate_limit(10.0)
     ///     .build()?;
     /// let config = client.service_provider_config().await?;
-    /// println!("{config}");
+    /// println!("PATCH supported: {}", config.patch_supported());
     /// # Ok(()) }
     /// ```
     pub fn builder(base_url: impl Into<String>) -> ClientBuilder {

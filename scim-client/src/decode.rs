@@ -9,26 +9,34 @@ use crate::error::{DecodeError, ResponseError, excerpt};
 use crate::{Error, RawResponse, retry};
 
 /// Decodes `body` as `T`, naming the JSON path of a failure and showing the body around it.
+///
+/// The body is decoded directly first; only a failure is decoded again with path tracking,
+/// so that the common case pays nothing for it.
 pub(crate) fn json<T: DeserializeOwned>(
     method: &Method,
     url: &Url,
     body: &[u8],
 ) -> Result<T, Error> {
+    let first = match serde_json::from_slice(body) {
+        Ok(value) => return Ok(value),
+        Err(e) => e,
+    };
+    // Decode again, tracking the path.
     let mut de = serde_json::Deserializer::from_slice(body);
-    let result: Result<T, _> = serde_path_to_error::deserialize(&mut de);
-    let value = result.map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner();
-        let at = byte_offset(body, inner.line(), inner.column());
-        Error::Decode(Box::new(DecodeError {
-            method: method.clone(),
-            url: url.to_string(),
-            path,
-            message: inner.to_string(),
-            excerpt: excerpt(body, at.saturating_sub(40)),
-        }))
-    })?;
-    Ok(value)
+    let tracked: Result<T, _> = serde_path_to_error::deserialize(&mut de);
+    let (path, inner) = match tracked {
+        // Only trailing characters can fail the direct decode but not this one.
+        Ok(_) => (".".to_owned(), first),
+        Err(e) => (e.path().to_string(), e.into_inner()),
+    };
+    let at = byte_offset(body, inner.line(), inner.column());
+    Err(Error::Decode(Box::new(DecodeError {
+        method: method.clone(),
+        url: url.to_string(),
+        path,
+        message: inner.to_string(),
+        excerpt: excerpt(body, at.saturating_sub(40)),
+    })))
 }
 
 /// The byte offset of a 1-based line and column (serde_json's error position).
@@ -201,5 +209,11 @@ mod tests {
         assert_eq!(d.path, "Resources[1].active");
         assert!(d.excerpt.contains("maybe"), "{}", d.excerpt);
         assert!(e.to_string().contains("Resources[1].active"));
+
+        let e = json::<Page>(&Method::GET, &url, br#"{"Resources":[]} trailing"#).unwrap_err();
+        assert!(matches!(e, Error::Decode(_)), "{e}");
+        let e = json::<Page>(&Method::GET, &url, b"<html>").unwrap_err();
+        let Error::Decode(d) = &e else { panic!("{e}") };
+        assert_eq!(d.path, ".");
     }
 }

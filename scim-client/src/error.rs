@@ -118,6 +118,16 @@ pub enum Error {
     /// A request body could not be serialized.
     #[error("could not encode the request body as JSON: {0}")]
     Encode(#[source] serde_json::Error),
+    /// A look-up that expects at most one resource found several.
+    #[error("{count} resources at {endpoint} match {filter}; expected at most one")]
+    AmbiguousMatch {
+        /// The endpoint searched (`/Users`).
+        endpoint: &'static str,
+        /// The filter, as SCIM text.
+        filter: String,
+        /// How many matched.
+        count: u64,
+    },
     /// A call needs the resource's `id`, and it has none.
     #[error("the {resource_type} has no id; it must be created (or read) before this call")]
     MissingId {

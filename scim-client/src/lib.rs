@@ -10,6 +10,9 @@
 //!   [`Client::search`], pagination streams ([`Client::stream`]) and discovery
 //!   ([`Client::service_provider_config`], [`Client::schemas`], [`Client::resource_types`]);
 //!   ETags through the `*_if_match` variants (RFC 7644 §3.14).
+//! - For [`scim2_types::User`] and [`scim2_types::Group`]: [`Client::find_user_by_user_name`],
+//!   [`Client::find_user_by_external_id`], [`Client::find_group_by_display_name`],
+//!   [`Client::set_active`], [`Client::add_members`], [`Client::remove_members`].
 //! - [`Client::send_raw`]: an exact wire form (raw body, raw query, no `Accept` or
 //!   `User-Agent`) that still goes through auth, retries, the rate limit and the observer.
 //! - [`Observer`]: sees every [`Exchange`] with the credential redacted. Logs go through
@@ -53,6 +56,7 @@ mod auth;
 mod base_url;
 mod calls;
 mod client;
+mod convenience;
 mod decode;
 mod error;
 mod observer;
@@ -77,3 +81,8 @@ pub use secret::Secret;
 
 /// Re-exported so that callers can name methods, headers and statuses.
 pub use http;
+
+/// The README's examples, compiled as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -333,12 +333,32 @@ impl fmt::Display for Filter {
             Self::Compare(p, op, v) => write!(f, "{p} {op} {v}"),
             Self::ValuePath(vp) => write!(f, "{vp}"),
             Self::Not(inner) => write!(f, "not ({inner})"),
-            Self::And(l, r) | Self::Or(l, r) => {
+            Self::And(..) | Self::Or(..) => {
                 let me = self.precedence();
+                // Walk the left spine of same-operator nodes iteratively, so that a long
+                // chain (`a or b or c …`) does not recurse once per term.
+                let mut rights = Vec::new();
+                let mut node = self;
+                loop {
+                    match node {
+                        Self::And(l, r) if me == 2 => {
+                            rights.push(r);
+                            node = l;
+                        }
+                        Self::Or(l, r) if me == 1 => {
+                            rights.push(r);
+                            node = l;
+                        }
+                        _ => break,
+                    }
+                }
                 // Left-associative: a right operand of equal strength needs parentheses.
-                l.fmt_operand(f, l.precedence() < me)?;
-                f.write_str(if me == 2 { " and " } else { " or " })?;
-                r.fmt_operand(f, r.precedence() <= me)
+                node.fmt_operand(f, node.precedence() < me)?;
+                for r in rights.iter().rev() {
+                    f.write_str(if me == 2 { " and " } else { " or " })?;
+                    r.fmt_operand(f, r.precedence() <= me)?;
+                }
+                Ok(())
             }
         }
     }

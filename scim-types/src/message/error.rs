@@ -168,11 +168,11 @@ impl fmt::Display for ScimError {
 }
 
 #[allow(clippy::trivially_copy_pass_by_ref)] // serde's serialize_with signature
-fn status_to_string<S: Serializer>(status: &u16, s: S) -> Result<S::Ok, S::Error> {
+pub(crate) fn status_to_string<S: Serializer>(status: &u16, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&status.to_string())
 }
 
-fn status_from_any<'de, D: Deserializer<'de>>(d: D) -> Result<u16, D::Error> {
+pub(crate) fn status_from_any<'de, D: Deserializer<'de>>(d: D) -> Result<u16, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
     enum Status {

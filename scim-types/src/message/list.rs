@@ -24,13 +24,10 @@ pub struct ListResponse<T> {
     /// The total number of results the query matched (REQUIRED).
     #[serde(alias = "TotalResults", alias = "totalresults")]
     pub total_results: u64,
-    /// The resources of this page (REQUIRED when `totalResults` is not zero).
-    #[serde(
-        rename = "Resources",
-        alias = "resources",
-        default,
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    /// The resources of this page (REQUIRED when `totalResults` is not zero). Always written,
+    /// as `[]` when empty: Entra ID's Test Connection expects `"Resources": []` for no match
+    /// (entra-provisioning reference §2.1).
+    #[serde(rename = "Resources", alias = "resources", default)]
     pub resources: Vec<T>,
     /// The 1-based index of the first result of this page.
     #[serde(

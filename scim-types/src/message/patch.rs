@@ -198,6 +198,7 @@ pub struct PatchOp {
     /// The message schemas; normally exactly [`urn::PATCH_OP`].
     pub schemas: Vec<String>,
     /// The operations, applied in order, all or none (RFC 7644 §3.5.2).
+    #[cfg_attr(feature = "schemars", schemars(rename = "Operations"))]
     pub operations: Vec<PatchOperation>,
 }
 

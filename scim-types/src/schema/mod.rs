@@ -15,10 +15,18 @@
 //! ```
 
 mod definitions;
+mod resource_type;
+mod service_provider;
+
+use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize};
 
 pub use definitions::{common_attributes, enterprise_user, group, user};
+pub use resource_type::{ResourceType, SchemaExtension};
+pub use service_provider::{
+    AuthenticationScheme, BulkConfig, FilterConfig, ServiceProviderConfig, Supported,
+};
 
 use crate::urn;
 
@@ -113,45 +121,186 @@ pub enum Uniqueness {
 
 /// One attribute definition with every characteristic of RFC 7643 §7 (and §2.2 defaults for
 /// those a definition leaves out).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(rename_all = "camelCase")]
+///
+/// Characteristics missing from the JSON read take their §2.2 default and are recorded in
+/// [`SchemaAttribute::omitted`], so writing leaves them out again: a definition read from a
+/// server (or from RFC 7643 §8.7, which omits `caseExact` and `uniqueness` in places)
+/// round-trips unchanged.
+#[derive(Debug, Clone, PartialEq)]
 pub struct SchemaAttribute {
     /// The attribute's name.
     pub name: String,
-    /// The data type.
-    #[serde(rename = "type", default)]
+    /// The data type (`type`).
     pub kind: AttributeType,
     /// Whether the attribute is multi-valued.
-    #[serde(default)]
     pub multi_valued: bool,
     /// A human-readable description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Whether the attribute is required.
-    #[serde(default)]
     pub required: bool,
     /// Suggested canonical values (for example `work`, `home`).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub canonical_values: Vec<String>,
     /// Whether string comparison is case-sensitive.
-    #[serde(default)]
     pub case_exact: bool,
     /// The mutability.
-    #[serde(default)]
     pub mutability: Mutability,
     /// When the attribute is returned.
-    #[serde(default)]
     pub returned: Returned,
     /// The uniqueness.
-    #[serde(default)]
     pub uniqueness: Uniqueness,
     /// For references: the resource types that may be referenced (`User`, `Group`, `external`, `uri`).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub reference_types: Vec<String>,
     /// For complex attributes: the sub-attributes.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sub_attributes: Vec<SchemaAttribute>,
+    /// Which characteristics the JSON read left out (written out again only if changed from
+    /// the default). [`SchemaAttribute::new`] omits only the empty lists.
+    pub omitted: Omitted,
+}
+
+/// The characteristics of a [`SchemaAttribute`] that were absent from the JSON it was read
+/// from (RFC 7643 §2.2 defaults apply to them). A `true` field is left out on write while the
+/// characteristic still has its default value.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[allow(clippy::struct_excessive_bools)] // one flag per characteristic
+pub struct Omitted {
+    /// `type` was absent.
+    pub kind: bool,
+    /// `multiValued` was absent.
+    pub multi_valued: bool,
+    /// `required` was absent.
+    pub required: bool,
+    /// `caseExact` was absent.
+    pub case_exact: bool,
+    /// `mutability` was absent.
+    pub mutability: bool,
+    /// `returned` was absent.
+    pub returned: bool,
+    /// `uniqueness` was absent.
+    pub uniqueness: bool,
+    /// `canonicalValues` was absent (otherwise an empty list is written as `[]`).
+    pub canonical_values: bool,
+    /// `referenceTypes` was absent (otherwise an empty list is written as `[]`).
+    pub reference_types: bool,
+    /// `subAttributes` was absent (otherwise an empty list is written as `[]`).
+    pub sub_attributes: bool,
+}
+
+impl Omitted {
+    /// Only the list characteristics omitted: empty `canonicalValues`, `referenceTypes` and
+    /// `subAttributes` are left out, every other characteristic is written. What
+    /// [`SchemaAttribute::new`] uses.
+    #[must_use]
+    pub fn empty_lists() -> Self {
+        Self {
+            canonical_values: true,
+            reference_types: true,
+            sub_attributes: true,
+            ..Self::default()
+        }
+    }
+}
+
+/// The wire form of a [`SchemaAttribute`]: every characteristic optional.
+#[derive(Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(rename = "SchemaAttribute"))]
+#[serde(rename_all = "camelCase")]
+struct AttributeWire<'a> {
+    name: Cow<'a, str>,
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    kind: Option<AttributeType>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    multi_valued: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    description: Option<Cow<'a, str>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    required: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    canonical_values: Option<Cow<'a, [String]>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    case_exact: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    mutability: Option<Mutability>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    returned: Option<Returned>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    uniqueness: Option<Uniqueness>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    reference_types: Option<Cow<'a, [String]>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    sub_attributes: Option<Cow<'a, [SchemaAttribute]>>,
+}
+
+fn keep<T: PartialEq + Default>(value: T, omitted: bool) -> Option<T> {
+    (!omitted || value != T::default()).then_some(value)
+}
+
+fn keep_list<T: Clone>(value: &[T], omitted: bool) -> Option<Cow<'_, [T]>> {
+    (!omitted || !value.is_empty()).then_some(Cow::Borrowed(value))
+}
+
+impl Serialize for SchemaAttribute {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let o = &self.omitted;
+        AttributeWire {
+            name: Cow::Borrowed(&self.name),
+            kind: keep(self.kind, o.kind),
+            multi_valued: keep(self.multi_valued, o.multi_valued),
+            description: self.description.as_deref().map(Cow::Borrowed),
+            required: keep(self.required, o.required),
+            canonical_values: keep_list(&self.canonical_values, o.canonical_values),
+            case_exact: keep(self.case_exact, o.case_exact),
+            mutability: keep(self.mutability, o.mutability),
+            returned: keep(self.returned, o.returned),
+            uniqueness: keep(self.uniqueness, o.uniqueness),
+            reference_types: keep_list(&self.reference_types, o.reference_types),
+            sub_attributes: keep_list(&self.sub_attributes, o.sub_attributes),
+        }
+        .serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for SchemaAttribute {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let w = AttributeWire::deserialize(d)?;
+        let omitted = Omitted {
+            kind: w.kind.is_none(),
+            multi_valued: w.multi_valued.is_none(),
+            required: w.required.is_none(),
+            case_exact: w.case_exact.is_none(),
+            mutability: w.mutability.is_none(),
+            returned: w.returned.is_none(),
+            uniqueness: w.uniqueness.is_none(),
+            canonical_values: w.canonical_values.is_none(),
+            reference_types: w.reference_types.is_none(),
+            sub_attributes: w.sub_attributes.is_none(),
+        };
+        Ok(Self {
+            name: w.name.into_owned(),
+            kind: w.kind.unwrap_or_default(),
+            multi_valued: w.multi_valued.unwrap_or_default(),
+            description: w.description.map(Cow::into_owned),
+            required: w.required.unwrap_or_default(),
+            canonical_values: w.canonical_values.map(Cow::into_owned).unwrap_or_default(),
+            case_exact: w.case_exact.unwrap_or_default(),
+            mutability: w.mutability.unwrap_or_default(),
+            returned: w.returned.unwrap_or_default(),
+            uniqueness: w.uniqueness.unwrap_or_default(),
+            reference_types: w.reference_types.map(Cow::into_owned).unwrap_or_default(),
+            sub_attributes: w.sub_attributes.map(Cow::into_owned).unwrap_or_default(),
+            omitted,
+        })
+    }
+}
+
+#[cfg(feature = "schemars")]
+impl schemars::JsonSchema for SchemaAttribute {
+    fn schema_name() -> Cow<'static, str> {
+        "SchemaAttribute".into()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        AttributeWire::json_schema(generator)
+    }
 }
 
 impl SchemaAttribute {
@@ -172,6 +321,7 @@ impl SchemaAttribute {
             uniqueness: Uniqueness::None,
             reference_types: Vec::new(),
             sub_attributes: Vec::new(),
+            omitted: Omitted::empty_lists(),
         }
     }
 
