@@ -310,14 +310,6 @@ fn counts(d: &Directory) -> SideCounts {
     }
 }
 
-/// Whether a target is the plain name attribute (`userName` / `displayName`).
-fn is_name_target(t: &TargetPath, kind: Kind) -> bool {
-    t.uri.is_none()
-        && t.filter.is_none()
-        && t.sub_attr.is_none()
-        && t.attr.eq_ignore_ascii_case(kind.name_attr())
-}
-
 /// Compares two directories read with `mapping`.
 ///
 /// Pairs users and groups (see [`matching`]), then reports what is on one side only,
@@ -441,7 +433,7 @@ fn attribute_differences(
         Kind::User => (&ctx.from.users, &ctx.to.users),
         Kind::Group => (&ctx.from.groups, &ctx.to.groups),
     };
-    let name_mapped = targets.iter().any(|t| is_name_target(t, kind));
+    let name_mapped = targets.iter().any(|t| t.is_plain(kind.name_attr()));
     for &(i, j, how) in &m.pairs {
         let (a, b) = (&fi.entries[i as usize], &ti.entries[j as usize]);
         let resource = name_of(a);

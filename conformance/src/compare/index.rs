@@ -186,13 +186,10 @@ pub fn extract(resource: &Value, t: &TargetPath) -> Option<String> {
         other => vec![other],
     };
     for el in elements {
-        if let Some(f) = &t.filter {
-            let Some(v) = get_ci(el, &f.attr) else {
-                continue;
-            };
-            if !filter_value_eq(v, &f.value) {
-                continue;
-            }
+        if let Some(f) = &t.filter
+            && !scim2_filter::eval::matches_element(f, el, None)
+        {
+            continue;
         }
         let picked = match (&t.sub_attr, t.is_manager()) {
             (Some(sub), _) => get_ci(el, sub),
@@ -224,18 +221,6 @@ pub fn extract(resource: &Value, t: &TargetPath) -> Option<String> {
             texts.sort();
             Some(format!("[{}]", texts.join(",")))
         }
-    }
-}
-
-/// Whether an element's sub-attribute equals a filter value: strings case-insensitively,
-/// `"True"`/`"False"` equal to booleans.
-fn filter_value_eq(v: &Value, want: &Value) -> bool {
-    match (v, want) {
-        (Value::String(a), Value::String(b)) => a.eq_ignore_ascii_case(b),
-        (Value::String(a), Value::Bool(b)) | (Value::Bool(b), Value::String(a)) => {
-            a.eq_ignore_ascii_case(if *b { "true" } else { "false" })
-        }
-        (a, b) => a == b,
     }
 }
 

@@ -67,7 +67,7 @@ pub const ENTRA_USER_TARGETS: [&str; 22] = [
 pub const ENTRA_GROUP_TARGETS: [&str; 2] = ["displayName", "externalId"];
 
 /// The attributes compared for users and for groups.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Mapping {
     /// User targets, in mapping order.
     pub users: Vec<TargetPath>,

