@@ -200,6 +200,9 @@ mod tests {
             assert!(e.to_string().contains("invalid mapping target"), "{e}");
         }
         let long = "a".repeat(MAX_TARGET_LEN + 1);
-        assert_eq!(long.parse::<TargetPath>().unwrap_err().offset, MAX_TARGET_LEN);
+        assert_eq!(
+            long.parse::<TargetPath>().unwrap_err().offset,
+            MAX_TARGET_LEN
+        );
     }
 }

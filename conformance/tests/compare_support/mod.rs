@@ -115,7 +115,11 @@ pub struct Server {
 
 impl Server {
     pub async fn start(dir: Dir, faults: Faults) -> Server {
-        let ser = |v: Vec<Value>| v.iter().map(|x| serde_json::to_string(x).unwrap()).collect();
+        let ser = |v: Vec<Value>| {
+            v.iter()
+                .map(|x| serde_json::to_string(x).unwrap())
+                .collect()
+        };
         let inner = Arc::new(Inner {
             users: ser(dir.users),
             groups: ser(dir.groups),
