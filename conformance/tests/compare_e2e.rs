@@ -417,3 +417,23 @@ async fn the_report_can_go_to_a_file_in_markdown() {
     assert!(md.starts_with("# SCIM migration compare:"), "{md}");
     assert!(md.contains("| users | 10 | 9 |"), "{md}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_endpoint_that_ignores_start_index_ends_with_exit_3_not_a_hang() {
+    let (a, b) = servers(
+        directory("old", 50, 1, 2),
+        Faults::default(),
+        directory("new", 50, 1, 2),
+        Faults {
+            ignore_start_index: true,
+            ..Faults::default()
+        },
+    )
+    .await;
+    for concurrency in ["1", "4"] {
+        let o = compare(&a, &b, &["--page-size", "10", "--concurrency", concurrency]).await;
+        assert_eq!(o.exit, Exit::Unreachable, "{}", o.err);
+        assert!(o.err.contains("pagination loop"), "{}", o.err);
+        assert!(o.err.contains("of 50 users"), "{}", o.err);
+    }
+}

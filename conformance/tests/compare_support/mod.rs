@@ -94,6 +94,8 @@ pub struct Faults {
     pub token: Option<String>,
     /// Cap the page size at this many resources, whatever `count` asks.
     pub max_page: Option<usize>,
+    /// Serve the first page whatever `startIndex` asks (a paging bug seen in the wild).
+    pub ignore_start_index: bool,
 }
 
 #[derive(Default)]
@@ -199,6 +201,7 @@ async fn handle(
             None => (404, error(404, "no such endpoint"), false),
             Some(all) => {
                 let per = f.max_page.map_or(count, |m| m.min(count));
+                let start = if f.ignore_start_index { 1 } else { start };
                 let from = usize::try_from(start - 1).unwrap().min(all.len());
                 let to = (from + per).min(all.len());
                 let body = format!(
