@@ -231,12 +231,12 @@ impl ClientBuilder {
         auth.header()?;
         let rate = match self.rate {
             None => None,
-            Some(r) if r.is_finite() && r > 0.0 => Some(RateLimiter::new(r)),
-            Some(r) => {
-                return Err(Error::Config(format!(
-                    "the rate limit must be a positive number of requests per second, not {r}"
-                )));
-            }
+            Some(r) => Some(RateLimiter::new(r).ok_or_else(|| {
+                Error::Config(format!(
+                    "the rate limit must be between one request per day and a finite number \
+                     of requests per second, not {r}"
+                ))
+            })?),
         };
         let user_agent = HeaderValue::from_str(&self.user_agent).map_err(|_| {
             Error::Config(format!("{:?} is not a valid User-Agent", self.user_agent))
@@ -375,7 +375,9 @@ impl Client {
                     (Err(error), policy.backoff_after(attempt))
                 }
             };
-            if attempt >= policy.max_attempts || waited + delay > policy.max_total_wait {
+            if attempt >= policy.max_attempts
+                || waited.saturating_add(delay) > policy.max_total_wait
+            {
                 tracing::warn!(
                     method = %p.method,
                     url = %p.url,
@@ -392,7 +394,7 @@ impl Client {
                 "retrying"
             );
             tokio::time::sleep(delay).await;
-            waited += delay;
+            waited = waited.saturating_add(delay);
             attempt += 1;
         }
     }
@@ -418,32 +420,16 @@ impl Client {
                 .await;
         let latency = started.elapsed();
         let host = host_and_port(&p.url);
-        let mut ex = Exchange {
-            method: p.method.clone(),
-            url: p.url.clone(),
-            request_headers: redact(&p.headers, inner.auth.header_name()),
-            request_body: p.body.clone(),
-            status: None,
-            response_headers: HeaderMap::new(),
-            response_body: Bytes::new(),
-            latency,
-            attempt,
-            error: None,
-        };
+        let mut partial_body = Bytes::new();
         let outcome = match result {
-            Ok(Ok(received)) => {
-                ex.status = Some(received.parts.status);
-                ex.response_headers = received.parts.headers.clone();
-                ex.response_body = received.body.clone();
-                Attempt::Done(RawResponse {
-                    method: p.method.clone(),
-                    url: p.url.clone(),
-                    status: received.parts.status,
-                    headers: received.parts.headers,
-                    body: received.body,
-                    attempts: attempt,
-                })
-            }
+            Ok(Ok(received)) => Attempt::Done(RawResponse {
+                method: p.method.clone(),
+                url: p.url.clone(),
+                status: received.parts.status,
+                headers: received.parts.headers,
+                body: received.body,
+                attempts: attempt,
+            }),
             Ok(Err(Failure::Connect(detail))) => Attempt::Failed {
                 // Never reached the server: safe to retry whatever the method.
                 retryable: true,
@@ -459,7 +445,7 @@ impl Client {
                 },
             },
             Ok(Err(Failure::TooLarge { partial })) => {
-                ex.response_body = partial;
+                partial_body = partial;
                 Attempt::Failed {
                     retryable: false,
                     error: Error::BodyTooLarge {
@@ -488,7 +474,6 @@ impl Client {
                 "SCIM exchange"
             ),
             Attempt::Failed { error, .. } => {
-                ex.error = Some(error.to_string());
                 tracing::debug!(
                     method = %p.method,
                     url = %p.url,
@@ -500,6 +485,26 @@ impl Client {
             }
         }
         if let Some(o) = &inner.observer {
+            let mut ex = Exchange {
+                method: p.method.clone(),
+                url: p.url.clone(),
+                request_headers: redact(&p.headers, inner.auth.header_name()),
+                request_body: p.body.clone(),
+                status: None,
+                response_headers: HeaderMap::new(),
+                response_body: partial_body,
+                latency,
+                attempt,
+                error: None,
+            };
+            match &outcome {
+                Attempt::Done(r) => {
+                    ex.status = Some(r.status);
+                    ex.response_headers = r.headers.clone();
+                    ex.response_body = r.body.clone();
+                }
+                Attempt::Failed { error, .. } => ex.error = Some(error.to_string()),
+            }
             o.exchange(&ex);
         }
         Ok(outcome)

@@ -101,6 +101,11 @@ pub(crate) fn error_response(resp: &RawResponse) -> Error {
         detail,
         body_excerpt,
         retry_after: retry::retry_after(&resp.headers, std::time::SystemTime::now()),
+        location: resp
+            .headers
+            .get(http::header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned),
         attempts: resp.attempts,
     });
     if resp.status == StatusCode::PRECONDITION_FAILED {

@@ -182,6 +182,8 @@ pub struct ResponseError {
     pub body_excerpt: Option<String>,
     /// The `Retry-After` the endpoint asked for, if any.
     pub retry_after: Option<Duration>,
+    /// The `Location` of a redirect (3xx), if any. Redirects are not followed.
+    pub location: Option<String>,
     /// How many attempts were made.
     pub attempts: u32,
 }
@@ -215,6 +217,15 @@ impl fmt::Display for ResponseError {
         };
         if let Some(h) = hint {
             write!(f, ": {h}")?;
+        }
+        if self.status.is_redirection() {
+            write!(
+                f,
+                ": the endpoint redirects, and redirects are not followed"
+            )?;
+            if let Some(l) = &self.location {
+                write!(f, "; use {l} (the Location given) in the base URL")?;
+            }
         }
         if let Some(t) = &self.scim_type {
             write!(f, "; scimType {t}")?;
@@ -293,6 +304,7 @@ mod tests {
             detail: None,
             body_excerpt: None,
             retry_after: None,
+            location: None,
             attempts: 1,
         }
     }

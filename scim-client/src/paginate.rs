@@ -2,7 +2,7 @@
 
 use std::hash::{DefaultHasher, Hash, Hasher};
 
-use futures::{Stream, StreamExt, TryStreamExt, stream};
+use futures::{Stream, TryStreamExt, stream};
 use scim2_types::{ListResponse, Resource};
 
 use crate::{Client, Error, Query};
@@ -95,7 +95,6 @@ fn flatten<R: Send + 'static>(
     pages
         .map_ok(|page| stream::iter(page.resources.into_iter().map(Ok)))
         .try_flatten()
-        .boxed()
 }
 
 async fn next_page<R: Resource>(mut st: State) -> Result<Option<(ListResponse<R>, State)>, Error> {

@@ -206,3 +206,23 @@ async fn content_types() {
     assert_eq!(content_type, "text/html; charset=utf-8");
     assert_eq!(excerpt, "<html>Sign in</html>");
 }
+
+#[tokio::test]
+async fn redirects_are_reported_not_followed() {
+    let script = Script::new(vec![
+        Canned::new(301, "").header("location", "https://new.example.com/scim/v2/Users"),
+    ]);
+    let client = builder(&script.serve().await).build().unwrap();
+    let e = client.list::<TestUser>(&Query::new()).await.unwrap_err();
+    assert_eq!(e.status(), Some(StatusCode::MOVED_PERMANENTLY));
+    assert_eq!(
+        e.response().unwrap().location.as_deref(),
+        Some("https://new.example.com/scim/v2/Users")
+    );
+    let m = e.to_string();
+    assert!(
+        m.contains("not followed") && m.contains("https://new.example.com"),
+        "{m}"
+    );
+    assert_eq!(script.hits(), 1);
+}
