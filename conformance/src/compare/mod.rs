@@ -11,9 +11,9 @@
 //! - [`index`]: the compact, normalised entry kept per resource;
 //! - [`matching`]: pairing users by `userName` and groups by `displayName` (case-insensitive),
 //!   then by `externalId`;
-//! - [`diff`]: the differences: only on one side, attribute values, memberships (through the
+//! - [`mod@diff`]: the differences: only on one side, attribute values, memberships (through the
 //!   members' pairing, since ids differ between endpoints), duplicate names, totals;
-//! - [`render`]: human, JSON and Markdown reports;
+//! - [`mod@render`]: human, JSON and Markdown reports;
 //! - [`fetch`]: reading an endpoint page by page with scim2-client;
 //! - [`cli`]: the command's arguments and exit codes.
 //!
