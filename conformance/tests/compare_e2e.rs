@@ -380,6 +380,15 @@ async fn usage_errors_exit_2_before_any_request() {
     let (mut out, mut err) = (Vec::new(), Vec::new());
     assert_eq!(run(cli.args, &mut out, &mut err).await, Exit::Usage);
     assert!(String::from_utf8(err).unwrap().contains("--insecure-http"));
+    let with_password = a.url.replace("http://", "http://admin:hunter2@");
+    let cli = Cli::try_parse_from(["compare", "--from", &a.url, "--to", &with_password]).unwrap();
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    assert_eq!(run(cli.args, &mut out, &mut err).await, Exit::Usage);
+    let err = String::from_utf8(err).unwrap();
+    assert!(
+        err.contains("--to-token-env") && !err.contains("hunter2"),
+        "{err}"
+    );
     assert!(a.log().is_empty(), "{:?}", a.log());
     // clap refuses a missing --to and a zero page size (its own exit code is 2)
     assert!(Cli::try_parse_from(["compare", "--from", "https://x"]).is_err());

@@ -138,6 +138,12 @@ fn client(
 ) -> Result<Client, String> {
     let flag = side.as_str();
     let parsed = url::Url::parse(url).map_err(|e| format!("--{flag} {url:?} is not a URL: {e}"))?;
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(format!(
+            "--{flag}: the URL carries credentials; pass the token through --{flag}-token-env \
+             instead (URLs are printed in reports)"
+        ));
+    }
     match parsed.scheme() {
         "https" => {}
         "http" if args.insecure_http || is_loopback_http(&parsed) => {}
