@@ -55,6 +55,9 @@ pub enum Command {
     Checks(ChecksArgs),
     /// Remove the leftovers of an interrupted run.
     Cleanup(CleanupArgs),
+    /// Compare the users, groups and memberships of two endpoints (read-only; exit 0 identical,
+    /// 1 differences, 2 usage, 3 unreachable or credentials refused).
+    Compare(crate::compare::CompareArgs),
 }
 
 /// Where the token comes from.
@@ -386,6 +389,7 @@ pub async fn main_with(args: impl IntoIterator<Item = String>) -> ExitCode {
             Ok(ExitCode::Ok)
         }
         Command::Cleanup(a) => cleanup_cmd(a).await,
+        Command::Compare(a) => Ok(compare_cmd(a).await),
     };
     match result {
         Ok(c) => c,
@@ -393,6 +397,18 @@ pub async fn main_with(args: impl IntoIterator<Item = String>) -> ExitCode {
             eprintln!("scim-conformance: {e}");
             ExitCode::Usage
         }
+    }
+}
+
+/// `compare`: its own exit codes map onto the runner's (1 means differences were found).
+async fn compare_cmd(a: crate::compare::CompareArgs) -> ExitCode {
+    use crate::compare::Exit;
+    let (mut out, mut err) = (std::io::stdout(), std::io::stderr());
+    match crate::compare::run(a, &mut out, &mut err).await {
+        Exit::Identical => ExitCode::Ok,
+        Exit::Differences => ExitCode::MustFailed,
+        Exit::Usage => ExitCode::Usage,
+        Exit::Unreachable => ExitCode::Unreachable,
     }
 }
 

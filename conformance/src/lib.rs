@@ -8,10 +8,12 @@
 //!   the user attribute mapping replayed (Entra's 22 default rows, or `--mapping FILE`).
 //! - [`runner`]: selection, concurrency, early stop, cleanup; [`journal`]: created-ids journal.
 //! - [`report`]: human, JSON, JUnit and Markdown reports; [`token`]: bearer token handling.
+//! - [`compare`]: the read-only migration compare of two endpoints (`scim-conformance compare`).
 //! - [`reference`](mod@reference): the built-in reference endpoint (axum, in memory) with switchable faults.
 
 pub mod check;
 pub mod cli;
+pub mod compare;
 pub mod exit;
 pub mod journal;
 pub mod mapping;
