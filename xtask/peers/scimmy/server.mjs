@@ -26,7 +26,7 @@ function save(map, uniqueAttr, resource, instance) {
     const id = resource.id ?? randomUUID();
     const stamp = new Date().toISOString();
     const created = map.get(id)?.meta?.created ?? stamp;
-    const stored = {...structuredClone(instance), id, meta: {created, lastModified: stamp}};
+    const stored = {...JSON.parse(JSON.stringify(instance)), id, meta: {created, lastModified: stamp}};
     map.set(id, stored);
     return stored;
 }
