@@ -361,7 +361,10 @@ mod tests {
     fn collects_every_benchmark_with_its_ids() {
         let dir = fixture();
         let all = collect(dir.path(), None).unwrap();
-        let names: Vec<String> = all.iter().map(|m| format!("{}:{}", m.group, m.name())).collect();
+        let names: Vec<String> = all
+            .iter()
+            .map(|m| format!("{}:{}", m.group, m.name()))
+            .collect();
         assert_eq!(
             names,
             [
@@ -417,7 +420,12 @@ mod tests {
         let dir = fixture();
         let later = SystemTime::now() + std::time::Duration::from_secs(3600);
         assert!(collect(dir.path(), Some(later)).unwrap().is_empty());
-        assert_eq!(collect(dir.path(), Some(SystemTime::UNIX_EPOCH)).unwrap().len(), 5);
+        assert_eq!(
+            collect(dir.path(), Some(SystemTime::UNIX_EPOCH))
+                .unwrap()
+                .len(),
+            5
+        );
     }
 
     #[test]
@@ -435,7 +443,11 @@ mod tests {
     #[test]
     fn missing_criterion_folder_gives_no_results() {
         let dir = tempfile::tempdir().unwrap();
-        assert!(collect(&dir.path().join("criterion"), None).unwrap().is_empty());
+        assert!(
+            collect(&dir.path().join("criterion"), None)
+                .unwrap()
+                .is_empty()
+        );
     }
 
     #[test]

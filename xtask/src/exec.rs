@@ -73,13 +73,18 @@ impl Cmd {
     /// The command line as shown to the user (environment values are not shown: they may hold
     /// a token).
     pub fn display(&self) -> String {
-        let program = Path::new(&self.program)
-            .file_name()
-            .map_or_else(|| self.program.clone(), |n| n.to_string_lossy().into_owned());
+        let program = Path::new(&self.program).file_name().map_or_else(
+            || self.program.clone(),
+            |n| n.to_string_lossy().into_owned(),
+        );
         let mut s = program;
         for a in &self.args {
             s.push(' ');
-            if self.secrets.iter().any(|secret| a.contains(secret.as_str())) {
+            if self
+                .secrets
+                .iter()
+                .any(|secret| a.contains(secret.as_str()))
+            {
                 s.push_str("***");
             } else {
                 s.push_str(a);
@@ -135,7 +140,10 @@ impl Exec for System {
             .status()
             .with_context(|| format!("step `{step}`: could not start `{}`", cmd.display()))?;
         if !status.success() {
-            bail!("step `{step}` failed: `{}` exited with {status}", cmd.display());
+            bail!(
+                "step `{step}` failed: `{}` exited with {status}",
+                cmd.display()
+            );
         }
         Ok(())
     }

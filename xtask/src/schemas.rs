@@ -10,7 +10,9 @@ pub const SCHEMAS_DIR: &str = "scim-types/schemas";
 
 pub fn run() -> Result<()> {
     let meta = workspace::current()?;
-    let example = meta.workspace_root.join("scim-types/examples/json_schemas.rs");
+    let example = meta
+        .workspace_root
+        .join("scim-types/examples/json_schemas.rs");
     if !example.is_file() {
         bail!(
             "{} does not exist yet: the `json_schemas` example of scim2-types (feature `schemars`) \

@@ -118,10 +118,16 @@ fn interop(opts: &Options, exec: &mut dyn Exec, meta: &workspace::Metadata) -> R
         eprintln!("xtask [interop]: starting {} {}", peer.name, peer.version);
         match peers::start(peer, port, &token, &dir) {
             Ok(r) => {
-                eprintln!("xtask [interop]: {} at {}", r.name, r.base_url);
+                eprintln!(
+                    "xtask [interop]: {} {} at {}",
+                    r.name, r.version, r.base_url
+                );
                 running.push(r);
             }
-            Err(e) => bail!("step `interop` failed: could not start {}: {e:#}", peer.name),
+            Err(e) => bail!(
+                "step `interop` failed: could not start {}: {e:#}",
+                peer.name
+            ),
         }
     }
     if !skipped.is_empty() {
@@ -181,7 +187,10 @@ mod tests {
     #[test]
     fn peers_env_lists_name_url_pairs() {
         assert_eq!(
-            peers_env(&[("a", "http://127.0.0.1:1"), ("b", "http://127.0.0.1:2/scim/v2")]),
+            peers_env(&[
+                ("a", "http://127.0.0.1:1"),
+                ("b", "http://127.0.0.1:2/scim/v2")
+            ]),
             "a=http://127.0.0.1:1,b=http://127.0.0.1:2/scim/v2"
         );
     }

@@ -19,11 +19,9 @@ pub struct Metadata {
 #[derive(Debug, Deserialize)]
 pub struct Package {
     pub name: String,
-    pub version: String,
     /// `None`: publishable anywhere; `Some([])`: `publish = false`.
     pub publish: Option<Vec<String>>,
     pub dependencies: Vec<Dependency>,
-    pub manifest_path: PathBuf,
 }
 
 /// One dependency of a member.

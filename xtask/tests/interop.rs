@@ -66,7 +66,13 @@ impl Peer {
         Self { base, token, agent }
     }
 
-    fn send(&self, method: &str, path: &str, query: &[(&str, &str)], body: Option<&Value>) -> Answer {
+    fn send(
+        &self,
+        method: &str,
+        path: &str,
+        query: &[(&str, &str)],
+        body: Option<&Value>,
+    ) -> Answer {
         let url = format!("{}{path}", self.base);
         let auth = format!("Bearer {}", self.token);
         let result = match (method, body) {
@@ -172,15 +178,25 @@ fn run_checks(peer: &Peer, prefix: &str) -> BTreeMap<&'static str, String> {
             let ok = spc.body["schemas"]
                 .as_array()
                 .is_some_and(|s| s.iter().any(|u| u == SPC_SCHEMA));
-            if ok { Ok(()) } else { Err("schemas lacks the ServiceProviderConfig URN".into()) }
+            if ok {
+                Ok(())
+            } else {
+                Err("schemas lacks the ServiceProviderConfig URN".into())
+            }
         }),
     );
 
-    let names: Vec<String> = (1..=3).map(|n| format!("{prefix}-{n}@example.com")).collect();
+    let names: Vec<String> = (1..=3)
+        .map(|n| format!("{prefix}-{n}@example.com"))
+        .collect();
     let created: Vec<Answer> = names.iter().map(|n| peer.create_user(n)).collect();
     let ids: Vec<Option<String>> = created
         .iter()
-        .map(|a| (a.status == 201).then(|| a.body["id"].as_str().map(str::to_owned)).flatten())
+        .map(|a| {
+            (a.status == 201)
+                .then(|| a.body["id"].as_str().map(str::to_owned))
+                .flatten()
+        })
         .collect();
     record(
         "02 create: POST /Users answers 201 with id and userName",
@@ -211,7 +227,10 @@ fn run_checks(peer: &Peer, prefix: &str) -> BTreeMap<&'static str, String> {
     );
 
     let eq = |user_name: &str| {
-        peer.get("/Users", &[("filter", &format!("userName eq \"{user_name}\""))])
+        peer.get(
+            "/Users",
+            &[("filter", &format!("userName eq \"{user_name}\""))],
+        )
     };
     let found = eq(&names[0]);
     record(
@@ -300,7 +319,10 @@ fn run_checks(peer: &Peer, prefix: &str) -> BTreeMap<&'static str, String> {
             if after.body["active"] == false {
                 Ok(())
             } else {
-                Err(format!("active is {} after the PATCH", after.body["active"]))
+                Err(format!(
+                    "active is {} after the PATCH",
+                    after.body["active"]
+                ))
             }
         }),
     );
@@ -310,7 +332,10 @@ fn run_checks(peer: &Peer, prefix: &str) -> BTreeMap<&'static str, String> {
         "09 uniqueness: a duplicate userName answers 409",
         expect_status(&duplicate, &[409]),
     );
-    if let Some(dup_id) = duplicate.body["id"].as_str().filter(|_| duplicate.status == 201) {
+    if let Some(dup_id) = duplicate.body["id"]
+        .as_str()
+        .filter(|_| duplicate.status == 201)
+    {
         peer.send("DELETE", &format!("/Users/{dup_id}"), &[], None);
     }
 

@@ -188,7 +188,8 @@ const DJANGO_SCIM2_SERVER: &[(&str, &str)] = peer_files!("django-scim2-server":
     "project/scimproj/wsgi.py",
 );
 
-const SCIMMY: &[(&str, &str)] = peer_files!("scimmy": "package.json", "package-lock.json", "server.mjs");
+const SCIMMY: &[(&str, &str)] =
+    peer_files!("scimmy": "package.json", "package-lock.json", "server.mjs");
 
 const BETTER_AUTH_SCIM: &[(&str, &str)] =
     peer_files!("better-auth-scim": "package.json", "package-lock.json", "server.mjs");
@@ -238,8 +239,11 @@ mod tests {
                 peer.version
             );
             assert!(
-                deps.values()
-                    .all(|v| v.as_str().unwrap().chars().all(|c| c.is_ascii_digit() || c == '.')),
+                deps.values().all(|v| v
+                    .as_str()
+                    .unwrap()
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || c == '.')),
                 "{}: every npm dependency must be an exact version",
                 peer.name
             );
@@ -252,7 +256,10 @@ mod tests {
             find("better-auth-scim").unwrap().base_url(9000),
             "http://127.0.0.1:9000/api/auth/scim/v2"
         );
-        assert_eq!(find("scim2-server").unwrap().base_url(1), "http://127.0.0.1:1");
+        assert_eq!(
+            find("scim2-server").unwrap().base_url(1),
+            "http://127.0.0.1:1"
+        );
         assert!(find("nope").is_none());
     }
 }

@@ -88,7 +88,12 @@ pub fn cli_start(name: &str, port: Option<u16>) -> Result<()> {
     let meta = workspace::current()?;
     let dir = peers_dir(&meta.target_directory);
     let from_env = std::env::var("SCIM_TOKEN").is_ok_and(|t| !t.is_empty());
-    let running = start(peer, port.unwrap_or(peer.default_port), &token_from_env(), &dir)?;
+    let running = start(
+        peer,
+        port.unwrap_or(peer.default_port),
+        &token_from_env(),
+        &dir,
+    )?;
     let running = running.detach(&dir)?;
     eprintln!(
         "xtask: {} {} is running (pid {}); log: {}",
@@ -133,7 +138,9 @@ pub fn cli_list() -> Result<()> {
     );
     for peer in PEERS {
         let status = match process::State::read(&dir, peer.name)? {
-            Some(s) if process::alive(s.pid) => format!("running at {} (pid {})", s.base_url, s.pid),
+            Some(s) if process::alive(s.pid) => {
+                format!("running at {} (pid {})", s.base_url, s.pid)
+            }
             _ => match missing_tool(peer.tool) {
                 Some(what) => format!("cannot run here: needs {what}"),
                 None => "stopped".to_owned(),

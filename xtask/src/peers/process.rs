@@ -36,10 +36,9 @@ impl State {
     pub fn read(dir: &Path, name: &str) -> Result<Option<Self>> {
         let path = Self::path(dir, name);
         match std::fs::read_to_string(&path) {
-            Ok(text) => Ok(Some(
-                serde_json::from_str(&text)
-                    .with_context(|| format!("unreadable state file {}", path.display()))?,
-            )),
+            Ok(text) => Ok(Some(serde_json::from_str(&text).with_context(|| {
+                format!("unreadable state file {}", path.display())
+            })?)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(e).with_context(|| format!("reading {}", path.display())),
         }
