@@ -140,16 +140,14 @@ pub fn user() -> &'static Schema {
                     .required()
                     .unique(Uniqueness::Server)
                     .doc("Unique identifier for the User, typically used to authenticate."),
-                a("name", T::Complex)
-                    .doc("The components of the user's real name.")
-                    .subs(vec![
-                        s("formatted"),
-                        s("familyName"),
-                        s("givenName"),
-                        s("middleName"),
-                        s("honorificPrefix"),
-                        s("honorificSuffix"),
-                    ]),
+                a("name", T::Complex).doc("The components of the user's real name.").subs(vec![
+                    s("formatted"),
+                    s("familyName"),
+                    s("givenName"),
+                    s("middleName"),
+                    s("honorificPrefix"),
+                    s("honorificSuffix"),
+                ]),
                 s("displayName"),
                 s("nickName"),
                 a("profileUrl", T::Reference).refs(&["external"]),
@@ -159,15 +157,8 @@ pub fn user() -> &'static Schema {
                 s("locale"),
                 s("timezone"),
                 a("active", T::Boolean),
-                s("password")
-                    .mutability(WriteOnly)
-                    .returned(Returned::Never),
-                plural(
-                    "emails",
-                    s("value"),
-                    &["work", "home", "other"],
-                    "Email addresses.",
-                ),
+                s("password").mutability(WriteOnly).returned(Returned::Never),
+                plural("emails", s("value"), &["work", "home", "other"], "Email addresses."),
                 plural(
                     "phoneNumbers",
                     s("value"),
@@ -274,13 +265,11 @@ pub fn enterprise_user() -> &'static Schema {
                 s("organization"),
                 s("division"),
                 s("department"),
-                a("manager", T::Complex)
-                    .doc("The user's manager.")
-                    .subs(vec![
-                        s("value"),
-                        a("$ref", T::Reference).refs(&["User"]),
-                        s("displayName").mutability(Mutability::ReadOnly),
-                    ]),
+                a("manager", T::Complex).doc("The user's manager.").subs(vec![
+                    s("value"),
+                    a("$ref", T::Reference).refs(&["User"]),
+                    s("displayName").mutability(Mutability::ReadOnly),
+                ]),
             ],
         )
     })
