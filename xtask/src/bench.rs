@@ -2,9 +2,11 @@
 //! criterion's results, with each of our implementations compared to the peer measured in the
 //! same group of the same run.
 //!
-//! Convention: within a criterion group, a function id that starts with `scim2-` (or `scim2_`)
-//! names one of ours; any other function id (`serde_json-Value`, `scim-filter-0.2.3`, …) names a
-//! peer. The ratio is the peer's mean time divided by ours: above 1 means ours is faster.
+//! Convention: within a criterion group, a function id is `IMPLEMENTATION` or
+//! `IMPLEMENTATION/CASE` (`scim2-filter/common`, `scim_v2/common`). An implementation that starts
+//! with `scim2-` (or `scim2_`) is ours; any other (`serde_json-Value`, `scim-filter-0.2.3`, …) is
+//! a peer. Ours is compared with every peer of the same group, case and parameter. The ratio is
+//! the peer's mean time divided by ours: above 1 means ours is faster.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -26,6 +28,9 @@ pub struct Options {
     /// Only builds the table from the results already in target/criterion.
     #[arg(long)]
     pub report_only: bool,
+    /// Benchmarks only these packages (repeatable; default: the whole workspace).
+    #[arg(short, long = "package", value_name = "PACKAGE")]
+    pub packages: Vec<String>,
     /// Extra arguments for the criterion benchmarks (after `--`).
     #[arg(last = true)]
     pub criterion_args: Vec<String>,
@@ -71,11 +76,20 @@ pub struct Measurement {
 }
 
 impl Measurement {
-    /// Ours when the function id starts with `scim2-`/`scim2_`.
+    /// The implementation (the function id up to its first `/`) and the case (the rest).
+    pub fn implementation_and_case(&self) -> Option<(&str, &str)> {
+        let f = self.function.as_deref()?;
+        Some(f.split_once('/').unwrap_or((f, "")))
+    }
+
+    /// Ours when the implementation starts with `scim2-`/`scim2_`.
     pub fn is_ours(&self) -> bool {
-        self.function
-            .as_deref()
-            .is_some_and(|f| f.starts_with("scim2-") || f.starts_with("scim2_"))
+        self.implementation_and_case()
+            .is_some_and(|(i, _)| i.starts_with("scim2-") || i.starts_with("scim2_"))
+    }
+
+    fn case(&self) -> Option<&str> {
+        self.implementation_and_case().map(|(_, c)| c)
     }
 
     fn name(&self) -> String {
@@ -206,14 +220,14 @@ pub fn markdown(measurements: &[Measurement]) -> String {
          |---|---|---|---|---|\n",
     );
     for members in groups.values() {
-        let peers: Vec<&&Measurement> = members
-            .iter()
-            .filter(|m| !m.is_ours() && m.function.is_some())
-            .collect();
         for m in members {
+            let peers: Vec<&&Measurement> = members
+                .iter()
+                .filter(|p| !p.is_ours() && p.function.is_some() && p.case() == m.case())
+                .collect();
             let ratio = if m.is_ours() {
                 if peers.is_empty() {
-                    "no peer in group".to_owned()
+                    "no peer measured".to_owned()
                 } else {
                     peers
                         .iter()
@@ -221,7 +235,7 @@ pub fn markdown(measurements: &[Measurement]) -> String {
                             format!(
                                 "{:.2}× {}",
                                 p.mean_ns / m.mean_ns,
-                                p.function.as_deref().unwrap_or_default()
+                                p.implementation_and_case().map_or("", |(i, _)| i)
                             )
                         })
                         .collect::<Vec<_>>()
@@ -254,9 +268,13 @@ pub fn run(opts: &Options) -> Result<()> {
         None
     } else {
         let start = SystemTime::now();
-        let mut cmd = Cmd::cargo()
-            .args(["bench", "--workspace"])
-            .dir(&meta.workspace_root);
+        let mut cmd = Cmd::cargo().arg("bench").dir(&meta.workspace_root);
+        if opts.packages.is_empty() {
+            cmd = cmd.arg("--workspace");
+        }
+        for p in &opts.packages {
+            cmd = cmd.args(["-p", p]);
+        }
         let mut extra: Vec<String> = Vec::new();
         if opts.quick {
             extra.extend(["--warm-up-time", "1", "--measurement-time", "3"].map(String::from));
@@ -403,6 +421,46 @@ mod tests {
         );
     }
 
+    fn m(group: &str, function: &str, mean_ns: f64) -> Measurement {
+        Measurement {
+            group: group.into(),
+            function: Some(function.into()),
+            value: None,
+            throughput: None,
+            mean_ns,
+        }
+    }
+
+    #[test]
+    fn ours_is_compared_with_the_peers_of_the_same_case_only() {
+        let table = markdown(&[
+            m("parse", "scim2-filter/common", 100.0),
+            m("parse", "scim_v2/common", 300.0),
+            m("parse", "scim-filter-0.2.3/common", 50.0),
+            m("parse", "scim2-filter/corpus", 1000.0),
+            m("list", "scim2_client_stream/count=100", 2000.0),
+            m("list", "bare_hyper_loop/count=100", 1000.0),
+        ]);
+        assert!(
+            table.contains("| parse | scim2-filter/common | 100.0 ns |  | 3.00× scim_v2, 0.50× scim-filter-0.2.3 |"),
+            "{table}"
+        );
+        assert!(
+            table.contains("| parse | scim2-filter/corpus | 1.00 µs |  | no peer measured |"),
+            "{table}"
+        );
+        assert!(
+            table.contains("| parse | scim_v2/common | 300.0 ns |  | peer |"),
+            "{table}"
+        );
+        assert!(
+            table.contains(
+                "| list | scim2_client_stream/count=100 | 2.00 µs |  | 0.50× bare_hyper_loop |"
+            ),
+            "{table}"
+        );
+    }
+
     #[test]
     fn ours_without_peer_says_so() {
         let m = Measurement {
@@ -412,7 +470,7 @@ mod tests {
             throughput: None,
             mean_ns: 1500.0,
         };
-        assert!(markdown(&[m]).contains("| g | scim2-client | 1.50 µs |  | no peer in group |"));
+        assert!(markdown(&[m]).contains("| g | scim2-client | 1.50 µs |  | no peer measured |"));
     }
 
     #[test]

@@ -31,6 +31,9 @@ pub struct Options {
     /// Skips the interop step (says so in the output).
     #[arg(long)]
     pub no_interop: bool,
+    /// Runs only the interop step (for working on the interop tests).
+    #[arg(long, conflicts_with = "no_interop")]
+    pub interop_only: bool,
     /// The peers of the interop step, comma-separated (default: every peer marked "in test"
     /// by `cargo xtask peers list`).
     #[arg(long, value_delimiter = ',')]
@@ -66,8 +69,12 @@ pub fn run(opts: &Options) -> Result<()> {
 
 pub fn run_with(opts: &Options, exec: &mut dyn Exec) -> Result<()> {
     let meta = workspace::current()?;
-    for (step, cmd) in cargo_steps() {
-        exec.run(step, &cmd.dir(&meta.workspace_root))?;
+    if opts.interop_only {
+        banner("only the interop step (--interop-only): fmt, clippy and the tests were NOT run");
+    } else {
+        for (step, cmd) in cargo_steps() {
+            exec.run(step, &cmd.dir(&meta.workspace_root))?;
+        }
     }
     if opts.no_interop {
         banner("interop step SKIPPED (--no-interop): no third-party SCIM server was tested");
@@ -114,10 +121,13 @@ fn interop(opts: &Options, exec: &mut dyn Exec, meta: &workspace::Metadata) -> R
             let _ = writeln!(skipped, "  {} {}: needs {what}", peer.name, peer.version);
             continue;
         }
+        let key = format!("interop-{}", peer.name);
+        peers::stop_stale(&dir, &key)?;
         let port = peers::free_port()?;
         eprintln!("xtask [interop]: starting {} {}", peer.name, peer.version);
         match peers::start(peer, port, &token, &dir) {
-            Ok(r) => {
+            Ok(mut r) => {
+                r.record(&dir, &key)?;
                 eprintln!(
                     "xtask [interop]: {} {} at {}",
                     r.name, r.version, r.base_url

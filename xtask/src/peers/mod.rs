@@ -44,21 +44,22 @@ pub fn start(peer: &'static Peer, port: u16, token: &str, dir: &Path) -> Result<
     if let Some(what) = missing_tool(peer.tool) {
         bail!("{} needs {what}, which is not installed", peer.name);
     }
-    if let Some(state) = process::State::read(dir, peer.name)? {
-        if process::alive(state.pid) {
-            bail!(
-                "{} is already running at {} (pid {}); stop it with `cargo xtask peers stop {}`",
-                peer.name,
-                state.base_url,
-                state.pid,
-                peer.name
-            );
-        }
-        process::State::remove(dir, peer.name)?;
-    }
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     install::ensure(peer, dir)?;
     process::start(peer, port, token, dir)
+}
+
+/// Stops a peer recorded under `key` by an earlier xtask process that could not stop it
+/// (killed, or interrupted with Ctrl-C: peers run in their own process group).
+pub fn stop_stale(dir: &Path, key: &str) -> Result<()> {
+    if let Some(state) = process::State::read(dir, key)? {
+        if process::alive(state.pid) {
+            eprintln!("xtask: stopping a leftover {key} (pid {})", state.pid);
+            process::stop_pid(state.pid);
+        }
+        process::State::remove(dir, key)?;
+    }
+    Ok(())
 }
 
 /// Picks a free port on 127.0.0.1.
@@ -87,6 +88,16 @@ pub fn cli_start(name: &str, port: Option<u16>) -> Result<()> {
     let peer = lookup(name)?;
     let meta = workspace::current()?;
     let dir = peers_dir(&meta.target_directory);
+    if let Some(state) = process::State::read(&dir, peer.name)? {
+        if process::alive(state.pid) {
+            bail!(
+                "{name} is already running at {} (pid {}); stop it with `cargo xtask peers stop {name}`",
+                state.base_url,
+                state.pid,
+            );
+        }
+        process::State::remove(&dir, peer.name)?;
+    }
     let from_env = std::env::var("SCIM_TOKEN").is_ok_and(|t| !t.is_empty());
     let running = start(
         peer,

@@ -65,8 +65,11 @@ pub struct Running {
     pub version: &'static str,
     pub base_url: String,
     pub pid: u32,
+    pub port: u16,
     pub log: PathBuf,
     child: Option<Child>,
+    /// The state file written by [`Running::record`], removed when the peer stops.
+    recorded: Option<(PathBuf, String)>,
 }
 
 /// A peer left running after xtask exits.
@@ -78,24 +81,25 @@ pub struct Detached {
 }
 
 impl Running {
-    /// Leaves the peer running and records it for `cargo xtask peers stop`.
-    pub fn detach(mut self, dir: &Path) -> Result<Detached> {
-        let peer = super::catalog::find(self.name).context("unknown peer")?;
-        let port = self
-            .base_url
-            .trim_start_matches("http://127.0.0.1:")
-            .split('/')
-            .next()
-            .and_then(|p| p.parse().ok())
-            .context("base URL without a port")?;
+    /// Records the peer in `dir/KEY.state.json`, so that another xtask process can stop it
+    /// (the file is removed when this process stops the peer).
+    pub fn record(&mut self, dir: &Path, key: &str) -> Result<()> {
         State {
             pid: self.pid,
-            port,
+            port: self.port,
             base_url: self.base_url.clone(),
-            version: peer.version.to_owned(),
+            version: self.version.to_owned(),
         }
-        .write(dir, self.name)?;
+        .write(dir, key)?;
+        self.recorded = Some((dir.to_path_buf(), key.to_owned()));
+        Ok(())
+    }
+
+    /// Leaves the peer running and records it for `cargo xtask peers stop`.
+    pub fn detach(mut self, dir: &Path) -> Result<Detached> {
+        self.record(dir, self.name)?;
         self.child = None;
+        self.recorded = None;
         Ok(Detached {
             base_url: self.base_url.clone(),
             pid: self.pid,
@@ -109,6 +113,9 @@ impl Running {
     }
 
     fn stop_child(&mut self) {
+        if let Some((dir, key)) = self.recorded.take() {
+            let _ = State::remove(&dir, &key);
+        }
         if let Some(mut child) = self.child.take() {
             signal_group(self.pid, "TERM");
             let deadline = Instant::now() + Duration::from_secs(5);
@@ -326,8 +333,10 @@ pub fn start(peer: &'static Peer, port: u16, token: &str, dir: &Path) -> Result<
         version: peer.version,
         base_url: peer.base_url(port),
         pid: child.id(),
+        port,
         log,
         child: Some(child),
+        recorded: None,
     };
     wait_ready(&mut running, token)?;
     Ok(running)
