@@ -195,7 +195,9 @@ pub fn format_throughput(t: Throughput, mean_ns: f64) -> String {
         }
         Throughput::Elements(n) => {
             let r = per_second(n);
-            if r >= 1e6 {
+            if r >= 1e9 {
+                format!("{:.2} G elem/s", r / 1e9)
+            } else if r >= 1e6 {
                 format!("{:.2} M elem/s", r / 1e6)
             } else if r >= 1e3 {
                 format!("{:.1} K elem/s", r / 1e3)
@@ -268,7 +270,10 @@ pub fn run(opts: &Options) -> Result<()> {
         None
     } else {
         let start = SystemTime::now();
-        let mut cmd = Cmd::cargo().arg("bench").dir(&meta.workspace_root);
+        // Only the bench targets: the libraries' own test harnesses reject criterion's flags.
+        let mut cmd = Cmd::cargo()
+            .args(["bench", "--bench", "*"])
+            .dir(&meta.workspace_root);
         if opts.packages.is_empty() {
             cmd = cmd.arg("--workspace");
         }
@@ -519,6 +524,10 @@ mod tests {
         assert_eq!(
             format_throughput(Throughput::Elements(5_000), 1e9),
             "5.0 K elem/s"
+        );
+        assert_eq!(
+            format_throughput(Throughput::Elements(100), 1.0),
+            "100.00 G elem/s"
         );
     }
 }
