@@ -66,7 +66,10 @@ fn readme_check_catalogue_is_current() {
     }
     if std::env::var_os("UPDATE_README").is_some_and(|v| v == "1") {
         std::fs::write(&path, format!("{before}{expected}{after}")).unwrap();
-        eprintln!("catalogue: rewrote the check catalogue in {}", path.display());
+        eprintln!(
+            "catalogue: rewrote the check catalogue in {}",
+            path.display()
+        );
         return;
     }
     let first_diff = section
