@@ -1,0 +1,220 @@
+//! The full `entra` and `rfc7644` profiles against third-party SCIM servers.
+//!
+//! `cargo xtask test` (its `interop` step) installs and starts the pinned peers on 127.0.0.1
+//! and runs every `interop` test target with `SCIM_INTEROP_PEERS=name=url,…` and the bearer
+//! token in `SCIM_INTEROP_TOKEN`. This target runs both profiles (`--seed 1`) against each
+//! peer and compares the deterministic part of the report, check id → outcome and
+//! requirement, with the peer's reviewed insta snapshot
+//! (`tests/snapshots/interop__<peer>.snap`): a change in any verdict fails the test. Every MUST
+//! failure in a snapshot is explained, one line each, in `tests/interop-deviations.md`.
+//!
+//! Peers whose verdicts are not stable from run to run are left out (see [`UNSTABLE`]).
+//!
+//! Run by hand against peers started with `cargo xtask peers start`:
+//! `SCIM_INTEROP_PEERS=scim2-server=http://127.0.0.1:8081 SCIM_INTEROP_TOKEN=… \
+//!  cargo test -p scim2-conformance --test interop -- --include-ignored`
+
+#![allow(clippy::unwrap_used)] // tests may unwrap (GUIDE.md)
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use scim2_conformance::check::Requirement;
+use scim2_conformance::cli::{RunConfig, run_endpoint};
+use scim2_conformance::journal::{Journal, new_run_id};
+use scim2_conformance::profile::Profile;
+use scim2_conformance::runner::Quiet;
+use scim2_conformance::token::Token;
+
+/// Peers left out of the comparison because their verdicts changed between identical runs,
+/// with the reason.
+const UNSTABLE: &[(&str, &str)] = &[];
+
+/// The reviewed explanations of the MUST failures.
+const DEVIATIONS: &str = include_str!("interop-deviations.md");
+
+/// The peers named in `SCIM_INTEROP_PEERS`.
+fn peers_from_env() -> Vec<(String, String)> {
+    let spec = std::env::var("SCIM_INTEROP_PEERS").unwrap_or_default();
+    assert!(
+        !spec.is_empty(),
+        "SCIM_INTEROP_PEERS is not set: run the interop tests with `cargo xtask test`, or set \
+         SCIM_INTEROP_PEERS=name=url,… and SCIM_INTEROP_TOKEN for peers started with \
+         `cargo xtask peers start`"
+    );
+    spec.split(',')
+        .map(|pair| {
+            let (name, url) = pair
+                .split_once('=')
+                .unwrap_or_else(|| panic!("`{pair}` in SCIM_INTEROP_PEERS is not name=url"));
+            assert!(
+                url.starts_with("http://127.0.0.1:"),
+                "{name}: only loopback peers are tested, not {url}"
+            );
+            (name.to_owned(), url.trim_end_matches('/').to_owned())
+        })
+        .collect()
+}
+
+/// Profile → check id → `"<outcome> (<requirement>)"`.
+type Verdicts = BTreeMap<String, BTreeMap<String, String>>;
+
+/// Runs both profiles against one peer, one after the other; also returns the detail of each
+/// check that did not pass (for the log, not the snapshot).
+async fn verdicts(url: String, token: Option<Token>) -> (Verdicts, Vec<String>) {
+    let mut details = Vec::new();
+    let mut all = Verdicts::new();
+    for profile in [Profile::Entra, Profile::Rfc7644] {
+        let mut cfg = RunConfig::new(1).unwrap();
+        cfg.profile = profile;
+        cfg.timeout = Duration::from_secs(20);
+        // One check at a time: the SQLite-backed peers answer concurrent writes differently
+        // from run to run.
+        cfg.options.concurrency = 1;
+        let journal = Arc::new(Journal::in_memory(&new_run_id()));
+        let report = run_endpoint(&cfg, &url, token.clone(), journal, &Quiet)
+            .await
+            .unwrap();
+        for r in &report.outcome.results {
+            if let Some(d) = r.outcome.detail() {
+                let d: String = d.chars().take(300).collect();
+                details.push(format!(
+                    "{profile} {} {}: {d}",
+                    r.meta.id,
+                    r.outcome.status()
+                ));
+            }
+        }
+        let checks = report
+            .outcome
+            .results
+            .iter()
+            .map(|r| {
+                (
+                    r.meta.id.to_string(),
+                    format!("{} ({})", r.outcome.status(), r.meta.requirement),
+                )
+            })
+            .collect();
+        all.insert(profile.to_string(), checks);
+    }
+    (all, details)
+}
+
+/// The check ids `interop-deviations.md` explains for `peer` (lines "- `id`: reason" under
+/// the heading "## peer").
+fn explained(peer: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let mut inside = false;
+    for line in DEVIATIONS.lines() {
+        if let Some(h) = line.strip_prefix("## ") {
+            inside = h.split_whitespace().next() == Some(peer);
+            continue;
+        }
+        if !inside {
+            continue;
+        }
+        if let Some(rest) = line.strip_prefix("- `") {
+            let (id, reason) = rest.split_once('`').unwrap_or((rest, ""));
+            assert!(
+                reason.trim_start_matches(':').trim().len() > 10,
+                "interop-deviations.md: `{id}` under {peer} has no reason"
+            );
+            out.insert(id.to_owned());
+        }
+    }
+    out
+}
+
+/// The MUST checks that did not pass (fail or error) in any profile.
+fn must_failures(v: &Verdicts) -> BTreeSet<String> {
+    let must = format!("({})", Requirement::Must);
+    v.values()
+        .flat_map(|checks| checks.iter())
+        .filter(|(_, o)| o.ends_with(&must) && (o.starts_with("fail") || o.starts_with("error")))
+        .map(|(id, _)| id.clone())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs third-party SCIM servers: run by `cargo xtask test` (interop step)"]
+async fn profiles_against_peers_match_their_reviewed_verdicts() {
+    let token = std::env::var("SCIM_INTEROP_TOKEN")
+        .ok()
+        .filter(|t| !t.is_empty())
+        .map(|t| Token::new(&t));
+    let started = Instant::now();
+    let mut runs = Vec::new();
+    for (name, url) in peers_from_env() {
+        if let Some((_, why)) = UNSTABLE.iter().find(|(n, _)| *n == name) {
+            eprintln!("interop: {name} LEFT OUT (verdicts not stable across runs: {why})");
+            continue;
+        }
+        let token = token.clone();
+        runs.push(async move { (name, verdicts(url, token).await) });
+    }
+    // The peers are separate servers: run them side by side.
+    let results = futures::future::join_all(runs).await;
+    eprintln!(
+        "interop: both profiles against {} peer(s) in {:.1?}",
+        results.len(),
+        started.elapsed()
+    );
+    let mut changed = Vec::new();
+    for (name, (v, details)) in results {
+        eprintln!("interop: {name}:");
+        for d in &details {
+            eprintln!("  {}", d.replace('\n', " "));
+        }
+        let unexplained: Vec<String> = must_failures(&v)
+            .difference(&explained(&name))
+            .cloned()
+            .collect();
+        // Check every peer before failing, so one run shows every changed verdict.
+        let compared = std::panic::catch_unwind(|| {
+            insta::assert_yaml_snapshot!(name.as_str(), v);
+        });
+        if compared.is_err() || !unexplained.is_empty() {
+            if !unexplained.is_empty() {
+                eprintln!(
+                    "interop: {name}: MUST failures without a reason in \
+                     tests/interop-deviations.md: {}",
+                    unexplained.join(", ")
+                );
+            }
+            changed.push(name);
+        }
+    }
+    assert!(
+        changed.is_empty(),
+        "verdicts differ from the reviewed snapshots, or a MUST failure is unexplained, for: {} \
+         (review with `cargo insta review`, and explain every MUST failure in \
+         conformance/tests/interop-deviations.md)",
+        changed.join(", ")
+    );
+}
+
+#[test]
+fn explained_reads_the_ids_under_a_peer_heading() {
+    // Every explained id is a real check id of the rfc7644 profile (which holds the entra ones).
+    let known: BTreeSet<String> = Profile::Rfc7644
+        .checks()
+        .iter()
+        .map(|c| c.meta.id.to_string())
+        .collect();
+    for peer in [
+        "scim2-server",
+        "django-scim2",
+        "django-scim2-server",
+        "scimmy",
+        "better-auth-scim",
+    ] {
+        for id in explained(peer) {
+            assert!(
+                known.contains(&id),
+                "interop-deviations.md names unknown check `{id}`"
+            );
+        }
+    }
+}
