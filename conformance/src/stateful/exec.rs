@@ -28,8 +28,9 @@ const FILTERED: &[&str] = &[
     "active",
     "externalId",
     "emails",
-    "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User",
 ];
+/// Enterprise extension attributes the generated filters read.
+const FILTERED_EXT: &[&str] = &["department", "employeeNumber"];
 
 /// One executed step.
 #[derive(Debug, Clone, Serialize)]
@@ -468,7 +469,15 @@ impl Exec {
         let mut body = self.cx.session().mapping.user_body(&person, None);
         let mut user_name = person.user_name();
         if let Some(r) = reuse {
-            let dead: Vec<usize> = (0..self.users.len()).filter(|&i| !self.users[i].live).collect();
+            // A deleted user's userName that no live user holds (RFC 7643 §4.1.1 uniqueness).
+            let held = |n: &str| {
+                self.users
+                    .iter()
+                    .any(|o| o.live && o.user_name.eq_ignore_ascii_case(n))
+            };
+            let dead: Vec<usize> = (0..self.users.len())
+                .filter(|&i| !self.users[i].live && !held(&self.users[i].user_name))
+                .collect();
             let Some(d) = pick(r, dead.len()).map(|i| dead[i]) else {
                 return Ok(Flow::Done("skipped: no deleted user to re-create".into()));
             };
@@ -670,6 +679,14 @@ impl Exec {
                 && let Some(v) = self.users[u].model.expected(&p)
             {
                 doc[*a] = v.clone();
+            }
+        }
+        let ext = scim2_types::urn::ENTERPRISE_USER;
+        for a in FILTERED_EXT {
+            if let Ok(p) = TargetPath::parse(&format!("{ext}:{a}"))
+                && let Some(v) = self.users[u].model.expected(&p)
+            {
+                doc[ext][*a] = v.clone();
             }
         }
         doc

@@ -101,12 +101,16 @@ impl Counterexample {
     /// Which check the finding belongs to: the area of the divergent step.
     #[must_use]
     pub fn area(&self) -> Area {
-        self.attempt
-            .divergence
-            .as_ref()
-            .and_then(|d| d.step)
-            .and_then(|n| self.ops.get(n - 1))
-            .map_or(Area::Users, Op::area)
+        let Some(d) = self.attempt.divergence.as_ref() else {
+            return Area::Users;
+        };
+        match d.step.and_then(|n| self.ops.get(n - 1)) {
+            Some(op) => op.area(),
+            // The final state check: by what was read.
+            None if d.what.contains("/Groups") => Area::Groups,
+            None if d.what.contains("filter=") => Area::Filters,
+            None => Area::Users,
+        }
     }
 
     /// The report text: seed, numbered steps, first divergence.
@@ -351,6 +355,23 @@ pub async fn run(session: Arc<Session>, opts: &Options) -> StatefulOutcome {
                 if !more {
                     break;
                 }
+            }
+        }
+        // proptest's Vec tree stops removing elements once it starts shrinking them; a final
+        // greedy pass drops any step whose removal still fails.
+        let mut i = 0;
+        while i < best_ops.len() && best_ops.len() > 1 && tries < opts.max_shrink {
+            tries += 1;
+            let mut cand = best_ops.clone();
+            cand.remove(i);
+            let a = attempt(&session, &cand).await;
+            tally(&mut out, &a);
+            if a.failed() {
+                best_ops = cand;
+                best = a;
+                i = 0;
+            } else {
+                i += 1;
             }
         }
         let script = script::curl_script(&best);

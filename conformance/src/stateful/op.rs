@@ -242,7 +242,7 @@ pub fn op() -> impl Strategy<Value = Op> {
         4 => (ix(), batch()).prop_map(|(group, users)| Op::AddMembers { group, users }),
         2 => (ix(), batch(), any::<bool>())
             .prop_map(|(group, users, flagged)| Op::RemoveMembers { group, users, flagged }),
-        1 => ix().prop_map(|group| Op::RenameGroup { group }),
+        3 => ix().prop_map(|group| Op::RenameGroup { group }),
         1 => ix().prop_map(|group| Op::DeleteGroup { group }),
         3 => query().prop_map(Op::Query),
     ]
