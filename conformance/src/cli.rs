@@ -55,6 +55,18 @@ pub enum Command {
     Checks(ChecksArgs),
     /// Remove the leftovers of an interrupted run.
     Cleanup(CleanupArgs),
+    /// Re-run a saved failing stateful sequence (issue 6) with the `run` options.
+    Replay(ReplayArgs),
+}
+
+/// `replay` options (issue 6): the saved sequence and the `run` options.
+#[derive(Debug, Args)]
+pub struct ReplayArgs {
+    /// The saved sequence (JSON, or the report's `saved sequence: …` line).
+    pub file: PathBuf,
+    /// Where and how to run it.
+    #[command(flatten)]
+    pub run: RunArgs,
 }
 
 /// Where the token comes from.
@@ -128,6 +140,13 @@ pub struct RunArgs {
     /// Checks in flight at once.
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u64).range(1..=64))]
     pub concurrency: u64,
+    /// Stateful sequences to generate after the fixed checks (issue 6; default 64 when
+    /// `--only stateful` selects them).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub cases: Option<u32>,
+    /// Wall-time budget of the stateful run in seconds: no new sequence starts after it.
+    #[arg(long, value_name = "SECS")]
+    pub budget: Option<u64>,
     /// Directory of the created-resources journal (default: the system temp dir).
     #[arg(long, value_name = "DIR")]
     pub journal_dir: Option<PathBuf>,
@@ -268,6 +287,8 @@ pub struct RunConfig {
     pub timeout: Duration,
     /// Requests per second.
     pub rate: Option<f64>,
+    /// The stateful run after the fixed checks (issue 6), if any.
+    pub stateful: Option<crate::stateful::Options>,
 }
 
 impl RunConfig {
@@ -283,6 +304,7 @@ impl RunConfig {
             seed,
             timeout: Duration::from_secs(30),
             rate: None,
+            stateful: None,
         })
     }
 }
@@ -333,6 +355,8 @@ pub async fn run_endpoint(
     ));
     let checks = runner::select(cfg.profile.checks(), &cfg.options);
     let outcome = runner::run(Arc::clone(&session), &checks, &cfg.options, progress).await;
+    let outcome =
+        crate::stateful::cli::after_fixed(&session, cfg.stateful.as_ref(), outcome).await;
     Ok(Report {
         tool_version: env!("CARGO_PKG_VERSION").to_owned(),
         profile: cfg.profile.to_string(),
@@ -379,7 +403,17 @@ pub async fn main_with(args: impl IntoIterator<Item = String>) -> ExitCode {
         }
     };
     let result = match cli.command {
-        Command::Run(a) => run_cmd(a).await,
+        Command::Run(a) => run_cmd(a, None).await,
+        Command::Replay(r) => match crate::stateful::cli::load_saved(&r.file) {
+            Ok(saved) => {
+                let mut a = r.run;
+                if a.only.is_empty() {
+                    a.only.push("stateful".into()); // the saved sequence alone
+                }
+                run_cmd(a, Some(saved)).await
+            }
+            Err(e) => Err(UsageError(e)),
+        },
         Command::Serve(a) => serve_cmd(a).await,
         Command::Checks(a) => {
             print!("{}", list_checks(a.profile, a.format));
@@ -396,7 +430,10 @@ pub async fn main_with(args: impl IntoIterator<Item = String>) -> ExitCode {
     }
 }
 
-async fn run_cmd(a: RunArgs) -> Result<ExitCode, UsageError> {
+async fn run_cmd(
+    a: RunArgs,
+    replay: Option<crate::stateful::Saved>,
+) -> Result<ExitCode, UsageError> {
     let mapping = match &a.mapping {
         Some(p) => Mapping::load(p).map_err(|e| UsageError(e.to_string()))?,
         None => Mapping::entra_default().map_err(|e| UsageError(e.to_string()))?,
@@ -420,6 +457,13 @@ async fn run_cmd(a: RunArgs) -> Result<ExitCode, UsageError> {
         seed: a.seed.unwrap_or_else(rand::random),
         timeout: Duration::from_secs(a.timeout),
         rate: a.rate.filter(|r| r.is_finite() && *r > 0.0),
+        stateful: crate::stateful::cli::options_for(
+            a.cases,
+            a.budget,
+            &a.only,
+            a.read_only,
+            replay,
+        ),
     };
     if a.rate.is_some() && cfg.rate.is_none() {
         return Err(UsageError("--rate must be a positive number".into()));

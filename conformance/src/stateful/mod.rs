@@ -23,6 +23,7 @@ use serde::{Deserialize, Serialize};
 use crate::check::{CheckMeta, CheckResult, Outcome, Requirement};
 use crate::session::{Cx, Session};
 
+pub mod cli;
 pub mod exec;
 pub mod op;
 pub mod script;
@@ -53,6 +54,8 @@ pub struct Options {
     pub max_len: usize,
     /// Most shrink attempts.
     pub max_shrink: u32,
+    /// Re-run this saved sequence instead of generating (`replay FILE`).
+    pub replay: Option<Saved>,
 }
 
 impl Default for Options {
@@ -62,6 +65,7 @@ impl Default for Options {
             budget: None,
             max_len: 24,
             max_shrink: 512,
+            replay: None,
         }
     }
 }
