@@ -9,6 +9,7 @@ use std::fmt::Write as _;
 use super::exec::Attempt;
 use crate::session::id_of;
 
+/// Quotes `s` for a POSIX shell.
 fn single_quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', r"'\''"))
 }
@@ -78,11 +79,14 @@ pub fn curl_script(attempt: &Attempt) -> String {
                 s.push_str(" -w '\\n%{http_code}\\n'");
             }
             if var.is_some() {
-                s.push_str(" | jq -r .id)");
+                s.push_str(" | jq -r .id");
             }
             s.push('\n');
             if ex.request_body.is_some() {
                 let _ = writeln!(s, "{body}\nEOF");
+            }
+            if var.is_some() {
+                s.push_str(")\n");
             }
             let _ = writeln!(
                 s,
