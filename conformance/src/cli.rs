@@ -355,8 +355,7 @@ pub async fn run_endpoint(
     ));
     let checks = runner::select(cfg.profile.checks(), &cfg.options);
     let outcome = runner::run(Arc::clone(&session), &checks, &cfg.options, progress).await;
-    let outcome =
-        crate::stateful::cli::after_fixed(&session, cfg.stateful.as_ref(), outcome).await;
+    let outcome = crate::stateful::cli::after_fixed(&session, cfg.stateful.as_ref(), outcome).await;
     Ok(Report {
         tool_version: env!("CARGO_PKG_VERSION").to_owned(),
         profile: cfg.profile.to_string(),

@@ -15,8 +15,9 @@ use scim2_conformance::stateful::{self, Options, Saved, StatefulOutcome};
 use scim2_conformance::transport::{HttpTransport, Transport};
 
 fn session(server: &ReferenceServer, seed: u64) -> Arc<Session> {
-    let t: Arc<dyn Transport> =
-        Arc::new(HttpTransport::new(&server.base_url(), None, Duration::from_secs(10), None).unwrap());
+    let t: Arc<dyn Transport> = Arc::new(
+        HttpTransport::new(&server.base_url(), None, Duration::from_secs(10), None).unwrap(),
+    );
     let journal = Arc::new(Journal::in_memory(&new_run_id()));
     Arc::new(Session::new(
         t,
@@ -36,9 +37,10 @@ fn opts(cases: u32) -> Options {
 }
 
 async fn run(faults: &[Fault], seed: u64, cases: u32) -> (StatefulOutcome, ReferenceServer) {
-    let server = ReferenceServer::start(ReferenceConfig::default().with_faults(faults.iter().copied()))
-        .await
-        .unwrap();
+    let server =
+        ReferenceServer::start(ReferenceConfig::default().with_faults(faults.iter().copied()))
+            .await
+            .unwrap();
     let out = stateful::run(session(&server, seed), &opts(cases)).await;
     (out, server)
 }
@@ -55,7 +57,11 @@ async fn passes_without_faults_and_cleans_up() {
         );
         assert_eq!(out.cases_run, 16);
         assert!(out.steps_run > 16);
-        assert_eq!(server.reference().counts(), (0, 0), "seed {seed}: leftovers");
+        assert_eq!(
+            server.reference().counts(),
+            (0, 0),
+            "seed {seed}: leftovers"
+        );
         assert!(out.results().iter().all(|r| !r.outcome.is_problem()));
         server.shutdown().await;
     }
@@ -102,10 +108,14 @@ async fn finds_and_shrinks_each_reachable_fault() {
         assert!(c.script.contains("$SCIM_TOKEN") || c.script.contains("${SCIM_TOKEN}"));
         assert_eq!(server.reference().counts(), (0, 0), "{fault}: leftovers");
         // The saved sequence replays to the same divergence.
-        let saved: Saved = serde_json::from_value(serde_json::json!({"seed": 11, "ops": c.ops})).unwrap();
+        let saved: Saved =
+            serde_json::from_value(serde_json::json!({"seed": 11, "ops": c.ops})).unwrap();
         let again = stateful::replay(session(&server, 11), &saved).await;
         let d = again.counterexample.expect("replay fails too");
-        assert_eq!(d.attempt.divergence.as_ref().unwrap().step, c.attempt.divergence.as_ref().unwrap().step);
+        assert_eq!(
+            d.attempt.divergence.as_ref().unwrap().step,
+            c.attempt.divergence.as_ref().unwrap().step
+        );
         server.shutdown().await;
     }
 }
@@ -128,17 +138,32 @@ async fn sequence_only_faults_escape_the_fixed_checks() {
             .filter(|r| r.outcome.is_problem())
             .map(|r| r.meta.id.to_owned())
             .collect();
-        assert!(problems.is_empty(), "{fault} caught by fixed checks {problems:?}");
+        assert!(
+            problems.is_empty(),
+            "{fault} caught by fixed checks {problems:?}"
+        );
         let out = stateful::run(session(&server, 11), &opts(64)).await;
-        assert!(out.counterexample.is_some(), "{fault}: the stateful run misses it");
+        assert!(
+            out.counterexample.is_some(),
+            "{fault}: the stateful run misses it"
+        );
         server.shutdown().await;
     }
 }
 
+/// A step's number and its requests' methods and statuses.
+type Shape = (usize, Vec<(String, Option<u16>)>);
+
 #[tokio::test]
 async fn same_seed_same_sequences_and_same_report() {
-    assert_eq!(stateful::generate(42, &opts(8)), stateful::generate(42, &opts(8)));
-    assert_ne!(stateful::generate(42, &opts(8)), stateful::generate(43, &opts(8)));
+    assert_eq!(
+        stateful::generate(42, &opts(8)),
+        stateful::generate(42, &opts(8))
+    );
+    assert_ne!(
+        stateful::generate(42, &opts(8)),
+        stateful::generate(43, &opts(8))
+    );
     let (a, s1) = run(&[Fault::SecondPatchLosesFirst], 42, 64).await;
     let (b, s2) = run(&[Fault::SecondPatchLosesFirst], 42, 64).await;
     assert_eq!(a.sequences, b.sequences);
@@ -146,11 +171,19 @@ async fn same_seed_same_sequences_and_same_report() {
     assert_eq!(ca.ops, cb.ops);
     assert_eq!(ca.case, cb.case);
     assert_eq!(ca.shrink_attempts, cb.shrink_attempts);
-    let shape = |c: &stateful::Counterexample| -> Vec<(usize, Vec<(String, Option<u16>)>)> {
+    let shape = |c: &stateful::Counterexample| -> Vec<Shape> {
         c.attempt
             .steps
             .iter()
-            .map(|s| (s.number, s.exchanges.iter().map(|e| (e.method.clone(), e.status)).collect()))
+            .map(|s| {
+                (
+                    s.number,
+                    s.exchanges
+                        .iter()
+                        .map(|e| (e.method.clone(), e.status))
+                        .collect(),
+                )
+            })
             .collect()
     };
     assert_eq!(shape(&ca), shape(&cb));

@@ -24,9 +24,7 @@ pub fn options_for(
     read_only: bool,
     replay: Option<Saved>,
 ) -> Option<Options> {
-    let selected = only
-        .iter()
-        .any(|p| IDS.iter().any(|id| id_matches(p, id)));
+    let selected = only.iter().any(|p| IDS.iter().any(|id| id_matches(p, id)));
     if read_only || (replay.is_none() && cases.is_none() && !selected) {
         return None;
     }

@@ -102,7 +102,11 @@ enum Flow {
 
 type StepResult = Result<Flow, CheckError>;
 
-fn diverge(what: impl Into<String>, expected: impl Into<String>, actual: impl Into<String>) -> StepResult {
+fn diverge(
+    what: impl Into<String>,
+    expected: impl Into<String>,
+    actual: impl Into<String>,
+) -> StepResult {
     Ok(Flow::Diverged(Divergence {
         step: None,
         what: what.into(),
@@ -177,11 +181,15 @@ impl Exec {
     }
 
     fn live_users(&self) -> Vec<usize> {
-        (0..self.users.len()).filter(|&i| self.users[i].live).collect()
+        (0..self.users.len())
+            .filter(|&i| self.users[i].live)
+            .collect()
     }
 
     fn live_groups(&self) -> Vec<usize> {
-        (0..self.groups.len()).filter(|&i| self.groups[i].live).collect()
+        (0..self.groups.len())
+            .filter(|&i| self.groups[i].live)
+            .collect()
     }
 
     fn live_user(&self, ix: u8) -> Option<usize> {
@@ -249,8 +257,8 @@ impl Exec {
             }
         }
         self.cleanup().await;
-        let requests = steps.iter().map(|s| s.exchanges.len()).sum::<usize>()
-            + self.cx.finish().0.len();
+        let requests =
+            steps.iter().map(|s| s.exchanges.len()).sum::<usize>() + self.cx.finish().0.len();
         Attempt {
             steps,
             divergence,
@@ -268,7 +276,10 @@ impl Exec {
         }
         // Users whose DELETE the endpoint answered 204 but kept: journal says deleted; ask once more.
         for u in self.users.iter().filter(|u| !u.live) {
-            if matches!(self.cx.read(ResourceKind::Users, &u.id, "").await, Ok(Some(_))) {
+            if matches!(
+                self.cx.read(ResourceKind::Users, &u.id, "").await,
+                Ok(Some(_))
+            ) {
                 let _ = self.cx.delete(ResourceKind::Users, &u.id).await;
             }
         }
@@ -288,9 +299,13 @@ impl Exec {
                 let filter = if *by_external_id {
                     format!("externalId eq {}", lit(&self.users[u].external_id))
                 } else {
-                    format!("userName eq {}", lit(&recase(&self.users[u].user_name, *case)))
+                    format!(
+                        "userName eq {}",
+                        lit(&recase(&self.users[u].user_name, *case))
+                    )
                 };
-                self.expect_query(&filter, vec![self.users[u].id.clone()]).await
+                self.expect_query(&filter, vec![self.users[u].id.clone()])
+                    .await
             }
             Op::PatchUser {
                 user,
@@ -302,7 +317,10 @@ impl Exec {
                     return Ok(Flow::Done("skipped: no live user".into()));
                 };
                 let (path, v) = match attr {
-                    UserAttr::DisplayName => ("displayName".to_owned(), json!(format!("{} Renamed {value}", self.tag))),
+                    UserAttr::DisplayName => (
+                        "displayName".to_owned(),
+                        json!(format!("{} Renamed {value}", self.tag)),
+                    ),
                     UserAttr::Title => ("title".to_owned(), json!(format!("Title {value}"))),
                     UserAttr::Department => (DEPARTMENT.to_owned(), json!(format!("Dept {value}"))),
                     UserAttr::WorkEmail => (
@@ -362,8 +380,11 @@ impl Exec {
                 };
                 let name = format!("{}@example.com", self.fresh("r"));
                 self.users[u].user_name.clone_from(&name);
-                self.patch_user(u, json!([{"op": "Replace", "path": "userName", "value": name}]))
-                    .await
+                self.patch_user(
+                    u,
+                    json!([{"op": "Replace", "path": "userName", "value": name}]),
+                )
+                .await
             }
             Op::DeleteUser { user } => self.delete_user(*user).await,
             Op::CreateGroup => self.create_group().await,
@@ -371,8 +392,12 @@ impl Exec {
                 let Some(g) = self.live_group(*group) else {
                     return Ok(Flow::Done("skipped: no live group".into()));
                 };
-                let filter = format!("displayName eq {}", lit(&recase(&self.groups[g].name, *case)));
-                self.expect_group_query(&filter, vec![self.groups[g].id.clone()]).await
+                let filter = format!(
+                    "displayName eq {}",
+                    lit(&recase(&self.groups[g].name, *case))
+                );
+                self.expect_group_query(&filter, vec![self.groups[g].id.clone()])
+                    .await
             }
             Op::AddMembers { group, users } => {
                 let Some(g) = self.live_group(*group) else {
@@ -416,8 +441,11 @@ impl Exec {
                 };
                 let name = self.fresh("g");
                 self.groups[g].name.clone_from(&name);
-                self.patch_group(g, json!([{"op": "Replace", "path": "displayName", "value": name}]))
-                    .await
+                self.patch_group(
+                    g,
+                    json!([{"op": "Replace", "path": "displayName", "value": name}]),
+                )
+                .await
             }
             Op::DeleteGroup { group } => {
                 let Some(g) = self.live_group(*group) else {
@@ -438,7 +466,12 @@ impl Exec {
         }
     }
 
-    async fn patch_raw(&self, kind: ResourceKind, id: &str, ops: &Value) -> Result<Resp, CheckError> {
+    async fn patch_raw(
+        &self,
+        kind: ResourceKind,
+        id: &str,
+        ops: &Value,
+    ) -> Result<Resp, CheckError> {
         let body = json!({
             "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
             "Operations": ops,
@@ -497,9 +530,16 @@ impl Exec {
         }
         let created = r.body()?.clone();
         let Some(id) = id_of(&created) else {
-            return diverge("POST /Users response", "a resource with an id", created.to_string());
+            return diverge(
+                "POST /Users response",
+                "a resource with an id",
+                created.to_string(),
+            );
         };
-        self.cx.session().journal.created(ResourceKind::Users, &id, &user_name);
+        self.cx
+            .session()
+            .journal
+            .created(ResourceKind::Users, &id, &user_name);
         if let Some(o) = body.as_object_mut() {
             o.remove("meta");
         }
@@ -514,7 +554,11 @@ impl Exec {
             manager: None,
         });
         if !mm.is_empty() {
-            return diverge("POST /Users response", "the resource as sent", mm.join("; "));
+            return diverge(
+                "POST /Users response",
+                "the resource as sent",
+                mm.join("; "),
+            );
         }
         Ok(Flow::Done(format!("created user {id}")))
     }
@@ -533,7 +577,11 @@ impl Exec {
         {
             let mm = self.users[u].model.mismatches(body);
             if !mm.is_empty() {
-                return diverge(format!("PATCH /Users/{id} response"), "the model after the PATCH", mm.join("; "));
+                return diverge(
+                    format!("PATCH /Users/{id} response"),
+                    "the model after the PATCH",
+                    mm.join("; "),
+                );
             }
         }
         self.check_user(u).await
@@ -561,7 +609,9 @@ impl Exec {
             .iter()
             .any(|o| o.live && o.manager.as_deref() == Some(id.as_str()))
         {
-            return Ok(Flow::Done("skipped: the user is another user's manager".into()));
+            return Ok(Flow::Done(
+                "skipped: the user is another user's manager".into(),
+            ));
         }
         let r = self.cx.delete(ResourceKind::Users, &id).await?;
         if let Some(d) = status_ok(&r, &[204, 200]) {
@@ -595,9 +645,16 @@ impl Exec {
         }
         let created = r.body()?.clone();
         let Some(id) = id_of(&created) else {
-            return diverge("POST /Groups response", "a resource with an id", created.to_string());
+            return diverge(
+                "POST /Groups response",
+                "a resource with an id",
+                created.to_string(),
+            );
         };
-        self.cx.session().journal.created(ResourceKind::Groups, &id, &name);
+        self.cx
+            .session()
+            .journal
+            .created(ResourceKind::Groups, &id, &name);
         self.groups.push(GroupSlot {
             id: id.clone(),
             name,
@@ -673,7 +730,8 @@ impl Exec {
 
     /// The model's view of a user, restricted to the attributes the generated filters read.
     fn model_doc(&self, u: usize) -> Value {
-        let mut doc = json!({"schemas": [scim2_types::urn::USER, scim2_types::urn::ENTERPRISE_USER]});
+        let mut doc =
+            json!({"schemas": [scim2_types::urn::USER, scim2_types::urn::ENTERPRISE_USER]});
         for a in FILTERED {
             if let Ok(p) = TargetPath::parse(a)
                 && let Some(v) = self.users[u].model.expected(&p)
@@ -705,29 +763,48 @@ impl Exec {
         let body = match q {
             Query::NotInactive => "not (active eq false)".to_owned(),
             Query::UserNameEq { user: ix, case } => {
-                let Some(u) = user(ix) else { return Ok(Flow::Done("skipped: no live user".into())) };
-                format!("userName eq {}", lit(&recase(&self.users[u].user_name, *case)))
+                let Some(u) = user(ix) else {
+                    return Ok(Flow::Done("skipped: no live user".into()));
+                };
+                format!(
+                    "userName eq {}",
+                    lit(&recase(&self.users[u].user_name, *case))
+                )
             }
             Query::UserNameSw { user: ix } => {
-                let Some(u) = user(ix) else { return Ok(Flow::Done("skipped: no live user".into())) };
+                let Some(u) = user(ix) else {
+                    return Ok(Flow::Done("skipped: no live user".into()));
+                };
                 let n = &self.users[u].user_name;
-                let cut = n.char_indices().nth(n.chars().count().saturating_sub(14)).map_or(0, |(i, _)| i);
+                let cut = n
+                    .char_indices()
+                    .nth(n.chars().count().saturating_sub(14))
+                    .map_or(0, |(i, _)| i);
                 format!("userName sw {}", lit(&n[..cut.max(1).min(n.len())]))
             }
             Query::DisplayNameCo { user: ix } => {
-                let Some(u) = user(ix) else { return Ok(Flow::Done("skipped: no live user".into())) };
+                let Some(u) = user(ix) else {
+                    return Ok(Flow::Done("skipped: no live user".into()));
+                };
                 let d = self.attr_of(u, "displayName");
                 let part: String = d.chars().skip(d.chars().count() / 3).take(6).collect();
                 format!("displayName co {}", lit(&part))
             }
             Query::WorkEmail { user: ix } => {
-                let Some(u) = user(ix) else { return Ok(Flow::Done("skipped: no live user".into())) };
+                let Some(u) = user(ix) else {
+                    return Ok(Flow::Done("skipped: no live user".into()));
+                };
                 let e = self.attr_of(u, "emails[type eq \"work\"].value");
                 format!("emails[type eq \"work\" and value eq {}]", lit(&e))
             }
             Query::TitleAndActive { user: ix } => {
-                let Some(u) = user(ix) else { return Ok(Flow::Done("skipped: no live user".into())) };
-                format!("title eq {} and active eq true", lit(&self.attr_of(u, "title")))
+                let Some(u) = user(ix) else {
+                    return Ok(Flow::Done("skipped: no live user".into()));
+                };
+                format!(
+                    "title eq {} and active eq true",
+                    lit(&self.attr_of(u, "title"))
+                )
             }
             Query::ExternalIdOrUserName { a, b } => {
                 let (Some(a), Some(b)) = (user(a), user(b)) else {
@@ -740,13 +817,19 @@ impl Exec {
                 )
             }
             Query::Department { user: ix } => {
-                let Some(u) = user(ix) else { return Ok(Flow::Done("skipped: no live user".into())) };
+                let Some(u) = user(ix) else {
+                    return Ok(Flow::Done("skipped: no live user".into()));
+                };
                 format!("{DEPARTMENT} eq {}", lit(&self.attr_of(u, DEPARTMENT)))
             }
         };
         // Scoped to this attempt's users: the endpoint may hold anything else.
-        let filter = format!("({body}) and userName sw {}", lit(&format!("{}-", self.tag)));
-        let parsed = Filter::parse(&filter).map_err(|e| CheckError::Error(format!("generated filter {filter}: {e}")))?;
+        let filter = format!(
+            "({body}) and userName sw {}",
+            lit(&format!("{}-", self.tag))
+        );
+        let parsed = Filter::parse(&filter)
+            .map_err(|e| CheckError::Error(format!("generated filter {filter}: {e}")))?;
         let expected: Vec<String> = self
             .live_users()
             .into_iter()
@@ -789,7 +872,6 @@ impl Exec {
         Ok(Flow::Done("full state matches the model".into()))
     }
 }
-
 
 fn describe(e: &CheckError) -> String {
     match e {

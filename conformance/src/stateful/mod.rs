@@ -143,14 +143,16 @@ impl Counterexample {
                     "     {} {} -> {}",
                     ex.method,
                     ex.url,
-                    ex.status.map_or_else(|| "no response".to_owned(), |c| c.to_string())
+                    ex.status
+                        .map_or_else(|| "no response".to_owned(), |c| c.to_string())
                 );
             }
         }
         if let Some(d) = &self.attempt.divergence {
-            let at = d
-                .step
-                .map_or_else(|| "the final state check".to_owned(), |n| format!("step {n}"));
+            let at = d.step.map_or_else(
+                || "the final state check".to_owned(),
+                |n| format!("step {n}"),
+            );
             let _ = writeln!(
                 s,
                 "first divergence at {at}: {}\n  expected: {}\n  actual:   {}",

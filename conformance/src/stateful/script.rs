@@ -16,7 +16,9 @@ fn single_quote(s: &str) -> String {
 
 /// Escapes text for an unquoted here-document (`$`, `` ` `` and `\` are literal afterwards).
 fn heredoc(s: &str) -> String {
-    s.replace('\\', r"\\").replace('$', r"\$").replace('`', r"\`")
+    s.replace('\\', r"\\")
+        .replace('$', r"\$")
+        .replace('`', r"\`")
 }
 
 /// The `curl` script that replays every request of `attempt`'s steps, in order.
@@ -40,7 +42,12 @@ pub fn curl_script(attempt: &Attempt) -> String {
         })
         .unwrap_or_default();
     for st in &attempt.steps {
-        let _ = writeln!(s, "\n# step {}: {}", st.number, serde_json::to_string(&st.op).unwrap_or_default());
+        let _ = writeln!(
+            s,
+            "\n# step {}: {}",
+            st.number,
+            serde_json::to_string(&st.op).unwrap_or_default()
+        );
         for ex in &st.exchanges {
             let raw = ex.url.strip_prefix(&base).unwrap_or(&ex.url);
             let mut path = heredoc(raw).replace('"', "\\\"");
@@ -91,7 +98,8 @@ pub fn curl_script(attempt: &Attempt) -> String {
             let _ = writeln!(
                 s,
                 "# original answer: {}",
-                ex.status.map_or_else(|| "no response".to_owned(), |c| c.to_string())
+                ex.status
+                    .map_or_else(|| "no response".to_owned(), |c| c.to_string())
             );
             if let (Some(id), Some(v)) = (created, var) {
                 let _ = writeln!(s, "echo \"{v}=${{{v}}}\"");
