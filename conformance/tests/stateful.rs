@@ -105,7 +105,13 @@ async fn finds_and_shrinks_each_reachable_fault() {
             .collect();
         assert_eq!(failing, [check], "{fault}\n{}", c.render());
         assert!(c.attempt.divergence.is_some());
-        assert!(c.script.contains("$SCIM_TOKEN") || c.script.contains("${SCIM_TOKEN}"));
+        // The token only ever appears as the variable, and the script cleans up after itself.
+        assert!(c.script.contains("Bearer ${SCIM_TOKEN}"));
+        assert_eq!(
+            c.script.matches("Bearer ").count(),
+            c.script.matches("Bearer ${SCIM_TOKEN}").count()
+        );
+        assert!(c.script.contains("-X DELETE"));
         assert_eq!(server.reference().counts(), (0, 0), "{fault}: leftovers");
         // The saved sequence replays to the same divergence.
         let saved: Saved =

@@ -122,12 +122,13 @@ impl Counterexample {
     pub fn render(&self) -> String {
         use std::fmt::Write as _;
         let mut s = format!(
-            "seed {} (case {}): minimal sequence of {} step(s), shrunk from {} in {} attempt(s)\n",
+            "seed {} (case {}): minimal sequence of {} step(s), shrunk from {} in {} attempt(s) ({} ms)\n",
             self.seed,
             self.case,
             self.ops.len(),
             self.original_len,
-            self.shrink_attempts
+            self.shrink_attempts,
+            self.shrink_time.as_millis()
         );
         for st in &self.attempt.steps {
             let _ = writeln!(

@@ -27,9 +27,10 @@ pub fn curl_script(attempt: &Attempt) -> String {
     let mut s = String::from(
         "#!/bin/sh\n# Replays a scim-conformance stateful counterexample. Needs curl and jq.\n\
          # Usage: SCIM_BASE_URL=https://host/scim SCIM_TOKEN=... sh replay.sh\n\
-         set -eu\n: \"${SCIM_BASE_URL:?set SCIM_BASE_URL}\"\n: \"${SCIM_TOKEN:?set SCIM_TOKEN}\"\n",
+         set -u\n: \"${SCIM_BASE_URL:?set SCIM_BASE_URL}\"\n: \"${SCIM_TOKEN:?set SCIM_TOKEN}\"\n",
     );
     let mut ids: Vec<(String, String)> = Vec::new();
+    let mut kinds: Vec<&str> = Vec::new();
     let base = attempt
         .steps
         .iter()
@@ -103,9 +104,25 @@ pub fn curl_script(attempt: &Attempt) -> String {
             );
             if let (Some(id), Some(v)) = (created, var) {
                 let _ = writeln!(s, "echo \"{v}=${{{v}}}\"");
+                let kind = if raw.starts_with("/Groups") {
+                    "Groups"
+                } else {
+                    "Users"
+                };
                 ids.push((id, v));
+                kinds.push(kind);
             }
         }
+    }
+    s.push_str("\n# cleanup: delete what the script created (groups first)\n");
+    let mut order: Vec<usize> = (0..ids.len()).collect();
+    order.sort_by_key(|&i| kinds[i] != "Groups");
+    for i in order {
+        let _ = writeln!(
+            s,
+            "curl -sS -o /dev/null -X DELETE \"${{SCIM_BASE_URL}}/{}/${{{}}}\" -H \"Authorization: Bearer ${{SCIM_TOKEN}}\" || true",
+            kinds[i], ids[i].1
+        );
     }
     s
 }
