@@ -287,7 +287,13 @@ impl Exec {
 
     async fn step(&mut self, op: &Op) -> StepResult {
         match op {
-            Op::CreateUser { seed, reuse } => self.create_user(*seed, *reuse).await,
+            Op::CreateUser {
+                seed,
+                names,
+                domain,
+                omit,
+                reuse,
+            } => self.create_user(*seed, names, domain, *omit, *reuse).await,
             Op::FindUser {
                 user,
                 by_external_id,
@@ -495,12 +501,36 @@ impl Exec {
         ids
     }
 
-    async fn create_user(&mut self, seed: u32, reuse: Option<u8>) -> StepResult {
+    async fn create_user(
+        &mut self,
+        seed: u32,
+        names: &(String, String),
+        domain: &str,
+        omit: u8,
+        reuse: Option<u8>,
+    ) -> StepResult {
         let base = self.fresh("u");
         let mut rng = StdRng::seed_from_u64(u64::from(seed));
-        let person = Person::generate(&base, &mut rng);
+        let mut person = Person::generate(&base, &mut rng);
+        person.given.clone_from(&names.0);
+        person.family.clone_from(&names.1);
         let mut body = self.cx.session().mapping.user_body(&person, None);
-        let mut user_name = person.user_name();
+        let mut user_name = format!("{base}@{domain}");
+        body["userName"] = json!(user_name);
+        if let Some(o) = body.as_object_mut() {
+            let optional = [
+                "title",
+                "preferredLanguage",
+                "addresses",
+                "phoneNumbers",
+                scim2_types::urn::ENTERPRISE_USER,
+            ];
+            for (bit, name) in optional.iter().enumerate() {
+                if omit >> bit & 1 == 1 {
+                    o.remove(*name);
+                }
+            }
+        }
         if let Some(r) = reuse {
             // A deleted user's userName that no live user holds (RFC 7643 §4.1.1 uniqueness).
             let held = |n: &str| {

@@ -6,6 +6,7 @@
 //! steps, lowering indices) always leaves a sequence that can run.
 
 use proptest::prelude::*;
+use scim2_types::arbitrary;
 use serde::{Deserialize, Serialize};
 
 /// A generated query over the attributes of the run's users (RFC 7644 §3.4.2.2).
@@ -82,6 +83,13 @@ pub enum Op {
     CreateUser {
         /// Seeds the invented person's values.
         seed: u32,
+        /// Given and family name (`scim2_types::arbitrary::person_name`: Unicode scripts).
+        names: (String, String),
+        /// The UPN's domain part (`scim2_types::arbitrary::upn`); the local part is run-unique.
+        domain: String,
+        /// Optional attributes left out (bit 0 title, 1 preferredLanguage, 2 addresses,
+        /// 3 phoneNumbers, 4 the enterprise extension).
+        omit: u8,
         /// Index of a deleted user whose `userName` is reused.
         reuse: Option<u8>,
     },
@@ -182,12 +190,11 @@ impl Op {
         use super::Area;
         match self {
             Self::CreateGroup
-            | Self::FindGroup { .. }
             | Self::AddMembers { .. }
             | Self::RemoveMembers { .. }
             | Self::RenameGroup { .. }
             | Self::DeleteGroup { .. } => Area::Groups,
-            Self::Query(_) | Self::FindUser { .. } => Area::Filters,
+            Self::Query(_) | Self::FindUser { .. } | Self::FindGroup { .. } => Area::Filters,
             _ => Area::Users,
         }
     }
@@ -225,8 +232,20 @@ fn query() -> impl Strategy<Value = Query> {
 pub fn op() -> impl Strategy<Value = Op> {
     let batch = || prop::collection::vec(ix(), 1..4);
     prop_oneof![
-        6 => (any::<u32>(), prop::option::weighted(0.15, ix()))
-            .prop_map(|(seed, reuse)| Op::CreateUser { seed, reuse }),
+        6 => (
+            any::<u32>(),
+            (arbitrary::person_name(), arbitrary::person_name()),
+            arbitrary::upn(),
+            0u8..32,
+            prop::option::weighted(0.15, ix()),
+        )
+            .prop_map(|(seed, names, upn, omit, reuse)| Op::CreateUser {
+                seed,
+                names,
+                domain: upn.split_once('@').map_or("example.com", |(_, d)| d).to_owned(),
+                omit,
+                reuse,
+            }),
         2 => (ix(), any::<bool>(), any::<u64>())
             .prop_map(|(user, by_external_id, case)| Op::FindUser { user, by_external_id, case }),
         4 => (ix(), user_attr(), any::<u16>(), any::<bool>())
