@@ -33,7 +33,7 @@ async fn stateful_only_finds_a_sequence_fault_and_replays_it() {
         "--cases",
         "64",
         "--seed",
-        "3",
+        "4",
         "--format",
         "json",
         "--output",
