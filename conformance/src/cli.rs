@@ -86,7 +86,7 @@ pub struct TokenArgs {
 /// `run` options.
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// The endpoint's base URL (e.g. https://example.com/scim/v2).
+    /// The endpoint's base URL (e.g. `https://example.com/scim/v2`).
     #[arg(long, required_unless_present = "builtin", conflicts_with = "builtin")]
     pub url: Option<String>,
     /// Run against the built-in reference endpoint, in process.
@@ -613,10 +613,11 @@ async fn cleanup_cmd(a: CleanupArgs) -> Result<ExitCode, UsageError> {
             l.reason
         );
     }
-    if c.leftovers
-        .iter()
-        .any(|l| l.reason.starts_with("401") || l.reason.contains("cannot reach"))
-    {
+    if c.leftovers.iter().any(|l| {
+        l.reason.contains("answered 401")
+            || l.reason.contains("answered 403")
+            || l.reason.contains("cannot reach")
+    }) {
         return Ok(ExitCode::Unreachable);
     }
     Ok(if c.leftovers.is_empty() {

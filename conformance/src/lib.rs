@@ -8,7 +8,7 @@
 //!   the user attribute mapping replayed (Entra's 22 default rows, or `--mapping FILE`).
 //! - [`runner`]: selection, concurrency, early stop, cleanup; [`journal`]: created-ids journal.
 //! - [`report`]: human, JSON, JUnit and Markdown reports; [`token`]: bearer token handling.
-//! - [`reference`]: the built-in reference endpoint (axum, in memory) with switchable faults.
+//! - [`reference`](mod@reference): the built-in reference endpoint (axum, in memory) with switchable faults.
 
 pub mod check;
 pub mod cli;

@@ -31,6 +31,8 @@ const SUB_NOT_COMPARED: &[&str] = &["primary", "$ref", "display"];
 pub struct UserModel {
     expected: Value,
     absent: Vec<String>,
+    /// Top-level members (and `urn:…` extension members as `urn:…:attr`) that a PATCH changed.
+    touched: BTreeSet<String>,
 }
 
 /// Applies the `Operations` array `ops` to `doc` as one PatchOp.
@@ -55,6 +57,7 @@ impl UserModel {
         Self {
             expected,
             absent: Vec::new(),
+            touched: BTreeSet::new(),
         }
     }
 
@@ -65,6 +68,7 @@ impl UserModel {
     pub fn apply(&mut self, ops: &Value) -> Result<(), String> {
         let before = self.expected.clone();
         apply_ops(&mut self.expected, ops, &ResourceSchemas::user())?;
+        self.touched.extend(changed_keys(&before, &self.expected));
         for p in removed_paths(&before, &self.expected) {
             if !self.absent.contains(&p) {
                 self.absent.push(p);
@@ -86,11 +90,47 @@ impl UserModel {
         path.get(&self.expected)
     }
 
+    /// The differences in the attributes the applied PATCH requests changed (so that a PATCH
+    /// check fails for its own operations only; [`UserModel::mismatches`] compares everything).
+    #[must_use]
+    pub fn mismatches_touched(&self, actual: &Value) -> Vec<String> {
+        let mut focus = Map::new();
+        if let Some(o) = self.expected.as_object() {
+            for (k, v) in o {
+                if is_urn(k) {
+                    let sub: Map<String, Value> = v
+                        .as_object()
+                        .map(|m| {
+                            m.iter()
+                                .filter(|(sk, _)| self.touched.contains(&format!("{k}:{sk}")))
+                                .map(|(a, b)| (a.clone(), b.clone()))
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    if !sub.is_empty() {
+                        focus.insert(k.clone(), Value::Object(sub));
+                    }
+                } else if self.touched.contains(k) {
+                    focus.insert(k.clone(), v.clone());
+                }
+            }
+        }
+        let mut out = Vec::new();
+        compare(&Value::Object(focus), actual, "", &mut out);
+        self.push_absent(actual, &mut out);
+        out
+    }
+
     /// Every difference between `actual` and the model, one line per attribute.
     #[must_use]
     pub fn mismatches(&self, actual: &Value) -> Vec<String> {
         let mut out = Vec::new();
         compare(&self.expected, actual, "", &mut out);
+        self.push_absent(actual, &mut out);
+        out
+    }
+
+    fn push_absent(&self, actual: &Value, out: &mut Vec<String>) {
         for p in &self.absent {
             let got = TargetPath::parse(p)
                 .ok()
@@ -99,7 +139,6 @@ impl UserModel {
                 out.push(format!("{p}: expected removed, read back {g}"));
             }
         }
-        out
     }
 }
 
@@ -195,6 +234,34 @@ fn compare(expected: &Value, actual: &Value, prefix: &str, out: &mut Vec<String>
             (ev, av) => out.push(format!("{name}: expected {ev}, read back {}", show(av))),
         }
     }
+}
+
+/// Top-level members (`urn:…:attr` for extension members) whose value differs.
+fn changed_keys(before: &Value, after: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    let empty = Map::new();
+    let b = before.as_object().unwrap_or(&empty);
+    let a = after.as_object().unwrap_or(&empty);
+    let keys: BTreeSet<&String> = b.keys().chain(a.keys()).collect();
+    for k in keys {
+        let (bv, av) = (b.get(k), a.get(k));
+        if bv == av {
+            continue;
+        }
+        if is_urn(k) {
+            let bs = bv.and_then(Value::as_object).unwrap_or(&empty);
+            let after_sub = av.and_then(Value::as_object).unwrap_or(&empty);
+            let subs: BTreeSet<&String> = bs.keys().chain(after_sub.keys()).collect();
+            out.extend(
+                subs.into_iter()
+                    .filter(|sk| bs.get(*sk) != after_sub.get(*sk))
+                    .map(|sk| format!("{k}:{sk}")),
+            );
+        } else {
+            out.push(k.clone());
+        }
+    }
+    out
 }
 
 /// Paths (mapping form) holding a value in `before` and none in `after`.

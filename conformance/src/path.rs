@@ -51,6 +51,15 @@ fn is_name(s: &str) -> bool {
 impl TargetPath {
     /// Parses a target path.
     ///
+    /// ```
+    /// use scim2_conformance::path::TargetPath;
+    /// let p = TargetPath::parse(r#"addresses[type eq "work"].locality"#).unwrap();
+    /// let mut body = serde_json::json!({});
+    /// p.set(&mut body, "Zürich".into());
+    /// assert_eq!(body, serde_json::json!({"addresses": [{"type": "work", "locality": "Zürich"}]}));
+    /// assert_eq!(p.to_string(), r#"addresses[type eq "work"].locality"#);
+    /// ```
+    ///
     /// # Errors
     /// [`PathError`] with the offset of the first problem.
     pub fn parse(text: &str) -> Result<Self, PathError> {

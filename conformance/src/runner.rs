@@ -102,7 +102,7 @@ pub struct RunOutcome {
     pub cleanup: CleanupReport,
     /// Wall time of the checks and the cleanup.
     pub duration: Duration,
-    /// Requests sent by checks and cleanup.
+    /// Requests sent by the checks (not the discovery request or the cleanup).
     pub requests: u64,
 }
 

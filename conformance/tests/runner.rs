@@ -442,3 +442,52 @@ async fn accepted_variations_cause_no_false_failures() {
     );
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn cleanup_without_a_journal_finds_leftovers_by_prefix() {
+    let server = ReferenceServer::start(ReferenceConfig::default())
+        .await
+        .unwrap();
+    let run_id = new_run_id();
+    // The journal is lost (in memory only); the data stays (--keep-data).
+    let mut c = cfg();
+    c.options.keep_data = true;
+    c.options.only = vec!["entra.group.members".into(), "entra.user.create".into()];
+    let journal = Arc::new(Journal::in_memory(&run_id));
+    let report = run_endpoint(&c, &server.base_url(), None, journal, &Quiet)
+        .await
+        .unwrap();
+    assert!(!report.cleanup().kept.is_empty());
+    // Something the run did not create, with a similar name, must survive.
+    let other = serde_json::json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "scimconf-other@example.com"});
+    let http = HttpTransport::new(&server.base_url(), None, Duration::from_secs(5), None).unwrap();
+    let r = http
+        .send(WireRequest::new("POST", "/Users").scim_json(&other))
+        .await
+        .unwrap();
+    assert_eq!(r.status, 201);
+    let dir = tempfile::tempdir().unwrap();
+    let code = scim2_conformance::cli::main_with(
+        [
+            "scim-conformance",
+            "cleanup",
+            "--url",
+            &server.base_url(),
+            "--run",
+            &run_id,
+            "--no-auth",
+            "--journal-dir",
+        ]
+        .into_iter()
+        .map(str::to_owned)
+        .chain([dir.path().display().to_string()]),
+    )
+    .await;
+    assert_eq!(code, ExitCode::Ok);
+    assert_eq!(
+        server.reference().counts(),
+        (1, 0),
+        "only the foreign user is left"
+    );
+    server.shutdown().await;
+}

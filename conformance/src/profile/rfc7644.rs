@@ -229,14 +229,38 @@ async fn filter_operators(cx: Cx) -> CheckBody {
         body["id"] = json!(id_of(&created).unwrap_or_default());
         docs.push(body);
     }
-    // Scoped to the run's three users with eq/or only, so that the operator under test is the
-    // only one that can fail.
-    let scope = docs
+    // Scope every filter to the run's three users, so that the operator under test is the only
+    // thing that can fail: `userName sw` when the endpoint supports it, else eq/or with grouping.
+    let mut all: Vec<String> = docs.iter().filter_map(id_of).collect();
+    all.sort();
+    let either = docs
         .iter()
         .filter_map(|d| get_ci(d, "userName").and_then(Value::as_str))
         .map(|u| format!("userName eq {}", lit(u)))
         .collect::<Vec<_>>()
         .join(" or ");
+    let mut scope = None;
+    let mut tried = Vec::new();
+    for candidate in [format!("userName sw {}", lit(&stem)), format!("({either})")] {
+        let probe = format!("{candidate} and (userName pr)");
+        let r = cx.get(&format!("/Users?filter={}", enc(&probe))).await?;
+        let mut got: Vec<String> = match (r.status(), r.json.as_ref().and_then(listed)) {
+            (200, Some(l)) => l.resources.iter().filter_map(id_of).collect(),
+            _ => Vec::new(),
+        };
+        got.sort();
+        if got == all {
+            scope = Some(candidate);
+            break;
+        }
+        tried.push(format!("{probe} answered {} with {got:?}", r.status()));
+    }
+    let Some(scope) = scope else {
+        fail!(
+            "no filter restricts a query to the run's three users {all:?} (RFC 7644 §3.4.2.2 sw, or, and grouping): {}",
+            tried.join("; ")
+        )
+    };
     let filters = [
         "title eq \"alpha engineer\"".to_owned(),
         "title ne \"Beta Manager\"".to_owned(),
@@ -257,7 +281,7 @@ async fn filter_operators(cx: Cx) -> CheckBody {
     ];
     let mut wrong = Vec::new();
     for f in &filters {
-        let full = format!("({scope}) and ({f})");
+        let full = format!("{scope} and ({f})");
         let parsed = scim2_filter::Filter::parse(&full)
             .map_err(|e| CheckError::Error(format!("the model cannot parse {full}: {e}")))?;
         let mut want: Vec<String> = docs

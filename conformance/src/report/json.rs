@@ -11,7 +11,7 @@
 //!   "started_at": "2026-12-01T19:30:00Z", // RFC 3339
 //!   "duration_ms": 1234,
 //!   "read_only": false,
-//!   "requests": 412,                      // requests sent (checks and cleanup)
+//!   "requests": 412,                      // requests the checks sent (not discovery or cleanup)
 //!   "token": {"jwt": true, "expires_at": "…", "warning": "…"} | null,
 //!   "aborted": "401 from …: the token was refused; it may have expired" | null,
 //!   "summary": {"total", "passed", "failed", "skipped", "errors", "must_failed"},
