@@ -32,6 +32,8 @@ fn session(server: &ReferenceServer, seed: u64) -> Arc<Session> {
 fn opts(cases: u32) -> Options {
     Options {
         cases,
+        // Keeps the suite fast; the bounds below hold with it.
+        max_shrink: 96,
         ..Options::default()
     }
 }

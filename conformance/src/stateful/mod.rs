@@ -52,7 +52,8 @@ pub struct Options {
     pub budget: Option<Duration>,
     /// Longest generated sequence.
     pub max_len: usize,
-    /// Most shrink attempts.
+    /// Most shrink attempts of proptest's value tree (a final step-removal pass may add up
+    /// to 64 more).
     pub max_shrink: u32,
     /// Re-run this saved sequence instead of generating (`replay FILE`).
     pub replay: Option<Saved>,
@@ -366,8 +367,9 @@ pub async fn run(session: Arc<Session>, opts: &Options) -> StatefulOutcome {
         }
         // proptest's Vec tree stops removing elements once it starts shrinking them; a final
         // greedy pass drops any step whose removal still fails.
-        let mut i = 0;
-        while i < best_ops.len() && best_ops.len() > 1 && tries < opts.max_shrink {
+        // It has its own allowance (one try per step and restart, at most 64).
+        let (mut i, limit) = (0, tries + 64);
+        while i < best_ops.len() && best_ops.len() > 1 && tries < limit {
             tries += 1;
             let mut cand = best_ops.clone();
             cand.remove(i);
