@@ -58,6 +58,18 @@ pub enum Command {
     /// Compare the users, groups and memberships of two endpoints (read-only; exit 0 identical,
     /// 1 differences, 2 usage, 3 unreachable or credentials refused).
     Compare(crate::compare::CompareArgs),
+    /// Re-run a saved failing stateful sequence (issue 6) with the `run` options.
+    Replay(ReplayArgs),
+}
+
+/// `replay` options (issue 6): the saved sequence and the `run` options.
+#[derive(Debug, Args)]
+pub struct ReplayArgs {
+    /// The saved sequence (JSON, or the report's `saved sequence: …` line).
+    pub file: PathBuf,
+    /// Where and how to run it.
+    #[command(flatten)]
+    pub run: RunArgs,
 }
 
 /// Where the token comes from.
@@ -131,6 +143,13 @@ pub struct RunArgs {
     /// Checks in flight at once.
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u64).range(1..=64))]
     pub concurrency: u64,
+    /// Stateful sequences to generate after the fixed checks (issue 6; default 64 when
+    /// `--only stateful` selects them).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub cases: Option<u32>,
+    /// Wall-time budget of the stateful run in seconds: no new sequence starts after it.
+    #[arg(long, value_name = "SECS")]
+    pub budget: Option<u64>,
     /// Directory of the created-resources journal (default: the system temp dir).
     #[arg(long, value_name = "DIR")]
     pub journal_dir: Option<PathBuf>,
@@ -271,6 +290,8 @@ pub struct RunConfig {
     pub timeout: Duration,
     /// Requests per second.
     pub rate: Option<f64>,
+    /// The stateful run after the fixed checks (issue 6), if any.
+    pub stateful: Option<crate::stateful::Options>,
 }
 
 impl RunConfig {
@@ -286,6 +307,7 @@ impl RunConfig {
             seed,
             timeout: Duration::from_secs(30),
             rate: None,
+            stateful: None,
         })
     }
 }
@@ -336,6 +358,7 @@ pub async fn run_endpoint(
     ));
     let checks = runner::select(cfg.profile.checks(), &cfg.options);
     let outcome = runner::run(Arc::clone(&session), &checks, &cfg.options, progress).await;
+    let outcome = crate::stateful::cli::after_fixed(&session, cfg.stateful.as_ref(), outcome).await;
     Ok(Report {
         tool_version: env!("CARGO_PKG_VERSION").to_owned(),
         profile: cfg.profile.to_string(),
@@ -382,7 +405,17 @@ pub async fn main_with(args: impl IntoIterator<Item = String>) -> ExitCode {
         }
     };
     let result = match cli.command {
-        Command::Run(a) => run_cmd(a).await,
+        Command::Run(a) => run_cmd(a, None).await,
+        Command::Replay(r) => match crate::stateful::cli::load_saved(&r.file) {
+            Ok(saved) => {
+                let mut a = r.run;
+                if a.only.is_empty() {
+                    a.only.push("stateful".into()); // the saved sequence alone
+                }
+                run_cmd(a, Some(saved)).await
+            }
+            Err(e) => Err(UsageError(e)),
+        },
         Command::Serve(a) => serve_cmd(a).await,
         Command::Checks(a) => {
             print!("{}", list_checks(a.profile, a.format));
@@ -412,7 +445,10 @@ async fn compare_cmd(a: crate::compare::CompareArgs) -> ExitCode {
     }
 }
 
-async fn run_cmd(a: RunArgs) -> Result<ExitCode, UsageError> {
+async fn run_cmd(
+    a: RunArgs,
+    replay: Option<crate::stateful::Saved>,
+) -> Result<ExitCode, UsageError> {
     let mapping = match &a.mapping {
         Some(p) => Mapping::load(p).map_err(|e| UsageError(e.to_string()))?,
         None => Mapping::entra_default().map_err(|e| UsageError(e.to_string()))?,
@@ -436,6 +472,13 @@ async fn run_cmd(a: RunArgs) -> Result<ExitCode, UsageError> {
         seed: a.seed.unwrap_or_else(rand::random),
         timeout: Duration::from_secs(a.timeout),
         rate: a.rate.filter(|r| r.is_finite() && *r > 0.0),
+        stateful: crate::stateful::cli::options_for(
+            a.cases,
+            a.budget,
+            &a.only,
+            a.read_only,
+            replay,
+        ),
     };
     if a.rate.is_some() && cfg.rate.is_none() {
         return Err(UsageError("--rate must be a positive number".into()));
