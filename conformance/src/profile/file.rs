@@ -221,7 +221,7 @@ impl ProfileFile {
                         .collect();
                     invalid(s.start, format!("{message} (in `{quoted}`)"))
                 }
-                _ => invalid(0, message),
+                s => invalid(s.map_or(0, |s| s.start), message),
             }
         })?;
 
