@@ -201,7 +201,7 @@ impl ProfileFile {
             }
         };
         let f: FileFormat = toml::from_str(text).map_err(|e| {
-            let message = e.message().trim_end().to_owned();
+            let message = e.message().trim_end().replace('\n', "; ");
             match e.span() {
                 // A span inside the document: quote its line, which names the key.
                 Some(s)
@@ -219,7 +219,11 @@ impl ProfileFile {
                         .chars()
                         .take(80)
                         .collect();
-                    invalid(s.start, format!("{message} (in `{quoted}`)"))
+                    if quoted.is_empty() {
+                        invalid(s.start, message)
+                    } else {
+                        invalid(s.start, format!("{message} (in `{quoted}`)"))
+                    }
                 }
                 s => invalid(s.map_or(0, |s| s.start), message),
             }
