@@ -35,7 +35,10 @@ Exit codes:
 
 The bearer token is read from the environment variable SCIM_TOKEN (or --token-env VAR) or
 from --token-file PATH; it is never taken from an argument and never printed.
+`run --help` describes profile files (--profile FILE).";
 
+/// `run --help` and `checks --help`: the profile file format (README: "Profile files").
+const PROFILE_FILE_HELP: &str = "\
 Profile files (--profile FILE; any value other than entra or rfc7644 is a path):
   name = \"acme-entra\"            # shown in reports
   base = \"entra\"                 # or \"rfc7644\": the built-in check list it starts from
@@ -89,6 +92,7 @@ pub struct TokenArgs {
 
 /// `run` options.
 #[derive(Debug, Args)]
+#[command(after_help = PROFILE_FILE_HELP)]
 pub struct RunArgs {
     /// The endpoint's base URL (e.g. `https://example.com/scim/v2`).
     #[arg(long, required_unless_present = "builtin", conflicts_with = "builtin")]
@@ -176,6 +180,7 @@ pub struct ServeArgs {
 
 /// `checks` options.
 #[derive(Debug, Args)]
+#[command(after_help = PROFILE_FILE_HELP)]
 pub struct ChecksArgs {
     /// Profile: `entra` (default), `rfc7644`, or the path of a profile file.
     #[arg(long, value_name = "entra|rfc7644|FILE", default_value = "entra")]
