@@ -477,8 +477,9 @@ async fn run_cmd(a: RunArgs) -> Result<ExitCode, UsageError> {
     let file_mapping = profile_file.as_ref().and_then(|f| f.mapping.clone());
     let mapping = match (&a.mapping, &file_mapping) {
         (Some(p), _) => Mapping::load(p).map_err(|e| UsageError(e.to_string()))?,
-        (None, Some(p)) => Mapping::load(p)
-            .map_err(|e| UsageError(format!("profile file {}: {e}", a.profile)))?,
+        (None, Some(p)) => {
+            Mapping::load(p).map_err(|e| UsageError(format!("profile file {}: {e}", a.profile)))?
+        }
         (None, None) => Mapping::entra_default().map_err(|e| UsageError(e.to_string()))?,
     };
     let dialects = match a.dialect {

@@ -77,7 +77,9 @@ async fn a_requirement_lowered_to_may_no_longer_fails_the_run() {
     let strict = write(
         dir.path(),
         "strict.toml",
-        &format!("name = \"strict\"\nbase = \"entra\"\ninclude = [\"entra.connection\", \"{TARGET}\"]\n"),
+        &format!(
+            "name = \"strict\"\nbase = \"entra\"\ninclude = [\"entra.connection\", \"{TARGET}\"]\n"
+        ),
     );
     let lenient = write(
         dir.path(),
@@ -147,7 +149,8 @@ async fn the_file_sets_dialect_and_mapping_and_the_command_line_wins() {
     assert!(create["transcript"].to_string().contains("Profiled Ltd"));
 
     // --dialect replaces the file's; --skip removes more; --only narrows; --mapping replaces.
-    let default_mapping = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/entra-user-mapping.toml");
+    let default_mapping =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("data/entra-user-mapping.toml");
     let (code, report) = run_builtin(
         dir.path(),
         &profile,
@@ -170,9 +173,8 @@ async fn the_file_sets_dialect_and_mapping_and_the_command_line_wins() {
     let ids = check_ids(&report);
     assert!(ids.contains(&"entra.user.mapping".to_owned()), "{ids:?}");
     assert!(
-        ids.iter()
-            .all(|i| i == "entra.user.mapping"
-                || (i.starts_with("entra.user.patch.") && i.ends_with(".legacy"))),
+        ids.iter().all(|i| i == "entra.user.mapping"
+            || (i.starts_with("entra.user.patch.") && i.ends_with(".legacy"))),
         "{ids:?}"
     );
     let create = check(&report, "entra.user.mapping");
@@ -183,7 +185,10 @@ async fn the_file_sets_dialect_and_mapping_and_the_command_line_wins() {
 async fn bad_profile_files_are_usage_errors() {
     let dir = tempfile::tempdir().unwrap();
     let cases = [
-        ("unknown-key.toml", "name = \"x\"\nbase = \"entra\"\nfoo = 1\n"),
+        (
+            "unknown-key.toml",
+            "name = \"x\"\nbase = \"entra\"\nfoo = 1\n",
+        ),
         ("unknown-base.toml", "name = \"x\"\nbase = \"scim\"\n"),
         (
             "unknown-id.toml",
@@ -206,7 +211,11 @@ async fn bad_profile_files_are_usage_errors() {
     }
     let (code, _) = run_builtin(dir.path(), "no-such-profile", &[]).await;
     assert_eq!(code, ExitCode::Usage);
-    let p = write(dir.path(), "unknown-key2.toml", "name = \"x\"\nbase = \"entra\"\nfoo = 1\n");
+    let p = write(
+        dir.path(),
+        "unknown-key2.toml",
+        "name = \"x\"\nbase = \"entra\"\nfoo = 1\n",
+    );
     assert_eq!(run(&["checks", "--profile", &p]).await, ExitCode::Usage);
     assert_eq!(
         run(&["checks", "--profile", "entra", "--format", "text"]).await,
@@ -235,9 +244,18 @@ fn checks_lists_the_files_selection_with_its_levels() {
     assert!(out.status.success());
     let md = String::from_utf8(out.stdout).unwrap();
     assert!(md.starts_with("# `groups-only` profile: 3 checks"), "{md}");
-    assert!(md.contains("| `entra.group.members.add.legacy` | MUST |"), "{md}");
-    assert!(md.contains("| `entra.group.members.add-repeat` | MUST |"), "{md}");
-    assert!(md.contains("| `entra.group.members.remove.legacy` | SHOULD |"), "{md}");
+    assert!(
+        md.contains("| `entra.group.members.add.legacy` | MUST |"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| `entra.group.members.add-repeat` | MUST |"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| `entra.group.members.remove.legacy` | SHOULD |"),
+        "{md}"
+    );
     assert!(!md.contains(".flagged"), "{md}");
     assert!(!md.contains("entra.group.create"), "{md}");
 

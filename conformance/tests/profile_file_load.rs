@@ -71,9 +71,20 @@ dialect = "legacy"
 
 #[test]
 fn only_name_and_base_are_required() {
-    let p = ProfileFile::parse("name = \"min\"\nbase = \"entra\"\n", "min.toml", Path::new("."))
-        .unwrap();
-    assert_eq!(ids(&p), Profile::Entra.checks().iter().map(|c| c.meta.id).collect::<Vec<_>>());
+    let p = ProfileFile::parse(
+        "name = \"min\"\nbase = \"entra\"\n",
+        "min.toml",
+        Path::new("."),
+    )
+    .unwrap();
+    assert_eq!(
+        ids(&p),
+        Profile::Entra
+            .checks()
+            .iter()
+            .map(|c| c.meta.id)
+            .collect::<Vec<_>>()
+    );
     assert_eq!(p.mapping, None);
     assert_eq!(p.dialects, None);
 }
@@ -113,8 +124,18 @@ fn every_invalid_case_names_the_position_and_the_key() {
     const HEAD: &str = "name = \"x\"\nbase = \"entra\"\n";
     let cases: &[(&str, usize, usize, &[&str])] = &[
         // (text after HEAD or whole, line, column, words the message must hold)
-        ("colour = \"red\"\n", 3, 1, &["unknown field `colour`", "colour = \"red\""]),
-        ("[requirements]\n\"entra.nope\" = \"MAY\"\n", 4, 1, &["requirements", "entra.nope"]),
+        (
+            "colour = \"red\"\n",
+            3,
+            1,
+            &["unknown field `colour`", "colour = \"red\""],
+        ),
+        (
+            "[requirements]\n\"entra.nope\" = \"MAY\"\n",
+            4,
+            1,
+            &["requirements", "entra.nope"],
+        ),
         (
             "[requirements]\n\"rfc7644.discovery.schemas\" = \"MAY\"\n",
             4,
@@ -127,13 +148,28 @@ fn every_invalid_case_names_the_position_and_the_key() {
             23,
             &["requirements.\"entra.user.create\"", "\"must\""],
         ),
-        ("include = [\"entra.user\", \"entra.nothing\"]\n", 3, 26, &["include", "entra.nothing"]),
+        (
+            "include = [\"entra.user\", \"entra.nothing\"]\n",
+            3,
+            26,
+            &["include", "entra.nothing"],
+        ),
         ("exclude = [\"zzz*\"]\n", 3, 12, &["exclude", "zzz*"]),
         ("dialect = \"modern\"\n", 3, 11, &["dialect", "modern"]),
         ("dialect = 3\n", 3, 11, &["invalid type", "dialect = 3"]),
-        ("include = \"entra.user\"\n", 3, 11, &["expected a sequence", "include"]),
+        (
+            "include = \"entra.user\"\n",
+            3,
+            11,
+            &["expected a sequence", "include"],
+        ),
         ("mapping = \"  \"\n", 3, 11, &["mapping", "empty"]),
-        ("include = [\"entra.user\"]\nexclude = [\"entra\"]\n", 1, 1, &["selects no check"]),
+        (
+            "include = [\"entra.user\"]\nexclude = [\"entra\"]\n",
+            1,
+            1,
+            &["selects no check"],
+        ),
         ("name = \"again\"\n", 3, 1, &["duplicate key"]),
     ];
     for (tail, line, column, words) in cases {
@@ -145,12 +181,32 @@ fn every_invalid_case_names_the_position_and_the_key() {
         }
     }
     let whole: &[(&str, usize, usize, &str)] = &[
-        ("name = \"x\"\nbase = \"okta\"\n", 2, 8, "base: unknown profile \"okta\""),
+        (
+            "name = \"x\"\nbase = \"okta\"\n",
+            2,
+            8,
+            "base: unknown profile \"okta\"",
+        ),
         ("base = \"entra\"\n", 1, 1, "missing field `name`"),
         ("name = \"x\"\n", 1, 1, "missing field `base`"),
-        ("name = \"  \"\nbase = \"entra\"\n", 1, 8, "name: must be 1 to 64"),
-        ("name = \"a\\u0007b\"\nbase = \"entra\"\n", 1, 8, "printable"),
-        ("name = \"x\"\nbase = \"entra\n", 2, 14, "invalid basic string"),
+        (
+            "name = \"  \"\nbase = \"entra\"\n",
+            1,
+            8,
+            "name: must be 1 to 64",
+        ),
+        (
+            "name = \"a\\u0007b\"\nbase = \"entra\"\n",
+            1,
+            8,
+            "printable",
+        ),
+        (
+            "name = \"x\"\nbase = \"entra\n",
+            2,
+            14,
+            "invalid basic string",
+        ),
         ("name = \"x\"\nbase = [\"entra\"\n", 3, 1, "expected `]`"),
     ];
     for (text, line, column, word) in whole {
