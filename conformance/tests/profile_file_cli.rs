@@ -280,3 +280,36 @@ fn help_documents_the_profile_file() {
     assert!(help.contains("[requirements]"), "{help}");
     assert!(help.contains("base = "), "{help}");
 }
+
+#[tokio::test]
+async fn built_in_names_still_select_the_built_in_profiles() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, report) = run_builtin(
+        dir.path(),
+        "rfc7644",
+        &["--only", "rfc7644.discovery", "--only", "entra.user.rename"],
+    )
+    .await;
+    assert_eq!(code, ExitCode::Ok);
+    assert_eq!(report["profile"], "rfc7644");
+    assert_eq!(report["dialects"], serde_json::json!(["legacy", "flagged"]));
+    let ids = check_ids(&report);
+    assert!(
+        ids.iter().any(|i| i.starts_with("rfc7644.discovery.")),
+        "{ids:?}"
+    );
+    assert!(
+        ids.contains(&"entra.user.rename.flagged".to_owned()),
+        "{ids:?}"
+    );
+    // A file that happens to be called like a built-in profile is reached with a path.
+    let p = write(
+        dir.path(),
+        "entra",
+        "name = \"file-entra\"\nbase = \"entra\"\ninclude = [\"entra.connection\"]\n",
+    );
+    let (code, report) = run_builtin(dir.path(), &p, &[]).await;
+    assert_eq!(code, ExitCode::Ok);
+    assert_eq!(report["profile"], "file-entra");
+    assert_eq!(check_ids(&report).len(), 3);
+}

@@ -386,6 +386,10 @@ mod tests {
             "p.toml".parse::<ProfileChoice>(),
             Ok(ProfileChoice::File("p.toml".into()))
         );
+        assert_eq!(
+            "./entra".parse::<ProfileChoice>(),
+            Ok(ProfileChoice::File("./entra".into()))
+        );
         assert!("".parse::<ProfileChoice>().is_err());
     }
 }
