@@ -160,11 +160,12 @@ pub struct RunArgs {
     /// Checks in flight at once.
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u64).range(1..=64))]
     pub concurrency: u64,
-    /// Stateful sequences to generate after the fixed checks (issue 6; default 64 when
-    /// `--only stateful` selects them).
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    /// Stateful sequences generated after the fixed checks (default 64; `--cases 0` runs none;
+    /// `--only stateful` runs them alone).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=100_000))]
     pub cases: Option<u32>,
-    /// Wall-time budget of the stateful run in seconds: no new sequence starts after it.
+    /// Wall-time budget of the stateful run in seconds: no new sequence starts after it
+    /// (default 120).
     #[arg(long, value_name = "SECS")]
     pub budget: Option<u64>,
     /// Directory of the created-resources journal (default: the system temp dir).
@@ -527,6 +528,16 @@ async fn run_cmd(
             .and_then(|f| f.dialects.clone())
             .unwrap_or_else(|| vec![Dialect::Legacy, Dialect::Flagged]),
     };
+    // Stateful sequences run after the fixed checks by default; a profile file selects its own
+    // checks, so with one they run only when asked for (`--cases`, `--only stateful`, replay).
+    let stateful = if profile_file.is_some() && a.cases.is_none() && a.only.is_empty() {
+        replay.map(|saved| crate::stateful::Options {
+            replay: Some(saved),
+            ..crate::stateful::Options::default()
+        })
+    } else {
+        crate::stateful::cli::options_for(a.cases, a.budget, &a.only, &a.skip, a.read_only, replay)
+    };
     let cfg = RunConfig {
         profile,
         profile_file,
@@ -542,13 +553,7 @@ async fn run_cmd(
         seed: a.seed.unwrap_or_else(rand::random),
         timeout: Duration::from_secs(a.timeout),
         rate: a.rate.filter(|r| r.is_finite() && *r > 0.0),
-        stateful: crate::stateful::cli::options_for(
-            a.cases,
-            a.budget,
-            &a.only,
-            a.read_only,
-            replay,
-        ),
+        stateful,
     };
     if a.rate.is_some() && cfg.rate.is_none() {
         return Err(UsageError("--rate must be a positive number".into()));

@@ -14,26 +14,67 @@ use crate::session::Session;
 /// The ids of the stateful checks.
 pub const IDS: [&str; 3] = ["stateful.users", "stateful.groups", "stateful.filters"];
 
-/// The stateful run a `run` asks for: with `replay`, with `--cases`, or when an `--only`
-/// pattern selects a stateful check; none under `--read-only`.
+/// Sequences generated after the fixed checks when `--cases` is not given (RFC-free default of
+/// issue 6: "about 64").
+pub const DEFAULT_CASES: u32 = 64;
+
+/// Wall-time budget of the stateful run when `--budget` is not given: no new sequence starts
+/// after it, so a slow endpoint cannot make a default run take unbounded time.
+pub const DEFAULT_BUDGET: Duration = Duration::from_secs(120);
+
+/// The stateful run a `run` asks for.
+///
+/// By default [`DEFAULT_CASES`] sequences run after the fixed checks. None run under
+/// `--read-only` (sequences write), with `--cases 0`, when `--only` patterns select no
+/// stateful check, or when `--skip` patterns remove all of them. A `replay` always runs.
 #[must_use]
 pub fn options_for(
     cases: Option<u32>,
     budget: Option<u64>,
     only: &[String],
+    skip: &[String],
     read_only: bool,
     replay: Option<Saved>,
 ) -> Option<Options> {
-    let selected = only.iter().any(|p| IDS.iter().any(|id| id_matches(p, id)));
-    if read_only || (replay.is_none() && cases.is_none() && !selected) {
+    let selected = only.is_empty() || only.iter().any(|p| IDS.iter().any(|id| id_matches(p, id)));
+    let all_skipped = IDS.iter().all(|id| skip.iter().any(|p| id_matches(p, id)));
+    let wanted = replay.is_some() || (selected && !all_skipped && cases != Some(0));
+    if read_only || !wanted {
         return None;
     }
     Some(Options {
-        cases: cases.unwrap_or(64),
-        budget: budget.map(Duration::from_secs),
+        cases: cases.unwrap_or(DEFAULT_CASES),
+        budget: Some(budget.map_or(DEFAULT_BUDGET, Duration::from_secs)),
         replay,
         ..Options::default()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pats(p: &[&str]) -> Vec<String> {
+        p.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    #[test]
+    fn default_runs_sequences_after_the_fixed_checks() {
+        let o = options_for(None, None, &[], &[], false, None).unwrap();
+        assert_eq!(o.cases, DEFAULT_CASES);
+        assert_eq!(o.budget, Some(DEFAULT_BUDGET));
+    }
+
+    #[test]
+    fn selection_and_opt_outs() {
+        assert!(options_for(Some(0), None, &[], &[], false, None).is_none());
+        assert!(options_for(None, None, &[], &[], true, None).is_none());
+        assert!(options_for(None, None, &pats(&["entra.user.*"]), &[], false, None).is_none());
+        assert!(options_for(None, None, &[], &pats(&["stateful"]), false, None).is_none());
+        assert!(options_for(None, None, &[], &pats(&["stateful.users"]), false, None).is_some());
+        let only = options_for(Some(5), Some(9), &pats(&["stateful"]), &[], false, None).unwrap();
+        assert_eq!((only.cases, only.budget), (5, Some(Duration::from_secs(9))));
+    }
 }
 
 /// Reads a saved sequence: the JSON of [`Saved`], or the report's `saved sequence: …` note line.
