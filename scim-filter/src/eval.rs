@@ -156,26 +156,11 @@ fn eval(filter: &Filter, scope: &Scope<'_>) -> bool {
 /// Evaluates a left-associated chain of `and` (`is_and`) or `or` nodes without recursing once
 /// per term.
 fn eval_chain(filter: &Filter, scope: &Scope<'_>, is_and: bool) -> bool {
-    let mut rights = Vec::new();
-    let mut node = filter;
-    loop {
-        match node {
-            Filter::And(l, r) if is_and => {
-                rights.push(&**r);
-                node = l;
-            }
-            Filter::Or(l, r) if !is_and => {
-                rights.push(&**r);
-                node = l;
-            }
-            _ => break,
-        }
-    }
+    let operands = filter
+        .chain_operands()
+        .map_or_else(|| vec![filter], |(_, operands)| operands);
     // For `and`, stop at the first false; for `or`, at the first true.
-    std::iter::once(node)
-        .chain(rights.into_iter().rev())
-        .any(|f| eval(f, scope) != is_and)
-        != is_and
+    operands.into_iter().any(|f| eval(f, scope) != is_and) != is_and
 }
 
 /// Calls `f` on `value`, or on each element when it is an array (one level, the way

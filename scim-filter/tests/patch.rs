@@ -662,3 +662,33 @@ fn custom_extension_attributes_are_patched_with_their_urn() {
     let e = patch::apply(&mut r, &op, &ResourceSchemas::user(), &entra()).unwrap_err();
     assert_eq!((e.index, e.scim_type), (0, ScimType::InvalidPath));
 }
+
+/// A value path with the longest `or` chain the default limits admit, and Entra's string
+/// booleans in it, is applied within 1 MiB of stack (the bound `parse::Limits` documents):
+/// rewriting `"True"` to `true` walks the chain without recursing once per term.
+#[test]
+fn long_value_filter_chain_fits_a_small_stack() {
+    let chain = (0..512)
+        .map(|i| format!(r#"primary eq "True" or type eq "t{i}""#))
+        .collect::<Vec<_>>()
+        .join(" or ");
+    let ops = json!([{"op": "replace", "path": format!("emails[{chain}].value"), "value": "a@b.example"}]);
+    let handle = std::thread::Builder::new()
+        .stack_size(1024 * 1024)
+        .spawn(move || {
+            let mut resource = user();
+            patch::apply(
+                &mut resource,
+                &body(ops),
+                &ResourceSchemas::user(),
+                &Policy::entra_compatible(),
+            )
+            .unwrap();
+            resource
+        })
+        .unwrap();
+    let resource = handle.join().unwrap();
+    // `primary eq "True"` selects the primary work email, and only that one.
+    assert_eq!(resource["emails"][0]["value"], "a@b.example");
+    assert_eq!(resource["emails"][1]["value"], "ann@home.example");
+}

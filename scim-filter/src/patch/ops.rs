@@ -873,8 +873,21 @@ fn booleanise<'f>(filter: &'f Filter, def: &SchemaAttribute, ctx: Ctx<'_>) -> Co
                 )
             }
             Filter::Not(a) => Filter::Not(Box::new(go(a, def))),
-            Filter::And(a, b) => Filter::And(Box::new(go(a, def)), Box::new(go(b, def))),
-            Filter::Or(a, b) => Filter::Or(Box::new(go(a, def)), Box::new(go(b, def))),
+            Filter::And(..) | Filter::Or(..) => {
+                // Rebuilt chain by chain, not recursing once per term (parse::Limits).
+                let Some((is_and, operands)) = f.chain_operands() else {
+                    return f.clone();
+                };
+                let mut operands = operands.into_iter().map(|o| Box::new(go(o, def)));
+                let first = operands.next().map_or_else(|| f.clone(), |b| *b);
+                operands.fold(first, |left, right| {
+                    if is_and {
+                        Filter::And(Box::new(left), right)
+                    } else {
+                        Filter::Or(Box::new(left), right)
+                    }
+                })
+            }
             other => other.clone(),
         }
     }
