@@ -699,28 +699,8 @@ fn check_compare(
     }
 }
 
-/// The definition of `path` in `schemas` (RFC 7644 §3.10 resolution).
+/// The definition of `path` in `schemas` (RFC 7644 §3.10 resolution, by
+/// [`ResourceSchemas::attribute`]).
 fn definition<'a>(schemas: &'a ResourceSchemas, path: &AttrPath) -> Option<&'a SchemaAttribute> {
-    let top = match &path.uri {
-        Some(uri) if scim2_types::urn::eq(uri, &schemas.core.id) => {
-            schema_top(&schemas.core, &path.name).or_else(|| common_top(&path.name))
-        }
-        Some(uri) => schemas
-            .extensions
-            .iter()
-            .find(|s| scim2_types::urn::eq(&s.id, uri))
-            .and_then(|s| schema_top(s, &path.name)),
-        None => schema_top(&schemas.core, &path.name)
-            .or_else(|| common_top(&path.name))
-            .or_else(|| {
-                schemas
-                    .extensions
-                    .iter()
-                    .find_map(|s| schema_top(s, &path.name))
-            }),
-    }?;
-    match &path.sub_attr {
-        Some(sub) => top.sub_attribute(sub),
-        None => Some(top),
-    }
+    schemas.attribute(&path.to_string())
 }
