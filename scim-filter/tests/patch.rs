@@ -558,6 +558,29 @@ fn each_policy_field_alone_enables_exactly_its_deviation() {
         )[ENT]["department"],
         "Ops"
     );
+
+    // json_encoded_role_values
+    let encoded = r#"{"id":"7a1b","value":"25","displayName":"Role1234"}"#;
+    let ops = json!([{"op": "add", "path": "roles", "value": [{"value": encoded}]}]);
+    assert_eq!(
+        ok(user(), ops.clone(), &Policy::strict())["roles"],
+        json!([{"value": encoded}])
+    );
+    assert_eq!(
+        ok(user(), ops, &only(|p| p.json_encoded_role_values = true))["roles"],
+        json!([{"value": "25", "display": "Role1234"}])
+    );
+    // Only `roles`, and only an element that is nothing but the encoded text.
+    let ops = json!([{"op": "add", "path": "entitlements", "value": [{"value": encoded}]}]);
+    assert_eq!(
+        ok(user(), ops, &only(|p| p.json_encoded_role_values = true))["entitlements"],
+        json!([{"value": encoded}])
+    );
+    let ops = json!([{"op": "add", "path": "roles", "value": [{"value": encoded, "type": "t"}]}]);
+    assert_eq!(
+        ok(user(), ops, &only(|p| p.json_encoded_role_values = true))["roles"],
+        json!([{"value": encoded, "type": "t"}])
+    );
 }
 
 #[test]
