@@ -1,1 +1,29 @@
-//! The scim-rs conformance runner (work in progress; see the workspace README).
+//! The scim-rs conformance runner: checks that a SCIM endpoint handles what Microsoft Entra ID
+//! provisioning sends, and a built-in reference endpoint to demonstrate and test the checks.
+//!
+//! - [`cli`]: the `scim-conformance` command line and [`cli::run_endpoint`].
+//! - [`profile`]: the `entra` and `rfc7644` check lists; [`check`]: check metadata and outcomes.
+//! - [`session`]: what a running check works with; [`transport`]: the one network seam.
+//! - [`model`]: the expected state, computed from what the run sent; [`mapping`] and [`path`]:
+//!   the user attribute mapping replayed (Entra's 22 default rows, or `--mapping FILE`).
+//! - [`runner`]: selection, concurrency, early stop, cleanup; [`journal`]: created-ids journal.
+//! - [`report`]: human, JSON, JUnit and Markdown reports; [`token`]: bearer token handling.
+//! - [`compare`]: the read-only migration compare of two endpoints (`scim-conformance compare`).
+//! - [`reference`](mod@reference): the built-in reference endpoint (axum, in memory) with switchable faults.
+
+pub mod check;
+pub mod cli;
+pub mod compare;
+pub mod exit;
+pub mod journal;
+pub mod mapping;
+pub mod model;
+pub mod path;
+pub mod profile;
+pub mod reference;
+pub mod report;
+pub mod runner;
+pub mod session;
+pub mod token;
+pub mod transcript;
+pub mod transport;

@@ -1,5 +1,9 @@
 //! `scim-conformance`: checks that a SCIM endpoint handles what Microsoft Entra ID sends.
+//! See `scim-conformance --help` for the commands and exit codes.
 
-fn main() {
-    eprintln!("scim-conformance: the conformance runner is not built yet");
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    scim2_conformance::cli::main_with(std::env::args())
+        .await
+        .into()
 }

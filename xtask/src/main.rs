@@ -1,49 +1,34 @@
 //! `cargo xtask`: developer automation for scim-rs.
 //!
-//! `cargo xtask test` runs the whole test suite: the format check, clippy with warnings as
-//! errors on every target, and every test of the workspace (doctests included).
+//! - `cargo xtask test`: the whole test suite (the README's test command): format check, clippy
+//!   with warnings as errors on every target, every test and doctest of the workspace, then the
+//!   interoperability tests against third-party SCIM servers started on 127.0.0.1.
+//! - `cargo xtask schemas`: regenerates the checked-in JSON Schemas of `scim2-types`.
+//! - `cargo xtask bench`: runs every benchmark and writes a Markdown table with peer ratios.
+//! - `cargo xtask release VERSION [--execute]`: bumps, checks, packages and (with `--execute`)
+//!   commits, tags and publishes a release.
+//! - `cargo xtask peers start|stop|list`: installs and runs the pinned third-party SCIM servers.
 
-use std::process::{Command, ExitCode};
+mod bench;
+mod cli;
+mod exec;
+mod peers;
+mod release;
+mod schemas;
+mod test;
+mod workspace;
+
+use std::process::ExitCode;
+
+use clap::Parser;
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.first().map(String::as_str) {
-        Some("test") => test(),
-        _ => {
-            eprintln!("usage: cargo xtask test");
-            ExitCode::from(2)
+    let cli = cli::Cli::parse();
+    match cli.run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("xtask: error: {err:#}");
+            ExitCode::FAILURE
         }
     }
-}
-
-fn cargo(args: &[&str]) -> bool {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    eprintln!("xtask: cargo {}", args.join(" "));
-    Command::new(cargo)
-        .args(args)
-        .status()
-        .is_ok_and(|s| s.success())
-}
-
-fn test() -> ExitCode {
-    let steps: [&[&str]; 3] = [
-        &["fmt", "--all", "--", "--check"],
-        &[
-            "clippy",
-            "--workspace",
-            "--all-targets",
-            "--all-features",
-            "--",
-            "-D",
-            "warnings",
-        ],
-        &["test", "--workspace", "--all-features"],
-    ];
-    for step in steps {
-        if !cargo(step) {
-            eprintln!("xtask: step failed: cargo {}", step.join(" "));
-            return ExitCode::FAILURE;
-        }
-    }
-    ExitCode::SUCCESS
 }

@@ -1,0 +1,255 @@
+//! Checks: stable metadata (id, title, requirement, source, targeted faults) and outcomes.
+//!
+//! A check replays one behaviour of a SCIM client (Entra ID, or the RFC 7644 protocol) against the
+//! endpoint, confirms the resulting state with follow-up reads, and ends with an [`Outcome`].
+
+use std::fmt;
+use std::time::Duration;
+
+use serde::Serialize;
+
+use crate::transcript::Exchange;
+
+/// How strongly a check's behaviour is required (RFC 2119 keywords as used by RFC 7644).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Requirement {
+    /// A failure fails the run (exit code 1).
+    Must,
+    /// A failure is reported but does not fail the run.
+    Should,
+    /// Informational: the behaviour is recorded, never failed.
+    May,
+}
+
+impl fmt::Display for Requirement {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Must => "MUST",
+            Self::Should => "SHOULD",
+            Self::May => "MAY",
+        })
+    }
+}
+
+/// Which of Entra's PATCH dialects a check replays (entra-provisioning reference §3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Dialect {
+    /// The default non-gallery job: `"Replace"`/`"Add"`/`"Remove"`, one op per attribute,
+    /// `"True"`/`"False"` strings, member removal with a value array.
+    Legacy,
+    /// With the `aadOptscim062020` flag: lower-case ops, booleans, path-less replace with dotted
+    /// and URN keys, member removal with a `members[value eq "…"]` path.
+    Flagged,
+}
+
+impl fmt::Display for Dialect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Legacy => "legacy",
+            Self::Flagged => "flagged",
+        })
+    }
+}
+
+/// A capability advertised in `/ServiceProviderConfig` (RFC 7643 §5) that a check needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Capability {
+    /// `patch.supported`.
+    Patch,
+    /// `filter.supported`.
+    Filter,
+    /// `sort.supported`.
+    Sort,
+    /// `etag.supported`.
+    Etag,
+}
+
+impl Capability {
+    /// The `/ServiceProviderConfig` member that advertises the capability.
+    #[must_use]
+    pub fn member(self) -> &'static str {
+        match self {
+            Self::Patch => "patch",
+            Self::Filter => "filter",
+            Self::Sort => "sort",
+            Self::Etag => "etag",
+        }
+    }
+}
+
+/// The static description of a check. Ids are stable: reports and `--only`/`--skip` use them.
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckMeta {
+    /// Stable dotted id, e.g. `entra.user.create`.
+    pub id: &'static str,
+    /// One-line title.
+    pub title: &'static str,
+    /// The area the human and Markdown reports group by (`connection`, `users`, `groups`, …).
+    pub area: &'static str,
+    /// MUST, SHOULD or MAY.
+    pub requirement: Requirement,
+    /// The RFC section or Entra behaviour the check enforces.
+    pub source: &'static str,
+    /// Names of the reference endpoint's faults (`reference::Fault` kebab-case names) this
+    /// check is designed to catch.
+    pub faults: &'static [&'static str],
+    /// Whether the check writes (POST/PATCH/PUT/DELETE); skipped under `--read-only`.
+    pub writes: bool,
+    /// The PATCH dialect replayed, if dialect-specific.
+    pub dialect: Option<Dialect>,
+    /// Capabilities that must not be advertised as unsupported.
+    pub needs: &'static [Capability],
+}
+
+/// The result of one check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "status", content = "detail", rename_all = "lowercase")]
+pub enum Outcome {
+    /// The behaviour is as required.
+    Pass,
+    /// The endpoint misbehaved; the detail names what and where.
+    Fail(String),
+    /// The check did not run; the detail says why (never fails a run).
+    Skip(String),
+    /// The check could not reach a verdict (unexpected response shape, transport error).
+    Error(String),
+}
+
+impl Outcome {
+    /// The lower-case status word (`pass`, `fail`, `skip`, `error`).
+    #[must_use]
+    pub fn status(&self) -> &'static str {
+        match self {
+            Self::Pass => "pass",
+            Self::Fail(_) => "fail",
+            Self::Skip(_) => "skip",
+            Self::Error(_) => "error",
+        }
+    }
+
+    /// The detail text, if any.
+    #[must_use]
+    pub fn detail(&self) -> Option<&str> {
+        match self {
+            Self::Pass => None,
+            Self::Fail(d) | Self::Skip(d) | Self::Error(d) => Some(d),
+        }
+    }
+
+    /// True for [`Outcome::Fail`] and [`Outcome::Error`].
+    #[must_use]
+    pub fn is_problem(&self) -> bool {
+        matches!(self, Self::Fail(_) | Self::Error(_))
+    }
+}
+
+/// A finished check: its metadata, outcome, notes and transcript.
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckResult {
+    /// The check's metadata.
+    pub meta: CheckMeta,
+    /// The outcome.
+    pub outcome: Outcome,
+    /// Observations recorded on the way (e.g. a SHOULD-level deviation, a MAY probe's finding).
+    pub notes: Vec<String>,
+    /// Wall time of the check.
+    #[serde(serialize_with = "crate::report::json::ser_duration_ms")]
+    pub duration: Duration,
+    /// Every exchange the check made, in order (Authorization redacted).
+    pub transcript: Vec<Exchange>,
+}
+
+impl CheckResult {
+    /// True when this result fails the run: a MUST check that failed or errored.
+    #[must_use]
+    pub fn fails_run(&self) -> bool {
+        self.meta.requirement == Requirement::Must && self.outcome.is_problem()
+    }
+}
+
+/// Matches a check id against an `--only`/`--skip` pattern: `*` matches any run of characters;
+/// a pattern without `*` matches the id itself and every id below it (`entra.group` matches
+/// `entra.group.create`).
+///
+/// ```
+/// use scim2_conformance::check::id_matches;
+/// assert!(id_matches("entra.group", "entra.group.members.add.legacy"));
+/// assert!(id_matches("*.legacy", "entra.user.disable.legacy"));
+/// assert!(!id_matches("entra.user", "entra.group.create"));
+/// ```
+#[must_use]
+pub fn id_matches(pattern: &str, id: &str) -> bool {
+    if !pattern.contains('*') {
+        return id == pattern || id.strip_prefix(pattern).is_some_and(|r| r.starts_with('.'));
+    }
+    glob(pattern.as_bytes(), id.as_bytes())
+}
+
+fn glob(p: &[u8], s: &[u8]) -> bool {
+    // Iterative wildcard match with backtracking to the last `*` (linear in practice, bounded by
+    // |p|·|s| in the worst case; ids and patterns are short).
+    let (mut pi, mut si) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while si < s.len() {
+        if pi < p.len() && p[pi] == b'*' {
+            star = Some((pi, si));
+            pi += 1;
+        } else if pi < p.len() && p[pi] == s[si] {
+            pi += 1;
+            si += 1;
+        } else if let Some((sp, ss)) = star {
+            pi = sp + 1;
+            si = ss + 1;
+            star = Some((sp, ss + 1));
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|&c| c == b'*')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patterns() {
+        assert!(id_matches("entra.group", "entra.group.create"));
+        assert!(id_matches("entra.group", "entra.group"));
+        assert!(!id_matches("entra.group", "entra.groups.x"));
+        assert!(id_matches("entra.*.legacy", "entra.user.patch.legacy"));
+        assert!(id_matches("*members*", "entra.group.members.add"));
+        assert!(!id_matches("entra.user.*", "entra.group.create"));
+        assert!(id_matches("*", "x"));
+    }
+
+    #[test]
+    fn only_must_problems_fail_the_run() {
+        let meta = CheckMeta {
+            id: "x",
+            title: "x",
+            area: "a",
+            requirement: Requirement::Should,
+            source: "s",
+            faults: &[],
+            writes: false,
+            dialect: None,
+            needs: &[],
+        };
+        let mut r = CheckResult {
+            meta,
+            outcome: Outcome::Fail("no".into()),
+            notes: vec![],
+            duration: Duration::ZERO,
+            transcript: vec![],
+        };
+        assert!(!r.fails_run());
+        r.meta.requirement = Requirement::Must;
+        assert!(r.fails_run());
+        r.outcome = Outcome::Skip("n/a".into());
+        assert!(!r.fails_run());
+    }
+}

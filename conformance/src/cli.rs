@@ -1,0 +1,656 @@
+//! The `scim-conformance` command line: argument parsing (clap derive) and the commands.
+//!
+//! Exit codes (see [`ExitCode`]): 0 every MUST passed; 1 a MUST failed or cleanup left data;
+//! 2 usage or configuration error; 3 the endpoint could not be reached or refused the
+//! credentials; 130 interrupted (after cleanup).
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+use time::OffsetDateTime;
+
+use crate::check::Dialect;
+use crate::exit::ExitCode;
+use crate::journal::{Journal, is_run_id, new_run_id};
+use crate::mapping::Mapping;
+use crate::profile::Profile;
+use crate::reference::{Fault, ReferenceConfig, ReferenceServer};
+use crate::report::{Format, Report, human};
+use crate::runner::{self, Progress, Quiet, RunOptions};
+use crate::session::Session;
+use crate::token::{Token, TokenInfo};
+use crate::transport::{HttpTransport, ReadOnly, Transport, WireRequest};
+
+const AFTER_HELP: &str = "\
+Exit codes:
+  0    every MUST check passed (skips never fail a run)
+  1    a MUST check failed, or cleanup could not remove everything the run created
+  2    usage or configuration error
+  3    the endpoint could not be reached or refused the credentials (401/403)
+  130  interrupted with Ctrl-C (after cleanup)
+
+The bearer token is read from the environment variable SCIM_TOKEN (or --token-env VAR) or
+from --token-file PATH; it is never taken from an argument and never printed.";
+
+/// Checks that a SCIM 2.0 endpoint handles what Microsoft Entra ID provisioning sends.
+#[derive(Debug, Parser)]
+#[command(name = "scim-conformance", version, after_help = AFTER_HELP)]
+pub struct Cli {
+    /// The command.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run a profile against an endpoint (or the built-in reference endpoint).
+    Run(RunArgs),
+    /// Serve the built-in reference endpoint on 127.0.0.1.
+    Serve(ServeArgs),
+    /// List every check with its id, requirement, source and targeted faults.
+    Checks(ChecksArgs),
+    /// Remove the leftovers of an interrupted run.
+    Cleanup(CleanupArgs),
+    /// Compare the users, groups and memberships of two endpoints (read-only; exit 0 identical,
+    /// 1 differences, 2 usage, 3 unreachable or credentials refused).
+    Compare(crate::compare::CompareArgs),
+}
+
+/// Where the token comes from.
+#[derive(Debug, Args, Clone)]
+pub struct TokenArgs {
+    /// Environment variable holding the bearer token.
+    #[arg(long, value_name = "VAR", default_value = "SCIM_TOKEN")]
+    pub token_env: String,
+    /// File holding the bearer token (first line).
+    #[arg(long, value_name = "PATH", conflicts_with = "no_auth")]
+    pub token_file: Option<PathBuf>,
+    /// Send no Authorization header.
+    #[arg(long)]
+    pub no_auth: bool,
+}
+
+/// `run` options.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The endpoint's base URL (e.g. `https://example.com/scim/v2`).
+    #[arg(long, required_unless_present = "builtin", conflicts_with = "builtin")]
+    pub url: Option<String>,
+    /// Run against the built-in reference endpoint, in process.
+    #[arg(long)]
+    pub builtin: bool,
+    /// Fault of the built-in endpoint to switch on (repeatable; with --builtin).
+    #[arg(long = "fault", value_name = "NAME", requires = "builtin")]
+    pub faults: Vec<Fault>,
+    /// Token source.
+    #[command(flatten)]
+    pub token: TokenArgs,
+    /// Profile.
+    #[arg(long, value_enum, default_value_t = Profile::Entra)]
+    pub profile: Profile,
+    /// User attribute mapping (TOML; default: Entra's 22 default rows).
+    #[arg(long, value_name = "FILE")]
+    pub mapping: Option<PathBuf>,
+    /// Which of Entra's PATCH dialects to replay.
+    #[arg(long, value_enum, default_value_t = DialectArg::Both)]
+    pub dialect: DialectArg,
+    /// Send GET requests only (test connection, discovery, queries); never a write.
+    #[arg(long)]
+    pub read_only: bool,
+    /// Run only checks whose id matches (repeatable; `*` wildcard; a prefix matches below it).
+    #[arg(long, value_name = "PATTERN")]
+    pub only: Vec<String>,
+    /// Skip checks whose id matches (repeatable).
+    #[arg(long, value_name = "PATTERN")]
+    pub skip: Vec<String>,
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Write the report to a file instead of stdout.
+    #[arg(long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+    /// Seed of the generated values (random when absent; printed in the report).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Per-request timeout in seconds.
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub timeout: u64,
+    /// Maximum requests per second.
+    #[arg(long)]
+    pub rate: Option<f64>,
+    /// Keep what the run created (no cleanup).
+    #[arg(long)]
+    pub keep_data: bool,
+    /// Allow http:// for a host that is not loopback.
+    #[arg(long)]
+    pub insecure_http: bool,
+    /// Checks in flight at once.
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u64).range(1..=64))]
+    pub concurrency: u64,
+    /// Directory of the created-resources journal (default: the system temp dir).
+    #[arg(long, value_name = "DIR")]
+    pub journal_dir: Option<PathBuf>,
+}
+
+/// `--dialect` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DialectArg {
+    /// Legacy only.
+    Legacy,
+    /// `aadOptscim062020` only.
+    Flagged,
+    /// Both (default).
+    Both,
+}
+
+/// `serve` options.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Port on 127.0.0.1 (0 = any free port).
+    #[arg(long, default_value_t = 8080)]
+    pub port: u16,
+    /// Fault to switch on (repeatable).
+    #[arg(long = "fault", value_name = "NAME")]
+    pub faults: Vec<Fault>,
+    /// Require the bearer token held in this environment variable.
+    #[arg(long, value_name = "VAR")]
+    pub require_token_env: Option<String>,
+}
+
+/// `checks` options.
+#[derive(Debug, Args)]
+pub struct ChecksArgs {
+    /// Profile.
+    #[arg(long, value_enum, default_value_t = Profile::Entra)]
+    pub profile: Profile,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+    pub format: ListFormat,
+}
+
+/// `checks --format` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ListFormat {
+    /// Plain text.
+    Text,
+    /// A Markdown table.
+    Markdown,
+}
+
+/// `cleanup` options.
+#[derive(Debug, Args)]
+pub struct CleanupArgs {
+    /// The endpoint's base URL.
+    #[arg(long)]
+    pub url: String,
+    /// The run id printed by the interrupted run.
+    #[arg(long = "run", value_name = "RUN_ID")]
+    pub run_id: String,
+    /// Token source.
+    #[command(flatten)]
+    pub token: TokenArgs,
+    /// Allow http:// for a host that is not loopback.
+    #[arg(long)]
+    pub insecure_http: bool,
+    /// Directory of the journal (default: the system temp dir).
+    #[arg(long, value_name = "DIR")]
+    pub journal_dir: Option<PathBuf>,
+}
+
+/// A configuration problem (exit code 2).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+fn default_journal_dir() -> PathBuf {
+    std::env::temp_dir().join("scim-conformance")
+}
+
+/// Checks the URL: absolute http(s), and `http://` only for loopback unless allowed.
+///
+/// # Errors
+/// [`UsageError`] with the reason.
+pub fn check_url(url: &str, insecure_http: bool) -> Result<String, UsageError> {
+    let parsed =
+        url::Url::parse(url).map_err(|e| UsageError(format!("--url {url:?} is not a URL: {e}")))?;
+    let host = parsed.host_str().unwrap_or_default().to_owned();
+    match parsed.scheme() {
+        "https" => {}
+        "http" => {
+            let loopback = host == "localhost"
+                || host
+                    .trim_matches(['[', ']'])
+                    .parse::<IpAddr>()
+                    .is_ok_and(|ip| ip.is_loopback());
+            if !loopback && !insecure_http {
+                return Err(UsageError(format!(
+                    "refusing http:// for {host}: the bearer token would travel unencrypted; use https:// or pass --insecure-http"
+                )));
+            }
+        }
+        s => return Err(UsageError(format!("--url must be http(s), not {s}:"))),
+    }
+    if parsed.query().is_some() {
+        return Err(UsageError(
+            "--url must not carry a query string (leave Entra's ?aadOptscim062020 flag out; choose the dialect with --dialect)".into(),
+        ));
+    }
+    Ok(url.trim_end_matches('/').to_owned())
+}
+
+fn load_token(t: &TokenArgs) -> Result<Option<Token>, UsageError> {
+    if t.no_auth {
+        return Ok(None);
+    }
+    let tok = match &t.token_file {
+        Some(p) => Token::from_file(p),
+        None => Token::from_env(&t.token_env),
+    };
+    tok.map(Some).map_err(|e| {
+        UsageError(format!(
+            "{e} (or pass --no-auth for an endpoint without authentication)"
+        ))
+    })
+}
+
+/// Everything `run` needs, resolved from the arguments.
+pub struct RunConfig {
+    /// Profile.
+    pub profile: Profile,
+    /// Mapping.
+    pub mapping: Mapping,
+    /// Options.
+    pub options: RunOptions,
+    /// Seed.
+    pub seed: u64,
+    /// Per-request timeout.
+    pub timeout: Duration,
+    /// Requests per second.
+    pub rate: Option<f64>,
+}
+
+impl RunConfig {
+    /// A default configuration (entra profile, default mapping, both dialects).
+    ///
+    /// # Errors
+    /// Never in practice (the default mapping is tested).
+    pub fn new(seed: u64) -> Result<Self, UsageError> {
+        Ok(Self {
+            profile: Profile::Entra,
+            mapping: Mapping::entra_default().map_err(|e| UsageError(e.to_string()))?,
+            options: RunOptions::default(),
+            seed,
+            timeout: Duration::from_secs(30),
+            rate: None,
+        })
+    }
+}
+
+/// Runs the profile against `base_url` and returns the report (no output written).
+///
+/// `journal` records created resources; `token` is sent as a bearer token.
+pub async fn run_endpoint(
+    cfg: &RunConfig,
+    base_url: &str,
+    token: Option<Token>,
+    journal: Arc<Journal>,
+    progress: &dyn Progress,
+) -> Result<Report, UsageError> {
+    let started_at = OffsetDateTime::now_utc();
+    let now = started_at;
+    let token_info: Option<TokenInfo> = token.as_ref().map(|t| t.inspect(now));
+    let http = HttpTransport::new(base_url, token.as_ref(), cfg.timeout, cfg.rate)
+        .map_err(|e| UsageError(e.to_string()))?;
+    let http: Arc<dyn Transport> = Arc::new(http);
+    let transport: Arc<dyn Transport> = if cfg.options.read_only {
+        Arc::new(ReadOnly(http))
+    } else {
+        http
+    };
+    let auth_hint = match token_info.as_ref() {
+        Some(TokenInfo {
+            expires_at: Some(e),
+            ..
+        }) => format!(" (the JWT's exp is {e})"),
+        _ => String::new(),
+    };
+    // Capabilities (RFC 7644 §4); absent or unreadable = assume capable.
+    let spc = match transport
+        .send(WireRequest::new("GET", "/ServiceProviderConfig"))
+        .await
+    {
+        Ok(r) if r.status == 200 => r.json(),
+        _ => None,
+    };
+    let session = Arc::new(Session::new(
+        Arc::clone(&transport),
+        journal,
+        Arc::new(cfg.mapping.clone()),
+        cfg.seed,
+        spc,
+        auth_hint,
+    ));
+    let checks = runner::select(cfg.profile.checks(), &cfg.options);
+    let outcome = runner::run(Arc::clone(&session), &checks, &cfg.options, progress).await;
+    Ok(Report {
+        tool_version: env!("CARGO_PKG_VERSION").to_owned(),
+        profile: cfg.profile.to_string(),
+        dialects: cfg
+            .options
+            .dialects
+            .iter()
+            .map(ToString::to_string)
+            .collect(),
+        seed: cfg.seed,
+        run_id: session.journal.run_id().to_owned(),
+        endpoint: base_url.to_owned(),
+        started_at: started_at
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default(),
+        read_only: cfg.options.read_only,
+        token: token_info,
+        outcome,
+    })
+}
+
+fn write_output(text: &str, output: Option<&PathBuf>) -> Result<(), UsageError> {
+    match output {
+        Some(p) => std::fs::write(p, text)
+            .map_err(|e| UsageError(format!("cannot write {}: {e}", p.display()))),
+        None => {
+            print!("{text}");
+            Ok(())
+        }
+    }
+}
+
+/// Parses `args` and runs the command; returns the exit code (messages go to stderr).
+pub async fn main_with(args: impl IntoIterator<Item = String>) -> ExitCode {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::Usage
+            } else {
+                ExitCode::Ok
+            };
+        }
+    };
+    let result = match cli.command {
+        Command::Run(a) => run_cmd(a).await,
+        Command::Serve(a) => serve_cmd(a).await,
+        Command::Checks(a) => {
+            print!("{}", list_checks(a.profile, a.format));
+            Ok(ExitCode::Ok)
+        }
+        Command::Cleanup(a) => cleanup_cmd(a).await,
+        Command::Compare(a) => Ok(compare_cmd(a).await),
+    };
+    match result {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("scim-conformance: {e}");
+            ExitCode::Usage
+        }
+    }
+}
+
+/// `compare`: its own exit codes map onto the runner's (1 means differences were found).
+async fn compare_cmd(a: crate::compare::CompareArgs) -> ExitCode {
+    use crate::compare::Exit;
+    let (mut out, mut err) = (std::io::stdout(), std::io::stderr());
+    match crate::compare::run(a, &mut out, &mut err).await {
+        Exit::Identical => ExitCode::Ok,
+        Exit::Differences => ExitCode::MustFailed,
+        Exit::Usage => ExitCode::Usage,
+        Exit::Unreachable => ExitCode::Unreachable,
+    }
+}
+
+async fn run_cmd(a: RunArgs) -> Result<ExitCode, UsageError> {
+    let mapping = match &a.mapping {
+        Some(p) => Mapping::load(p).map_err(|e| UsageError(e.to_string()))?,
+        None => Mapping::entra_default().map_err(|e| UsageError(e.to_string()))?,
+    };
+    let dialects = match a.dialect {
+        DialectArg::Legacy => vec![Dialect::Legacy],
+        DialectArg::Flagged => vec![Dialect::Flagged],
+        DialectArg::Both => vec![Dialect::Legacy, Dialect::Flagged],
+    };
+    let cfg = RunConfig {
+        profile: a.profile,
+        mapping,
+        options: RunOptions {
+            only: a.only.clone(),
+            skip: a.skip.clone(),
+            dialects,
+            read_only: a.read_only,
+            keep_data: a.keep_data,
+            concurrency: usize::try_from(a.concurrency).unwrap_or(8),
+        },
+        seed: a.seed.unwrap_or_else(rand::random),
+        timeout: Duration::from_secs(a.timeout),
+        rate: a.rate.filter(|r| r.is_finite() && *r > 0.0),
+    };
+    if a.rate.is_some() && cfg.rate.is_none() {
+        return Err(UsageError("--rate must be a positive number".into()));
+    }
+    let run_id = new_run_id();
+    let (server, base_url, token, journal) = if a.builtin {
+        // A fresh random token, so that the run exercises bearer authentication too.
+        let secret = uuid::Uuid::new_v4().simple().to_string();
+        let config = ReferenceConfig::default()
+            .with_faults(a.faults.iter().copied())
+            .with_token(secret.clone());
+        let server = ReferenceServer::start(config)
+            .await
+            .map_err(|e| UsageError(format!("cannot start the built-in endpoint: {e}")))?;
+        let url = server.base_url();
+        (
+            Some(server),
+            url,
+            Some(Token::new(&secret)),
+            Arc::new(Journal::in_memory(&run_id)),
+        )
+    } else {
+        let url = check_url(a.url.as_deref().unwrap_or_default(), a.insecure_http)?;
+        let token = load_token(&a.token)?;
+        let dir = a.journal_dir.clone().unwrap_or_else(default_journal_dir);
+        let journal = if a.read_only {
+            Journal::in_memory(&run_id)
+        } else {
+            Journal::create(&dir, &run_id, &url).map_err(|e| UsageError(e.to_string()))?
+        };
+        (None, url, token, Arc::new(journal))
+    };
+    let progress = human::ConsoleProgress::new();
+    let quiet = Quiet;
+    let progress: &dyn Progress = if a.format == Format::Human && a.output.is_none() {
+        &progress
+    } else {
+        &quiet
+    };
+    if a.format == Format::Human {
+        eprintln!(
+            "scim-conformance: {} profile against {base_url} (run {run_id}, names start with {}-)",
+            cfg.profile,
+            crate::journal::prefix_for(&run_id)
+        );
+    }
+    let cleanup_token = token.clone();
+    let run = run_endpoint(&cfg, &base_url, token, Arc::clone(&journal), progress);
+    let report = tokio::select! {
+        r = run => r?,
+        _ = tokio::signal::ctrl_c() => {
+            eprintln!("scim-conformance: interrupted; deleting what the run created…");
+            let http = HttpTransport::new(&base_url, cleanup_token.as_ref(), cfg.timeout, None)
+                .map_err(|e| UsageError(e.to_string()))?;
+            let c = runner::cleanup(&http, &journal).await;
+            eprintln!("cleanup: {} deleted, {} left", c.deleted, c.leftovers.len());
+            if let Some(cmd) = c.retry_command {
+                eprintln!("retry with: {cmd}");
+            }
+            if let Some(s) = server { s.shutdown().await; }
+            return Ok(ExitCode::Interrupted);
+        }
+    };
+    if let Some(s) = server {
+        s.shutdown().await;
+    }
+    let text = crate::report::render(&report, a.format);
+    write_output(&text, a.output.as_ref())?;
+    let code = report.exit_code();
+    if let Some(t) = report.token.as_ref().and_then(|t| t.warning.as_ref()) {
+        eprintln!("warning: {t}");
+    }
+    if let Some(ab) = &report.outcome.abort {
+        eprintln!("scim-conformance: {ab}");
+    }
+    if !report.cleanup().leftovers.is_empty() {
+        eprintln!(
+            "scim-conformance: {} resources could not be removed{}",
+            report.cleanup().leftovers.len(),
+            report
+                .cleanup()
+                .retry_command
+                .as_ref()
+                .map(|c| format!("; retry with: {c}"))
+                .unwrap_or_default()
+        );
+    }
+    Ok(code)
+}
+
+async fn serve_cmd(a: ServeArgs) -> Result<ExitCode, UsageError> {
+    let mut config = ReferenceConfig::default().with_faults(a.faults.iter().copied());
+    if let Some(var) = &a.require_token_env {
+        let t = Token::from_env(var).map_err(|e| UsageError(e.to_string()))?;
+        config = config.with_token(t.expose());
+    }
+    let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, a.port));
+    let server = ReferenceServer::start_on(addr, config)
+        .await
+        .map_err(|e| UsageError(format!("cannot listen on {addr}: {e}")))?;
+    println!("serving the reference endpoint at {}", server.base_url());
+    if !a.faults.is_empty() {
+        println!(
+            "faults: {}",
+            a.faults
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    let _ = tokio::signal::ctrl_c().await;
+    server.shutdown().await;
+    Ok(ExitCode::Ok)
+}
+
+async fn cleanup_cmd(a: CleanupArgs) -> Result<ExitCode, UsageError> {
+    if !is_run_id(&a.run_id) {
+        return Err(UsageError(format!(
+            "{:?} is not a run id (8 lower-case letters and digits)",
+            a.run_id
+        )));
+    }
+    let url = check_url(&a.url, a.insecure_http)?;
+    let token = load_token(&a.token)?;
+    let dir = a.journal_dir.clone().unwrap_or_else(default_journal_dir);
+    let journal = if Journal::path_for(&dir, &a.run_id).exists() {
+        Journal::load(&dir, &a.run_id).map_err(|e| UsageError(e.to_string()))?
+    } else {
+        Journal::create(&dir, &a.run_id, &url).map_err(|e| UsageError(e.to_string()))?
+    };
+    let http = HttpTransport::new(&url, token.as_ref(), Duration::from_secs(30), None)
+        .map_err(|e| UsageError(e.to_string()))?;
+    let found = runner::discover(&http, &journal).await;
+    let pending = journal.pending().len();
+    eprintln!(
+        "run {}: {pending} resources to remove ({found} found by name prefix)",
+        a.run_id
+    );
+    let c = runner::cleanup(&http, &journal).await;
+    eprintln!("cleanup: {} deleted, {} left", c.deleted, c.leftovers.len());
+    for l in &c.leftovers {
+        eprintln!(
+            "  left: {} {} ({}): {}",
+            l.resource.kind.path(),
+            l.resource.id,
+            l.resource.name,
+            l.reason
+        );
+    }
+    if c.leftovers.iter().any(|l| {
+        l.reason.contains("answered 401")
+            || l.reason.contains("answered 403")
+            || l.reason.contains("cannot reach")
+    }) {
+        return Ok(ExitCode::Unreachable);
+    }
+    Ok(if c.leftovers.is_empty() {
+        ExitCode::Ok
+    } else {
+        ExitCode::MustFailed
+    })
+}
+
+/// The check list of a profile as text or a Markdown table.
+#[must_use]
+pub fn list_checks(profile: Profile, format: ListFormat) -> String {
+    let checks = profile.checks();
+    let mut out = String::new();
+    match format {
+        ListFormat::Markdown => {
+            out.push_str(&format!(
+                "# `{profile}` profile: {} checks\n\n",
+                checks.len()
+            ));
+            out.push_str(
+                "| Id | Requirement | Title | Source | Faults caught |\n|---|---|---|---|---|\n",
+            );
+            for c in &checks {
+                let m = &c.meta;
+                let faults = m
+                    .faults
+                    .iter()
+                    .map(|f| format!("`{f}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                out.push_str(&format!(
+                    "| `{}` | {} | {} | {} | {} |\n",
+                    m.id,
+                    m.requirement,
+                    m.title.replace('|', "\\|"),
+                    m.source.replace('|', "\\|"),
+                    if faults.is_empty() {
+                        "(informational)".into()
+                    } else {
+                        faults
+                    }
+                ));
+            }
+        }
+        ListFormat::Text => {
+            for c in &checks {
+                let m = &c.meta;
+                out.push_str(&format!(
+                    "{:<40} {:<6} {}\n",
+                    m.id,
+                    m.requirement.to_string(),
+                    m.title
+                ));
+                out.push_str(&format!("{:<47} source: {}\n", "", m.source));
+                if !m.faults.is_empty() {
+                    out.push_str(&format!("{:<47} faults: {}\n", "", m.faults.join(", ")));
+                }
+            }
+        }
+    }
+    out
+}

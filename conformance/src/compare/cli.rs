@@ -1,0 +1,310 @@
+//! The `scim-conformance compare` command: arguments, exit codes, messages.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use scim2_client::{Client, Error, RetryPolicy, Secret};
+
+use super::diff::Side;
+use super::fetch::{ReadError, ReadOptions, SideProgress, read_directory};
+use super::mapping::Mapping;
+use super::progress::Bars;
+use super::render::{Format, render};
+use super::{Comparison, compare};
+
+/// `scim-conformance compare`: read-only comparison of the directories of two SCIM
+/// endpoints (GET only), for a migration from an old endpoint (`--from`) to a new one
+/// (`--to`).
+///
+/// Exit codes: 0 identical for the mapped attributes; 1 differences found; 2 usage or
+/// configuration error; 3 an endpoint could not be reached, refused the credentials, or
+/// failed before everything was read.
+#[derive(Debug, Clone, clap::Args)]
+#[command(after_help = EXIT_CODES_HELP)]
+pub struct CompareArgs {
+    /// Base URL of the old endpoint (`https://addon-tenant.example.com/SCIM/v2`).
+    #[arg(long, value_name = "URL")]
+    pub from: String,
+    /// Environment variable holding the old endpoint's bearer token (no token is sent
+    /// when this is not given).
+    #[arg(long, value_name = "VAR")]
+    pub from_token_env: Option<String>,
+    /// Base URL of the new endpoint (`https://tenant.example.com/api/v2/scim`).
+    #[arg(long, value_name = "URL")]
+    pub to: String,
+    /// Environment variable holding the new endpoint's bearer token.
+    #[arg(long, value_name = "VAR")]
+    pub to_token_env: Option<String>,
+    /// A TOML mapping file listing the compared targets (default: Entra ID's default
+    /// mapping, 22 user attributes; group displayName and externalId; members).
+    #[arg(long, value_name = "FILE")]
+    pub mapping: Option<PathBuf>,
+    /// The report format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Write the report to this file instead of standard output.
+    #[arg(long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+    /// The most requests in flight per endpoint.
+    #[arg(long, value_name = "N", default_value_t = 4,
+          value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub concurrency: u16,
+    /// At most N requests per second per endpoint.
+    #[arg(long, value_name = "N")]
+    pub rate: Option<f64>,
+    /// Resources asked for per page (`count`).
+    #[arg(long, value_name = "N", default_value_t = 100,
+          value_parser = clap::value_parser!(u64).range(1..=10_000))]
+    pub page_size: u64,
+    /// Seconds before one request times out.
+    #[arg(long, value_name = "SECS", default_value_t = 60,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub timeout: u64,
+    /// Attempts per request before giving up (429/502/503/504 and connection failures are
+    /// retried with backoff, honouring `Retry-After`).
+    #[arg(long, value_name = "N", default_value_t = 6,
+          value_parser = clap::value_parser!(u32).range(1..=20))]
+    pub max_attempts: u32,
+    /// Allow `http://` for hosts other than loopback (the token would travel in clear).
+    #[arg(long)]
+    pub insecure_http: bool,
+}
+
+/// The exit codes, as `--help` shows them.
+pub const EXIT_CODES_HELP: &str = "Exit codes:
+  0  both endpoints hold the same users, groups and memberships (mapped attributes)
+  1  differences found
+  2  usage or configuration error
+  3  an endpoint could not be reached, refused the credentials, or failed before
+     everything was read (the message says how far it got)
+
+Only GET requests are sent. Tokens are read from the environment variables named by
+--from-token-env and --to-token-env, never from an argument, and never printed.";
+
+/// The documented exit codes of `compare`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// 0: identical for the mapped attributes.
+    Identical = 0,
+    /// 1: differences found.
+    Differences = 1,
+    /// 2: usage or configuration error.
+    Usage = 2,
+    /// 3: an endpoint could not be reached or refused the credentials.
+    Unreachable = 3,
+}
+
+impl Exit {
+    /// The process exit status.
+    #[must_use]
+    pub fn code(self) -> u8 {
+        self as u8
+    }
+}
+
+impl From<Exit> for std::process::ExitCode {
+    fn from(e: Exit) -> Self {
+        Self::from(e.code())
+    }
+}
+
+/// The retry policy for reading: `attempts` attempts, up to 2 minutes of waiting per request.
+#[must_use]
+pub fn retry_policy(attempts: u32) -> RetryPolicy {
+    RetryPolicy::default()
+        .max_attempts(attempts)
+        .max_total_wait(Duration::from_secs(120))
+}
+
+/// Whether `http://` is acceptable for this URL's host (loopback only, RFC 6761 §6.3).
+fn is_loopback_http(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+/// Builds the client of one side from the arguments; the message of an error is for a
+/// person and never contains the token.
+fn client(
+    side: Side,
+    url: &str,
+    token_env: Option<&str>,
+    args: &CompareArgs,
+) -> Result<Client, String> {
+    let flag = side.as_str();
+    let parsed = url::Url::parse(url).map_err(|e| format!("--{flag} {url:?} is not a URL: {e}"))?;
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(format!(
+            "--{flag}: the URL carries credentials; pass the token through --{flag}-token-env \
+             instead (URLs are printed in reports)"
+        ));
+    }
+    match parsed.scheme() {
+        "https" => {}
+        "http" if args.insecure_http || is_loopback_http(&parsed) => {}
+        "http" => {
+            return Err(format!(
+                "--{flag} {url} uses http:// for a host other than loopback; the token would \
+                 travel in clear (use https://, or --insecure-http to allow it)"
+            ));
+        }
+        other => return Err(format!("--{flag} {url}: unsupported scheme {other:?}")),
+    }
+    let mut b = Client::builder(url)
+        .retry(retry_policy(args.max_attempts))
+        .timeout(Duration::from_secs(args.timeout));
+    if let Some(var) = token_env {
+        let secret = Secret::from_env(var).map_err(|e| format!("--{flag}-token-env: {e}"))?;
+        b = b.bearer(secret);
+    }
+    if let Some(r) = args.rate {
+        b = b.rate_limit(r);
+    }
+    b.build().map_err(|e| format!("--{flag}: {e}"))
+}
+
+/// The hint printed after a read failure (the same advice as `run`).
+#[must_use]
+pub fn hint(error: &Error, token_env: Option<&str>) -> Option<String> {
+    let var = token_env.map_or_else(|| "no token was sent".to_owned(), |v| format!("${v}"));
+    match error.status().map(|s| s.as_u16()) {
+        Some(401) => Some(format!(
+            "the token ({var}) was refused; it may have expired or been revoked, or be meant \
+             for another endpoint: create a new one and set the variable again"
+        )),
+        Some(403) => Some(format!(
+            "the token ({var}) was accepted but not allowed to read: the endpoint may only \
+             admit callers from an IP allowlist, or the token may lack read permission on \
+             /Users and /Groups"
+        )),
+        Some(_) => None,
+        None => match error {
+            Error::Connect { .. } | Error::Timeout { .. } | Error::Transport { .. } => Some(
+                "check the URL and that the endpoint is reachable from this machine".to_owned(),
+            ),
+            _ => None,
+        },
+    }
+}
+
+/// Compares two endpoints with already built clients and returns the comparison.
+///
+/// `progress` receives the counters of both sides as reading goes.
+///
+/// # Errors
+/// The first [`ReadError`] of either side.
+pub async fn compare_endpoints(
+    from: &Client,
+    to: &Client,
+    mapping: &Mapping,
+    opts: ReadOptions,
+    progress: [Arc<SideProgress>; 2],
+) -> Result<Comparison, ReadError> {
+    let [pf, pt] = progress;
+    let (a, b) = tokio::try_join!(
+        read_directory(from, mapping, opts, pf),
+        read_directory(to, mapping, opts, pt),
+    )?;
+    Ok(compare(&a, &b, mapping))
+}
+
+/// Runs `compare`: reads both endpoints, writes the report to `--output` or `out`, and
+/// messages (errors, hints, progress) to `err`. Returns the exit code.
+pub async fn run(
+    args: CompareArgs,
+    out: &mut (dyn Write + Send),
+    err: &mut (dyn Write + Send),
+) -> Exit {
+    match run_inner(&args, out, err).await {
+        Ok(exit) => exit,
+        Err((exit, message)) => {
+            let _ = writeln!(err, "scim-conformance compare: {message}");
+            exit
+        }
+    }
+}
+
+async fn run_inner(
+    args: &CompareArgs,
+    out: &mut (dyn Write + Send),
+    err: &mut (dyn Write + Send),
+) -> Result<Exit, (Exit, String)> {
+    let usage = |m: String| (Exit::Usage, m);
+    if let Some(r) = args.rate
+        && !(r.is_finite() && r > 0.0)
+    {
+        return Err(usage(format!("--rate must be a positive number, not {r}")));
+    }
+    let mapping = match &args.mapping {
+        Some(p) => Mapping::load(p).map_err(|e| usage(e.to_string()))?,
+        None => Mapping::entra_default(),
+    };
+    let from =
+        client(Side::From, &args.from, args.from_token_env.as_deref(), args).map_err(usage)?;
+    let to = client(Side::To, &args.to, args.to_token_env.as_deref(), args).map_err(usage)?;
+    let opts = ReadOptions {
+        page_size: args.page_size,
+        concurrency: usize::from(args.concurrency),
+    };
+    let progress = [
+        Arc::new(SideProgress::new(Side::From)),
+        Arc::new(SideProgress::new(Side::To)),
+    ];
+    let bars = (args.format == Format::Human)
+        .then(|| Bars::start(progress.clone(), ["from".to_owned(), "to".to_owned()]));
+    let result = compare_endpoints(&from, &to, &mapping, opts, progress).await;
+    if let Some(b) = bars {
+        b.finish();
+    }
+    let comparison = match result {
+        Ok(c) => c,
+        Err(e) => {
+            let token_env = match e.side {
+                Side::From => args.from_token_env.as_deref(),
+                Side::To => args.to_token_env.as_deref(),
+            };
+            let mut m = format!(
+                "{e}\n  stopped after reading {} from the {} endpoint; no comparison was made",
+                e.progress,
+                e.side.as_str()
+            );
+            if let Some(h) = hint(&e.source, token_env) {
+                m.push_str("\n  hint: ");
+                m.push_str(&h);
+            }
+            return Err((Exit::Unreachable, m));
+        }
+    };
+    let text = render(&comparison, args.format);
+    match &args.output {
+        Some(path) => {
+            std::fs::write(path, text.as_bytes()).map_err(|e| {
+                usage(format!(
+                    "could not write the report to {}: {e}",
+                    path.display()
+                ))
+            })?;
+            let _ = writeln!(
+                err,
+                "compare: {} differences; report written to {}",
+                comparison.totals.differences,
+                path.display()
+            );
+        }
+        None => {
+            out.write_all(text.as_bytes())
+                .and_then(|()| out.flush())
+                .map_err(|e| usage(format!("could not write the report: {e}")))?;
+        }
+    }
+    Ok(if comparison.identical() {
+        Exit::Identical
+    } else {
+        Exit::Differences
+    })
+}

@@ -1,0 +1,301 @@
+//! Which attributes are compared: Entra ID's default attribute mapping, or a mapping file.
+//!
+//! ## The mapping file (`--mapping FILE`)
+//!
+//! A TOML file with one `[[user]]` table per mapped user attribute and one `[[group]]` table
+//! per mapped group attribute, each naming its SCIM `target` in the notation of Entra's
+//! mapping screen. Other keys (`source`, a value generator, `matching`...) are allowed and
+//! ignored here, so the same file can describe the mapping for the conformance runner too.
+//! A section that is left out keeps Entra's default rows; `members` is always compared
+//! (through the members' userNames) and need not be listed.
+//!
+//! ```toml
+//! [[user]]
+//! target = "userName"
+//! source = "userPrincipalName"
+//!
+//! [[user]]
+//! target = 'emails[type eq "work"].value'
+//!
+//! [[user]]
+//! target = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:costCenter"
+//!
+//! [[group]]
+//! target = "displayName"
+//! ```
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use super::target::{TargetError, TargetPath};
+
+/// The most rows a mapping may have per resource type.
+pub const MAX_ROWS: usize = 256;
+/// The largest mapping file read, in bytes.
+pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
+
+/// The 22 target attributes of Entra ID's default user mapping, in its order
+/// (`entra-provisioning.md` §4.1).
+pub const ENTRA_USER_TARGETS: [&str; 22] = [
+    "userName",
+    "active",
+    "displayName",
+    "title",
+    r#"emails[type eq "work"].value"#,
+    "preferredLanguage",
+    "name.givenName",
+    "name.familyName",
+    "name.formatted",
+    r#"addresses[type eq "work"].formatted"#,
+    r#"addresses[type eq "work"].streetAddress"#,
+    r#"addresses[type eq "work"].locality"#,
+    r#"addresses[type eq "work"].region"#,
+    r#"addresses[type eq "work"].postalCode"#,
+    r#"addresses[type eq "work"].country"#,
+    r#"phoneNumbers[type eq "work"].value"#,
+    r#"phoneNumbers[type eq "mobile"].value"#,
+    r#"phoneNumbers[type eq "fax"].value"#,
+    "externalId",
+    "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber",
+    "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department",
+    "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager",
+];
+
+/// The group targets of Entra ID's default group mapping besides `members`
+/// (`entra-provisioning.md` §4.2).
+pub const ENTRA_GROUP_TARGETS: [&str; 2] = ["displayName", "externalId"];
+
+/// The attributes compared for users and for groups.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mapping {
+    /// User targets, in mapping order.
+    pub users: Vec<TargetPath>,
+    /// Group targets besides `members`, in mapping order.
+    pub groups: Vec<TargetPath>,
+}
+
+/// Why a mapping could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum MappingError {
+    /// The file could not be read.
+    #[error("could not read the mapping file {path}: {source}")]
+    Read {
+        /// The file.
+        path: String,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The file is larger than [`MAX_FILE_BYTES`].
+    #[error("the mapping file {path} is larger than {MAX_FILE_BYTES} bytes")]
+    TooLarge {
+        /// The file.
+        path: String,
+    },
+    /// The file is not valid TOML of the expected shape.
+    #[error("the mapping file is not valid: {0}")]
+    Toml(#[from] toml::de::Error),
+    /// A target could not be parsed.
+    #[error("{section} row {row}: {source}")]
+    Target {
+        /// `user` or `group`.
+        section: &'static str,
+        /// The 1-based row.
+        row: usize,
+        /// The parse error.
+        #[source]
+        source: TargetError,
+    },
+    /// A section lists the same target twice.
+    #[error("{section} row {row}: the target {target} is listed twice")]
+    Duplicate {
+        /// `user` or `group`.
+        section: &'static str,
+        /// The 1-based row.
+        row: usize,
+        /// The target.
+        target: String,
+    },
+    /// A section has more than [`MAX_ROWS`] rows, or none.
+    #[error("the {section} section must have between 1 and {MAX_ROWS} rows, not {rows}")]
+    RowCount {
+        /// `user` or `group`.
+        section: &'static str,
+        /// How many it had.
+        rows: usize,
+    },
+}
+
+#[derive(Deserialize)]
+struct File {
+    user: Option<Vec<Row>>,
+    group: Option<Vec<Row>>,
+}
+
+#[derive(Deserialize)]
+struct Row {
+    target: String,
+}
+
+impl Default for Mapping {
+    fn default() -> Self {
+        Self::entra_default()
+    }
+}
+
+impl Mapping {
+    /// Entra ID's default mapping: the 22 user rows and the group `displayName` and
+    /// `externalId`.
+    ///
+    /// ```
+    /// let m = scim2_conformance::compare::Mapping::entra_default();
+    /// assert_eq!(m.users.len(), 22);
+    /// assert_eq!(m.users[4].to_string(), r#"emails[type eq "work"].value"#);
+    /// ```
+    #[must_use]
+    pub fn entra_default() -> Self {
+        Self {
+            users: ENTRA_USER_TARGETS
+                .iter()
+                .filter_map(|t| t.parse().ok())
+                .collect(),
+            groups: ENTRA_GROUP_TARGETS
+                .iter()
+                .filter_map(|t| t.parse().ok())
+                .collect(),
+        }
+    }
+
+    /// Reads a mapping file (see the module documentation for the format).
+    ///
+    /// # Errors
+    /// [`MappingError`] naming the file, row and position of the problem.
+    pub fn load(path: &Path) -> Result<Self, MappingError> {
+        let name = path.display().to_string();
+        let meta = std::fs::metadata(path).map_err(|source| MappingError::Read {
+            path: name.clone(),
+            source,
+        })?;
+        if meta.len() > MAX_FILE_BYTES {
+            return Err(MappingError::TooLarge { path: name });
+        }
+        let text = std::fs::read_to_string(path)
+            .map_err(|source| MappingError::Read { path: name, source })?;
+        Self::from_toml(&text)
+    }
+
+    /// Parses the text of a mapping file.
+    ///
+    /// ```
+    /// use scim2_conformance::compare::Mapping;
+    /// let m = Mapping::from_toml(r#"
+    /// [[user]]
+    /// target = "userName"
+    /// [[user]]
+    /// target = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:costCenter"
+    /// "#).unwrap();
+    /// assert_eq!(m.users.len(), 2);
+    /// assert_eq!(m.groups, Mapping::entra_default().groups);
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Mapping::load`].
+    pub fn from_toml(text: &str) -> Result<Self, MappingError> {
+        let file: File = toml::from_str(text)?;
+        let default = Self::entra_default();
+        let users = match file.user {
+            Some(rows) => rows_to_targets("user", &rows)?,
+            None => default.users,
+        };
+        let groups = match file.group {
+            Some(rows) => rows_to_targets("group", &rows)?,
+            None => default.groups,
+        };
+        Ok(Self { users, groups })
+    }
+}
+
+fn rows_to_targets(section: &'static str, rows: &[Row]) -> Result<Vec<TargetPath>, MappingError> {
+    if rows.is_empty() || rows.len() > MAX_ROWS {
+        return Err(MappingError::RowCount {
+            section,
+            rows: rows.len(),
+        });
+    }
+    let mut out: Vec<TargetPath> = Vec::with_capacity(rows.len());
+    for (i, row) in rows.iter().enumerate() {
+        let t: TargetPath = row
+            .target
+            .trim()
+            .parse()
+            .map_err(|source| MappingError::Target {
+                section,
+                row: i + 1,
+                source,
+            })?;
+        if section == "group" && t.uri.is_none() && t.attr.eq_ignore_ascii_case("members") {
+            continue;
+        }
+        let key = t.to_string().to_ascii_lowercase();
+        if out
+            .iter()
+            .any(|o| o.to_string().to_ascii_lowercase() == key)
+        {
+            return Err(MappingError::Duplicate {
+                section,
+                row: i + 1,
+                target: t.to_string(),
+            });
+        }
+        out.push(t);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_has_every_row() {
+        let m = Mapping::entra_default();
+        assert_eq!(m.users.len(), ENTRA_USER_TARGETS.len());
+        assert_eq!(m.groups.len(), 2);
+        for (t, s) in m.users.iter().zip(ENTRA_USER_TARGETS) {
+            assert_eq!(t.to_string(), s);
+        }
+        assert!(m.users[21].is_manager());
+    }
+
+    #[test]
+    fn files_replace_sections_and_ignore_other_keys() {
+        let m = Mapping::from_toml(
+            r#"
+[[group]]
+target = "displayName"
+generator = "run-prefixed"
+[[group]]
+target = "members"
+"#,
+        )
+        .unwrap();
+        assert_eq!(m.users, Mapping::entra_default().users);
+        assert_eq!(m.groups.len(), 1);
+    }
+
+    #[test]
+    fn bad_files_are_named_errors() {
+        let e = Mapping::from_toml("[[user]]\ntarget = \"emails[type eq\"\n").unwrap_err();
+        assert!(matches!(e, MappingError::Target { row: 1, .. }), "{e}");
+        let e =
+            Mapping::from_toml("[[user]]\ntarget = \"a\"\n[[user]]\ntarget = \"A\"\n").unwrap_err();
+        assert!(matches!(e, MappingError::Duplicate { row: 2, .. }), "{e}");
+        let e = Mapping::from_toml("user = []\n").unwrap_err();
+        assert!(matches!(e, MappingError::RowCount { rows: 0, .. }), "{e}");
+        let e = Mapping::from_toml("[[user]]\nsource = \"x\"\n").unwrap_err();
+        assert!(matches!(e, MappingError::Toml(_)), "{e}");
+        let e = Mapping::load(Path::new("/nonexistent/mapping.toml")).unwrap_err();
+        assert!(e.to_string().contains("/nonexistent/mapping.toml"), "{e}");
+    }
+}

@@ -1,0 +1,55 @@
+//! `scim-conformance compare`: prove that a new SCIM endpoint serves the same directory as
+//! the old one, without writing anything (GET only).
+//!
+//! The situation: a vendor retires its old provisioning endpoint for a new one; the
+//! administrator switches Entra ID's Tenant URL and Secret Token and wants to know, before
+//! and after, whether both endpoints hold the same users, groups and memberships.
+//!
+//! The pieces, I/O separate from logic:
+//! - [`target`] and [`mapping`]: which attributes are compared (Entra ID's default mapping or
+//!   a TOML file);
+//! - [`index`]: the compact, normalised entry kept per resource;
+//! - [`matching`]: pairing users by `userName` and groups by `displayName` (case-insensitive),
+//!   then by `externalId`;
+//! - [`mod@diff`]: the differences: only on one side, attribute values, memberships (through the
+//!   members' pairing, since ids differ between endpoints), duplicate names, totals;
+//! - [`mod@render`]: human, JSON and Markdown reports;
+//! - [`fetch`]: reading an endpoint page by page with scim2-client;
+//! - [`cli`]: the command's arguments and exit codes.
+//!
+//! ```
+//! use scim2_conformance::compare::{Directory, Mapping, compare};
+//! use serde_json::json;
+//!
+//! let mapping = Mapping::entra_default();
+//! let mut old = Directory::new("https://addon-t.example.com/SCIM/v2");
+//! let mut new = Directory::new("https://t.example.com/api/v2/scim");
+//! old.users.push(&json!({"id": "1", "userName": "ann@example.com", "title": "CEO"}), &mapping.users);
+//! new.users.push(&json!({"id": "a", "userName": "Ann@example.com", "title": "CEO"}), &mapping.users);
+//! let c = compare(&old, &new, &mapping);
+//! assert_eq!(c.totals.matched_users, 1);
+//! assert_eq!(c.attribute_differences.len(), 1); // userName, letter case only
+//! assert!(c.attribute_differences[0].case_only);
+//! ```
+
+pub mod cli;
+pub mod diff;
+pub mod fetch;
+pub mod index;
+pub mod mapping;
+pub mod matching;
+pub mod progress;
+pub mod render;
+pub mod target;
+
+pub use cli::{CompareArgs, Exit, compare_endpoints, run};
+pub use diff::{
+    AttributeDifference, Comparison, Directory, Duplicate, MembershipDifference, OnlyOnOneSide,
+    REPORT_SCHEMA, Side, SideCounts, Totals, compare,
+};
+pub use fetch::{ReadError, ReadOptions, SideProgress};
+pub use index::{Entry, Index, Kind};
+pub use mapping::{Mapping, MappingError};
+pub use matching::MatchedBy;
+pub use render::{Format, render};
+pub use target::{TargetError, TargetPath};

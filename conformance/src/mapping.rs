@@ -1,0 +1,501 @@
+//! The user attribute mapping the runner replays: Entra's 22 default rows (shipped as
+//! `data/entra-user-mapping.toml`, entra-provisioning reference §4.1), or a file given with
+//! `--mapping FILE` in the same documented TOML format.
+
+use std::path::Path;
+
+use rand::Rng;
+use rand::seq::IndexedRandom;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::path::{PathError, TargetPath};
+
+/// The default mapping file's text.
+pub const ENTRA_DEFAULT_TOML: &str = include_str!("../data/entra-user-mapping.toml");
+
+/// Largest mapping file read.
+const MAX_MAPPING_FILE: u64 = 1024 * 1024;
+/// Most rows accepted.
+const MAX_ROWS: usize = 256;
+
+/// How the runner invents a value for a mapping row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Generator {
+    /// `<prefix>-<tag>@example.com` (carries the run prefix).
+    UserPrincipalName,
+    /// The boolean `true` (a provisioned user is not soft-deleted).
+    SoftDeletedSwitch,
+    /// `<prefix>-<tag> <given> <family>`.
+    DisplayName,
+    /// A job title.
+    JobTitle,
+    /// `<given>.<family>.<tag>@example.com` (ASCII-folded).
+    Mail,
+    /// A BCP 47 language tag.
+    PreferredLanguage,
+    /// A given name (may contain non-ASCII letters).
+    GivenName,
+    /// A family name (may contain non-ASCII letters).
+    FamilyName,
+    /// `Join(" ", [givenName], [surname])`.
+    JoinGivenFamily,
+    /// An office name.
+    Office,
+    /// A street address.
+    StreetAddress,
+    /// A city.
+    City,
+    /// A state or region.
+    State,
+    /// A postal code.
+    PostalCode,
+    /// An ISO 3166 country code.
+    Country,
+    /// A work phone number.
+    Telephone,
+    /// A mobile phone number.
+    Mobile,
+    /// A fax number.
+    Fax,
+    /// `<prefix>-<tag>` (carries the run prefix).
+    MailNickname,
+    /// A numeric employee id.
+    EmployeeId,
+    /// A department.
+    Department,
+    /// `{"value": <id of a manager user created by the run>}`.
+    Manager,
+    /// A random GUID.
+    Guid,
+    /// The row's `value`.
+    Literal,
+}
+
+/// One mapping row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    /// The Entra source (documentation only).
+    pub source: String,
+    /// The SCIM target.
+    pub target: TargetPath,
+    /// The value generator.
+    pub generator: Generator,
+    /// The literal value for [`Generator::Literal`].
+    pub value: Option<String>,
+    /// Matching precedence, for matching attributes.
+    pub matching: Option<u32>,
+    /// Send `"primary": true` on the typed element.
+    pub primary: bool,
+}
+
+/// A user attribute mapping.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mapping {
+    /// The rows, in order.
+    pub rows: Vec<Row>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileFormat {
+    version: u32,
+    #[serde(default)]
+    attribute: Vec<RowFormat>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RowFormat {
+    #[serde(default)]
+    source: String,
+    target: String,
+    generator: Generator,
+    value: Option<String>,
+    matching: Option<u32>,
+    #[serde(default)]
+    primary: bool,
+}
+
+/// A mapping file that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum MappingError {
+    /// The file could not be read.
+    #[error("cannot read mapping file {path}: {reason}")]
+    Read {
+        /// The path.
+        path: String,
+        /// The reason.
+        reason: String,
+    },
+    /// Not valid TOML for the format (the message includes line and column).
+    #[error("mapping file is not valid: {0}")]
+    Toml(String),
+    /// Unsupported format version.
+    #[error("mapping file version {0} is not supported (expected 1)")]
+    Version(u32),
+    /// A row's target path is invalid.
+    #[error("mapping row {row}: {source}")]
+    Path {
+        /// 1-based row number.
+        row: usize,
+        /// The path error.
+        source: PathError,
+    },
+    /// Semantic problem (no userName row, literal without value, too many rows…).
+    #[error("mapping row {row}: {reason}")]
+    Invalid {
+        /// 1-based row number (0 for the whole file).
+        row: usize,
+        /// The reason.
+        reason: String,
+    },
+}
+
+impl Mapping {
+    /// Entra's 22 default rows.
+    ///
+    /// # Errors
+    /// Never for the shipped file (a unit test parses it).
+    pub fn entra_default() -> Result<Self, MappingError> {
+        Self::from_toml(ENTRA_DEFAULT_TOML)
+    }
+
+    /// Reads a mapping file.
+    ///
+    /// # Errors
+    /// [`MappingError`] naming the file, row or TOML position.
+    pub fn load(path: &Path) -> Result<Self, MappingError> {
+        let read = |reason: String| MappingError::Read {
+            path: path.display().to_string(),
+            reason,
+        };
+        let len = std::fs::metadata(path)
+            .map_err(|e| read(e.to_string()))?
+            .len();
+        if len > MAX_MAPPING_FILE {
+            return Err(read(format!("{len} bytes is larger than the 1 MiB limit")));
+        }
+        let text = std::fs::read_to_string(path).map_err(|e| read(e.to_string()))?;
+        Self::from_toml(&text)
+    }
+
+    /// Parses the TOML format.
+    ///
+    /// # Errors
+    /// [`MappingError`] naming the row or TOML position.
+    pub fn from_toml(text: &str) -> Result<Self, MappingError> {
+        let file: FileFormat =
+            toml::from_str(text).map_err(|e| MappingError::Toml(e.to_string()))?;
+        if file.version != 1 {
+            return Err(MappingError::Version(file.version));
+        }
+        if file.attribute.len() > MAX_ROWS {
+            return Err(MappingError::Invalid {
+                row: 0,
+                reason: format!("more than {MAX_ROWS} rows"),
+            });
+        }
+        let mut rows = Vec::with_capacity(file.attribute.len());
+        for (i, r) in file.attribute.into_iter().enumerate() {
+            let row = i + 1;
+            let target = TargetPath::parse(&r.target)
+                .map_err(|source| MappingError::Path { row, source })?;
+            if r.generator == Generator::Literal && r.value.is_none() {
+                return Err(MappingError::Invalid {
+                    row,
+                    reason: "generator \"literal\" needs a value".into(),
+                });
+            }
+            if rows.iter().any(|x: &Row| x.target == target) {
+                return Err(MappingError::Invalid {
+                    row,
+                    reason: format!("target {target} is mapped twice"),
+                });
+            }
+            rows.push(Row {
+                source: r.source,
+                target,
+                generator: r.generator,
+                value: r.value,
+                matching: r.matching,
+                primary: r.primary,
+            });
+        }
+        let has_username = rows.iter().any(|r| {
+            r.target.urn.is_none()
+                && r.target.attr.eq_ignore_ascii_case("userName")
+                && r.target.sub.is_none()
+        });
+        if !has_username {
+            return Err(MappingError::Invalid {
+                row: 0,
+                reason: "no row targets userName (RFC 7643 §4.1: userName is required)".into(),
+            });
+        }
+        Ok(Self { rows })
+    }
+
+    /// The rows with a matching precedence, in precedence order.
+    #[must_use]
+    pub fn matching_rows(&self) -> Vec<&Row> {
+        let mut m: Vec<&Row> = self.rows.iter().filter(|r| r.matching.is_some()).collect();
+        m.sort_by_key(|r| r.matching);
+        m
+    }
+
+    /// Whether a row uses the manager generator.
+    #[must_use]
+    pub fn maps_manager(&self) -> bool {
+        self.rows.iter().any(|r| r.generator == Generator::Manager)
+    }
+
+    /// The schema URNs the user body needs.
+    fn schemas(&self) -> Vec<String> {
+        let mut s = vec![scim2_types::urn::USER.to_owned()];
+        for r in &self.rows {
+            if let Some(u) = &r.target.urn
+                && !s.iter().any(|x| x.eq_ignore_ascii_case(u))
+            {
+                s.push(u.clone());
+            }
+        }
+        s
+    }
+
+    /// Builds a POST body in Entra's shape for `person` (entra-provisioning reference §2.4):
+    /// `schemas`, every mapped attribute, `meta.resourceType` and an empty `roles` array.
+    /// The manager row is filled only when `manager_id` is given.
+    #[must_use]
+    pub fn user_body(&self, person: &Person, manager_id: Option<&str>) -> Value {
+        let mut body = json!({ "schemas": self.schemas() });
+        for row in &self.rows {
+            let Some(v) = person.value(row, manager_id) else {
+                continue;
+            };
+            row.target.set(&mut body, v);
+            if row.primary
+                && let Some(el) = primary_slot(&mut body, &row.target)
+            {
+                el.insert("primary".into(), Value::Bool(true));
+            }
+        }
+        if let Some(o) = body.as_object_mut() {
+            o.insert("meta".into(), json!({"resourceType": "User"}));
+            o.insert("roles".into(), json!([]));
+        }
+        body
+    }
+}
+
+fn primary_slot<'a>(
+    body: &'a mut Value,
+    t: &TargetPath,
+) -> Option<&'a mut serde_json::Map<String, Value>> {
+    let ty = t.type_eq.as_deref()?;
+    let container = match &t.urn {
+        Some(u) => body.get_mut(u.as_str())?,
+        None => body,
+    };
+    container
+        .get_mut(t.attr.as_str())?
+        .as_array_mut()?
+        .iter_mut()
+        .find(|e| e.get("type").and_then(Value::as_str) == Some(ty))?
+        .as_object_mut()
+}
+
+const GIVEN: &[&str] = &[
+    "Zoë", "José", "Åsa", "Liam", "Mei", "Søren", "Amélie", "Noah", "Chloé", "Björn",
+];
+const FAMILY: &[&str] = &[
+    "Müller",
+    "García",
+    "O'Brien",
+    "Nakamura",
+    "Øvergaard",
+    "Smith",
+    "Dvořák",
+    "Kowalski",
+];
+const TITLES: &[&str] = &[
+    "Engineer",
+    "Sales Manager",
+    "Chief Tea Taster",
+    "Analyst II",
+    "Directrice R&D",
+];
+const LANGS: &[&str] = &["en-US", "de-CH", "fr-FR", "ja-JP", "nb-NO"];
+const CITIES: &[(&str, &str, &str, &str)] = &[
+    ("Zürich", "ZH", "8001", "CH"),
+    ("Redmond", "WA", "98052", "US"),
+    ("Montréal", "QC", "H2X 1Y4", "CA"),
+    ("München", "BY", "80331", "DE"),
+];
+const DEPTS: &[&str] = &["Research & Development", "Finance", "Ventes", "IT / Ops"];
+
+/// The invented source values of one user; every mapped value is derived from it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Person {
+    /// Run-unique base name (`<prefix>-<tag>`), used in userName, externalId and displayName.
+    pub base: String,
+    /// Given name.
+    pub given: String,
+    /// Family name.
+    pub family: String,
+    title: String,
+    lang: String,
+    city: (String, String, String, String),
+    street: String,
+    dept: String,
+    employee_id: String,
+    phones: [String; 3],
+    guid: String,
+}
+
+impl Person {
+    /// Invents a person named `base` from `rng`.
+    pub fn generate(base: &str, rng: &mut impl Rng) -> Self {
+        let pick = |rng: &mut _, list: &[&str]| -> String {
+            list.choose(rng).copied().unwrap_or("x").to_owned()
+        };
+        let c = CITIES.choose(rng).copied().unwrap_or(CITIES[0]);
+        let phone = |rng: &mut dyn rand::RngCore| {
+            format!(
+                "+1 425-555-{:04}",
+                rand::Rng::random_range(rng, 0..10_000u32)
+            )
+        };
+        Self {
+            base: base.to_owned(),
+            given: pick(rng, GIVEN),
+            family: pick(rng, FAMILY),
+            title: pick(rng, TITLES),
+            lang: pick(rng, LANGS),
+            city: (c.0.into(), c.1.into(), c.2.into(), c.3.into()),
+            street: format!("{} Rue de l'Église", rng.random_range(1..999u32)),
+            dept: pick(rng, DEPTS),
+            employee_id: format!("{:06}", rng.random_range(0..1_000_000u32)),
+            phones: [phone(rng), phone(rng), phone(rng)],
+            guid: uuid::Builder::from_random_bytes(rng.random())
+                .into_uuid()
+                .to_string(),
+        }
+    }
+
+    /// The userName this person is provisioned with.
+    #[must_use]
+    pub fn user_name(&self) -> String {
+        format!("{}@example.com", self.base)
+    }
+
+    /// The value of one mapping row, or `None` (manager row without a manager).
+    #[must_use]
+    pub fn value(&self, row: &Row, manager_id: Option<&str>) -> Option<Value> {
+        use Generator as G;
+        let ascii = |s: &str| -> String {
+            s.chars()
+                .filter(char::is_ascii_alphanumeric)
+                .collect::<String>()
+                .to_lowercase()
+        };
+        let s = |t: String| Some(Value::String(t));
+        match row.generator {
+            G::UserPrincipalName => s(self.user_name()),
+            G::SoftDeletedSwitch => Some(Value::Bool(true)),
+            G::DisplayName => s(format!("{} {} {}", self.base, self.given, self.family)),
+            G::JobTitle => s(self.title.clone()),
+            G::Mail => s(format!(
+                "{}.{}.{}@example.com",
+                ascii(&self.given),
+                ascii(&self.family),
+                self.base
+            )),
+            G::PreferredLanguage => s(self.lang.clone()),
+            G::GivenName => s(self.given.clone()),
+            G::FamilyName => s(self.family.clone()),
+            G::JoinGivenFamily => s(format!("{} {}", self.given, self.family)),
+            G::Office => s(format!("{} Office", self.city.0)),
+            G::StreetAddress => s(self.street.clone()),
+            G::City => s(self.city.0.clone()),
+            G::State => s(self.city.1.clone()),
+            G::PostalCode => s(self.city.2.clone()),
+            G::Country => s(self.city.3.clone()),
+            G::Telephone => s(self.phones[0].clone()),
+            G::Mobile => s(self.phones[1].clone()),
+            G::Fax => s(self.phones[2].clone()),
+            G::MailNickname => s(self.base.clone()),
+            G::EmployeeId => s(self.employee_id.clone()),
+            G::Department => s(self.dept.clone()),
+            G::Manager => manager_id.map(|id| json!({ "value": id })),
+            G::Guid => s(self.guid.clone()),
+            G::Literal => row.value.clone().map(Value::String),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+
+    #[test]
+    fn default_mapping_has_the_22_rows() {
+        let m = Mapping::entra_default().unwrap();
+        assert_eq!(m.rows.len(), 22);
+        assert_eq!(m.matching_rows()[0].target.to_string(), "userName");
+        assert!(m.maps_manager());
+    }
+
+    #[test]
+    fn body_has_entra_shape() {
+        let m = Mapping::entra_default().unwrap();
+        let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+        let p = Person::generate("scimconf-ab12-u1", &mut rng);
+        let b = m.user_body(&p, Some("mgr-1"));
+        assert_eq!(b["userName"], "scimconf-ab12-u1@example.com");
+        assert_eq!(b["active"], true);
+        assert_eq!(b["emails"][0]["type"], "work");
+        assert_eq!(b["emails"][0]["primary"], true);
+        assert_eq!(b["addresses"].as_array().unwrap().len(), 1);
+        assert_eq!(b["phoneNumbers"].as_array().unwrap().len(), 3);
+        let ent = &b[scim2_types::urn::ENTERPRISE_USER];
+        assert_eq!(ent["manager"], json!({"value": "mgr-1"}));
+        assert_eq!(b["schemas"].as_array().unwrap().len(), 2);
+        assert_eq!(b["roles"], json!([]));
+        // Every row reads back from the body it built.
+        for r in &m.rows {
+            assert_eq!(
+                r.target.get(&b),
+                p.value(r, Some("mgr-1")).as_ref(),
+                "{}",
+                r.target
+            );
+        }
+        // Same seed, same person.
+        let mut rng2 = rand::rngs::StdRng::seed_from_u64(7);
+        assert_eq!(Person::generate("scimconf-ab12-u1", &mut rng2), p);
+    }
+
+    #[test]
+    fn bad_files_are_rejected_with_context() {
+        let e = Mapping::from_toml("version = 2").unwrap_err();
+        assert!(matches!(e, MappingError::Version(2)));
+        let e = Mapping::from_toml(
+            "version = 1\n[[attribute]]\ntarget = \"displayName\"\ngenerator = \"display-name\"\n",
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("userName"));
+        let e = Mapping::from_toml(
+            "version = 1\n[[attribute]]\ntarget = \"userName\"\ngenerator = \"nope\"\n",
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("line"), "{e}");
+        let e = Mapping::from_toml(
+            "version = 1\n[[attribute]]\ntarget = \"emails[x]\"\ngenerator = \"mail\"\n",
+        )
+        .unwrap_err();
+        assert!(matches!(e, MappingError::Path { row: 1, .. }));
+    }
+}

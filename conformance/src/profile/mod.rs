@@ -1,0 +1,97 @@
+//! Profiles: the check lists of a client behaviour. `entra` (default) replays Entra ID's
+//! provisioning traffic; `rfc7644` adds protocol checks Entra does not need.
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::check::CheckMeta;
+use crate::session::{CheckBody, Cx};
+use crate::transport::BoxFuture;
+
+pub mod entra;
+pub mod rfc7644;
+
+/// A check: metadata plus the function that runs it.
+#[derive(Clone)]
+pub struct Check {
+    /// Static description.
+    pub meta: CheckMeta,
+    /// The body.
+    pub run: fn(Cx) -> BoxFuture<'static, CheckBody>,
+}
+
+impl fmt::Debug for Check {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Check")
+            .field("id", &self.meta.id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The built-in profiles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Profile {
+    /// Entra ID's provisioning traffic (default).
+    #[default]
+    Entra,
+    /// The `entra` checks plus strict RFC 7644 protocol checks.
+    Rfc7644,
+}
+
+impl fmt::Display for Profile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Entra => "entra",
+            Self::Rfc7644 => "rfc7644",
+        })
+    }
+}
+
+impl FromStr for Profile {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "entra" => Ok(Self::Entra),
+            "rfc7644" => Ok(Self::Rfc7644),
+            o => Err(format!("unknown profile {o:?} (expected entra or rfc7644)")),
+        }
+    }
+}
+
+impl Profile {
+    /// The profile's checks, in report order.
+    #[must_use]
+    pub fn checks(self) -> Vec<Check> {
+        match self {
+            Self::Entra => entra::checks(),
+            Self::Rfc7644 => {
+                let mut c = entra::checks();
+                c.extend(rfc7644::checks());
+                c
+            }
+        }
+    }
+}
+
+/// Builds a [`Check`] from metadata fields and an async function `fn(Cx) -> CheckBody`.
+macro_rules! check {
+    ($f:path, $id:literal, $area:literal, $req:ident, $title:literal, $source:literal,
+     faults: [$($fault:literal),* $(,)?], writes: $w:expr, dialect: $d:expr, needs: [$($cap:ident),*]) => {
+        $crate::profile::Check {
+            meta: $crate::check::CheckMeta {
+                id: $id,
+                title: $title,
+                area: $area,
+                requirement: $crate::check::Requirement::$req,
+                source: $source,
+                faults: &[$($fault),*],
+                writes: $w,
+                dialect: $d,
+                needs: &[$($crate::check::Capability::$cap),*],
+            },
+            run: |cx| Box::pin($f(cx)),
+        }
+    };
+}
+pub(crate) use check;

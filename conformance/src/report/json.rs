@@ -1,0 +1,106 @@
+//! The JSON report, schema version [`SCHEMA_VERSION`].
+//!
+//! ```text
+//! {
+//!   "schema_version": "1",               // bumped on any incompatible change
+//!   "tool": {"name": "scim-conformance", "version": "0.1.0"},
+//!   "profile": "entra", "dialects": ["legacy", "flagged"],
+//!   "seed": 42,                           // --seed to reproduce generated values
+//!   "run_id": "k3x9…",                    // names created start with "scimconf-<run_id>-"
+//!   "endpoint": "https://…/scim/v2",
+//!   "started_at": "2026-12-01T19:30:00Z", // RFC 3339
+//!   "duration_ms": 1234,
+//!   "read_only": false,
+//!   "requests": 412,                      // requests the checks sent (not discovery or cleanup)
+//!   "token": {"jwt": true, "expires_at": "…", "warning": "…"} | null,
+//!   "aborted": "401 from …: the token was refused; it may have expired" | null,
+//!   "summary": {"total", "passed", "failed", "skipped", "errors", "must_failed"},
+//!   "checks": [{
+//!     "id": "entra.user.create", "title": "…", "area": "users",
+//!     "requirement": "MUST" | "SHOULD" | "MAY",
+//!     "source": "RFC 7644 §3.3 …",
+//!     "faults": ["wrong-content-type"],  // reference-endpoint faults the check targets
+//!     "outcome": "pass" | "fail" | "skip" | "error",
+//!     "detail": "…" | null, "notes": ["…"], "duration_ms": 12,
+//!     "transcript": [{"method", "url", "request_headers": [[name, value]…] (Authorization "***"),
+//!                     "request_body", "status", "response_headers", "response_body", "error",
+//!                     "latency_ms"}]
+//!   }],
+//!   "cleanup": {"attempted", "deleted", "leftovers": [{"kind", "id", "name", "reason"}],
+//!               "kept": [{"kind", "id", "name"}], "retry_command": "…" | null}
+//! }
+//! ```
+
+use std::time::Duration;
+
+use serde::{Serialize, Serializer};
+use serde_json::{Value, json};
+
+use super::Report;
+
+/// The JSON report's schema version.
+pub const SCHEMA_VERSION: &str = "1";
+
+/// Serializes a duration as whole milliseconds.
+///
+/// # Errors
+/// As the serializer.
+pub fn ser_duration_ms<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+    u64::try_from(d.as_millis())
+        .unwrap_or(u64::MAX)
+        .serialize(s)
+}
+
+/// The report as a JSON value.
+#[must_use]
+pub fn to_value(report: &Report) -> Value {
+    let checks: Vec<Value> = report
+        .outcome
+        .results
+        .iter()
+        .map(|r| {
+            json!({
+                "id": r.meta.id,
+                "title": r.meta.title,
+                "area": r.meta.area,
+                "requirement": r.meta.requirement,
+                "source": r.meta.source,
+                "faults": r.meta.faults,
+                "outcome": r.outcome.status(),
+                "detail": r.outcome.detail(),
+                "notes": r.notes,
+                "duration_ms": u64::try_from(r.duration.as_millis()).unwrap_or(u64::MAX),
+                "transcript": r.transcript.iter().map(|e| {
+                    let mut v = serde_json::to_value(e).unwrap_or(Value::Null);
+                    if let Some(o) = v.as_object_mut()
+                        && let Some(l) = o.remove("latency") { o.insert("latency_ms".into(), l); }
+                    v
+                }).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    json!({
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "scim-conformance", "version": report.tool_version},
+        "profile": report.profile,
+        "dialects": report.dialects,
+        "seed": report.seed,
+        "run_id": report.run_id,
+        "endpoint": report.endpoint,
+        "started_at": report.started_at,
+        "duration_ms": u64::try_from(report.duration().as_millis()).unwrap_or(u64::MAX),
+        "read_only": report.read_only,
+        "requests": report.outcome.requests,
+        "token": report.token,
+        "aborted": report.outcome.abort.as_ref().map(ToString::to_string),
+        "summary": report.summary(),
+        "checks": checks,
+        "cleanup": report.cleanup(),
+    })
+}
+
+/// The report as pretty-printed JSON.
+#[must_use]
+pub fn render(report: &Report) -> String {
+    serde_json::to_string_pretty(&to_value(report)).unwrap_or_default() + "\n"
+}

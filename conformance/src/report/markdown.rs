@@ -1,0 +1,140 @@
+//! A Markdown report fit for a ticket or a pull request: summary table, failures with their
+//! proof, then every check.
+
+use super::Report;
+use crate::check::Outcome;
+
+fn icon(o: &Outcome) -> &'static str {
+    match o {
+        Outcome::Pass => "✅ pass",
+        Outcome::Fail(_) => "❌ fail",
+        Outcome::Skip(_) => "⏭ skip",
+        Outcome::Error(_) => "⚠️ error",
+    }
+}
+
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+/// Renders the report as Markdown.
+#[must_use]
+pub fn render(report: &Report) -> String {
+    let s = report.summary();
+    let mut out = String::new();
+    out.push_str(&format!(
+        "# SCIM conformance: `{}` profile\n\n",
+        report.profile
+    ));
+    out.push_str(&format!(
+        "- Endpoint: `{}`\n- Run: `{}` (seed {}), started {}, {:.1} s, {} requests\n- Dialects: {}\n",
+        report.endpoint,
+        report.run_id,
+        report.seed,
+        report.started_at,
+        report.duration().as_secs_f64(),
+        report.outcome.requests,
+        report.dialects.join(", ")
+    ));
+    if let Some(t) = &report.token {
+        if let Some(e) = &t.expires_at {
+            out.push_str(&format!("- Token expires: {e}\n"));
+        }
+        if let Some(w) = &t.warning {
+            out.push_str(&format!("- **Warning:** {w}\n"));
+        }
+    }
+    if let Some(a) = &report.outcome.abort {
+        out.push_str(&format!("- **Stopped early:** {a}\n"));
+    }
+    out.push_str(&format!(
+        "\n**{}**: {} passed, {} failed, {} skipped, {} errors; {} MUST failures.\n\n",
+        if s.must_failed == 0 && report.outcome.abort.is_none() {
+            "PASS"
+        } else {
+            "FAIL"
+        },
+        s.passed,
+        s.failed,
+        s.skipped,
+        s.errors,
+        s.must_failed
+    ));
+    out.push_str("| Check | Requirement | Outcome | Detail |\n|---|---|---|---|\n");
+    for (_, results) in report.grouped() {
+        for r in results {
+            out.push_str(&format!(
+                "| `{}` {} | {} | {} | {} |\n",
+                r.meta.id,
+                cell(r.meta.title),
+                r.meta.requirement,
+                icon(&r.outcome),
+                cell(r.outcome.detail().unwrap_or(""))
+            ));
+        }
+    }
+    let problems: Vec<_> = report
+        .outcome
+        .results
+        .iter()
+        .filter(|r| r.outcome.is_problem())
+        .collect();
+    if !problems.is_empty() {
+        out.push_str("\n## Failures\n");
+        for r in problems {
+            out.push_str(&format!(
+                "\n### `{}` ({})\n\n{}\n\nSource: {}\n\n",
+                r.meta.id,
+                r.meta.requirement,
+                r.outcome.detail().unwrap_or(""),
+                r.meta.source
+            ));
+            out.push_str("<details><summary>Transcript</summary>\n\n```http\n");
+            for e in &r.transcript {
+                out.push_str(&e.render());
+                out.push('\n');
+            }
+            out.push_str("```\n\n</details>\n");
+        }
+    }
+    let noted: Vec<_> = report
+        .outcome
+        .results
+        .iter()
+        .filter(|r| !r.notes.is_empty())
+        .collect();
+    if !noted.is_empty() {
+        out.push_str("\n## Notes\n\n");
+        for r in noted {
+            for n in &r.notes {
+                out.push_str(&format!("- `{}`: {}\n", r.meta.id, n));
+            }
+        }
+    }
+    let c = report.cleanup();
+    out.push_str(&format!("\n## Cleanup\n\n{} resources deleted", c.deleted));
+    if c.leftovers.is_empty() {
+        out.push_str(", nothing left behind.\n");
+    } else {
+        out.push_str(&format!(", **{} left behind**:\n\n", c.leftovers.len()));
+        for l in &c.leftovers {
+            out.push_str(&format!(
+                "- {} `{}` ({}): {}\n",
+                l.resource.kind.path(),
+                l.resource.id,
+                l.resource.name,
+                l.reason
+            ));
+        }
+        if let Some(cmd) = &c.retry_command {
+            out.push_str(&format!("\nRetry with `{cmd}`.\n"));
+        }
+    }
+    if !c.kept.is_empty() {
+        out.push_str(&format!(
+            "\n{} resources kept (--keep-data).\n",
+            c.kept.len()
+        ));
+    }
+    out
+}

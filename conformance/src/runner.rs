@@ -1,0 +1,354 @@
+//! Runs a profile: selects checks (`--only`, `--skip`, `--dialect`, `--read-only`,
+//! `/ServiceProviderConfig` capabilities), runs the connection checks first and the rest
+//! concurrently, stops early when the endpoint refuses the credentials or cannot be reached,
+//! and cleans up what the run created.
+
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use futures::StreamExt;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::check::{CheckResult, Dialect, Outcome, id_matches};
+use crate::journal::{Created, Journal, ResourceKind};
+use crate::path::get_ci;
+use crate::profile::Check;
+use crate::session::{Abort, CheckError, Cx, Session, enc, enc_path, id_of, listed, lit};
+use crate::transport::{Transport, WireRequest};
+
+/// Which checks run and how.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// `--only` patterns (empty = all).
+    pub only: Vec<String>,
+    /// `--skip` patterns.
+    pub skip: Vec<String>,
+    /// Dialects replayed.
+    pub dialects: Vec<Dialect>,
+    /// Send GET requests only.
+    pub read_only: bool,
+    /// Leave created data in place.
+    pub keep_data: bool,
+    /// Checks in flight at once.
+    pub concurrency: usize,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        Self {
+            only: Vec::new(),
+            skip: Vec::new(),
+            dialects: vec![Dialect::Legacy, Dialect::Flagged],
+            read_only: false,
+            keep_data: false,
+            concurrency: 8,
+        }
+    }
+}
+
+/// Receives progress while the run goes.
+pub trait Progress: Send + Sync {
+    /// The run starts `total` checks.
+    fn start(&self, total: usize);
+    /// A check finished.
+    fn finished(&self, result: &CheckResult);
+    /// The run is cleaning up.
+    fn cleaning(&self, pending: usize);
+}
+
+/// Progress that shows nothing.
+pub struct Quiet;
+
+impl Progress for Quiet {
+    fn start(&self, _: usize) {}
+    fn finished(&self, _: &CheckResult) {}
+    fn cleaning(&self, _: usize) {}
+}
+
+/// What was left behind.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Leftover {
+    /// The resource.
+    #[serde(flatten)]
+    pub resource: Created,
+    /// Why it could not be removed.
+    pub reason: String,
+}
+
+/// The cleanup result.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct CleanupReport {
+    /// Whether cleanup ran (`false` with `--keep-data` or when nothing was created).
+    pub attempted: bool,
+    /// Resources deleted and confirmed gone.
+    pub deleted: usize,
+    /// Resources still there.
+    pub leftovers: Vec<Leftover>,
+    /// Resources kept on purpose (`--keep-data`).
+    pub kept: Vec<Created>,
+    /// The command that retries the cleanup, when something is left.
+    pub retry_command: Option<String>,
+}
+
+/// The outcome of a whole run.
+#[derive(Debug, Clone)]
+pub struct RunOutcome {
+    /// Results in profile order.
+    pub results: Vec<CheckResult>,
+    /// Why the run stopped early.
+    pub abort: Option<Abort>,
+    /// Cleanup.
+    pub cleanup: CleanupReport,
+    /// Wall time of the checks and the cleanup.
+    pub duration: Duration,
+    /// Requests sent by the checks (not the discovery request or the cleanup).
+    pub requests: u64,
+}
+
+fn skip_reason(check: &Check, session: &Session, opts: &RunOptions) -> Option<String> {
+    if opts.read_only && check.meta.writes {
+        return Some("--read-only: this check writes".into());
+    }
+    for cap in check.meta.needs {
+        if session.lacks(*cap) {
+            return Some(format!(
+                "the endpoint's /ServiceProviderConfig advertises {}.supported = false",
+                cap.member()
+            ));
+        }
+    }
+    None
+}
+
+/// The checks selected by `--only`, `--skip` and `--dialect`.
+#[must_use]
+pub fn select(checks: Vec<Check>, opts: &RunOptions) -> Vec<Check> {
+    checks
+        .into_iter()
+        .filter(|c| opts.only.is_empty() || opts.only.iter().any(|p| id_matches(p, c.meta.id)))
+        .filter(|c| !opts.skip.iter().any(|p| id_matches(p, c.meta.id)))
+        .filter(|c| c.meta.dialect.is_none_or(|d| opts.dialects.contains(&d)))
+        .collect()
+}
+
+async fn run_one(
+    check: &Check,
+    session: &Arc<Session>,
+    opts: &RunOptions,
+    abort: &Mutex<Option<Abort>>,
+) -> CheckResult {
+    let started = Instant::now();
+    let mut result = CheckResult {
+        meta: check.meta.clone(),
+        outcome: Outcome::Pass,
+        notes: Vec::new(),
+        duration: Duration::ZERO,
+        transcript: Vec::new(),
+    };
+    if let Some(reason) = skip_reason(check, session, opts) {
+        result.outcome = Outcome::Skip(reason);
+        return result;
+    }
+    if let Some(a) = abort
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .as_ref()
+    {
+        result.outcome = Outcome::Skip(format!("not run: the run stopped ({a})"));
+        return result;
+    }
+    let cx = Cx::new(Arc::clone(session), check.meta.id);
+    let body = (check.run)(cx.clone()).await;
+    result.outcome = match body {
+        Ok(()) => Outcome::Pass,
+        Err(CheckError::Fail(m)) => Outcome::Fail(m),
+        Err(CheckError::Skip(m)) => Outcome::Skip(m),
+        Err(CheckError::Error(m)) => Outcome::Error(m),
+        Err(CheckError::Abort(a)) => {
+            let text = a.to_string();
+            abort
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .get_or_insert(a);
+            Outcome::Error(text)
+        }
+    };
+    if check.meta.requirement == crate::check::Requirement::May
+        && let Outcome::Fail(m) = &result.outcome
+    {
+        // MAY probes are recorded, never failed.
+        let m = m.clone();
+        cx.note(format!("observed: {m}"));
+        result.outcome = Outcome::Pass;
+    }
+    let (t, n) = cx.finish();
+    result.transcript = t;
+    result.notes = n;
+    result.duration = started.elapsed();
+    result
+}
+
+/// Runs `checks` (already selected) and cleans up.
+pub async fn run(
+    session: Arc<Session>,
+    checks: &[Check],
+    opts: &RunOptions,
+    progress: &dyn Progress,
+) -> RunOutcome {
+    let started = Instant::now();
+    progress.start(checks.len());
+    let abort = Mutex::new(None);
+    let mut results: Vec<(usize, CheckResult)> = Vec::with_capacity(checks.len());
+    let (first, rest): (Vec<_>, Vec<_>) = checks
+        .iter()
+        .enumerate()
+        .partition(|(_, c)| c.meta.area == "connection");
+    for (i, c) in first {
+        let r = run_one(c, &session, opts, &abort).await;
+        progress.finished(&r);
+        results.push((i, r));
+    }
+    let mut stream = futures::stream::iter(rest.into_iter().map(|(i, c)| {
+        let session = &session;
+        let abort = &abort;
+        async move { (i, run_one(c, session, opts, abort).await) }
+    }))
+    .buffer_unordered(opts.concurrency.max(1));
+    while let Some((i, r)) = stream.next().await {
+        progress.finished(&r);
+        results.push((i, r));
+    }
+    drop(stream);
+    results.sort_by_key(|(i, _)| *i);
+    let cleanup = finish_cleanup(&session, opts, progress).await;
+    RunOutcome {
+        results: results.into_iter().map(|(_, r)| r).collect(),
+        abort: abort.into_inner().unwrap_or_else(PoisonError::into_inner),
+        cleanup,
+        duration: started.elapsed(),
+        requests: session.request_count(),
+    }
+}
+
+/// The cleanup at the end of a run (or after a failure or Ctrl-C).
+pub async fn finish_cleanup(
+    session: &Session,
+    opts: &RunOptions,
+    progress: &dyn Progress,
+) -> CleanupReport {
+    let pending = session.journal.pending();
+    if opts.keep_data {
+        return CleanupReport {
+            kept: pending,
+            ..CleanupReport::default()
+        };
+    }
+    progress.cleaning(pending.len());
+    cleanup(session.transport.as_ref(), &session.journal).await
+}
+
+/// Deletes what the journal lists (groups first), confirms each is gone with a GET, and
+/// returns what is left. Only resources the journal names are touched.
+pub async fn cleanup(transport: &dyn Transport, journal: &Journal) -> CleanupReport {
+    let pending = journal.pending();
+    let mut report = CleanupReport {
+        attempted: !pending.is_empty(),
+        ..CleanupReport::default()
+    };
+    for c in pending {
+        let path = format!("{}/{}", c.kind.path(), enc_path(&c.id));
+        let del = transport
+            .send(WireRequest::new("DELETE", path.clone()))
+            .await;
+        let reason = match del {
+            Ok(r) if matches!(r.status, 200 | 204 | 404) => None,
+            Ok(r) => Some(format!("DELETE answered {}", r.status)),
+            Err(e) => Some(e.to_string()),
+        };
+        let reason = match reason {
+            Some(r) => Some(r),
+            None => match transport.send(WireRequest::new("GET", path)).await {
+                Ok(r) if r.status == 404 => None,
+                Ok(r) => Some(format!(
+                    "still there after DELETE (GET answered {})",
+                    r.status
+                )),
+                Err(e) => Some(e.to_string()),
+            },
+        };
+        match reason {
+            None => {
+                journal.deleted(c.kind, &c.id);
+                report.deleted += 1;
+            }
+            Some(reason) => report.leftovers.push(Leftover {
+                resource: c,
+                reason,
+            }),
+        }
+    }
+    if report.leftovers.is_empty() {
+        journal.remove_file();
+    } else if journal.path().is_some() {
+        report.retry_command = Some(format!(
+            "scim-conformance cleanup --url {} --run {}",
+            transport.base_url(),
+            journal.run_id()
+        ));
+    }
+    report
+}
+
+/// Finds resources whose userName/displayName starts with the run's prefix (for `cleanup`
+/// without a journal) and adds them to the journal. Uses `sw` filters (RFC 7644 §3.4.2.2);
+/// an endpoint without `sw` support yields nothing.
+pub async fn discover(transport: &dyn Transport, journal: &Journal) -> usize {
+    let prefix = crate::journal::prefix_for(journal.run_id());
+    let known: Vec<(ResourceKind, String)> = journal
+        .pending()
+        .into_iter()
+        .map(|c| (c.kind, c.id))
+        .collect();
+    let mut added = 0;
+    for (kind, attr) in [
+        (ResourceKind::Users, "userName"),
+        (ResourceKind::Groups, "displayName"),
+    ] {
+        let filter = format!("{attr} sw {}", lit(&format!("{prefix}-")));
+        let mut start = 1u64;
+        for _ in 0..100 {
+            let path = format!(
+                "{}?filter={}&startIndex={start}&count=100",
+                kind.path(),
+                enc(&filter)
+            );
+            let Ok(r) = transport.send(WireRequest::new("GET", path)).await else {
+                break;
+            };
+            let Some(l) = r.json().as_ref().and_then(listed) else {
+                break;
+            };
+            if l.resources.is_empty() {
+                break;
+            }
+            for res in &l.resources {
+                let name = get_ci(res, attr)
+                    .and_then(Value::as_str)
+                    .unwrap_or_default();
+                // Never trust the filter alone: only names carrying the prefix are taken.
+                if let (Some(id), true) = (id_of(res), name.starts_with(&prefix))
+                    && !known.iter().any(|(k, i)| *k == kind && *i == id)
+                {
+                    journal.created(kind, &id, name);
+                    added += 1;
+                }
+            }
+            start += l.resources.len() as u64;
+            if l.total.is_some_and(|t| start > t) {
+                break;
+            }
+        }
+    }
+    added
+}

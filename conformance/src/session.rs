@@ -1,0 +1,655 @@
+//! What a running check works with: the [`Session`] shared by the whole run (transport,
+//! journal, prefix, mapping, capabilities) and the per-check context [`Cx`] that records the
+//! transcript and offers the SCIM operations the checks replay.
+
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use serde_json::Value;
+
+use crate::check::Capability;
+use crate::journal::{Journal, ResourceKind};
+use crate::mapping::{Mapping, Person};
+use crate::path::get_ci;
+use crate::transcript::Exchange;
+use crate::transport::{Transport, TransportError, WireRequest, WireResponse, send_recorded};
+
+/// Why the whole run stops early (exit code 3).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Abort {
+    /// 401: the token was refused.
+    #[error("401 from {url}: the token was refused; it may have expired{hint}")]
+    Unauthorized {
+        /// The URL.
+        url: String,
+        /// Extra text (e.g. the JWT's expiry).
+        hint: String,
+    },
+    /// 403: refused for this caller.
+    #[error(
+        "403 from {url}: the endpoint refused the request; it may restrict source IPs (an IP allowlist), or the token may lack write access to Users/Groups"
+    )]
+    Forbidden {
+        /// The URL.
+        url: String,
+    },
+    /// No response at all.
+    #[error("{0}")]
+    Unreachable(String),
+}
+
+/// How a check ends early.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CheckError {
+    /// The endpoint misbehaved.
+    Fail(String),
+    /// The check does not apply.
+    Skip(String),
+    /// No verdict could be reached.
+    Error(String),
+    /// The run must stop.
+    Abort(Abort),
+}
+
+/// `Err(CheckError::Fail(format!(…)))`.
+#[macro_export]
+macro_rules! fail {
+    ($($t:tt)*) => { return Err($crate::session::CheckError::Fail(format!($($t)*))) };
+}
+
+/// Fails with the message unless the condition holds.
+#[macro_export]
+macro_rules! ensure {
+    ($cond:expr, $($t:tt)*) => { if !$cond { $crate::fail!($($t)*); } };
+}
+
+/// The result type of a check body.
+pub type CheckBody = Result<(), CheckError>;
+
+/// State shared by every check of a run.
+pub struct Session {
+    /// Sends requests.
+    pub transport: Arc<dyn Transport>,
+    /// Created-resources journal.
+    pub journal: Arc<Journal>,
+    /// The run-unique name prefix.
+    pub prefix: String,
+    /// The user mapping replayed.
+    pub mapping: Arc<Mapping>,
+    /// The seed of generated values.
+    pub seed: u64,
+    /// `/ServiceProviderConfig`, when the endpoint served one.
+    pub spc: Option<Value>,
+    /// Extra text for a 401 message (token expiry).
+    pub auth_hint: String,
+    counter: AtomicU64,
+    requests: AtomicU64,
+    header_refusal: Mutex<Option<String>>,
+}
+
+impl Session {
+    /// A session.
+    #[must_use]
+    pub fn new(
+        transport: Arc<dyn Transport>,
+        journal: Arc<Journal>,
+        mapping: Arc<Mapping>,
+        seed: u64,
+        spc: Option<Value>,
+        auth_hint: String,
+    ) -> Self {
+        let prefix = crate::journal::prefix_for(journal.run_id());
+        Self {
+            transport,
+            journal,
+            prefix,
+            mapping,
+            seed,
+            spc,
+            auth_hint,
+            counter: AtomicU64::new(0),
+            requests: AtomicU64::new(0),
+            header_refusal: Mutex::new(None),
+        }
+    }
+
+    /// Requests sent so far.
+    #[must_use]
+    pub fn request_count(&self) -> u64 {
+        self.requests.load(Ordering::Relaxed)
+    }
+
+    /// Records that the endpoint refuses requests without `Accept`/`User-Agent` (found by the
+    /// Test Connection checks): later 403s are then that refusal, not a credentials problem.
+    pub fn note_header_refusal(&self, what: String) {
+        self.header_refusal
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get_or_insert(what);
+    }
+
+    /// Whether `/ServiceProviderConfig` says the capability is unsupported (`supported: false`).
+    /// An endpoint without `/ServiceProviderConfig` is assumed capable.
+    #[must_use]
+    pub fn lacks(&self, cap: Capability) -> bool {
+        self.spc
+            .as_ref()
+            .and_then(|s| get_ci(s, cap.member()))
+            .and_then(|m| get_ci(m, "supported"))
+            .is_some_and(|v| {
+                v == &Value::Bool(false)
+                    || v.as_str().is_some_and(|s| s.eq_ignore_ascii_case("false"))
+            })
+    }
+}
+
+/// The per-check context.
+#[derive(Clone)]
+pub struct Cx(Arc<CxInner>);
+
+struct CxInner {
+    session: Arc<Session>,
+    transcript: Mutex<Vec<Exchange>>,
+    notes: Mutex<Vec<String>>,
+    rng: Mutex<StdRng>,
+}
+
+/// A parsed response: status, JSON body when there is one.
+#[derive(Debug, Clone)]
+pub struct Resp {
+    /// The raw response.
+    pub wire: WireResponse,
+    /// The body as JSON, if it parsed.
+    pub json: Option<Value>,
+    /// The URL (for messages).
+    pub url: String,
+}
+
+impl Resp {
+    /// Status code.
+    #[must_use]
+    pub fn status(&self) -> u16 {
+        self.wire.status
+    }
+
+    /// The JSON body or a failure naming what came instead.
+    ///
+    /// # Errors
+    /// [`CheckError::Fail`] when the body is not JSON.
+    pub fn body(&self) -> Result<&Value, CheckError> {
+        self.json.as_ref().ok_or_else(|| {
+            CheckError::Fail(format!(
+                "{} answered {} without a JSON body (Content-Type {:?})",
+                self.url,
+                self.status(),
+                self.wire.header("content-type").unwrap_or("none")
+            ))
+        })
+    }
+
+    /// Whether the Content-Type is a JSON media type (`application/scim+json` or
+    /// `application/json`, any parameters): both are accepted (RFC 7644 §3.1, §8.1).
+    #[must_use]
+    pub fn is_json_type(&self) -> bool {
+        self.wire.header("content-type").is_some_and(|ct| {
+            let mt = ct.split(';').next().unwrap_or("").trim();
+            mt.eq_ignore_ascii_case("application/scim+json")
+                || mt.eq_ignore_ascii_case("application/json")
+        })
+    }
+}
+
+/// A list response's members (RFC 7644 §3.4.2).
+#[derive(Debug, Clone)]
+pub struct Listed {
+    /// `totalResults`.
+    pub total: Option<u64>,
+    /// `startIndex`.
+    pub start_index: Option<u64>,
+    /// `itemsPerPage`.
+    pub items_per_page: Option<u64>,
+    /// `Resources` (absent = empty).
+    pub resources: Vec<Value>,
+}
+
+/// Percent-encodes a query value the way Entra does (space as `+`, quotes as `%22`).
+#[must_use]
+pub fn enc(q: &str) -> String {
+    url::form_urlencoded::byte_serialize(q.as_bytes()).collect()
+}
+
+/// A JSON string literal for a filter (`"x"` with quotes and backslashes escaped).
+#[must_use]
+pub fn lit(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_default()
+}
+
+impl Cx {
+    /// A context for check `check_id`; its random values depend only on the seed and the id.
+    #[must_use]
+    pub fn new(session: Arc<Session>, check_id: &'static str) -> Self {
+        let mut h = DefaultHasher::new();
+        check_id.hash(&mut h);
+        let rng = StdRng::seed_from_u64(session.seed ^ h.finish());
+        Self(Arc::new(CxInner {
+            session,
+            transcript: Mutex::new(Vec::new()),
+            notes: Mutex::new(Vec::new()),
+            rng: Mutex::new(rng),
+        }))
+    }
+
+    /// The session.
+    #[must_use]
+    pub fn session(&self) -> &Session {
+        &self.0.session
+    }
+
+    /// Takes the transcript and notes recorded so far.
+    #[must_use]
+    pub fn finish(&self) -> (Vec<Exchange>, Vec<String>) {
+        let t = std::mem::take(
+            &mut *self
+                .0
+                .transcript
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner),
+        );
+        let n = std::mem::take(&mut *self.0.notes.lock().unwrap_or_else(PoisonError::into_inner));
+        (t, n)
+    }
+
+    /// Records an observation for the report.
+    pub fn note(&self, text: impl Into<String>) {
+        self.0
+            .notes
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(text.into());
+    }
+
+    /// A run-unique name: `<prefix>-<slug>-<n>`.
+    #[must_use]
+    pub fn unique(&self, slug: &str) -> String {
+        let n = self.0.session.counter.fetch_add(1, Ordering::Relaxed);
+        format!("{}-{slug}{n}", self.0.session.prefix)
+    }
+
+    /// A random GUID from the check's seeded generator.
+    #[must_use]
+    pub fn guid(&self) -> String {
+        let mut rng = self.0.rng.lock().unwrap_or_else(PoisonError::into_inner);
+        uuid::Builder::from_random_bytes(rand::Rng::random(&mut *rng))
+            .into_uuid()
+            .to_string()
+    }
+
+    /// A person with a run-unique base name.
+    #[must_use]
+    pub fn person(&self, slug: &str) -> Person {
+        let base = self.unique(slug);
+        let mut rng = self.0.rng.lock().unwrap_or_else(PoisonError::into_inner);
+        Person::generate(&base, &mut *rng)
+    }
+
+    /// Sends a request and records it, without interpreting the status.
+    ///
+    /// # Errors
+    /// [`CheckError::Abort`] when no response arrived; [`CheckError::Error`] when refused locally.
+    pub async fn send_raw(&self, req: WireRequest) -> Result<Resp, CheckError> {
+        let s = &self.0.session;
+        s.requests.fetch_add(1, Ordering::Relaxed);
+        let url = format!("{}{}", s.transport.base_url(), req.path);
+        let (result, ex) = send_recorded(s.transport.as_ref(), req).await;
+        self.0
+            .transcript
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(ex);
+        match result {
+            Ok(wire) => {
+                let json = wire.json();
+                Ok(Resp { wire, json, url })
+            }
+            Err(TransportError::Refused(r)) => Err(CheckError::Error(r)),
+            Err(e) => Err(CheckError::Abort(Abort::Unreachable(e.to_string()))),
+        }
+    }
+
+    /// Sends a request; 401 and 403 stop the run (exit 3).
+    ///
+    /// # Errors
+    /// As [`Cx::send_raw`], and [`CheckError::Abort`] on 401/403.
+    pub async fn send(&self, req: WireRequest) -> Result<Resp, CheckError> {
+        let r = self.send_raw(req).await?;
+        self.auth_gate(&r)?;
+        Ok(r)
+    }
+
+    /// Turns 401/403 into the run-stopping error.
+    ///
+    /// # Errors
+    /// [`CheckError::Abort`] for 401/403.
+    pub fn auth_gate(&self, r: &Resp) -> Result<(), CheckError> {
+        match r.status() {
+            401 => Err(CheckError::Abort(Abort::Unauthorized {
+                url: r.url.clone(),
+                hint: self.0.session.auth_hint.clone(),
+            })),
+            403 => match self
+                .0
+                .session
+                .header_refusal
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .as_ref()
+            {
+                Some(what) => Err(CheckError::Fail(format!("{} answered 403: {what}", r.url))),
+                None => Err(CheckError::Abort(Abort::Forbidden { url: r.url.clone() })),
+            },
+            _ => Ok(()),
+        }
+    }
+
+    /// `GET path` with Entra's usual headers.
+    ///
+    /// # Errors
+    /// As [`Cx::send`].
+    pub async fn get(&self, path: &str) -> Result<Resp, CheckError> {
+        self.send(WireRequest::new("GET", path)).await
+    }
+
+    /// A filtered list query, `GET /Users?filter=…[&extra]`, answered with a ListResponse.
+    ///
+    /// # Errors
+    /// Fails unless the answer is 200 with a ListResponse.
+    pub async fn query(
+        &self,
+        kind: ResourceKind,
+        filter: &str,
+        extra: &str,
+    ) -> Result<Listed, CheckError> {
+        let mut path = format!("{}?", kind.path());
+        if !extra.is_empty() {
+            path.push_str(extra);
+            path.push('&');
+        }
+        path.push_str("filter=");
+        path.push_str(&enc(filter));
+        let r = self.get(&path).await?;
+        ensure!(
+            r.status() == 200,
+            "GET {} answered {} (expected 200 with a ListResponse)",
+            r.url,
+            r.status()
+        );
+        listed(r.body()?)
+            .ok_or_else(|| CheckError::Fail(format!("GET {} did not return a ListResponse", r.url)))
+    }
+
+    /// `GET /Users/{id}` (or Groups); `None` on 404.
+    ///
+    /// # Errors
+    /// Fails on a status other than 200/404 or a non-JSON 200.
+    pub async fn read(
+        &self,
+        kind: ResourceKind,
+        id: &str,
+        query: &str,
+    ) -> Result<Option<Value>, CheckError> {
+        let q = if query.is_empty() {
+            String::new()
+        } else {
+            format!("?{query}")
+        };
+        let r = self
+            .get(&format!("{}/{}{q}", kind.path(), enc_path(id)))
+            .await?;
+        match r.status() {
+            200 => Ok(Some(r.body()?.clone())),
+            404 => Ok(None),
+            s => fail!("GET {} answered {s}", r.url),
+        }
+    }
+
+    /// `POST` a resource body; expects 201 (200 noted), journals the id, returns the resource.
+    ///
+    /// # Errors
+    /// Fails unless the endpoint created the resource and returned its `id`.
+    pub async fn create(
+        &self,
+        kind: ResourceKind,
+        body: &Value,
+        name: &str,
+    ) -> Result<Value, CheckError> {
+        let r = self
+            .send(WireRequest::new("POST", kind.path()).scim_json(body))
+            .await?;
+        ensure!(
+            r.status() == 201 || r.status() == 200,
+            "POST {} answered {} (expected 201 Created)",
+            r.url,
+            r.status()
+        );
+        let created = r.body()?.clone();
+        let Some(id) = id_of(&created) else {
+            fail!("POST {} answered {} without an id", r.url, r.status())
+        };
+        self.0.session.journal.created(kind, &id, name);
+        if r.status() == 200 {
+            self.note(format!(
+                "POST {} answered 200; RFC 7644 §3.3 and Entra's validator expect 201",
+                r.url
+            ));
+        }
+        Ok(created)
+    }
+
+    /// Creates a user from the mapping (manager row filled when `manager` is given); returns
+    /// `(id, body sent)`.
+    ///
+    /// # Errors
+    /// As [`Cx::create`].
+    pub async fn create_user(
+        &self,
+        slug: &str,
+        manager: Option<&str>,
+    ) -> Result<(String, Value, Person), CheckError> {
+        let p = self.person(slug);
+        let body = self.0.session.mapping.user_body(&p, manager);
+        let created = self
+            .create(ResourceKind::Users, &body, &p.user_name())
+            .await?;
+        Ok((id_of(&created).unwrap_or_default(), body, p))
+    }
+
+    /// Creates a minimal user (userName, active, externalId, displayName) for group membership.
+    ///
+    /// # Errors
+    /// As [`Cx::create`].
+    pub async fn create_plain_user(&self, slug: &str) -> Result<(String, String), CheckError> {
+        let base = self.unique(slug);
+        let user_name = format!("{base}@example.com");
+        let body = serde_json::json!({
+            "schemas": [scim2_types::urn::USER],
+            "externalId": base,
+            "userName": user_name,
+            "active": true,
+            "displayName": base,
+            "meta": {"resourceType": "User"},
+        });
+        let created = self.create(ResourceKind::Users, &body, &user_name).await?;
+        Ok((id_of(&created).unwrap_or_default(), user_name))
+    }
+
+    /// Creates a group in Entra's shape (§2.11: `members: []`); returns `(id, displayName)`.
+    ///
+    /// # Errors
+    /// As [`Cx::create`].
+    pub async fn create_group(&self, slug: &str) -> Result<(String, String), CheckError> {
+        let name = self.unique(slug);
+        let body = serde_json::json!({
+            "schemas": [scim2_types::urn::GROUP],
+            "externalId": self.guid(),
+            "displayName": name,
+            "members": [],
+            "meta": {"resourceType": "Group"},
+        });
+        let created = self.create(ResourceKind::Groups, &body, &name).await?;
+        Ok((id_of(&created).unwrap_or_default(), name))
+    }
+
+    /// `PATCH` with a PatchOp body; accepts 200 (with or without the resource) and 204.
+    ///
+    /// # Errors
+    /// Fails on any other status.
+    pub async fn patch(
+        &self,
+        kind: ResourceKind,
+        id: &str,
+        ops: Value,
+    ) -> Result<Resp, CheckError> {
+        let body = serde_json::json!({
+            "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+            "Operations": ops,
+        });
+        let r = self
+            .send(
+                WireRequest::new("PATCH", format!("{}/{}", kind.path(), enc_path(id)))
+                    .scim_json(&body),
+            )
+            .await?;
+        ensure!(
+            r.status() == 200 || r.status() == 204,
+            "PATCH {} answered {} (expected 200 or 204){}",
+            r.url,
+            r.status(),
+            error_detail(r.json.as_ref())
+        );
+        Ok(r)
+    }
+
+    /// `DELETE`; journals the deletion on 204/200/404; returns the response.
+    ///
+    /// # Errors
+    /// As [`Cx::send`].
+    pub async fn delete(&self, kind: ResourceKind, id: &str) -> Result<Resp, CheckError> {
+        let r = self
+            .send(WireRequest::new(
+                "DELETE",
+                format!("{}/{}", kind.path(), enc_path(id)),
+            ))
+            .await?;
+        if matches!(r.status(), 200 | 204 | 404) {
+            self.0.session.journal.deleted(kind, id);
+        }
+        Ok(r)
+    }
+}
+
+/// Percent-encodes an id for use as a path segment.
+#[must_use]
+pub fn enc_path(id: &str) -> String {
+    url::form_urlencoded::byte_serialize(id.as_bytes())
+        .collect::<String>()
+        .replace('+', "%20")
+}
+
+/// The `id` of a resource (any JSON string; numbers are accepted and stringified).
+#[must_use]
+pub fn id_of(v: &Value) -> Option<String> {
+    match get_ci(v, "id")? {
+        Value::String(s) if !s.is_empty() => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// Reads a ListResponse (member names case-insensitive; missing `Resources` = empty).
+#[must_use]
+pub fn listed(v: &Value) -> Option<Listed> {
+    let o = v.as_object()?;
+    let is_list = get_ci(v, "schemas")
+        .and_then(Value::as_array)
+        .is_some_and(|s| {
+            s.iter()
+                .any(|x| x.as_str() == Some(scim2_types::urn::LIST_RESPONSE))
+        })
+        || get_ci(v, "totalResults").is_some();
+    if !is_list || o.is_empty() {
+        return None;
+    }
+    let num = |k| {
+        get_ci(v, k).and_then(|n| {
+            n.as_u64()
+                .or_else(|| n.as_str().and_then(|s| s.parse().ok()))
+        })
+    };
+    let resources = match get_ci(v, "Resources") {
+        Some(Value::Array(a)) => a.clone(),
+        None | Some(Value::Null) => Vec::new(),
+        Some(_) => return None,
+    };
+    Some(Listed {
+        total: num("totalResults"),
+        start_index: num("startIndex"),
+        items_per_page: num("itemsPerPage"),
+        resources,
+    })
+}
+
+/// ` (scimType x: detail)` from a SCIM error body, for messages.
+#[must_use]
+pub fn error_detail(v: Option<&Value>) -> String {
+    let Some(v) = v else { return String::new() };
+    let st = get_ci(v, "scimType").and_then(Value::as_str);
+    let d = get_ci(v, "detail").and_then(Value::as_str);
+    match (st, d) {
+        (None, None) => String::new(),
+        (s, d) => format!(
+            " ({}{})",
+            s.map(|s| format!("scimType {s}: ")).unwrap_or_default(),
+            d.unwrap_or("")
+        ),
+    }
+}
+
+/// Whether `v` is a SCIM Error body (RFC 7644 §3.12) with the given status.
+#[must_use]
+pub fn is_scim_error(v: Option<&Value>, status: u16) -> bool {
+    let Some(v) = v else { return false };
+    let schema_ok = get_ci(v, "schemas")
+        .and_then(Value::as_array)
+        .is_some_and(|s| {
+            s.iter()
+                .any(|x| x.as_str() == Some("urn:ietf:params:scim:api:messages:2.0:Error"))
+        });
+    let status_ok = get_ci(v, "status").is_some_and(|s| {
+        s.as_str()
+            .and_then(|t| t.parse::<u16>().ok())
+            .or_else(|| s.as_u64().and_then(|n| u16::try_from(n).ok()))
+            == Some(status)
+    });
+    schema_ok && status_ok
+}
+
+/// The members of a group body as a set of ids (absent = empty).
+#[must_use]
+pub fn member_ids(group: &Value) -> Vec<String> {
+    get_ci(group, "members")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|m| {
+                    get_ci(m, "value")
+                        .and_then(Value::as_str)
+                        .map(str::to_owned)
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}

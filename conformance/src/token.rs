@@ -1,0 +1,248 @@
+//! The bearer token: read from an environment variable or a file (never a command-line
+//! argument), never printed, and inspected for a JWT expiry.
+//!
+//! Entra quarantines a provisioning job whose token expires (entra-provisioning reference §1.3,
+//! MS-SCIM "Long-lived OAuth bearer tokens"), so the runner reports a JWT's `exp` and warns when
+//! it is less than [`EXPIRY_WARNING_DAYS`] days away.
+
+use std::fmt;
+use std::path::Path;
+
+use base64::Engine as _;
+use serde::Serialize;
+use time::{Duration, OffsetDateTime};
+
+/// Days before expiry from which the runner warns.
+pub const EXPIRY_WARNING_DAYS: i64 = 30;
+
+/// Largest token file read (bytes).
+const MAX_TOKEN_FILE: u64 = 64 * 1024;
+
+/// A bearer token. `Debug` and `Display` print `***`.
+///
+/// ```
+/// use scim2_conformance::token::Token;
+/// let t = Token::new("s3cr3t");
+/// assert_eq!(format!("{t:?} {t}"), "Token(***) ***");
+/// assert_eq!(t.expose(), "s3cr3t");
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct Token(String);
+
+impl Token {
+    /// Wraps a token (surrounding whitespace removed).
+    #[must_use]
+    pub fn new(text: &str) -> Self {
+        Self(text.trim().to_owned())
+    }
+
+    /// The secret text, for the `Authorization` header only.
+    #[must_use]
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// Reads the token from environment variable `var`.
+    ///
+    /// # Errors
+    /// [`TokenError::MissingEnv`] when unset, [`TokenError::Empty`] when blank.
+    pub fn from_env(var: &str) -> Result<Self, TokenError> {
+        let v = std::env::var(var).map_err(|_| TokenError::MissingEnv(var.to_owned()))?;
+        Self::checked(&v, || format!("environment variable {var}"))
+    }
+
+    /// Reads the token from a file (first line is used; at most 64 KiB).
+    ///
+    /// # Errors
+    /// [`TokenError::File`] when unreadable or too large, [`TokenError::Empty`] when blank.
+    pub fn from_file(path: &Path) -> Result<Self, TokenError> {
+        let file_err = |reason: String| TokenError::File {
+            path: path.display().to_string(),
+            reason,
+        };
+        let len = std::fs::metadata(path)
+            .map_err(|e| file_err(e.to_string()))?
+            .len();
+        if len > MAX_TOKEN_FILE {
+            return Err(file_err(format!(
+                "{len} bytes; a token file holds one token"
+            )));
+        }
+        let text = std::fs::read_to_string(path).map_err(|e| file_err(e.to_string()))?;
+        let first = text.lines().next().unwrap_or("");
+        Self::checked(first, || format!("file {}", path.display()))
+    }
+
+    fn checked(text: &str, what: impl Fn() -> String) -> Result<Self, TokenError> {
+        let t = Self::new(text);
+        if t.0.is_empty() {
+            return Err(TokenError::Empty(what()));
+        }
+        let t = t.0.strip_prefix("Bearer ").map(Self::new).unwrap_or(t);
+        Ok(t)
+    }
+
+    /// What can be told about the token without the issuer: JWT expiry, if it is a JWT.
+    #[must_use]
+    pub fn inspect(&self, now: OffsetDateTime) -> TokenInfo {
+        let Some(exp) = jwt_expiry(&self.0) else {
+            return TokenInfo {
+                jwt: looks_like_jwt(&self.0),
+                expires_at: None,
+                warning: None,
+            };
+        };
+        let left = exp - now;
+        let warning = if left <= Duration::ZERO {
+            Some(format!(
+                "the token expired at {}; Entra would quarantine the provisioning job",
+                fmt_time(exp)
+            ))
+        } else if left < Duration::days(EXPIRY_WARNING_DAYS) {
+            Some(format!(
+                "the token expires at {} (in {} days); Entra quarantines a provisioning job whose token expires: use a longer-lived token or plan the rotation",
+                fmt_time(exp),
+                left.whole_days()
+            ))
+        } else {
+            None
+        };
+        TokenInfo {
+            jwt: true,
+            expires_at: Some(fmt_time(exp)),
+            warning,
+        }
+    }
+}
+
+impl fmt::Debug for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Token(***)")
+    }
+}
+
+impl fmt::Display for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
+/// What the report says about the token (never the token itself).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TokenInfo {
+    /// Whether the token has the shape of a JWT.
+    pub jwt: bool,
+    /// The JWT's `exp` (RFC 3339), when present.
+    pub expires_at: Option<String>,
+    /// A warning when it expires within 30 days or has expired.
+    pub warning: Option<String>,
+}
+
+/// Why no token could be read.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum TokenError {
+    /// The variable is not set.
+    #[error(
+        "environment variable {0} is not set (put the bearer token there, or use --token-file PATH)"
+    )]
+    MissingEnv(String),
+    /// The source holds no token.
+    #[error("{0} is empty")]
+    Empty(String),
+    /// The file could not be read.
+    #[error("cannot read token file {path}: {reason}")]
+    File {
+        /// The path.
+        path: String,
+        /// The reason.
+        reason: String,
+    },
+}
+
+fn looks_like_jwt(t: &str) -> bool {
+    t.split('.').count() == 3 && t.starts_with("ey")
+}
+
+/// The `exp` claim of a JWT (RFC 7519 §4.1.4), without verifying the signature.
+#[must_use]
+pub fn jwt_expiry(token: &str) -> Option<OffsetDateTime> {
+    let mut parts = token.split('.');
+    let (_, payload, _) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || payload.len() > 16 * 1024 {
+        return None;
+    }
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload.trim_end_matches('='))
+        .ok()?;
+    let claims: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    let exp = claims.get("exp")?;
+    let secs = exp.as_i64().or_else(|| exp.as_f64().map(|f| f as i64))?;
+    OffsetDateTime::from_unix_timestamp(secs).ok()
+}
+
+fn fmt_time(t: OffsetDateTime) -> String {
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| t.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn jwt(exp: i64) -> String {
+        let e = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        format!(
+            "{}.{}.sig",
+            e.encode(br#"{"alg":"RS256","typ":"JWT"}"#),
+            e.encode(format!(r#"{{"sub":"x","exp":{exp}}}"#))
+        )
+    }
+
+    #[test]
+    fn debug_and_display_hide_the_token() {
+        let t = Token::new("s3cr3t");
+        assert!(!format!("{t:?}{t}").contains("s3cr3t"));
+    }
+
+    #[test]
+    fn jwt_expiry_warnings() {
+        let now = OffsetDateTime::from_unix_timestamp(1_800_000_000).unwrap();
+        let soon = Token::new(&jwt(1_800_000_000 + 5 * 86_400)).inspect(now);
+        assert_eq!(soon.expires_at.as_deref(), Some("2027-01-20T08:00:00Z"));
+        assert!(soon.warning.unwrap().contains("in 5 days"));
+        let later = Token::new(&jwt(1_800_000_000 + 90 * 86_400)).inspect(now);
+        assert!(later.jwt && later.warning.is_none() && later.expires_at.is_some());
+        let past = Token::new(&jwt(1_700_000_000)).inspect(now);
+        assert!(past.warning.unwrap().contains("expired"));
+        let opaque = Token::new("abcdef").inspect(now);
+        assert_eq!(
+            opaque,
+            TokenInfo {
+                jwt: false,
+                expires_at: None,
+                warning: None
+            }
+        );
+    }
+
+    #[test]
+    fn garbage_is_not_a_jwt() {
+        assert!(jwt_expiry("a.b.c").is_none());
+        assert!(jwt_expiry("").is_none());
+        assert!(jwt_expiry("ey.!!!.x").is_none());
+    }
+
+    #[test]
+    fn file_tokens() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("t");
+        std::fs::write(&p, "Bearer abc\n").unwrap();
+        assert_eq!(Token::from_file(&p).unwrap().expose(), "abc");
+        std::fs::write(&p, "\n").unwrap();
+        assert!(matches!(Token::from_file(&p), Err(TokenError::Empty(_))));
+        assert!(matches!(
+            Token::from_file(&dir.path().join("none")),
+            Err(TokenError::File { .. })
+        ));
+    }
+}

@@ -1,0 +1,493 @@
+//! End-to-end runs of the `entra` profile against the built-in reference endpoint.
+
+#![allow(clippy::unwrap_used)] // tests may unwrap (GUIDE.md)
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::time::Duration;
+
+use scim2_conformance::check::Outcome;
+use scim2_conformance::cli::{RunConfig, run_endpoint};
+use scim2_conformance::exit::ExitCode;
+use scim2_conformance::journal::{Journal, new_run_id};
+use scim2_conformance::profile::Profile;
+use scim2_conformance::reference::{Fault, ReferenceConfig, ReferenceServer};
+use scim2_conformance::runner::{self, Quiet};
+use scim2_conformance::session::Session;
+use scim2_conformance::token::Token;
+use scim2_conformance::transport::{
+    BoxFuture, HttpTransport, Transport, TransportError, WireRequest, WireResponse,
+};
+
+fn cfg() -> RunConfig {
+    let mut c = RunConfig::new(7).unwrap();
+    c.timeout = Duration::from_secs(10);
+    c
+}
+
+async fn run_builtin(
+    faults: &[Fault],
+    cfg: &RunConfig,
+) -> (scim2_conformance::report::Report, ReferenceServer) {
+    // With a token, so that the token checks run too.
+    let config = ReferenceConfig::default()
+        .with_faults(faults.iter().copied())
+        .with_token("t0ken");
+    let server = ReferenceServer::start(config).await.unwrap();
+    let journal = Arc::new(Journal::in_memory(&new_run_id()));
+    let report = run_endpoint(
+        cfg,
+        &server.base_url(),
+        Some(Token::new("t0ken")),
+        journal,
+        &Quiet,
+    )
+    .await
+    .unwrap();
+    (report, server)
+}
+
+#[tokio::test]
+async fn full_rfc7644_profile_passes_without_faults_and_leaves_nothing() {
+    let mut c = cfg();
+    c.profile = Profile::Rfc7644;
+    let (report, server) = run_builtin(&[], &c).await;
+    let problems: Vec<String> = report
+        .outcome
+        .results
+        .iter()
+        .filter(|r| r.outcome.is_problem())
+        .map(|r| format!("{}: {:?}", r.meta.id, r.outcome))
+        .collect();
+    assert!(problems.is_empty(), "{problems:#?}");
+    assert_eq!(
+        server.reference().counts(),
+        (0, 0),
+        "cleanup left resources behind"
+    );
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn full_entra_profile_passes_without_faults_and_leaves_nothing() {
+    let (report, server) = run_builtin(&[], &cfg()).await;
+    let problems: Vec<String> = report
+        .outcome
+        .results
+        .iter()
+        .filter(|r| r.outcome.is_problem())
+        .map(|r| format!("{}: {:?}", r.meta.id, r.outcome))
+        .collect();
+    assert!(problems.is_empty(), "{problems:#?}");
+    assert_eq!(report.exit_code(), ExitCode::Ok);
+    assert!(report.cleanup().leftovers.is_empty());
+    assert_eq!(
+        server.reference().counts(),
+        (0, 0),
+        "cleanup left resources behind"
+    );
+    server.shutdown().await;
+}
+
+/// For every fault some check targets: the targeted checks fail with it, and a run with it
+/// fails (exit 1). Checks that the endpoint's /ServiceProviderConfig rules out are skipped
+/// (never failed), and are reported here.
+#[tokio::test]
+async fn every_targeted_fault_fails_its_checks() {
+    let checks = Profile::Rfc7644.checks();
+    let mut vacuous = Vec::new();
+    let mut missed = Vec::new();
+    for &fault in Fault::ALL {
+        let targeting: Vec<&str> = checks
+            .iter()
+            .filter(|c| c.meta.faults.contains(&fault.name()))
+            .map(|c| c.meta.id)
+            .collect();
+        if targeting.is_empty() {
+            continue;
+        }
+        let mut c = cfg();
+        c.profile = Profile::Rfc7644;
+        c.options.only = targeting.iter().map(|s| (*s).to_owned()).collect();
+        let (report, server) = run_builtin(&[fault], &c).await;
+        for r in &report.outcome.results {
+            match &r.outcome {
+                Outcome::Fail(_) | Outcome::Error(_) => {}
+                Outcome::Skip(why) if why.contains("ServiceProviderConfig") => {
+                    vacuous.push(format!("{fault} / {}", r.meta.id));
+                }
+                o => missed.push(format!(
+                    "fault {fault}: check {} did not fail: {o:?}",
+                    r.meta.id
+                )),
+            }
+        }
+        server.shutdown().await;
+    }
+    assert!(missed.is_empty(), "{missed:#?}");
+    assert!(
+        vacuous.is_empty(),
+        "skipped for lack of an advertised capability: {vacuous:#?}"
+    );
+}
+
+#[tokio::test]
+async fn every_check_targets_a_known_fault() {
+    for c in Profile::Rfc7644.checks() {
+        for f in c.meta.faults {
+            assert!(
+                f.parse::<Fault>().is_ok(),
+                "{}: unknown fault {f}",
+                c.meta.id
+            );
+        }
+        if c.meta.requirement != scim2_conformance::check::Requirement::May {
+            assert!(!c.meta.faults.is_empty(), "{} targets no fault", c.meta.id);
+        }
+    }
+}
+
+#[tokio::test]
+async fn read_only_sends_no_write() {
+    let mut c = cfg();
+    c.options.read_only = true;
+    let (report, server) = run_builtin(&[], &c).await;
+    let log = server.request_log();
+    assert!(!log.is_empty());
+    let writes: Vec<_> = log.iter().filter(|r| r.is_write()).collect();
+    assert!(writes.is_empty(), "{writes:?}");
+    assert!(
+        report
+            .outcome
+            .results
+            .iter()
+            .any(|r| matches!(&r.outcome, Outcome::Skip(s) if s.contains("--read-only")))
+    );
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn wrong_token_stops_the_run_with_the_expiry_hint() {
+    let server = ReferenceServer::start(ReferenceConfig::default().with_token("right"))
+        .await
+        .unwrap();
+    let journal = Arc::new(Journal::in_memory(&new_run_id()));
+    // A JWT-shaped token that expired: the 401 message names its expiry.
+    let jwt = "eyJhbGciOiJub25lIn0.eyJleHAiOjE3MDAwMDAwMDB9.x";
+    let report = run_endpoint(
+        &cfg(),
+        &server.base_url(),
+        Some(Token::new(jwt)),
+        journal,
+        &Quiet,
+    )
+    .await
+    .unwrap();
+    let abort = report
+        .outcome
+        .abort
+        .as_ref()
+        .expect("the run stops")
+        .to_string();
+    assert!(abort.starts_with("401 from http://127.0.0.1:"), "{abort}");
+    assert!(abort.contains("it may have expired"), "{abort}");
+    assert!(abort.contains("2023-11-14T22:13:20Z"), "{abort}");
+    assert_eq!(report.exit_code(), ExitCode::Unreachable);
+    assert!(
+        report
+            .token
+            .as_ref()
+            .unwrap()
+            .warning
+            .as_ref()
+            .unwrap()
+            .contains("expired")
+    );
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn interrupted_run_is_cleaned_up_by_the_cleanup_command() {
+    let server = ReferenceServer::start(ReferenceConfig::default())
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let run_id = new_run_id();
+    let journal = Arc::new(Journal::create(dir.path(), &run_id, &server.base_url()).unwrap());
+    // Simulate an interruption: the run stops before its cleanup (--keep-data), leaving the
+    // journal on disk.
+    let mut c = cfg();
+    c.options.keep_data = true;
+    let report = run_endpoint(&c, &server.base_url(), None, journal, &Quiet)
+        .await
+        .unwrap();
+    assert!(!report.cleanup().kept.is_empty());
+    let (users, groups) = server.reference().counts();
+    assert!(users + groups > 0);
+    let code = scim2_conformance::cli::main_with(
+        [
+            "scim-conformance",
+            "cleanup",
+            "--url",
+            &server.base_url(),
+            "--run",
+            &run_id,
+            "--no-auth",
+            "--journal-dir",
+        ]
+        .into_iter()
+        .map(str::to_owned)
+        .chain([dir.path().display().to_string()]),
+    )
+    .await;
+    assert_eq!(code, ExitCode::Ok);
+    assert_eq!(server.reference().counts(), (0, 0));
+    server.shutdown().await;
+}
+
+/// Passes everything through, but answers every DELETE with 500.
+struct DeleteFails(HttpTransport);
+
+impl Transport for DeleteFails {
+    fn base_url(&self) -> &str {
+        self.0.base_url()
+    }
+    fn sends_auth(&self) -> bool {
+        self.0.sends_auth()
+    }
+    fn send(&self, req: WireRequest) -> BoxFuture<'_, Result<WireResponse, TransportError>> {
+        if req.method == "DELETE" {
+            return Box::pin(async {
+                Ok(WireResponse {
+                    status: 500,
+                    headers: vec![],
+                    body: b"boom".to_vec(),
+                })
+            });
+        }
+        self.0.send(req)
+    }
+}
+
+#[tokio::test]
+async fn failing_delete_reports_leftovers_and_fails_the_run() {
+    let server = ReferenceServer::start(ReferenceConfig::default())
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let run_id = new_run_id();
+    let journal = Arc::new(Journal::create(dir.path(), &run_id, &server.base_url()).unwrap());
+    let t: Arc<dyn Transport> = Arc::new(DeleteFails(
+        HttpTransport::new(&server.base_url(), None, Duration::from_secs(5), None).unwrap(),
+    ));
+    let session = Arc::new(Session::new(
+        t,
+        journal,
+        Arc::new(cfg().mapping),
+        1,
+        None,
+        String::new(),
+    ));
+    let checks = runner::select(
+        Profile::Entra.checks(),
+        &scim2_conformance::runner::RunOptions {
+            only: vec!["entra.user.create".into(), "entra.group.create".into()],
+            ..Default::default()
+        },
+    );
+    let out = runner::run(session, &checks, &Default::default(), &Quiet).await;
+    assert_eq!(out.cleanup.leftovers.len(), 2, "{:?}", out.cleanup);
+    assert!(
+        out.cleanup
+            .leftovers
+            .iter()
+            .all(|l| l.reason.contains("500"))
+    );
+    let cmd = out.cleanup.retry_command.clone().unwrap();
+    assert!(cmd.contains(&format!("--run {run_id}")), "{cmd}");
+    let kinds: BTreeSet<_> = out
+        .cleanup
+        .leftovers
+        .iter()
+        .map(|l| l.resource.kind)
+        .collect();
+    assert_eq!(kinds.len(), 2);
+    let report = scim2_conformance::report::Report {
+        tool_version: "t".into(),
+        profile: "entra".into(),
+        dialects: vec![],
+        seed: 1,
+        run_id,
+        endpoint: server.base_url(),
+        started_at: String::new(),
+        read_only: false,
+        token: None,
+        outcome: out,
+    };
+    assert_eq!(report.exit_code(), ExitCode::MustFailed);
+    server.shutdown().await;
+}
+
+/// Rewrites the reference endpoint's answers into other forms that RFC 7644 and Entra both
+/// accept: `application/json`, no `Location`, extra attributes on every resource, and PATCH
+/// answered alternately 204 without a body and 200 with the resource.
+struct Variations {
+    inner: HttpTransport,
+    patches: std::sync::atomic::AtomicU64,
+}
+
+fn decorate(v: &mut serde_json::Value) {
+    if let Some(o) = v.as_object_mut() {
+        if o.contains_key("id") {
+            o.insert(
+                "vendorExtra".into(),
+                serde_json::json!({"note": "extra attribute"}),
+            );
+        }
+        if let Some(serde_json::Value::Array(items)) = o.get_mut("Resources") {
+            items.iter_mut().for_each(decorate);
+        }
+    }
+}
+
+impl Variations {
+    async fn vary(&self, req: WireRequest) -> Result<WireResponse, TransportError> {
+        let is_patch = req.method == "PATCH";
+        let path = req.path.clone();
+        let get_path = path.clone();
+        let mut r = self.inner.send(req).await?;
+        if is_patch && (200..300).contains(&r.status) {
+            let n = self
+                .patches
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            if n.is_multiple_of(2) {
+                r = WireResponse {
+                    status: 204,
+                    headers: vec![],
+                    body: vec![],
+                };
+            } else {
+                let g = self.inner.send(WireRequest::new("GET", get_path)).await?;
+                r = WireResponse { status: 200, ..g };
+            }
+        }
+        r.headers.retain(|(k, _)| {
+            !k.eq_ignore_ascii_case("location") && !k.eq_ignore_ascii_case("content-length")
+        });
+        let projected = path.contains("?attributes=") || path.contains("&attributes=");
+        if let Some(mut v) = r.json() {
+            if !projected {
+                decorate(&mut v);
+            }
+            r.body = serde_json::to_vec(&v).unwrap();
+            for h in &mut r.headers {
+                if h.0.eq_ignore_ascii_case("content-type") {
+                    h.1 = "application/json".into();
+                }
+            }
+        }
+        Ok(r)
+    }
+}
+
+impl Transport for Variations {
+    fn base_url(&self) -> &str {
+        self.inner.base_url()
+    }
+    fn sends_auth(&self) -> bool {
+        self.inner.sends_auth()
+    }
+    fn send(&self, req: WireRequest) -> BoxFuture<'_, Result<WireResponse, TransportError>> {
+        Box::pin(self.vary(req))
+    }
+}
+
+#[tokio::test]
+async fn accepted_variations_cause_no_false_failures() {
+    let server = ReferenceServer::start(ReferenceConfig::default())
+        .await
+        .unwrap();
+    let t: Arc<dyn Transport> = Arc::new(Variations {
+        inner: HttpTransport::new(&server.base_url(), None, Duration::from_secs(5), None).unwrap(),
+        patches: std::sync::atomic::AtomicU64::new(0),
+    });
+    let spc = t
+        .send(WireRequest::new("GET", "/ServiceProviderConfig"))
+        .await
+        .unwrap()
+        .json();
+    let session = Arc::new(Session::new(
+        t,
+        Arc::new(Journal::in_memory(&new_run_id())),
+        Arc::new(cfg().mapping),
+        5,
+        spc,
+        String::new(),
+    ));
+    let checks = Profile::Rfc7644.checks();
+    let out = runner::run(session, &checks, &Default::default(), &Quiet).await;
+    let problems: Vec<String> = out
+        .results
+        .iter()
+        .filter(|r| r.outcome.is_problem())
+        .map(|r| format!("{}: {:?}", r.meta.id, r.outcome))
+        .collect();
+    assert!(problems.is_empty(), "{problems:#?}");
+    assert!(
+        out.results
+            .iter()
+            .filter(|r| r.outcome == Outcome::Pass)
+            .count()
+            > 40
+    );
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn cleanup_without_a_journal_finds_leftovers_by_prefix() {
+    let server = ReferenceServer::start(ReferenceConfig::default())
+        .await
+        .unwrap();
+    let run_id = new_run_id();
+    // The journal is lost (in memory only); the data stays (--keep-data).
+    let mut c = cfg();
+    c.options.keep_data = true;
+    c.options.only = vec!["entra.group.members".into(), "entra.user.create".into()];
+    let journal = Arc::new(Journal::in_memory(&run_id));
+    let report = run_endpoint(&c, &server.base_url(), None, journal, &Quiet)
+        .await
+        .unwrap();
+    assert!(!report.cleanup().kept.is_empty());
+    // Something the run did not create, with a similar name, must survive.
+    let other = serde_json::json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "scimconf-other@example.com"});
+    let http = HttpTransport::new(&server.base_url(), None, Duration::from_secs(5), None).unwrap();
+    let r = http
+        .send(WireRequest::new("POST", "/Users").scim_json(&other))
+        .await
+        .unwrap();
+    assert_eq!(r.status, 201);
+    let dir = tempfile::tempdir().unwrap();
+    let code = scim2_conformance::cli::main_with(
+        [
+            "scim-conformance",
+            "cleanup",
+            "--url",
+            &server.base_url(),
+            "--run",
+            &run_id,
+            "--no-auth",
+            "--journal-dir",
+        ]
+        .into_iter()
+        .map(str::to_owned)
+        .chain([dir.path().display().to_string()]),
+    )
+    .await;
+    assert_eq!(code, ExitCode::Ok);
+    assert_eq!(
+        server.reference().counts(),
+        (1, 0),
+        "only the foreign user is left"
+    );
+    server.shutdown().await;
+}
