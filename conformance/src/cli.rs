@@ -16,7 +16,8 @@ use crate::check::Dialect;
 use crate::exit::ExitCode;
 use crate::journal::{Journal, is_run_id, new_run_id};
 use crate::mapping::Mapping;
-use crate::profile::Profile;
+use crate::profile::file::{ProfileChoice, ProfileFile, ProfileFileError};
+use crate::profile::{Check, Profile};
 use crate::reference::{Fault, ReferenceConfig, ReferenceServer};
 use crate::report::{Format, Report, human};
 use crate::runner::{self, Progress, Quiet, RunOptions};
@@ -33,7 +34,22 @@ Exit codes:
   130  interrupted with Ctrl-C (after cleanup)
 
 The bearer token is read from the environment variable SCIM_TOKEN (or --token-env VAR) or
-from --token-file PATH; it is never taken from an argument and never printed.";
+from --token-file PATH; it is never taken from an argument and never printed.
+`run --help` describes profile files (--profile FILE).";
+
+/// `run --help` and `checks --help`: the profile file format (README: "Profile files").
+const PROFILE_FILE_HELP: &str = "\
+Profile files (--profile FILE; any value other than entra or rfc7644 is a path):
+  name = \"acme-entra\"            # shown in reports
+  base = \"entra\"                 # or \"rfc7644\": the built-in check list it starts from
+  include = [\"entra.group\"]      # optional: check-id patterns kept (syntax of --only)
+  exclude = [\"entra.probe\"]      # optional: check-id patterns removed (syntax of --skip)
+  mapping = \"mapping.toml\"       # optional: user mapping file, relative to the profile file
+  dialect = \"legacy\"             # optional: legacy | flagged | both
+  [requirements]                 # optional: a check's level: MUST | SHOULD | MAY
+  \"entra.group.members.add-repeat\" = \"MUST\"
+--mapping and --dialect replace the file's values; --only and --skip narrow its checks further.
+An unknown key, base, level or check id, or a pattern matching no check, is a usage error (2).";
 
 /// Checks that a SCIM 2.0 endpoint handles what Microsoft Entra ID provisioning sends.
 #[derive(Debug, Parser)]
@@ -58,6 +74,18 @@ pub enum Command {
     /// Compare the users, groups and memberships of two endpoints (read-only; exit 0 identical,
     /// 1 differences, 2 usage, 3 unreachable or credentials refused).
     Compare(crate::compare::CompareArgs),
+    /// Re-run a saved failing stateful sequence (issue 6) with the `run` options.
+    Replay(ReplayArgs),
+}
+
+/// `replay` options (issue 6): the saved sequence and the `run` options.
+#[derive(Debug, Args)]
+pub struct ReplayArgs {
+    /// The saved sequence (JSON, or the report's `saved sequence: …` line).
+    pub file: PathBuf,
+    /// Where and how to run it.
+    #[command(flatten)]
+    pub run: RunArgs,
 }
 
 /// Where the token comes from.
@@ -76,6 +104,7 @@ pub struct TokenArgs {
 
 /// `run` options.
 #[derive(Debug, Args)]
+#[command(after_help = PROFILE_FILE_HELP)]
 pub struct RunArgs {
     /// The endpoint's base URL (e.g. `https://example.com/scim/v2`).
     #[arg(long, required_unless_present = "builtin", conflicts_with = "builtin")]
@@ -89,15 +118,15 @@ pub struct RunArgs {
     /// Token source.
     #[command(flatten)]
     pub token: TokenArgs,
-    /// Profile.
-    #[arg(long, value_enum, default_value_t = Profile::Entra)]
-    pub profile: Profile,
-    /// User attribute mapping (TOML; default: Entra's 22 default rows).
+    /// Profile: `entra` (default), `rfc7644`, or the path of a profile file (see below).
+    #[arg(long, value_name = "entra|rfc7644|FILE", default_value = "entra")]
+    pub profile: ProfileChoice,
+    /// User attribute mapping (TOML; default: the profile file's, else Entra's 22 default rows).
     #[arg(long, value_name = "FILE")]
     pub mapping: Option<PathBuf>,
-    /// Which of Entra's PATCH dialects to replay.
-    #[arg(long, value_enum, default_value_t = DialectArg::Both)]
-    pub dialect: DialectArg,
+    /// Which of Entra's PATCH dialects to replay (default: the profile file's, else both).
+    #[arg(long, value_enum)]
+    pub dialect: Option<DialectArg>,
     /// Send GET requests only (test connection, discovery, queries); never a write.
     #[arg(long)]
     pub read_only: bool,
@@ -131,6 +160,14 @@ pub struct RunArgs {
     /// Checks in flight at once.
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u64).range(1..=64))]
     pub concurrency: u64,
+    /// Stateful sequences generated after the fixed checks (default 64; `--cases 0` runs none;
+    /// `--only stateful` runs them alone).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=100_000))]
+    pub cases: Option<u32>,
+    /// Wall-time budget of the stateful run in seconds: no new sequence starts after it
+    /// (default 120).
+    #[arg(long, value_name = "SECS")]
+    pub budget: Option<u64>,
     /// Directory of the created-resources journal (default: the system temp dir).
     #[arg(long, value_name = "DIR")]
     pub journal_dir: Option<PathBuf>,
@@ -163,10 +200,11 @@ pub struct ServeArgs {
 
 /// `checks` options.
 #[derive(Debug, Args)]
+#[command(after_help = PROFILE_FILE_HELP)]
 pub struct ChecksArgs {
-    /// Profile.
-    #[arg(long, value_enum, default_value_t = Profile::Entra)]
-    pub profile: Profile,
+    /// Profile: `entra` (default), `rfc7644`, or the path of a profile file.
+    #[arg(long, value_name = "entra|rfc7644|FILE", default_value = "entra")]
+    pub profile: ProfileChoice,
     /// Output format.
     #[arg(long, value_enum, default_value_t = ListFormat::Text)]
     pub format: ListFormat,
@@ -259,8 +297,10 @@ fn load_token(t: &TokenArgs) -> Result<Option<Token>, UsageError> {
 
 /// Everything `run` needs, resolved from the arguments.
 pub struct RunConfig {
-    /// Profile.
+    /// Built-in profile (the base of `profile_file` when that is set).
     pub profile: Profile,
+    /// A loaded profile file; when set, its checks, levels and name replace `profile`'s.
+    pub profile_file: Option<ProfileFile>,
     /// Mapping.
     pub mapping: Mapping,
     /// Options.
@@ -271,6 +311,8 @@ pub struct RunConfig {
     pub timeout: Duration,
     /// Requests per second.
     pub rate: Option<f64>,
+    /// The stateful run after the fixed checks (issue 6), if any.
+    pub stateful: Option<crate::stateful::Options>,
 }
 
 impl RunConfig {
@@ -281,12 +323,49 @@ impl RunConfig {
     pub fn new(seed: u64) -> Result<Self, UsageError> {
         Ok(Self {
             profile: Profile::Entra,
+            profile_file: None,
             mapping: Mapping::entra_default().map_err(|e| UsageError(e.to_string()))?,
             options: RunOptions::default(),
             seed,
             timeout: Duration::from_secs(30),
             rate: None,
+            stateful: None,
         })
+    }
+
+    /// The profile's checks (before `--only`/`--skip`/`--dialect`), in report order.
+    #[must_use]
+    pub fn checks(&self) -> Vec<Check> {
+        self.profile_file
+            .as_ref()
+            .map_or_else(|| self.profile.checks(), ProfileFile::checks)
+    }
+
+    /// The profile's name as reports show it (a profile file's `name`).
+    #[must_use]
+    pub fn profile_name(&self) -> String {
+        self.profile_file
+            .as_ref()
+            .map_or_else(|| self.profile.to_string(), |f| f.name.clone())
+    }
+}
+
+/// Loads `--profile`: a built-in profile, or a profile file (validated).
+///
+/// # Errors
+/// [`UsageError`] naming the file, line, column and key.
+pub fn load_profile(choice: &ProfileChoice) -> Result<(Profile, Option<ProfileFile>), UsageError> {
+    match choice {
+        ProfileChoice::Builtin(p) => Ok((*p, None)),
+        ProfileChoice::File(path) => {
+            let f = ProfileFile::load(path).map_err(|e| match e {
+                ProfileFileError::Read { .. } => UsageError(format!(
+                    "{e} (--profile takes entra, rfc7644 or the path of a profile file)"
+                )),
+                ProfileFileError::Invalid { .. } => UsageError(e.to_string()),
+            })?;
+            Ok((f.base, Some(f)))
+        }
     }
 }
 
@@ -334,11 +413,12 @@ pub async fn run_endpoint(
         spc,
         auth_hint,
     ));
-    let checks = runner::select(cfg.profile.checks(), &cfg.options);
+    let checks = runner::select(cfg.checks(), &cfg.options);
     let outcome = runner::run(Arc::clone(&session), &checks, &cfg.options, progress).await;
+    let outcome = crate::stateful::cli::after_fixed(&session, cfg.stateful.as_ref(), outcome).await;
     Ok(Report {
         tool_version: env!("CARGO_PKG_VERSION").to_owned(),
-        profile: cfg.profile.to_string(),
+        profile: cfg.profile_name(),
         dialects: cfg
             .options
             .dialects
@@ -382,12 +462,25 @@ pub async fn main_with(args: impl IntoIterator<Item = String>) -> ExitCode {
         }
     };
     let result = match cli.command {
-        Command::Run(a) => run_cmd(a).await,
+        Command::Run(a) => run_cmd(a, None).await,
+        Command::Replay(r) => match crate::stateful::cli::load_saved(&r.file) {
+            Ok(saved) => {
+                let mut a = r.run;
+                if a.only.is_empty() {
+                    a.only.push("stateful".into()); // the saved sequence alone
+                }
+                run_cmd(a, Some(saved)).await
+            }
+            Err(e) => Err(UsageError(e)),
+        },
         Command::Serve(a) => serve_cmd(a).await,
-        Command::Checks(a) => {
-            print!("{}", list_checks(a.profile, a.format));
-            Ok(ExitCode::Ok)
-        }
+        Command::Checks(a) => load_profile(&a.profile).map(|(p, file)| {
+            match file {
+                Some(f) => print!("{}", list_check_list(&f.name, &f.checks(), a.format)),
+                None => print!("{}", list_checks(p, a.format)),
+            }
+            ExitCode::Ok
+        }),
         Command::Cleanup(a) => cleanup_cmd(a).await,
         Command::Compare(a) => Ok(compare_cmd(a).await),
     };
@@ -412,18 +505,42 @@ async fn compare_cmd(a: crate::compare::CompareArgs) -> ExitCode {
     }
 }
 
-async fn run_cmd(a: RunArgs) -> Result<ExitCode, UsageError> {
-    let mapping = match &a.mapping {
-        Some(p) => Mapping::load(p).map_err(|e| UsageError(e.to_string()))?,
-        None => Mapping::entra_default().map_err(|e| UsageError(e.to_string()))?,
+async fn run_cmd(
+    a: RunArgs,
+    replay: Option<crate::stateful::Saved>,
+) -> Result<ExitCode, UsageError> {
+    // Profile file values first; --mapping and --dialect replace them.
+    let (profile, profile_file) = load_profile(&a.profile)?;
+    let file_mapping = profile_file.as_ref().and_then(|f| f.mapping.clone());
+    let mapping = match (&a.mapping, &file_mapping) {
+        (Some(p), _) => Mapping::load(p).map_err(|e| UsageError(e.to_string()))?,
+        (None, Some(p)) => {
+            Mapping::load(p).map_err(|e| UsageError(format!("profile file {}: {e}", a.profile)))?
+        }
+        (None, None) => Mapping::entra_default().map_err(|e| UsageError(e.to_string()))?,
     };
     let dialects = match a.dialect {
-        DialectArg::Legacy => vec![Dialect::Legacy],
-        DialectArg::Flagged => vec![Dialect::Flagged],
-        DialectArg::Both => vec![Dialect::Legacy, Dialect::Flagged],
+        Some(DialectArg::Legacy) => vec![Dialect::Legacy],
+        Some(DialectArg::Flagged) => vec![Dialect::Flagged],
+        Some(DialectArg::Both) => vec![Dialect::Legacy, Dialect::Flagged],
+        None => profile_file
+            .as_ref()
+            .and_then(|f| f.dialects.clone())
+            .unwrap_or_else(|| vec![Dialect::Legacy, Dialect::Flagged]),
+    };
+    // Stateful sequences run after the fixed checks by default; a profile file selects its own
+    // checks, so with one they run only when asked for (`--cases`, `--only stateful`, replay).
+    let stateful = if profile_file.is_some() && a.cases.is_none() && a.only.is_empty() {
+        replay.map(|saved| crate::stateful::Options {
+            replay: Some(saved),
+            ..crate::stateful::Options::default()
+        })
+    } else {
+        crate::stateful::cli::options_for(a.cases, a.budget, &a.only, &a.skip, a.read_only, replay)
     };
     let cfg = RunConfig {
-        profile: a.profile,
+        profile,
+        profile_file,
         mapping,
         options: RunOptions {
             only: a.only.clone(),
@@ -436,6 +553,7 @@ async fn run_cmd(a: RunArgs) -> Result<ExitCode, UsageError> {
         seed: a.seed.unwrap_or_else(rand::random),
         timeout: Duration::from_secs(a.timeout),
         rate: a.rate.filter(|r| r.is_finite() && *r > 0.0),
+        stateful,
     };
     if a.rate.is_some() && cfg.rate.is_none() {
         return Err(UsageError("--rate must be a positive number".into()));
@@ -478,7 +596,7 @@ async fn run_cmd(a: RunArgs) -> Result<ExitCode, UsageError> {
     if a.format == Format::Human {
         eprintln!(
             "scim-conformance: {} profile against {base_url} (run {run_id}, names start with {}-)",
-            cfg.profile,
+            cfg.profile_name(),
             crate::journal::prefix_for(&run_id)
         );
     }
@@ -603,7 +721,12 @@ async fn cleanup_cmd(a: CleanupArgs) -> Result<ExitCode, UsageError> {
 /// The check list of a profile as text or a Markdown table.
 #[must_use]
 pub fn list_checks(profile: Profile, format: ListFormat) -> String {
-    let checks = profile.checks();
+    list_check_list(&profile.to_string(), &profile.checks(), format)
+}
+
+/// The check list `checks` of the profile called `profile` as text or a Markdown table.
+#[must_use]
+pub fn list_check_list(profile: &str, checks: &[Check], format: ListFormat) -> String {
     let mut out = String::new();
     match format {
         ListFormat::Markdown => {
@@ -614,7 +737,7 @@ pub fn list_checks(profile: Profile, format: ListFormat) -> String {
             out.push_str(
                 "| Id | Requirement | Title | Source | Faults caught |\n|---|---|---|---|---|\n",
             );
-            for c in &checks {
+            for c in checks {
                 let m = &c.meta;
                 let faults = m
                     .faults
@@ -637,7 +760,7 @@ pub fn list_checks(profile: Profile, format: ListFormat) -> String {
             }
         }
         ListFormat::Text => {
-            for c in &checks {
+            for c in checks {
                 let m = &c.meta;
                 out.push_str(&format!(
                     "{:<40} {:<6} {}\n",

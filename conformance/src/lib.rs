@@ -24,6 +24,7 @@ pub mod reference;
 pub mod report;
 pub mod runner;
 pub mod session;
+pub mod stateful;
 pub mod token;
 pub mod transcript;
 pub mod transport;

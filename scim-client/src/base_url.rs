@@ -26,7 +26,7 @@ impl BaseUrl {
     /// query, a fragment or user credentials.
     pub fn parse(text: &str) -> Result<Self, Error> {
         let bad = |reason: &str| Error::InvalidBaseUrl {
-            url: text.to_owned(),
+            url: without_credentials(text),
             reason: reason.to_owned(),
         };
         let mut url = Url::parse(text.trim()).map_err(|e| bad(&e.to_string()))?;
@@ -112,6 +112,18 @@ impl BaseUrl {
     }
 }
 
+/// `text` with the user information of its authority (`user:password@`) replaced by `***@`,
+/// for messages and `Debug` output. Works on text that is not a valid URL too.
+pub(crate) fn without_credentials(text: &str) -> String {
+    let start = text.find("://").map_or(0, |i| i + 3);
+    let rest = &text[start..];
+    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+    match authority.rfind('@') {
+        Some(at) => format!("{}***{}", &text[..start], &text[start + at..]),
+        None => text.to_owned(),
+    }
+}
+
 impl std::fmt::Display for BaseUrl {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.0.as_str())
@@ -182,5 +194,32 @@ mod tests {
         let b = BaseUrl::parse("http://h/scim").unwrap();
         assert!(b.join("/../admin").is_err());
         assert!(b.join("/Users?x").is_err());
+    }
+
+    #[test]
+    fn refused_credentials_are_not_repeated() {
+        for bad in [
+            "https://admin:s3cr3t@h/scim",
+            "https://s3cr3t@h/scim",
+            "https://admin:s3cr3t@h/scim?x=1",
+            "admin:s3cr3t@h/scim",
+            "https://admin:s3cr3t@@ bad host/scim",
+        ] {
+            let e = BaseUrl::parse(bad).unwrap_err();
+            for text in [e.to_string(), format!("{e:?}")] {
+                assert!(!text.contains("s3cr3t"), "{bad}: {text}");
+                assert!(text.contains("***@"), "{bad}: {text}");
+            }
+        }
+        let builder = crate::Client::builder("https://admin:s3cr3t@h/scim");
+        let debug = format!("{builder:?}");
+        assert!(
+            !debug.contains("s3cr3t") && debug.contains("***@h"),
+            "{debug}"
+        );
+        let e = builder.build().unwrap_err().to_string();
+        assert!(!e.contains("s3cr3t"), "{e}");
+        let e = BaseUrl::parse("http://h/scim?x=1").unwrap_err().to_string();
+        assert!(e.contains("http://h/scim?x=1"), "{e}");
     }
 }

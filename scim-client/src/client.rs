@@ -86,7 +86,7 @@ enum AuthSpec {
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
-            .field("base", &self.base)
+            .field("base", &crate::base_url::without_credentials(&self.base))
             .field("auth", &self.auth)
             .field("timeout", &self.timeout)
             .finish_non_exhaustive()

@@ -115,47 +115,11 @@ pub(crate) fn error_response(resp: &RawResponse) -> Error {
     }
 }
 
-/// The wire form of a ListResponse (RFC 7644 §3.4.2), read without requiring
-/// `T: Default` (which `scim2_types::ListResponse`'s derive asks for).
-#[derive(serde::Deserialize)]
-#[serde(bound(deserialize = "T: DeserializeOwned"))]
-struct WireList<T> {
-    #[serde(default)]
-    schemas: Vec<String>,
-    #[serde(
-        rename = "totalResults",
-        alias = "TotalResults",
-        alias = "totalresults"
-    )]
-    total_results: u64,
-    #[serde(rename = "Resources", alias = "resources", default = "Vec::new")]
-    resources: Vec<T>,
-    #[serde(
-        rename = "startIndex",
-        alias = "StartIndex",
-        alias = "startindex",
-        default
-    )]
-    start_index: Option<u64>,
-    #[serde(
-        rename = "itemsPerPage",
-        alias = "ItemsPerPage",
-        alias = "itemsperpage",
-        default
-    )]
-    items_per_page: Option<u64>,
-}
-
-/// Decodes a success response holding a ListResponse.
+/// Decodes a success response holding a ListResponse (RFC 7644 §3.4.2), with
+/// `scim2_types`' tolerant reading (`Resources` may be absent when there is no result; the
+/// member names in any of the spellings endpoints use).
 pub(crate) fn list<T: DeserializeOwned>(resp: &RawResponse) -> Result<ListResponse<T>, Error> {
-    let w: WireList<T> = success(resp)?;
-    let mut page = ListResponse::new(w.resources, w.total_results, 1);
-    if !w.schemas.is_empty() {
-        page.schemas = w.schemas;
-    }
-    page.start_index = w.start_index;
-    page.items_per_page = w.items_per_page;
-    Ok(page)
+    success(resp)
 }
 
 /// The `Content-Length` header, when present and valid.

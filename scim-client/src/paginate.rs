@@ -1,5 +1,6 @@
 //! Pagination streams (RFC 7644 §3.4.2.4): every page of a query, one after another.
 
+use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 use futures::{Stream, TryStreamExt, stream};
@@ -20,8 +21,9 @@ struct State {
     via: Via,
     /// The 1-based index to ask for next.
     next: u64,
-    /// The start index and fingerprint of the previous page.
-    previous: Option<(u64, u64)>,
+    /// The fingerprint of every page delivered, with its start index (16 bytes a page), so
+    /// that an endpoint serving an earlier page again, not only the previous one, is caught.
+    seen: HashMap<u64, u64>,
     done: bool,
 }
 
@@ -82,7 +84,7 @@ impl Client {
             next: query.start_index.unwrap_or(1).max(1),
             query,
             via,
-            previous: None,
+            seen: HashMap::new(),
             done: false,
         };
         stream::try_unfold(state, next_page::<R>)
@@ -112,9 +114,7 @@ async fn next_page<R: Resource>(mut st: State) -> Result<Option<(ListResponse<R>
         return Ok(None);
     }
     let fp = fingerprint(&page.resources);
-    if let Some((previous_start, previous_fp)) = st.previous
-        && previous_fp == fp
-    {
+    if let Some(&previous_start) = st.seen.get(&fp) {
         let mut url = st.client.inner.base.join(R::ENDPOINT)?;
         url.set_query(Some(&q.to_query_string()));
         return Err(Error::PaginationLoop {
@@ -123,7 +123,7 @@ async fn next_page<R: Resource>(mut st: State) -> Result<Option<(ListResponse<R>
             previous_start,
         });
     }
-    st.previous = Some((st.next, fp));
+    st.seen.insert(fp, st.next);
     st.next = st.next.saturating_add(n);
     if st.next > page.total_results {
         st.done = true;

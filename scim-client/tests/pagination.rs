@@ -27,6 +27,8 @@ struct Pager {
     max_page: u64,
     /// Always answer the first page.
     ignore_start_index: bool,
+    /// Serve only the first this many users, then start over (0 = never).
+    wrap_after: u64,
     /// Added to `total` after each page served (may be negative).
     grow_per_page: i64,
     /// startIndex values requested.
@@ -42,6 +44,7 @@ impl Pager {
             total: Arc::new(AtomicU64::new(total)),
             max_page: 0,
             ignore_start_index: false,
+            wrap_after: 0,
             grow_per_page: 0,
             requested: Arc::default(),
             requests: Arc::default(),
@@ -55,6 +58,8 @@ impl Pager {
         let total = self.total.load(Ordering::SeqCst);
         let start = if self.ignore_start_index {
             1
+        } else if self.wrap_after > 0 {
+            (start.max(1) - 1) % self.wrap_after + 1
         } else {
             start.max(1)
         };
@@ -176,6 +181,36 @@ async fn endpoint_ignoring_start_index_is_an_error_not_a_loop() {
         stream.try_next().await.unwrap().is_none(),
         "ends after the error"
     );
+}
+
+/// An endpoint that starts over after some pages (here: from startIndex 101 on it serves the
+/// first page again) is caught when an earlier page, not only the previous one, comes back;
+/// the stream never delivers the same users twice.
+#[tokio::test]
+async fn endpoint_starting_over_is_an_error_not_duplicates() {
+    let mut p = Pager::new(500);
+    p.wrap_after = 100;
+    let client = builder(&start(&p).await).build().unwrap();
+    let mut stream = std::pin::pin!(client.stream::<TestUser>(Query::new().count(50)));
+    let mut users = Vec::new();
+    let err = loop {
+        match stream.try_next().await {
+            Ok(Some(u)) => users.push(u),
+            Ok(None) => panic!("stream ended after {} users without noticing", users.len()),
+            Err(e) => break e,
+        }
+    };
+    assert_eq!(names(&users), expected(1..=100));
+    let Error::PaginationLoop {
+        start_index,
+        previous_start,
+        ..
+    } = &err
+    else {
+        panic!("{err:?}")
+    };
+    assert_eq!((*start_index, *previous_start), (101, 1));
+    assert_eq!(p.requests.load(Ordering::SeqCst), 3);
 }
 
 #[tokio::test]

@@ -288,6 +288,38 @@ impl Filter {
         })
     }
 
+    /// For an `and` (`or`) node, whether it is `and`, and the operands of its left-associated
+    /// chain of that operator, left to right (`a or b or c` gives `[a, b, c]`); `None` for any
+    /// other node.
+    ///
+    /// The chain is walked without recursion, so that printing, evaluating or rewriting a long
+    /// chain does not use stack once per term.
+    pub(crate) fn chain_operands(&self) -> Option<(bool, Vec<&Filter>)> {
+        let is_and = match self {
+            Self::And(..) => true,
+            Self::Or(..) => false,
+            _ => return None,
+        };
+        let mut operands = Vec::new();
+        let mut node = self;
+        loop {
+            match node {
+                Self::And(l, r) if is_and => {
+                    operands.push(&**r);
+                    node = l;
+                }
+                Self::Or(l, r) if !is_and => {
+                    operands.push(&**r);
+                    node = l;
+                }
+                _ => break,
+            }
+        }
+        operands.push(node);
+        operands.reverse();
+        Some((is_and, operands))
+    }
+
     /// Binding strength for printing: or < and < everything else.
     fn precedence(&self) -> u8 {
         match self {
@@ -335,28 +367,19 @@ impl fmt::Display for Filter {
             Self::Not(inner) => write!(f, "not ({inner})"),
             Self::And(..) | Self::Or(..) => {
                 let me = self.precedence();
-                // Walk the left spine of same-operator nodes iteratively, so that a long
-                // chain (`a or b or c …`) does not recurse once per term.
-                let mut rights = Vec::new();
-                let mut node = self;
-                loop {
-                    match node {
-                        Self::And(l, r) if me == 2 => {
-                            rights.push(r);
-                            node = l;
-                        }
-                        Self::Or(l, r) if me == 1 => {
-                            rights.push(r);
-                            node = l;
-                        }
-                        _ => break,
+                let Some((is_and, operands)) = self.chain_operands() else {
+                    return Ok(());
+                };
+                for (i, operand) in operands.iter().enumerate() {
+                    if i == 0 {
+                        // Left-associative: the leftmost operand needs parentheses only when
+                        // it binds more loosely ...
+                        operand.fmt_operand(f, operand.precedence() < me)?;
+                    } else {
+                        // ... and a right operand of equal strength needs them too.
+                        f.write_str(if is_and { " and " } else { " or " })?;
+                        operand.fmt_operand(f, operand.precedence() <= me)?;
                     }
-                }
-                // Left-associative: a right operand of equal strength needs parentheses.
-                node.fmt_operand(f, node.precedence() < me)?;
-                for r in rights.iter().rev() {
-                    f.write_str(if me == 2 { " and " } else { " or " })?;
-                    r.fmt_operand(f, r.precedence() <= me)?;
                 }
                 Ok(())
             }

@@ -156,26 +156,11 @@ fn eval(filter: &Filter, scope: &Scope<'_>) -> bool {
 /// Evaluates a left-associated chain of `and` (`is_and`) or `or` nodes without recursing once
 /// per term.
 fn eval_chain(filter: &Filter, scope: &Scope<'_>, is_and: bool) -> bool {
-    let mut rights = Vec::new();
-    let mut node = filter;
-    loop {
-        match node {
-            Filter::And(l, r) if is_and => {
-                rights.push(&**r);
-                node = l;
-            }
-            Filter::Or(l, r) if !is_and => {
-                rights.push(&**r);
-                node = l;
-            }
-            _ => break,
-        }
-    }
+    let operands = filter
+        .chain_operands()
+        .map_or_else(|| vec![filter], |(_, operands)| operands);
     // For `and`, stop at the first false; for `or`, at the first true.
-    std::iter::once(node)
-        .chain(rights.into_iter().rev())
-        .any(|f| eval(f, scope) != is_and)
-        != is_and
+    operands.into_iter().any(|f| eval(f, scope) != is_and) != is_and
 }
 
 /// Calls `f` on `value`, or on each element when it is an array (one level, the way
@@ -714,28 +699,8 @@ fn check_compare(
     }
 }
 
-/// The definition of `path` in `schemas` (RFC 7644 §3.10 resolution).
+/// The definition of `path` in `schemas` (RFC 7644 §3.10 resolution, by
+/// [`ResourceSchemas::attribute`]).
 fn definition<'a>(schemas: &'a ResourceSchemas, path: &AttrPath) -> Option<&'a SchemaAttribute> {
-    let top = match &path.uri {
-        Some(uri) if scim2_types::urn::eq(uri, &schemas.core.id) => {
-            schema_top(&schemas.core, &path.name).or_else(|| common_top(&path.name))
-        }
-        Some(uri) => schemas
-            .extensions
-            .iter()
-            .find(|s| scim2_types::urn::eq(&s.id, uri))
-            .and_then(|s| schema_top(s, &path.name)),
-        None => schema_top(&schemas.core, &path.name)
-            .or_else(|| common_top(&path.name))
-            .or_else(|| {
-                schemas
-                    .extensions
-                    .iter()
-                    .find_map(|s| schema_top(s, &path.name))
-            }),
-    }?;
-    match &path.sub_attr {
-        Some(sub) => top.sub_attribute(sub),
-        None => Some(top),
-    }
+    schemas.attribute(&path.to_string())
 }

@@ -143,6 +143,19 @@ pub struct Policy {
     /// associated schema extension URN". Strict: an unqualified name that only an extension
     /// defines is `invalidPath`.
     pub unqualified_extension_attributes: bool,
+
+    /// An element of the User's `roles` given as `{"value": "<JSON object text>"}` is the role
+    /// that the text encodes: the decoded object's `value`, `display` (Entra writes
+    /// `displayName`), `type` and `primary` become the element's sub-attributes. Its `id`
+    /// (Entra's app role id, which the `roles` sub-attributes of RFC 7643 §4.1.2 do not have)
+    /// is not stored; any other member is `invalidValue` as in any role.
+    ///
+    /// Source: Entra's legacy dialect sends PATCH `roles` values as JSON-encoded strings,
+    /// `{"op":"Add","path":"roles","value":[{"value":"{\"id\":\"…\",\"value\":\"25\",
+    /// \"displayName\":\"Role1234\"}"}]}`, while its POST sends role objects (reference §3
+    /// table row "Roles (PATCH vs POST)", §4.1 roles section). RFC 7643 §4.1.2: `roles.value`
+    /// is a string. Strict: the text is stored as the role's `value`, as given.
+    pub json_encoded_role_values: bool,
 }
 
 impl Policy {
@@ -160,6 +173,7 @@ impl Policy {
             single_element_array_for_single_valued: false,
             value_filter_on_single_valued: false,
             unqualified_extension_attributes: false,
+            json_encoded_role_values: false,
         }
     }
 
@@ -178,6 +192,7 @@ impl Policy {
             single_element_array_for_single_valued: true,
             value_filter_on_single_valued: true,
             unqualified_extension_attributes: true,
+            json_encoded_role_values: true,
         }
     }
 }
@@ -223,6 +238,7 @@ mod tests {
                 s.unqualified_extension_attributes,
                 e.unqualified_extension_attributes,
             ),
+            (s.json_encoded_role_values, e.json_encoded_role_values),
         ];
         assert!(pairs.iter().all(|&(a, b)| !a && b));
         assert_eq!(Policy::default(), e);

@@ -412,8 +412,15 @@ fn evaluation_never_panics_on_odd_json() {
     for f in filters {
         let f = Filter::parse(f).unwrap();
         for r in &odd {
-            let _ = f.matches(r);
-            let _ = Filter::not(f.clone()).matches(r);
+            let (yes, no) = (f.matches(r), Filter::not(f.clone()).matches(r));
+            if r.is_object() {
+                // `not` is the exact complement on a resource (a missing or odd value makes a
+                // comparison false, and `not` turns that to true).
+                assert_eq!(no, !yes, "{f} on {r}");
+            } else {
+                // What is not a JSON object is no resource: nothing matches it.
+                assert!(!yes && !no, "{f} on {r}");
+            }
         }
     }
     // A non-date string on a dateTime attribute compares as a string.

@@ -558,6 +558,29 @@ fn each_policy_field_alone_enables_exactly_its_deviation() {
         )[ENT]["department"],
         "Ops"
     );
+
+    // json_encoded_role_values
+    let encoded = r#"{"id":"7a1b","value":"25","displayName":"Role1234"}"#;
+    let ops = json!([{"op": "add", "path": "roles", "value": [{"value": encoded}]}]);
+    assert_eq!(
+        ok(user(), ops.clone(), &Policy::strict())["roles"],
+        json!([{"value": encoded}])
+    );
+    assert_eq!(
+        ok(user(), ops, &only(|p| p.json_encoded_role_values = true))["roles"],
+        json!([{"value": "25", "display": "Role1234"}])
+    );
+    // Only `roles`, and only an element that is nothing but the encoded text.
+    let ops = json!([{"op": "add", "path": "entitlements", "value": [{"value": encoded}]}]);
+    assert_eq!(
+        ok(user(), ops, &only(|p| p.json_encoded_role_values = true))["entitlements"],
+        json!([{"value": encoded}])
+    );
+    let ops = json!([{"op": "add", "path": "roles", "value": [{"value": encoded, "type": "t"}]}]);
+    assert_eq!(
+        ok(user(), ops, &only(|p| p.json_encoded_role_values = true))["roles"],
+        json!([{"value": encoded, "type": "t"}])
+    );
 }
 
 #[test]
@@ -661,4 +684,34 @@ fn custom_extension_attributes_are_patched_with_their_urn() {
     let mut r = user();
     let e = patch::apply(&mut r, &op, &ResourceSchemas::user(), &entra()).unwrap_err();
     assert_eq!((e.index, e.scim_type), (0, ScimType::InvalidPath));
+}
+
+/// A value path with the longest `or` chain the default limits admit, and Entra's string
+/// booleans in it, is applied within 1 MiB of stack (the bound `parse::Limits` documents):
+/// rewriting `"True"` to `true` walks the chain without recursing once per term.
+#[test]
+fn long_value_filter_chain_fits_a_small_stack() {
+    let chain = (0..512)
+        .map(|i| format!(r#"primary eq "True" or type eq "t{i}""#))
+        .collect::<Vec<_>>()
+        .join(" or ");
+    let ops = json!([{"op": "replace", "path": format!("emails[{chain}].value"), "value": "a@b.example"}]);
+    let handle = std::thread::Builder::new()
+        .stack_size(1024 * 1024)
+        .spawn(move || {
+            let mut resource = user();
+            patch::apply(
+                &mut resource,
+                &body(ops),
+                &ResourceSchemas::user(),
+                &Policy::entra_compatible(),
+            )
+            .unwrap();
+            resource
+        })
+        .unwrap();
+    let resource = handle.join().unwrap();
+    // `primary eq "True"` selects the primary work email, and only that one.
+    assert_eq!(resource["emails"][0]["value"], "a@b.example");
+    assert_eq!(resource["emails"][1]["value"], "ann@home.example");
 }

@@ -12,7 +12,8 @@ use std::marker::PhantomData;
 
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_json::Value;
+use serde::ser::SerializeMap;
+use serde_json::{Map, Value};
 
 /// A value that can be read as (part of) a SCIM attribute, tolerating what SCIM clients send.
 pub(crate) trait Attr<'de>: Sized {
@@ -310,5 +311,82 @@ pub(crate) fn read_once<'de, T: Attr<'de>, A: MapAccess<'de>>(
         return Err(de::Error::duplicate_field(name));
     }
     *slot = map.next_value_seed(Seed::<Option<T>>::new())?;
+    Ok(())
+}
+
+/// The members every resource reads the same way (RFC 7643 §3: `schemas`, `id`,
+/// `externalId`), and where each resource keeps what no schema of its own defines.
+pub(crate) struct CommonMembers<'r> {
+    pub(crate) schemas: &'r mut Option<Vec<String>>,
+    pub(crate) id: &'r mut Option<String>,
+    pub(crate) external_id: &'r mut Option<String>,
+    /// Extension objects (a URN key with an object value, RFC 7643 §3.3).
+    pub(crate) extensions: &'r mut Map<String, Value>,
+    /// Everything else, kept as read.
+    pub(crate) extra: &'r mut Map<String, Value>,
+}
+
+impl CommonMembers<'_> {
+    /// Reads `key` if it is `schemas`, `id` or `externalId` (any case); false otherwise.
+    pub(crate) fn read<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        if key.eq_ignore_ascii_case("id") {
+            read_once(self.id, "id", map)?;
+        } else if key.eq_ignore_ascii_case("externalId") {
+            read_once(self.external_id, "externalId", map)?;
+        } else if key.eq_ignore_ascii_case("schemas") {
+            read_once(self.schemas, "schemas", map)?;
+        } else {
+            return Ok(false);
+        }
+        Ok(true)
+    }
+
+    /// Keeps a member that the resource does not define: an unknown extension object, or
+    /// anything else as it was read.
+    pub(crate) fn keep<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: Cow<'de, str>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        let value: Value = map.next_value()?;
+        if is_urn(&key) && value.is_object() {
+            self.extensions.insert(key.into_owned(), value);
+        } else {
+            self.extra.insert(key.into_owned(), value);
+        }
+        Ok(())
+    }
+}
+
+/// Writes `schemas`, `id` and `externalId`, the members that open every resource.
+pub(crate) fn write_head<M: SerializeMap>(
+    map: &mut M,
+    schemas: &[String],
+    id: Option<&String>,
+    external_id: Option<&String>,
+) -> Result<(), M::Error> {
+    map.serialize_entry("schemas", schemas)?;
+    if let Some(id) = id {
+        map.serialize_entry("id", id)?;
+    }
+    if let Some(external_id) = external_id {
+        map.serialize_entry("externalId", external_id)?;
+    }
+    Ok(())
+}
+
+/// Writes the unknown extensions and the other kept members back, the last of a resource.
+pub(crate) fn write_kept<M: SerializeMap>(
+    map: &mut M,
+    extensions: &Map<String, Value>,
+    extra: &Map<String, Value>,
+) -> Result<(), M::Error> {
+    for (k, v) in extensions.iter().chain(extra) {
+        map.serialize_entry(k, v)?;
+    }
     Ok(())
 }

@@ -4,7 +4,10 @@ use serde::de::{self, Deserializer, MapAccess};
 use serde::ser::{SerializeMap, Serializer};
 use serde_json::{Map, Value};
 
-use crate::attr::{FromMap, KeySeed, MapVisitor, attributes, complex_type, is_urn, read_once};
+use crate::attr::{
+    CommonMembers, FromMap, KeySeed, MapVisitor, attributes, complex_type, read_once, write_head,
+    write_kept,
+};
 use crate::{Meta, Resource, urn};
 
 /// An element of a group's `members` (RFC 7643 §4.2).
@@ -121,6 +124,19 @@ impl Group {
     }
 }
 
+impl Group {
+    /// The members read like every resource's, with `schemas` held aside until the end.
+    fn common<'r>(&'r mut self, schemas: &'r mut Option<Vec<String>>) -> CommonMembers<'r> {
+        CommonMembers {
+            schemas,
+            id: &mut self.id,
+            external_id: &mut self.external_id,
+            extensions: &mut self.extensions,
+            extra: &mut self.extra,
+        }
+    }
+}
+
 impl FromMap for Group {
     const EXPECTING: &'static str = "a Group resource object";
     fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -130,20 +146,11 @@ impl FromMap for Group {
         while let Some(key) = map.next_key_seed(KeySeed)? {
             if key.eq_ignore_ascii_case("displayName") {
                 read_once(&mut display_name, "displayName", &mut map)?;
-            } else if key.eq_ignore_ascii_case("id") {
-                read_once(&mut this.id, "id", &mut map)?;
-            } else if key.eq_ignore_ascii_case("externalId") {
-                read_once(&mut this.external_id, "externalId", &mut map)?;
-            } else if key.eq_ignore_ascii_case("schemas") {
-                read_once(&mut schemas, "schemas", &mut map)?;
-            } else if this.read_known(&key, &mut map)? {
+            } else if this.common(&mut schemas).read(&key, &mut map)?
+                || this.read_known(&key, &mut map)?
+            {
             } else {
-                let value: Value = map.next_value()?;
-                if is_urn(&key) && value.is_object() {
-                    this.extensions.insert(key.into_owned(), value);
-                } else {
-                    this.extra.insert(key.into_owned(), value);
-                }
+                this.common(&mut schemas).keep(key, &mut map)?;
             }
         }
         this.display_name = display_name.ok_or_else(|| de::Error::missing_field("displayName"))?;
@@ -170,18 +177,15 @@ impl<'de> crate::attr::Attr<'de> for Group {
 impl serde::Serialize for Group {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut map = s.serialize_map(None)?;
-        map.serialize_entry("schemas", &*self.schemas_to_write())?;
-        if let Some(id) = &self.id {
-            map.serialize_entry("id", id)?;
-        }
-        if let Some(external_id) = &self.external_id {
-            map.serialize_entry("externalId", external_id)?;
-        }
+        write_head(
+            &mut map,
+            &self.schemas_to_write(),
+            self.id.as_ref(),
+            self.external_id.as_ref(),
+        )?;
         map.serialize_entry("displayName", &self.display_name)?;
         self.write_known(&mut map)?;
-        for (k, v) in self.extensions.iter().chain(&self.extra) {
-            map.serialize_entry(k, v)?;
-        }
+        write_kept(&mut map, &self.extensions, &self.extra)?;
         map.end()
     }
 }

@@ -7,7 +7,8 @@ use serde::ser::{SerializeMap, Serializer};
 use serde_json::{Map, Value};
 
 use crate::attr::{
-    FromMap, KeySeed, MapVisitor, Seed, attributes, complex_type, is_urn, read_once,
+    CommonMembers, FromMap, KeySeed, MapVisitor, Seed, attributes, complex_type, read_once,
+    write_head, write_kept,
 };
 use crate::multi_valued::{
     Address, Email, Entitlement, Im, PhoneNumber, Photo, Role, UserGroup, X509Certificate,
@@ -214,6 +215,19 @@ impl User {
     }
 }
 
+impl User {
+    /// The members read like every resource's, with `schemas` held aside until the end.
+    fn common<'r>(&'r mut self, schemas: &'r mut Option<Vec<String>>) -> CommonMembers<'r> {
+        CommonMembers {
+            schemas,
+            id: &mut self.id,
+            external_id: &mut self.external_id,
+            extensions: &mut self.extensions,
+            extra: &mut self.extra,
+        }
+    }
+}
+
 impl FromMap for User {
     const EXPECTING: &'static str = "a User resource object";
     fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -224,13 +238,9 @@ impl FromMap for User {
         while let Some(key) = map.next_key_seed(KeySeed)? {
             if key.eq_ignore_ascii_case("userName") {
                 read_once(&mut user_name, "userName", &mut map)?;
-            } else if key.eq_ignore_ascii_case("id") {
-                read_once(&mut this.id, "id", &mut map)?;
-            } else if key.eq_ignore_ascii_case("externalId") {
-                read_once(&mut this.external_id, "externalId", &mut map)?;
-            } else if key.eq_ignore_ascii_case("schemas") {
-                read_once(&mut schemas, "schemas", &mut map)?;
-            } else if this.read_known(&key, &mut map)? {
+            } else if this.common(&mut schemas).read(&key, &mut map)?
+                || this.read_known(&key, &mut map)?
+            {
             } else if urn::eq(&key, urn::ENTERPRISE_USER) {
                 if seen_enterprise {
                     return Err(de::Error::duplicate_field(urn::ENTERPRISE_USER));
@@ -238,12 +248,7 @@ impl FromMap for User {
                 seen_enterprise = true;
                 this.enterprise = map.next_value_seed(Seed::new())?;
             } else {
-                let value: Value = map.next_value()?;
-                if is_urn(&key) && value.is_object() {
-                    this.extensions.insert(key.into_owned(), value);
-                } else {
-                    this.extra.insert(key.into_owned(), value);
-                }
+                this.common(&mut schemas).keep(key, &mut map)?;
             }
         }
         this.user_name = user_name.ok_or_else(|| de::Error::missing_field("userName"))?;
@@ -270,21 +275,18 @@ impl<'de> crate::attr::Attr<'de> for User {
 impl serde::Serialize for User {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut map = s.serialize_map(None)?;
-        map.serialize_entry("schemas", &*self.schemas_to_write())?;
-        if let Some(id) = &self.id {
-            map.serialize_entry("id", id)?;
-        }
-        if let Some(external_id) = &self.external_id {
-            map.serialize_entry("externalId", external_id)?;
-        }
+        write_head(
+            &mut map,
+            &self.schemas_to_write(),
+            self.id.as_ref(),
+            self.external_id.as_ref(),
+        )?;
         map.serialize_entry("userName", &self.user_name)?;
         self.write_known(&mut map)?;
         if let Some(e) = &self.enterprise {
             map.serialize_entry(urn::ENTERPRISE_USER, e)?;
         }
-        for (k, v) in self.extensions.iter().chain(&self.extra) {
-            map.serialize_entry(k, v)?;
-        }
+        write_kept(&mut map, &self.extensions, &self.extra)?;
         map.end()
     }
 }

@@ -1,5 +1,7 @@
 //! Profiles: the check lists of a client behaviour. `entra` (default) replays Entra ID's
-//! provisioning traffic; `rfc7644` adds protocol checks Entra does not need.
+//! provisioning traffic; `rfc7644` adds protocol checks Entra does not need. A profile file
+//! ([`file::ProfileFile`]) builds a named profile on one of them: a selection of its checks,
+//! changed requirement levels, a user mapping and a PATCH dialect.
 
 use std::fmt;
 use std::str::FromStr;
@@ -9,6 +11,7 @@ use crate::session::{CheckBody, Cx};
 use crate::transport::BoxFuture;
 
 pub mod entra;
+pub mod file;
 pub mod rfc7644;
 
 /// A check: metadata plus the function that runs it.

@@ -135,10 +135,47 @@ pub(crate) fn element(
                 describe(value)
             )));
         }
+        if policy.json_encoded_role_values
+            && let Some(role) = encoded_role(value, def)
+        {
+            return complex(&Value::Object(role), def, policy).map(Value::Object);
+        }
         complex(value, def, policy).map(Value::Object)
     } else {
         simple(value, def, policy)
     }
+}
+
+/// Under [`Policy::json_encoded_role_values`], the role that Entra's
+/// `{"value": "{\"id\":…,\"value\":\"25\",\"displayName\":\"Role1234\"}"}` encodes:
+/// `displayName` read as `display`, `id` left out. `None` when `value` is not such an element
+/// of `roles`.
+fn encoded_role(value: &Value, def: &SchemaAttribute) -> Option<Map<String, Value>> {
+    if !def.name.eq_ignore_ascii_case("roles") {
+        return None;
+    }
+    let members = value.as_object()?;
+    let [(key, Value::String(text))] = members.iter().collect::<Vec<_>>()[..] else {
+        return None;
+    };
+    if !key.eq_ignore_ascii_case("value") || !text.trim_start().starts_with('{') {
+        return None;
+    }
+    let Ok(Value::Object(decoded)) = serde_json::from_str::<Value>(text) else {
+        return None;
+    };
+    let role = decoded
+        .into_iter()
+        .filter(|(k, _)| !k.eq_ignore_ascii_case("id"))
+        .map(|(k, v)| {
+            if k.eq_ignore_ascii_case("displayName") {
+                ("display".to_owned(), v)
+            } else {
+                (k, v)
+            }
+        })
+        .collect();
+    Some(role)
 }
 
 /// The whole value of attribute `def`: an array of elements for a multi-valued attribute

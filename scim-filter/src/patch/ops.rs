@@ -804,11 +804,7 @@ fn object_slot<'m>(
 ) -> Result<&'m mut Object, OpError> {
     match json::entry(scope, &def.name, || Value::Object(Map::new())) {
         Value::Object(m) => Ok(m),
-        other => Err(OpError::invalid_value(format!(
-            "the resource's {} is {}, not an object",
-            def.name,
-            coerce::describe(other)
-        ))),
+        other => Err(not_a(def, other, "an object")),
     }
 }
 
@@ -819,11 +815,7 @@ fn list_slot<'m>(
 ) -> Result<&'m mut Vec<Value>, OpError> {
     match json::entry(scope, &def.name, || Value::Array(Vec::new())) {
         Value::Array(a) => Ok(a),
-        other => Err(OpError::invalid_value(format!(
-            "the resource's {} is {}, not an array",
-            def.name,
-            coerce::describe(other)
-        ))),
+        other => Err(not_a(def, other, "an array")),
     }
 }
 
@@ -835,12 +827,17 @@ fn list_mut<'m>(
     match json::get_mut(scope, &def.name) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Array(a)) => Ok(Some(a)),
-        Some(other) => Err(OpError::invalid_value(format!(
-            "the resource's {} is {}, not an array",
-            def.name,
-            coerce::describe(other)
-        ))),
+        Some(other) => Err(not_a(def, other, "an array")),
     }
+}
+
+/// `invalidValue`: the resource holds `found` where attribute `def` needs `shape`.
+fn not_a(def: &SchemaAttribute, found: &Value, shape: &str) -> OpError {
+    OpError::invalid_value(format!(
+        "the resource's {} is {}, not {shape}",
+        def.name,
+        coerce::describe(found)
+    ))
 }
 
 /// RFC 7644 §3.5.2.2: "If the complex multi-valued attribute has no remaining records, the
@@ -873,8 +870,21 @@ fn booleanise<'f>(filter: &'f Filter, def: &SchemaAttribute, ctx: Ctx<'_>) -> Co
                 )
             }
             Filter::Not(a) => Filter::Not(Box::new(go(a, def))),
-            Filter::And(a, b) => Filter::And(Box::new(go(a, def)), Box::new(go(b, def))),
-            Filter::Or(a, b) => Filter::Or(Box::new(go(a, def)), Box::new(go(b, def))),
+            Filter::And(..) | Filter::Or(..) => {
+                // Rebuilt chain by chain, not recursing once per term (parse::Limits).
+                let Some((is_and, operands)) = f.chain_operands() else {
+                    return f.clone();
+                };
+                let mut operands = operands.into_iter().map(|o| Box::new(go(o, def)));
+                let first = operands.next().map_or_else(|| f.clone(), |b| *b);
+                operands.fold(first, |left, right| {
+                    if is_and {
+                        Filter::And(Box::new(left), right)
+                    } else {
+                        Filter::Or(Box::new(left), right)
+                    }
+                })
+            }
             other => other.clone(),
         }
     }

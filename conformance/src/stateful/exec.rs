@@ -1,0 +1,911 @@
+//! Runs one sequence against the endpoint: each step's request in Entra's shape, the model's
+//! prediction ([`UserModel`], [`GroupModel`]: the same model the fixed checks use), the
+//! comparison, the full-state comparison at the end, and the cleanup.
+
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use scim2_filter::Filter;
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use super::op::{Op, Query, UserAttr};
+use crate::journal::ResourceKind;
+use crate::mapping::Person;
+use crate::model::{GroupModel, UserModel};
+use crate::path::{TargetPath, get_ci};
+use crate::session::{CheckError, Cx, Resp, id_of, lit, member_ids};
+use crate::transcript::Exchange;
+use crate::transport::WireRequest;
+
+const MANAGER: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager";
+const DEPARTMENT: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department";
+/// Attributes the generated filters read; the model's expected values of these are what the
+/// filters are evaluated on.
+const FILTERED: &[&str] = &[
+    "userName",
+    "displayName",
+    "title",
+    "active",
+    "externalId",
+    "emails",
+];
+/// Enterprise extension attributes the generated filters read.
+const FILTERED_EXT: &[&str] = &["department", "employeeNumber"];
+
+/// One executed step.
+#[derive(Debug, Clone, Serialize)]
+pub struct Step {
+    /// 1-based step number.
+    pub number: usize,
+    /// The operation.
+    pub op: Op,
+    /// What the step did (`skipped: no live user`, or a short description).
+    pub summary: String,
+    /// The requests and responses of the step.
+    pub exchanges: Vec<Exchange>,
+}
+
+/// Where the endpoint and the model first disagree.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Divergence {
+    /// The step (`None`: the full-state comparison after the last step).
+    pub step: Option<usize>,
+    /// What was compared.
+    pub what: String,
+    /// The model's prediction.
+    pub expected: String,
+    /// What the endpoint did.
+    pub actual: String,
+}
+
+/// The result of one sequence.
+#[derive(Debug, Clone, Serialize)]
+pub struct Attempt {
+    /// The steps run (up to and including the divergent one).
+    pub steps: Vec<Step>,
+    /// The first divergence, if any.
+    pub divergence: Option<Divergence>,
+    /// Why no verdict was reached (transport failure, refused credentials).
+    pub error: Option<String>,
+    /// Requests sent (including the final state check and the cleanup).
+    pub requests: usize,
+}
+
+impl Attempt {
+    /// Whether the sequence found a divergence.
+    #[must_use]
+    pub fn failed(&self) -> bool {
+        self.divergence.is_some()
+    }
+}
+
+struct UserSlot {
+    id: String,
+    user_name: String,
+    external_id: String,
+    model: UserModel,
+    live: bool,
+    manager: Option<String>,
+}
+
+struct GroupSlot {
+    id: String,
+    name: String,
+    model: GroupModel,
+    live: bool,
+}
+
+enum Flow {
+    Done(String),
+    Diverged(Divergence),
+}
+
+type StepResult = Result<Flow, CheckError>;
+
+fn diverge(
+    what: impl Into<String>,
+    expected: impl Into<String>,
+    actual: impl Into<String>,
+) -> StepResult {
+    Ok(Flow::Diverged(Divergence {
+        step: None,
+        what: what.into(),
+        expected: expected.into(),
+        actual: actual.into(),
+    }))
+}
+
+/// Executes sequences for one attempt with run-unique names under `tag`.
+pub(crate) struct Exec {
+    cx: Cx,
+    tag: String,
+    users: Vec<UserSlot>,
+    groups: Vec<GroupSlot>,
+    names: usize,
+}
+
+fn pick(ix: u8, n: usize) -> Option<usize> {
+    (n > 0).then(|| usize::from(ix) % n)
+}
+
+/// Changes the letter case of `s` where `mask` has a bit set (bit `i % 64` for letter `i`).
+#[must_use]
+pub fn recase(s: &str, mask: u64) -> String {
+    s.chars()
+        .enumerate()
+        .map(|(i, c)| {
+            if mask >> (i % 64) & 1 == 1 {
+                if c.is_ascii_lowercase() {
+                    c.to_ascii_uppercase()
+                } else {
+                    c.to_ascii_lowercase()
+                }
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+fn status_ok(r: &Resp, allowed: &[u16]) -> Option<Divergence> {
+    (!allowed.contains(&r.status())).then(|| Divergence {
+        step: None,
+        what: format!("status of {}", r.url),
+        expected: allowed
+            .iter()
+            .map(u16::to_string)
+            .collect::<Vec<_>>()
+            .join(" or "),
+        actual: format!(
+            "{}{}",
+            r.status(),
+            crate::session::error_detail(r.json.as_ref())
+        ),
+    })
+}
+
+impl Exec {
+    pub(crate) fn new(cx: Cx, tag: String) -> Self {
+        Self {
+            cx,
+            tag,
+            users: Vec::new(),
+            groups: Vec::new(),
+            names: 0,
+        }
+    }
+
+    fn fresh(&mut self, slug: &str) -> String {
+        self.names += 1;
+        format!("{}-{slug}{}", self.tag, self.names)
+    }
+
+    fn live_users(&self) -> Vec<usize> {
+        (0..self.users.len())
+            .filter(|&i| self.users[i].live)
+            .collect()
+    }
+
+    fn live_groups(&self) -> Vec<usize> {
+        (0..self.groups.len())
+            .filter(|&i| self.groups[i].live)
+            .collect()
+    }
+
+    fn live_user(&self, ix: u8) -> Option<usize> {
+        let l = self.live_users();
+        pick(ix, l.len()).map(|i| l[i])
+    }
+
+    fn live_group(&self, ix: u8) -> Option<usize> {
+        let l = self.live_groups();
+        pick(ix, l.len()).map(|i| l[i])
+    }
+
+    /// Runs `ops`, then the full-state comparison, then deletes what the attempt created.
+    pub(crate) async fn run(mut self, ops: &[Op]) -> Attempt {
+        let mut steps = Vec::new();
+        let mut divergence = None;
+        let mut error = None;
+        for (i, op) in ops.iter().enumerate() {
+            let r = self.step(op).await;
+            let (exchanges, _) = self.cx.finish();
+            let summary = match r {
+                Ok(Flow::Done(s)) => s,
+                Ok(Flow::Diverged(mut d)) => {
+                    d.step = Some(i + 1);
+                    divergence = Some(d);
+                    "diverged".to_owned()
+                }
+                Err(CheckError::Fail(s)) => {
+                    divergence = Some(Divergence {
+                        step: Some(i + 1),
+                        what: "response".into(),
+                        expected: "a valid SCIM response".into(),
+                        actual: s,
+                    });
+                    "diverged".to_owned()
+                }
+                Err(e) => {
+                    error = Some(describe(&e));
+                    "no verdict".to_owned()
+                }
+            };
+            steps.push(Step {
+                number: i + 1,
+                op: op.clone(),
+                summary,
+                exchanges,
+            });
+            if divergence.is_some() || error.is_some() {
+                break;
+            }
+        }
+        if divergence.is_none() && error.is_none() {
+            match self.full_state().await {
+                Ok(Flow::Diverged(d)) => divergence = Some(d),
+                Ok(Flow::Done(_)) => {}
+                Err(CheckError::Fail(s)) => {
+                    divergence = Some(Divergence {
+                        step: None,
+                        what: "response".into(),
+                        expected: "a valid SCIM response".into(),
+                        actual: s,
+                    });
+                }
+                Err(e) => error = Some(describe(&e)),
+            }
+        }
+        self.cleanup().await;
+        let requests =
+            steps.iter().map(|s| s.exchanges.len()).sum::<usize>() + self.cx.finish().0.len();
+        Attempt {
+            steps,
+            divergence,
+            error,
+            requests,
+        }
+    }
+
+    async fn cleanup(&mut self) {
+        for g in self.groups.iter().filter(|g| g.live) {
+            let _ = self.cx.delete(ResourceKind::Groups, &g.id).await;
+        }
+        for u in self.users.iter().filter(|u| u.live) {
+            let _ = self.cx.delete(ResourceKind::Users, &u.id).await;
+        }
+        // Users whose DELETE the endpoint answered 204 but kept: journal says deleted; ask once more.
+        for u in self.users.iter().filter(|u| !u.live) {
+            if matches!(
+                self.cx.read(ResourceKind::Users, &u.id, "").await,
+                Ok(Some(_))
+            ) {
+                let _ = self.cx.delete(ResourceKind::Users, &u.id).await;
+            }
+        }
+    }
+
+    async fn step(&mut self, op: &Op) -> StepResult {
+        match op {
+            Op::CreateUser {
+                seed,
+                names,
+                domain,
+                omit,
+                reuse,
+            } => self.create_user(*seed, names, domain, *omit, *reuse).await,
+            Op::FindUser {
+                user,
+                by_external_id,
+                case,
+            } => {
+                let Some(u) = self.live_user(*user) else {
+                    return Ok(Flow::Done("skipped: no live user".into()));
+                };
+                let filter = if *by_external_id {
+                    format!("externalId eq {}", lit(&self.users[u].external_id))
+                } else {
+                    format!(
+                        "userName eq {}",
+                        lit(&recase(&self.users[u].user_name, *case))
+                    )
+                };
+                self.expect_query(&filter, vec![self.users[u].id.clone()])
+                    .await
+            }
+            Op::PatchUser {
+                user,
+                attr,
+                value,
+                flagged,
+            } => {
+                let Some(u) = self.live_user(*user) else {
+                    return Ok(Flow::Done("skipped: no live user".into()));
+                };
+                let (path, v) = match attr {
+                    UserAttr::DisplayName => (
+                        "displayName".to_owned(),
+                        json!(format!("{} Renamed {value}", self.tag)),
+                    ),
+                    UserAttr::Title => ("title".to_owned(), json!(format!("Title {value}"))),
+                    UserAttr::Department => (DEPARTMENT.to_owned(), json!(format!("Dept {value}"))),
+                    UserAttr::WorkEmail => (
+                        "emails[type eq \"work\"].value".to_owned(),
+                        json!(format!("{}.m{value}@example.com", self.tag)),
+                    ),
+                    UserAttr::MobilePhone => (
+                        "phoneNumbers[type eq \"mobile\"].value".to_owned(),
+                        json!(format!("+1 425-555-{:04}", value % 10_000)),
+                    ),
+                    UserAttr::WorkLocality => (
+                        "addresses[type eq \"work\"].locality".to_owned(),
+                        json!(format!("Town {value}")),
+                    ),
+                };
+                let ops = json!([{"op": if *flagged { "replace" } else { "Replace" }, "path": path, "value": v}]);
+                self.patch_user(u, ops).await
+            }
+            Op::SetManager { user, manager } => {
+                let (Some(u), Some(m)) = (self.live_user(*user), self.live_user(*manager)) else {
+                    return Ok(Flow::Done("skipped: no live user".into()));
+                };
+                if u == m {
+                    return Ok(Flow::Done("skipped: a user is not its own manager".into()));
+                }
+                let mid = self.users[m].id.clone();
+                self.users[u].manager = Some(mid.clone());
+                self.patch_user(u, json!([{"op": "Add", "path": MANAGER, "value": mid}]))
+                    .await
+            }
+            Op::ClearManager { user } => {
+                let Some(u) = self.live_user(*user) else {
+                    return Ok(Flow::Done("skipped: no live user".into()));
+                };
+                self.users[u].manager = None;
+                self.patch_user(u, json!([{"op": "Remove", "path": MANAGER}]))
+                    .await
+            }
+            Op::SetActive {
+                user,
+                active,
+                flagged,
+            } => {
+                let Some(u) = self.live_user(*user) else {
+                    return Ok(Flow::Done("skipped: no live user".into()));
+                };
+                let ops = if *flagged {
+                    json!([{"op": "replace", "path": "active", "value": active}])
+                } else {
+                    json!([{"op": "Replace", "path": "active", "value": if *active { "True" } else { "False" }}])
+                };
+                self.patch_user(u, ops).await
+            }
+            Op::RenameUser { user } => {
+                let Some(u) = self.live_user(*user) else {
+                    return Ok(Flow::Done("skipped: no live user".into()));
+                };
+                let name = format!("{}@example.com", self.fresh("r"));
+                self.users[u].user_name.clone_from(&name);
+                self.patch_user(
+                    u,
+                    json!([{"op": "Replace", "path": "userName", "value": name}]),
+                )
+                .await
+            }
+            Op::DeleteUser { user } => self.delete_user(*user).await,
+            Op::CreateGroup => self.create_group().await,
+            Op::FindGroup { group, case } => {
+                let Some(g) = self.live_group(*group) else {
+                    return Ok(Flow::Done("skipped: no live group".into()));
+                };
+                let filter = format!(
+                    "displayName eq {}",
+                    lit(&recase(&self.groups[g].name, *case))
+                );
+                self.expect_group_query(&filter, vec![self.groups[g].id.clone()])
+                    .await
+            }
+            Op::AddMembers { group, users } => {
+                let Some(g) = self.live_group(*group) else {
+                    return Ok(Flow::Done("skipped: no live group".into()));
+                };
+                let ids = self.member_batch(users);
+                if ids.is_empty() {
+                    return Ok(Flow::Done("skipped: no live user".into()));
+                }
+                let value: Vec<Value> = ids.iter().map(|i| json!({"value": i})).collect();
+                self.patch_group(g, json!([{"op": "Add", "path": "members", "value": value}]))
+                    .await
+            }
+            Op::RemoveMembers {
+                group,
+                users,
+                flagged,
+            } => {
+                let Some(g) = self.live_group(*group) else {
+                    return Ok(Flow::Done("skipped: no live group".into()));
+                };
+                let ids = self.member_batch(users);
+                if ids.is_empty() {
+                    return Ok(Flow::Done("skipped: no live user".into()));
+                }
+                let ops = if *flagged {
+                    Value::Array(
+                        ids.iter()
+                            .map(|i| json!({"op": "remove", "path": format!("members[value eq {}]", lit(i))}))
+                            .collect(),
+                    )
+                } else {
+                    let value: Vec<Value> = ids.iter().map(|i| json!({"value": i})).collect();
+                    json!([{"op": "Remove", "path": "members", "value": value}])
+                };
+                self.patch_group(g, ops).await
+            }
+            Op::RenameGroup { group } => {
+                let Some(g) = self.live_group(*group) else {
+                    return Ok(Flow::Done("skipped: no live group".into()));
+                };
+                let name = self.fresh("g");
+                self.groups[g].name.clone_from(&name);
+                self.patch_group(
+                    g,
+                    json!([{"op": "Replace", "path": "displayName", "value": name}]),
+                )
+                .await
+            }
+            Op::DeleteGroup { group } => {
+                let Some(g) = self.live_group(*group) else {
+                    return Ok(Flow::Done("skipped: no live group".into()));
+                };
+                let id = self.groups[g].id.clone();
+                let r = self.cx.delete(ResourceKind::Groups, &id).await?;
+                if let Some(d) = status_ok(&r, &[204, 200]) {
+                    return Ok(Flow::Diverged(d));
+                }
+                self.groups[g].live = false;
+                match self.cx.read(ResourceKind::Groups, &id, "").await? {
+                    None => Ok(Flow::Done(format!("deleted group {id}"))),
+                    Some(_) => diverge(format!("GET /Groups/{id} after DELETE"), "404", "200"),
+                }
+            }
+            Op::Query(q) => self.query(q).await,
+        }
+    }
+
+    async fn patch_raw(
+        &self,
+        kind: ResourceKind,
+        id: &str,
+        ops: &Value,
+    ) -> Result<Resp, CheckError> {
+        let body = json!({
+            "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+            "Operations": ops,
+        });
+        let path = format!("{}/{}", kind.path(), crate::session::enc_path(id));
+        self.cx
+            .send(WireRequest::new("PATCH", path).scim_json(&body))
+            .await
+    }
+
+    fn member_batch(&self, users: &[u8]) -> Vec<String> {
+        let mut ids: Vec<String> = Vec::new();
+        for u in users {
+            if let Some(i) = self.live_user(*u) {
+                let id = self.users[i].id.clone();
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
+            }
+        }
+        ids
+    }
+
+    async fn create_user(
+        &mut self,
+        seed: u32,
+        names: &(String, String),
+        domain: &str,
+        omit: u8,
+        reuse: Option<u8>,
+    ) -> StepResult {
+        let base = self.fresh("u");
+        let mut rng = StdRng::seed_from_u64(u64::from(seed));
+        let mut person = Person::generate(&base, &mut rng);
+        person.given.clone_from(&names.0);
+        person.family.clone_from(&names.1);
+        let mut body = self.cx.session().mapping.user_body(&person, None);
+        let mut user_name = format!("{base}@{domain}");
+        body["userName"] = json!(user_name);
+        if let Some(o) = body.as_object_mut() {
+            let optional = [
+                "title",
+                "preferredLanguage",
+                "addresses",
+                "phoneNumbers",
+                scim2_types::urn::ENTERPRISE_USER,
+            ];
+            for (bit, name) in optional.iter().enumerate() {
+                if omit >> bit & 1 == 1 {
+                    o.remove(*name);
+                }
+            }
+        }
+        if let Some(r) = reuse {
+            // A deleted user's userName that no live user holds (RFC 7643 §4.1.1 uniqueness).
+            let held = |n: &str| {
+                self.users
+                    .iter()
+                    .any(|o| o.live && o.user_name.eq_ignore_ascii_case(n))
+            };
+            let dead: Vec<usize> = (0..self.users.len())
+                .filter(|&i| !self.users[i].live && !held(&self.users[i].user_name))
+                .collect();
+            let Some(d) = pick(r, dead.len()).map(|i| dead[i]) else {
+                return Ok(Flow::Done("skipped: no deleted user to re-create".into()));
+            };
+            user_name.clone_from(&self.users[d].user_name);
+            body["userName"] = json!(user_name);
+        }
+        let external_id = get_ci(&body, "externalId")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        let r = self
+            .cx
+            .send(WireRequest::new("POST", "/Users").scim_json(&body))
+            .await?;
+        if let Some(d) = status_ok(&r, &[201, 200]) {
+            return Ok(Flow::Diverged(d));
+        }
+        let created = r.body()?.clone();
+        let Some(id) = id_of(&created) else {
+            return diverge(
+                "POST /Users response",
+                "a resource with an id",
+                created.to_string(),
+            );
+        };
+        self.cx
+            .session()
+            .journal
+            .created(ResourceKind::Users, &id, &user_name);
+        if let Some(o) = body.as_object_mut() {
+            o.remove("meta");
+        }
+        let model = UserModel::from_sent(&body);
+        let mm = model.mismatches(&created);
+        self.users.push(UserSlot {
+            id: id.clone(),
+            user_name,
+            external_id,
+            model,
+            live: true,
+            manager: None,
+        });
+        if !mm.is_empty() {
+            return diverge(
+                "POST /Users response",
+                "the resource as sent",
+                mm.join("; "),
+            );
+        }
+        Ok(Flow::Done(format!("created user {id}")))
+    }
+
+    async fn patch_user(&mut self, u: usize, ops: Value) -> StepResult {
+        let id = self.users[u].id.clone();
+        if let Err(e) = self.users[u].model.apply(&ops) {
+            return Err(CheckError::Error(e));
+        }
+        let r = self.patch_raw(ResourceKind::Users, &id, &ops).await?;
+        if let Some(d) = status_ok(&r, &[200, 204]) {
+            return Ok(Flow::Diverged(d));
+        }
+        if r.status() == 200
+            && let Some(body) = r.json.as_ref().filter(|b| id_of(b).is_some())
+        {
+            let mm = self.users[u].model.mismatches(body);
+            if !mm.is_empty() {
+                return diverge(
+                    format!("PATCH /Users/{id} response"),
+                    "the model after the PATCH",
+                    mm.join("; "),
+                );
+            }
+        }
+        self.check_user(u).await
+    }
+
+    async fn check_user(&mut self, u: usize) -> StepResult {
+        let id = self.users[u].id.clone();
+        let Some(got) = self.cx.read(ResourceKind::Users, &id, "").await? else {
+            return diverge(format!("GET /Users/{id}"), "200 with the user", "404");
+        };
+        let mm = self.users[u].model.mismatches(&got);
+        if !mm.is_empty() {
+            return diverge(format!("GET /Users/{id}"), "the model", mm.join("; "));
+        }
+        Ok(Flow::Done(format!("user {id} reads back as the model")))
+    }
+
+    async fn delete_user(&mut self, user: u8) -> StepResult {
+        let Some(u) = self.live_user(user) else {
+            return Ok(Flow::Done("skipped: no live user".into()));
+        };
+        let id = self.users[u].id.clone();
+        if self
+            .users
+            .iter()
+            .any(|o| o.live && o.manager.as_deref() == Some(id.as_str()))
+        {
+            return Ok(Flow::Done(
+                "skipped: the user is another user's manager".into(),
+            ));
+        }
+        let r = self.cx.delete(ResourceKind::Users, &id).await?;
+        if let Some(d) = status_ok(&r, &[204, 200]) {
+            return Ok(Flow::Diverged(d));
+        }
+        self.users[u].live = false;
+        for g in &mut self.groups {
+            g.model.remove([id.as_str()]);
+        }
+        match self.cx.read(ResourceKind::Users, &id, "").await? {
+            None => Ok(Flow::Done(format!("deleted user {id}"))),
+            Some(_) => diverge(format!("GET /Users/{id} after DELETE"), "404", "200"),
+        }
+    }
+
+    async fn create_group(&mut self) -> StepResult {
+        let name = self.fresh("g");
+        let body = json!({
+            "schemas": [scim2_types::urn::GROUP],
+            "externalId": self.cx.guid(),
+            "displayName": name,
+            "members": [],
+            "meta": {"resourceType": "Group"},
+        });
+        let r = self
+            .cx
+            .send(WireRequest::new("POST", "/Groups").scim_json(&body))
+            .await?;
+        if let Some(d) = status_ok(&r, &[201, 200]) {
+            return Ok(Flow::Diverged(d));
+        }
+        let created = r.body()?.clone();
+        let Some(id) = id_of(&created) else {
+            return diverge(
+                "POST /Groups response",
+                "a resource with an id",
+                created.to_string(),
+            );
+        };
+        self.cx
+            .session()
+            .journal
+            .created(ResourceKind::Groups, &id, &name);
+        self.groups.push(GroupSlot {
+            id: id.clone(),
+            name,
+            model: GroupModel::default(),
+            live: true,
+        });
+        Ok(Flow::Done(format!("created group {id}")))
+    }
+
+    async fn patch_group(&mut self, g: usize, ops: Value) -> StepResult {
+        let id = self.groups[g].id.clone();
+        if let Err(e) = self.groups[g].model.apply(&ops) {
+            return Err(CheckError::Error(e));
+        }
+        let r = self.patch_raw(ResourceKind::Groups, &id, &ops).await?;
+        if let Some(d) = status_ok(&r, &[200, 204]) {
+            return Ok(Flow::Diverged(d));
+        }
+        self.check_group(g).await
+    }
+
+    async fn check_group(&mut self, g: usize) -> StepResult {
+        let id = self.groups[g].id.clone();
+        let Some(got) = self.cx.read(ResourceKind::Groups, &id, "").await? else {
+            return diverge(format!("GET /Groups/{id}"), "200 with the group", "404");
+        };
+        let mut mm = self.groups[g].model.mismatches(&member_ids(&got));
+        let name = get_ci(&got, "displayName").and_then(Value::as_str);
+        if name != Some(self.groups[g].name.as_str()) {
+            mm.push(format!(
+                "displayName: expected {:?}, read back {name:?}",
+                self.groups[g].name
+            ));
+        }
+        if !mm.is_empty() {
+            return diverge(format!("GET /Groups/{id}"), "the model", mm.join("; "));
+        }
+        Ok(Flow::Done(format!("group {id} reads back as the model")))
+    }
+
+    async fn expect_query(&mut self, filter: &str, mut expected: Vec<String>) -> StepResult {
+        let listed = self.cx.query(ResourceKind::Users, filter, "").await?;
+        let mut got: Vec<String> = listed.resources.iter().filter_map(id_of).collect();
+        got.sort();
+        expected.sort();
+        if got != expected {
+            return diverge(
+                format!("GET /Users?filter={filter}"),
+                format!("ids {expected:?}"),
+                format!("ids {got:?}"),
+            );
+        }
+        Ok(Flow::Done(format!("{} found", got.len())))
+    }
+
+    async fn expect_group_query(&mut self, filter: &str, mut expected: Vec<String>) -> StepResult {
+        let listed = self
+            .cx
+            .query(ResourceKind::Groups, filter, "excludedAttributes=members")
+            .await?;
+        let mut got: Vec<String> = listed.resources.iter().filter_map(id_of).collect();
+        got.sort();
+        expected.sort();
+        if got != expected {
+            return diverge(
+                format!("GET /Groups?excludedAttributes=members&filter={filter}"),
+                format!("ids {expected:?}"),
+                format!("ids {got:?}"),
+            );
+        }
+        Ok(Flow::Done(format!("{} found", got.len())))
+    }
+
+    /// The model's view of a user, restricted to the attributes the generated filters read.
+    fn model_doc(&self, u: usize) -> Value {
+        let mut doc =
+            json!({"schemas": [scim2_types::urn::USER, scim2_types::urn::ENTERPRISE_USER]});
+        for a in FILTERED {
+            if let Ok(p) = TargetPath::parse(a)
+                && let Some(v) = self.users[u].model.expected(&p)
+            {
+                doc[*a] = v.clone();
+            }
+        }
+        let ext = scim2_types::urn::ENTERPRISE_USER;
+        for a in FILTERED_EXT {
+            if let Ok(p) = TargetPath::parse(&format!("{ext}:{a}"))
+                && let Some(v) = self.users[u].model.expected(&p)
+            {
+                doc[ext][*a] = v.clone();
+            }
+        }
+        doc
+    }
+
+    fn attr_of(&self, u: usize, path: &str) -> String {
+        TargetPath::parse(path)
+            .ok()
+            .and_then(|p| self.users[u].model.expected(&p).cloned())
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default()
+    }
+
+    async fn query(&mut self, q: &Query) -> StepResult {
+        let user = |ix: &u8| self.live_user(*ix);
+        let body = match q {
+            Query::NotInactive => "not (active eq false)".to_owned(),
+            Query::UserNameEq { user: ix, case } => {
+                let Some(u) = user(ix) else {
+                    return Ok(Flow::Done("skipped: no live user".into()));
+                };
+                format!(
+                    "userName eq {}",
+                    lit(&recase(&self.users[u].user_name, *case))
+                )
+            }
+            Query::UserNameSw { user: ix } => {
+                let Some(u) = user(ix) else {
+                    return Ok(Flow::Done("skipped: no live user".into()));
+                };
+                let n = &self.users[u].user_name;
+                let cut = n
+                    .char_indices()
+                    .nth(n.chars().count().saturating_sub(14))
+                    .map_or(0, |(i, _)| i);
+                format!("userName sw {}", lit(&n[..cut.max(1).min(n.len())]))
+            }
+            Query::DisplayNameCo { user: ix } => {
+                let Some(u) = user(ix) else {
+                    return Ok(Flow::Done("skipped: no live user".into()));
+                };
+                let d = self.attr_of(u, "displayName");
+                let part: String = d.chars().skip(d.chars().count() / 3).take(6).collect();
+                format!("displayName co {}", lit(&part))
+            }
+            Query::WorkEmail { user: ix } => {
+                let Some(u) = user(ix) else {
+                    return Ok(Flow::Done("skipped: no live user".into()));
+                };
+                let e = self.attr_of(u, "emails[type eq \"work\"].value");
+                format!("emails[type eq \"work\" and value eq {}]", lit(&e))
+            }
+            Query::TitleAndActive { user: ix } => {
+                let Some(u) = user(ix) else {
+                    return Ok(Flow::Done("skipped: no live user".into()));
+                };
+                format!(
+                    "title eq {} and active eq true",
+                    lit(&self.attr_of(u, "title"))
+                )
+            }
+            Query::ExternalIdOrUserName { a, b } => {
+                let (Some(a), Some(b)) = (user(a), user(b)) else {
+                    return Ok(Flow::Done("skipped: no live user".into()));
+                };
+                format!(
+                    "externalId eq {} or userName eq {}",
+                    lit(&self.users[a].external_id),
+                    lit(&self.users[b].user_name)
+                )
+            }
+            Query::Department { user: ix } => {
+                let Some(u) = user(ix) else {
+                    return Ok(Flow::Done("skipped: no live user".into()));
+                };
+                format!("{DEPARTMENT} eq {}", lit(&self.attr_of(u, DEPARTMENT)))
+            }
+        };
+        // Scoped to this attempt's users: the endpoint may hold anything else.
+        let filter = format!(
+            "({body}) and userName sw {}",
+            lit(&format!("{}-", self.tag))
+        );
+        let parsed = Filter::parse(&filter)
+            .map_err(|e| CheckError::Error(format!("generated filter {filter}: {e}")))?;
+        let expected: Vec<String> = self
+            .live_users()
+            .into_iter()
+            .filter(|&u| parsed.matches(&self.model_doc(u)))
+            .map(|u| self.users[u].id.clone())
+            .collect();
+        self.expect_query(&filter, expected).await
+    }
+
+    /// After the last step: every user and group of the attempt, by id and by filter.
+    async fn full_state(&mut self) -> StepResult {
+        for u in 0..self.users.len() {
+            let id = self.users[u].id.clone();
+            if self.users[u].live {
+                if let Flow::Diverged(d) = self.check_user(u).await? {
+                    return Ok(Flow::Diverged(d));
+                }
+                let f = format!("userName eq {}", lit(&self.users[u].user_name));
+                if let Flow::Diverged(d) = self.expect_query(&f, vec![id]).await? {
+                    return Ok(Flow::Diverged(d));
+                }
+            } else if self.cx.read(ResourceKind::Users, &id, "").await?.is_some() {
+                return diverge(format!("GET /Users/{id} (deleted)"), "404", "200");
+            }
+        }
+        for g in 0..self.groups.len() {
+            let id = self.groups[g].id.clone();
+            if self.groups[g].live {
+                if let Flow::Diverged(d) = self.check_group(g).await? {
+                    return Ok(Flow::Diverged(d));
+                }
+                let f = format!("displayName eq {}", lit(&self.groups[g].name));
+                if let Flow::Diverged(d) = self.expect_group_query(&f, vec![id]).await? {
+                    return Ok(Flow::Diverged(d));
+                }
+            } else if self.cx.read(ResourceKind::Groups, &id, "").await?.is_some() {
+                return diverge(format!("GET /Groups/{id} (deleted)"), "404", "200");
+            }
+        }
+        Ok(Flow::Done("full state matches the model".into()))
+    }
+}
+
+fn describe(e: &CheckError) -> String {
+    match e {
+        CheckError::Fail(s) | CheckError::Skip(s) | CheckError::Error(s) => s.clone(),
+        CheckError::Abort(a) => a.to_string(),
+    }
+}

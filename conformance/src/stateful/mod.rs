@@ -1,0 +1,436 @@
+//! Property-based stateful runs (issue 6): random sequences of the operations Entra ID performs,
+//! run against the endpoint and compared, step by step and at the end, with the model the
+//! fixed checks use; a failing sequence is shrunk against the live endpoint to a minimal one and
+//! reported with its steps, the first divergence and a `curl` script that replays it.
+//!
+//! - [`op`]: the operations and their proptest strategies.
+//! - [`exec`]: running one sequence (requests, predictions, comparison, cleanup).
+//! - [`script`]: the failure report's `curl` script.
+//!
+//! Sequences come from proptest's strategies and value trees, driven by a [`TestRunner`] whose
+//! RNG is seeded from the run's seed (same seed, same sequences). Shrinking follows proptest's
+//! `simplify`/`complicate` protocol, each candidate run as a fresh attempt with fresh run-unique
+//! names and cleaned up afterwards.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use proptest::strategy::{Strategy, ValueTree};
+use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+use serde::{Deserialize, Serialize};
+
+use crate::check::{CheckMeta, CheckResult, Outcome, Requirement};
+use crate::session::{Cx, Session};
+
+pub mod cli;
+pub mod exec;
+pub mod op;
+pub mod script;
+
+pub use exec::{Attempt, Divergence, Step};
+pub use op::Op;
+
+/// Which stateful check a finding belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Area {
+    /// `stateful.users`.
+    Users,
+    /// `stateful.groups`.
+    Groups,
+    /// `stateful.filters`.
+    Filters,
+}
+
+/// How many sequences, how long, how far to shrink.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Sequences generated (`--cases`).
+    pub cases: u32,
+    /// Wall-time budget (`--budget`): no new sequence starts after it.
+    pub budget: Option<Duration>,
+    /// Longest generated sequence.
+    pub max_len: usize,
+    /// Most shrink attempts of proptest's value tree (a final step-removal pass may add up
+    /// to 64 more).
+    pub max_shrink: u32,
+    /// Re-run this saved sequence instead of generating (`replay FILE`).
+    pub replay: Option<Saved>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            cases: 64,
+            budget: None,
+            max_len: 24,
+            max_shrink: 512,
+            replay: None,
+        }
+    }
+}
+
+/// A saved failing sequence (`replay FILE`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Saved {
+    /// The seed that generated it.
+    pub seed: u64,
+    /// The operations.
+    pub ops: Vec<Op>,
+}
+
+/// A shrunk failing sequence.
+#[derive(Debug, Clone, Serialize)]
+pub struct Counterexample {
+    /// The run's seed (`--seed N` reproduces it).
+    pub seed: u64,
+    /// Which generated sequence failed first (0-based).
+    pub case: u32,
+    /// Length of the sequence as generated.
+    pub original_len: usize,
+    /// The minimal sequence.
+    pub ops: Vec<Op>,
+    /// Its run, step by step.
+    pub attempt: Attempt,
+    /// Shrink attempts made.
+    pub shrink_attempts: u32,
+    /// Time spent shrinking.
+    #[serde(serialize_with = "crate::report::json::ser_duration_ms")]
+    pub shrink_time: Duration,
+    /// The `curl` script that replays the minimal sequence.
+    pub script: String,
+}
+
+impl Counterexample {
+    /// Which check the finding belongs to: the area of the divergent step.
+    #[must_use]
+    pub fn area(&self) -> Area {
+        let Some(d) = self.attempt.divergence.as_ref() else {
+            return Area::Users;
+        };
+        match d.step.and_then(|n| self.ops.get(n - 1)) {
+            Some(op) => op.area(),
+            // The final state check: by what was read.
+            None if d.what.contains("/Groups") => Area::Groups,
+            None if d.what.contains("filter=") => Area::Filters,
+            None => Area::Users,
+        }
+    }
+
+    /// The report text: seed, numbered steps, first divergence.
+    #[must_use]
+    pub fn render(&self) -> String {
+        use std::fmt::Write as _;
+        let mut s = format!(
+            "seed {} (case {}): minimal sequence of {} step(s), shrunk from {} in {} attempt(s) ({} ms)\n",
+            self.seed,
+            self.case,
+            self.ops.len(),
+            self.original_len,
+            self.shrink_attempts,
+            self.shrink_time.as_millis()
+        );
+        for st in &self.attempt.steps {
+            let _ = writeln!(
+                s,
+                "  {}. {} -> {}",
+                st.number,
+                serde_json::to_string(&st.op).unwrap_or_default(),
+                st.summary
+            );
+            for ex in &st.exchanges {
+                let _ = writeln!(
+                    s,
+                    "     {} {} -> {}",
+                    ex.method,
+                    ex.url,
+                    ex.status
+                        .map_or_else(|| "no response".to_owned(), |c| c.to_string())
+                );
+            }
+        }
+        if let Some(d) = &self.attempt.divergence {
+            let at = d.step.map_or_else(
+                || "the final state check".to_owned(),
+                |n| format!("step {n}"),
+            );
+            let _ = writeln!(
+                s,
+                "first divergence at {at}: {}\n  expected: {}\n  actual:   {}",
+                d.what, d.expected, d.actual
+            );
+        }
+        s
+    }
+}
+
+/// The outcome of a stateful run.
+#[derive(Debug, Clone, Serialize)]
+pub struct StatefulOutcome {
+    /// The seed.
+    pub seed: u64,
+    /// Sequences run (not counting shrink attempts).
+    pub cases_run: u32,
+    /// Operations sent in generated sequences and shrink attempts.
+    pub steps_run: u64,
+    /// Requests sent.
+    pub requests: u64,
+    /// The shrunk failure, if one was found.
+    pub counterexample: Option<Counterexample>,
+    /// Why the run stopped without a verdict.
+    pub error: Option<String>,
+    /// Wall time.
+    #[serde(serialize_with = "crate::report::json::ser_duration_ms")]
+    pub duration: Duration,
+    /// The generated sequences, in order (for reproducibility checks).
+    #[serde(skip)]
+    pub sequences: Vec<Vec<Op>>,
+}
+
+const META: [(&str, &str, &[&str]); 3] = [
+    (
+        "stateful.users",
+        "Random sequences of Entra's user operations keep users as the model predicts",
+        &[
+            "second-patch-loses-first",
+            "deleted-username-reserved",
+            "patch-not-applied",
+        ],
+    ),
+    (
+        "stateful.groups",
+        "Random sequences of Entra's group operations keep membership as the model predicts",
+        &[
+            "member-dropped-after-rename",
+            "members-not-removed",
+            "deleted-user-stays-member",
+        ],
+    ),
+    (
+        "stateful.filters",
+        "Generated filters over the run's users find what the model predicts",
+        &["case-sensitive-filter"],
+    ),
+];
+
+impl StatefulOutcome {
+    /// The three checks `stateful.users`, `stateful.groups`, `stateful.filters` for the report;
+    /// the failing one carries the counterexample (as its detail, notes and transcript).
+    #[must_use]
+    pub fn results(&self) -> Vec<CheckResult> {
+        let area = self.counterexample.as_ref().map(Counterexample::area);
+        [Area::Users, Area::Groups, Area::Filters]
+            .into_iter()
+            .zip(META)
+            .map(|(a, (id, title, faults))| {
+                let meta = CheckMeta {
+                    id,
+                    title,
+                    area: "stateful",
+                    requirement: Requirement::Must,
+                    source: "entra-provisioning §2 (sequences); RFC 7644 §3",
+                    faults,
+                    writes: true,
+                    dialect: None,
+                    needs: &[],
+                };
+                let mut r = CheckResult {
+                    meta,
+                    outcome: Outcome::Pass,
+                    notes: vec![format!(
+                        "{} sequence(s), {} step(s), seed {}",
+                        self.cases_run, self.steps_run, self.seed
+                    )],
+                    duration: self.duration,
+                    transcript: Vec::new(),
+                };
+                if let Some(e) = &self.error {
+                    r.outcome = Outcome::Error(e.clone());
+                } else if let (Some(c), Some(fa)) = (&self.counterexample, area)
+                    && fa == a
+                {
+                    r.outcome = Outcome::Fail(c.render());
+                    r.notes.push(format!("replay script:\n{}", c.script));
+                    r.notes.push(format!(
+                        "saved sequence: {}",
+                        serde_json::to_string(&Saved {
+                            seed: c.seed,
+                            ops: c.ops.clone()
+                        })
+                        .unwrap_or_default()
+                    ));
+                    r.transcript = c
+                        .attempt
+                        .steps
+                        .iter()
+                        .flat_map(|s| s.exchanges.iter().cloned())
+                        .collect();
+                }
+                r
+            })
+            .collect()
+    }
+}
+
+static ATTEMPTS: AtomicU64 = AtomicU64::new(0);
+
+/// Runs one sequence as a fresh attempt (fresh names under a new tag) and cleans up after it.
+pub async fn attempt(session: &Arc<Session>, ops: &[Op]) -> Attempt {
+    let n = ATTEMPTS.fetch_add(1, Ordering::Relaxed);
+    let tag = format!("{}-s{n}", session.prefix);
+    let cx = Cx::new(Arc::clone(session), "stateful");
+    exec::Exec::new(cx, tag).run(ops).await
+}
+
+fn runner_for(seed: u64, cases: u32) -> TestRunner {
+    let mut key = [0u8; 32];
+    key[..8].copy_from_slice(&seed.to_le_bytes());
+    let config = Config {
+        cases,
+        failure_persistence: None,
+        ..Config::default()
+    };
+    TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &key))
+}
+
+/// The sequences a seed generates (without running them).
+#[must_use]
+pub fn generate(seed: u64, opts: &Options) -> Vec<Vec<Op>> {
+    let strategy = op::sequence(opts.max_len);
+    let mut runner = runner_for(seed, opts.cases);
+    (0..opts.cases)
+        .filter_map(|_| strategy.new_tree(&mut runner).ok().map(|t| t.current()))
+        .collect()
+}
+
+/// Runs up to `opts.cases` generated sequences (seeded by `session.seed`); on the first failure,
+/// shrinks it against the live endpoint and returns it as the counterexample.
+pub async fn run(session: Arc<Session>, opts: &Options) -> StatefulOutcome {
+    let started = Instant::now();
+    let seed = session.seed;
+    let strategy = op::sequence(opts.max_len);
+    let mut runner = runner_for(seed, opts.cases);
+    let mut out = StatefulOutcome {
+        seed,
+        cases_run: 0,
+        steps_run: 0,
+        requests: 0,
+        counterexample: None,
+        error: None,
+        duration: Duration::ZERO,
+        sequences: Vec::new(),
+    };
+    for case in 0..opts.cases {
+        if opts.budget.is_some_and(|b| started.elapsed() >= b) {
+            break;
+        }
+        let mut tree = match strategy.new_tree(&mut runner) {
+            Ok(t) => t,
+            Err(e) => {
+                out.error = Some(format!("cannot generate a sequence: {e}"));
+                break;
+            }
+        };
+        let ops = tree.current();
+        out.sequences.push(ops.clone());
+        out.cases_run += 1;
+        let first = attempt(&session, &ops).await;
+        tally(&mut out, &first);
+        if let Some(e) = &first.error {
+            out.error = Some(e.clone());
+            break;
+        }
+        if !first.failed() {
+            continue;
+        }
+        let shrink_started = Instant::now();
+        let (mut best_ops, mut best) = (ops.clone(), first);
+        let mut tries = 0;
+        if tree.simplify() {
+            while tries < opts.max_shrink {
+                tries += 1;
+                let cand = tree.current();
+                let a = attempt(&session, &cand).await;
+                tally(&mut out, &a);
+                let more = if a.failed() {
+                    best_ops = cand;
+                    best = a;
+                    tree.simplify()
+                } else {
+                    tree.complicate()
+                };
+                if !more {
+                    break;
+                }
+            }
+        }
+        // proptest's Vec tree stops removing elements once it starts shrinking them; a final
+        // greedy pass drops any step whose removal still fails.
+        // It has its own allowance (one try per step and restart, at most 64).
+        let (mut i, limit) = (0, tries + 64);
+        while i < best_ops.len() && best_ops.len() > 1 && tries < limit {
+            tries += 1;
+            let mut cand = best_ops.clone();
+            cand.remove(i);
+            let a = attempt(&session, &cand).await;
+            tally(&mut out, &a);
+            if a.failed() {
+                best_ops = cand;
+                best = a;
+                i = 0;
+            } else {
+                i += 1;
+            }
+        }
+        let script = script::curl_script(&best);
+        out.counterexample = Some(Counterexample {
+            seed,
+            case,
+            original_len: ops.len(),
+            ops: best_ops,
+            attempt: best,
+            shrink_attempts: tries,
+            shrink_time: shrink_started.elapsed(),
+            script,
+        });
+        break;
+    }
+    out.requests = session.request_count();
+    out.duration = started.elapsed();
+    out
+}
+
+fn tally(out: &mut StatefulOutcome, a: &Attempt) {
+    out.steps_run += a.steps.len() as u64;
+}
+
+/// Re-runs a saved sequence once (no shrinking).
+pub async fn replay(session: Arc<Session>, saved: &Saved) -> StatefulOutcome {
+    let started = Instant::now();
+    let a = attempt(&session, &saved.ops).await;
+    let mut out = StatefulOutcome {
+        seed: saved.seed,
+        cases_run: 1,
+        steps_run: a.steps.len() as u64,
+        requests: session.request_count(),
+        counterexample: None,
+        error: a.error.clone(),
+        duration: Duration::ZERO,
+        sequences: vec![saved.ops.clone()],
+    };
+    if a.failed() {
+        out.counterexample = Some(Counterexample {
+            seed: saved.seed,
+            case: 0,
+            original_len: saved.ops.len(),
+            ops: saved.ops.clone(),
+            script: script::curl_script(&a),
+            attempt: a,
+            shrink_attempts: 0,
+            shrink_time: Duration::ZERO,
+        });
+    }
+    out.duration = started.elapsed();
+    out
+}
