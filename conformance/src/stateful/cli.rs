@@ -50,33 +50,6 @@ pub fn options_for(
     })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn pats(p: &[&str]) -> Vec<String> {
-        p.iter().map(|s| (*s).to_owned()).collect()
-    }
-
-    #[test]
-    fn default_runs_sequences_after_the_fixed_checks() {
-        let o = options_for(None, None, &[], &[], false, None).unwrap();
-        assert_eq!(o.cases, DEFAULT_CASES);
-        assert_eq!(o.budget, Some(DEFAULT_BUDGET));
-    }
-
-    #[test]
-    fn selection_and_opt_outs() {
-        assert!(options_for(Some(0), None, &[], &[], false, None).is_none());
-        assert!(options_for(None, None, &[], &[], true, None).is_none());
-        assert!(options_for(None, None, &pats(&["entra.user.*"]), &[], false, None).is_none());
-        assert!(options_for(None, None, &[], &pats(&["stateful"]), false, None).is_none());
-        assert!(options_for(None, None, &[], &pats(&["stateful.users"]), false, None).is_some());
-        let only = options_for(Some(5), Some(9), &pats(&["stateful"]), &[], false, None).unwrap();
-        assert_eq!((only.cases, only.budget), (5, Some(Duration::from_secs(9))));
-    }
-}
-
 /// Reads a saved sequence: the JSON of [`Saved`], or the report's `saved sequence: …` note line.
 ///
 /// # Errors
@@ -113,4 +86,31 @@ pub async fn after_fixed(
     outcome.duration += s.duration;
     outcome.requests += session.request_count().saturating_sub(before);
     outcome
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pats(p: &[&str]) -> Vec<String> {
+        p.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    #[test]
+    fn default_runs_sequences_after_the_fixed_checks() {
+        let o = options_for(None, None, &[], &[], false, None).unwrap();
+        assert_eq!(o.cases, DEFAULT_CASES);
+        assert_eq!(o.budget, Some(DEFAULT_BUDGET));
+    }
+
+    #[test]
+    fn selection_and_opt_outs() {
+        assert!(options_for(Some(0), None, &[], &[], false, None).is_none());
+        assert!(options_for(None, None, &[], &[], true, None).is_none());
+        assert!(options_for(None, None, &pats(&["entra.user.*"]), &[], false, None).is_none());
+        assert!(options_for(None, None, &[], &pats(&["stateful"]), false, None).is_none());
+        assert!(options_for(None, None, &[], &pats(&["stateful.users"]), false, None).is_some());
+        let only = options_for(Some(5), Some(9), &pats(&["stateful"]), &[], false, None).unwrap();
+        assert_eq!((only.cases, only.budget), (5, Some(Duration::from_secs(9))));
+    }
 }
