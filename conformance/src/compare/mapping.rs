@@ -5,7 +5,9 @@
 //! A TOML file with one `[[user]]` table per mapped user attribute and one `[[group]]` table
 //! per mapped group attribute, each naming its SCIM `target` in the notation of Entra's
 //! mapping screen. Other keys (`source`, a value generator, `matching`...) are allowed and
-//! ignored here, so the same file can describe the mapping for the conformance runner too.
+//! ignored here. The runner's mapping file (`run --mapping`, `[[attribute]]` tables, see
+//! `conformance/data/entra-user-mapping.toml`) is read too: its rows are user attributes, so
+//! one file describes a customised mapping for both `run` and `compare`.
 //! A section that is left out keeps Entra's default rows; `members` is always compared
 //! (through the members' userNames) and need not be listed.
 //!
@@ -130,6 +132,9 @@ pub enum MappingError {
 #[derive(Deserialize)]
 struct File {
     user: Option<Vec<Row>>,
+    /// The `[[attribute]]` rows of the runner's mapping file (`run --mapping`), which are user
+    /// attributes: the same file serves `run` and `compare`.
+    attribute: Option<Vec<Row>>,
     group: Option<Vec<Row>>,
 }
 
@@ -204,9 +209,12 @@ impl Mapping {
     pub fn from_toml(text: &str) -> Result<Self, MappingError> {
         let file: File = toml::from_str(text)?;
         let default = Self::entra_default();
-        let users = match file.user {
-            Some(rows) => rows_to_targets("user", &rows)?,
-            None => default.users,
+        let users = match (file.user, file.attribute) {
+            (None, None) => default.users,
+            (user, attribute) => {
+                let rows: Vec<Row> = user.into_iter().chain(attribute).flatten().collect();
+                rows_to_targets("user", &rows)?
+            }
         };
         let groups = match file.group {
             Some(rows) => rows_to_targets("group", &rows)?,
@@ -297,5 +305,13 @@ target = "members"
         assert!(matches!(e, MappingError::Toml(_)), "{e}");
         let e = Mapping::load(Path::new("/nonexistent/mapping.toml")).unwrap_err();
         assert!(e.to_string().contains("/nonexistent/mapping.toml"), "{e}");
+    }
+
+    #[test]
+    fn the_runner_mapping_file_serves_compare_too() {
+        let text = include_str!("../../data/entra-user-mapping.toml");
+        let m = Mapping::from_toml(text).unwrap();
+        assert_eq!(m.users, Mapping::entra_default().users);
+        assert_eq!(m.groups, Mapping::entra_default().groups);
     }
 }
