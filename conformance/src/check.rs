@@ -160,6 +160,9 @@ pub struct CheckResult {
     pub duration: Duration,
     /// Every exchange the check made, in order (Authorization redacted).
     pub transcript: Vec<Exchange>,
+    /// The shrunk failing sequence of a failed `stateful.*` check (issue 6).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub counterexample: Option<Box<crate::stateful::Counterexample>>,
 }
 
 impl CheckResult {
@@ -245,6 +248,7 @@ mod tests {
             notes: vec![],
             duration: Duration::ZERO,
             transcript: vec![],
+            counterexample: None,
         };
         assert!(!r.fails_run());
         r.meta.requirement = Requirement::Must;

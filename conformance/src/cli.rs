@@ -168,6 +168,10 @@ pub struct RunArgs {
     /// (default 120).
     #[arg(long, value_name = "SECS")]
     pub budget: Option<u64>,
+    /// When a stateful sequence fails, write its minimal sequence to this file (JSON; re-run
+    /// it with `scim-conformance replay FILE`).
+    #[arg(long, value_name = "FILE")]
+    pub save: Option<PathBuf>,
     /// Directory of the created-resources journal (default: the system temp dir).
     #[arg(long, value_name = "DIR")]
     pub journal_dir: Option<PathBuf>,
@@ -437,6 +441,33 @@ pub async fn run_endpoint(
     })
 }
 
+/// `--save FILE`: writes the failing stateful sequence, if the run found one.
+fn save_counterexample(report: &Report, path: &PathBuf) -> Result<(), UsageError> {
+    let Some(c) = report
+        .outcome
+        .results
+        .iter()
+        .find_map(|r| r.counterexample.as_ref())
+    else {
+        eprintln!(
+            "scim-conformance: no stateful sequence failed; nothing saved to {}",
+            path.display()
+        );
+        return Ok(());
+    };
+    let json = serde_json::to_string_pretty(&c.saved())
+        .map_err(|e| UsageError(format!("cannot write {}: {e}", path.display())))?;
+    std::fs::write(path, json + "\n")
+        .map_err(|e| UsageError(format!("cannot write {}: {e}", path.display())))?;
+    eprintln!(
+        "scim-conformance: saved the failing sequence to {}; re-run it with `scim-conformance \
+         replay {} …`",
+        path.display(),
+        path.display()
+    );
+    Ok(())
+}
+
 fn write_output(text: &str, output: Option<&PathBuf>) -> Result<(), UsageError> {
     match output {
         Some(p) => std::fs::write(p, text)
@@ -622,6 +653,9 @@ async fn run_cmd(
     }
     let text = crate::report::render(&report, a.format);
     write_output(&text, a.output.as_ref())?;
+    if let Some(path) = &a.save {
+        save_counterexample(&report, path)?;
+    }
     let code = report.exit_code();
     if let Some(t) = report.token.as_ref().and_then(|t| t.warning.as_ref()) {
         eprintln!("warning: {t}");

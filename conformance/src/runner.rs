@@ -145,6 +145,7 @@ async fn run_one(
         notes: Vec::new(),
         duration: Duration::ZERO,
         transcript: Vec::new(),
+        counterexample: None,
     };
     if let Some(reason) = skip_reason(check, session, opts) {
         result.outcome = Outcome::Skip(reason);

@@ -440,6 +440,27 @@ fn p_reuse_deleted_name(api: Api) -> BoxFuture<'static, Outcome> {
     })
 }
 
+fn p_filter_sees_patched_value(api: Api) -> BoxFuture<'static, Outcome> {
+    Box::pin(async move {
+        let id = seed_users(&api, &["indexed@x.example"]).remove(0);
+        patch_ok(
+            &api,
+            &format!("/Users/{id}"),
+            json!([{"op": "replace", "path": "title", "value": "Patched Title"}]),
+        )
+        .await?;
+        let found = filter_ids(&api, "Users", "title eq \"Patched Title\"").await?;
+        ensure!(
+            found == [id.clone()],
+            "title filter after PATCH found {found:?}"
+        );
+        // userName is keyed on the live resource even under the fault.
+        let by_name = filter_ids(&api, "Users", "userName eq \"indexed@x.example\"").await?;
+        ensure!(by_name == [id], "userName filter found {by_name:?}");
+        Ok(())
+    })
+}
+
 fn p_members_once(api: Api) -> BoxFuture<'static, Outcome> {
     Box::pin(async move {
         let u = seed_users(&api, &["once@x.example"]);
@@ -1008,6 +1029,11 @@ fn probes() -> Vec<Probe> {
             "deleted userName reusable",
             &[F::DeletedUsernameReserved],
             p_reuse_deleted_name,
+        ),
+        p(
+            "a filter finds a value set by PATCH",
+            &[F::FilterMissesPatchedValue, F::PatchNotApplied],
+            p_filter_sees_patched_value,
         ),
         p(
             "a member is stored once",

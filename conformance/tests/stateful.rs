@@ -8,6 +8,7 @@ use std::time::Duration;
 use scim2_conformance::cli::{RunConfig, run_endpoint};
 use scim2_conformance::journal::{Journal, new_run_id};
 use scim2_conformance::mapping::Mapping;
+use scim2_conformance::profile::Profile;
 use scim2_conformance::reference::{Fault, ReferenceConfig, ReferenceServer};
 use scim2_conformance::runner::Quiet;
 use scim2_conformance::session::Session;
@@ -91,7 +92,39 @@ const FAULTS: &[(Fault, &[&str], usize)] = &[
     (Fault::IgnoreValuePathPatch, &["stateful.users"], 2),
     (Fault::DuplicateMembers, &["stateful.groups"], 4),
     (Fault::InactiveUsersHidden, &["stateful.filters"], 3),
+    (Fault::LegacyMemberRemoveWipesGroup, &["stateful.groups"], 7),
+    (Fault::FilterMissesPatchedValue, &["stateful.filters"], 3),
 ];
+
+#[test]
+fn each_listed_fault_is_shown_to_be_found_by_its_check() {
+    let outcome = StatefulOutcome {
+        seed: 0,
+        cases_run: 0,
+        steps_run: 0,
+        requests: 0,
+        counterexample: None,
+        error: None,
+        duration: Duration::ZERO,
+        sequences: Vec::new(),
+    };
+    for r in outcome.results() {
+        for name in r.meta.faults {
+            let fault: Fault = name.parse().unwrap();
+            assert!(
+                FAULTS
+                    .iter()
+                    .any(|(f, checks, _)| *f == fault && checks.contains(&r.meta.id)),
+                "{} lists {name}, which FAULTS does not show it finds",
+                r.meta.id
+            );
+        }
+    }
+    // And every sequence-only fault is among them.
+    for f in Fault::ALL.iter().filter(|f| f.sequence_only()) {
+        assert!(FAULTS.iter().any(|(g, _, _)| g == f), "{f}");
+    }
+}
 
 /// Runs up to three fixed seeds of 64 cases each until one finds the fault.
 async fn find(fault: Fault) -> (StatefulOutcome, ReferenceServer, u64) {
@@ -153,32 +186,134 @@ async fn finds_and_shrinks_each_reachable_fault() {
 
 #[tokio::test]
 async fn sequence_only_faults_escape_the_fixed_checks() {
-    for &fault in Fault::ALL.iter().filter(|f| f.sequence_only()) {
+    let only: Vec<Fault> = Fault::ALL
+        .iter()
+        .copied()
+        .filter(|f| f.sequence_only())
+        .collect();
+    assert!(only.len() >= 4, "{only:?}");
+    for fault in only {
         let server = ReferenceServer::start(ReferenceConfig::default().with_fault(fault))
             .await
             .unwrap();
-        let cfg = RunConfig::new(5).unwrap();
-        let journal = Arc::new(Journal::in_memory(&new_run_id()));
-        let report = run_endpoint(&cfg, &server.base_url(), None, journal, &Quiet)
-            .await
-            .unwrap();
-        let problems: Vec<String> = report
-            .outcome
-            .results
-            .iter()
-            .filter(|r| r.outcome.is_problem())
-            .map(|r| r.meta.id.to_owned())
-            .collect();
-        assert!(
-            problems.is_empty(),
-            "{fault} caught by fixed checks {problems:?}"
-        );
+        for profile in [Profile::Entra, Profile::Rfc7644] {
+            let mut cfg = RunConfig::new(5).unwrap();
+            cfg.profile = profile;
+            let journal = Arc::new(Journal::in_memory(&new_run_id()));
+            let report = run_endpoint(&cfg, &server.base_url(), None, journal, &Quiet)
+                .await
+                .unwrap();
+            let problems: Vec<String> = report
+                .outcome
+                .results
+                .iter()
+                .filter(|r| r.outcome.is_problem())
+                .map(|r| r.meta.id.to_owned())
+                .collect();
+            assert!(
+                problems.is_empty(),
+                "{fault} caught by fixed {profile:?} checks {problems:?}"
+            );
+        }
         let out = stateful::run(session(&server, 11), &opts(64)).await;
         assert!(
             out.counterexample.is_some(),
             "{fault}: the stateful run misses it"
         );
         server.shutdown().await;
+    }
+}
+
+/// The report with what legitimately differs between two runs replaced: the run id, the
+/// port, ids (each distinct id by its order of first appearance, so which id is reused where
+/// is still compared), timestamps, timings and the body lengths that follow from timestamps.
+fn normalized(text: &str, run_id: &str) -> String {
+    let mut ids: Vec<String> = Vec::new();
+    let uuid =
+        regex::Regex::new(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}").unwrap();
+    let text = text.replace(run_id, "RUN");
+    let text = uuid.replace_all(&text, |c: &regex::Captures| {
+        let id = c[0].to_owned();
+        let n = ids.iter().position(|i| *i == id).unwrap_or_else(|| {
+            ids.push(id);
+            ids.len() - 1
+        });
+        format!("ID{n}")
+    });
+    let rules = [
+        (r"127\.0\.0\.1:\d+", "127.0.0.1:PORT"),
+        (r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z", "TIME"),
+        (
+            r"[A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d GMT",
+            "DATE",
+        ),
+        (r#""([a-z_]+_ms|latency_ms)": ?\d+"#, r#""$1": 0"#),
+        (r"\d+ ms\b", "N ms"),
+        // Timestamps print with as many fractional digits as they have.
+        (r#"("content-length",\s*)"\d+""#, r#"$1"N""#),
+        (r"(?i)(content-length: )\d+", "${1}N"),
+        (r"\d+(\.\d+)? ?s\b", "N s"),
+    ];
+    let mut text = text.into_owned();
+    for (re, with) in rules {
+        text = regex::Regex::new(re)
+            .unwrap()
+            .replace_all(&text, with)
+            .into_owned();
+    }
+    text
+}
+
+/// One `--only stateful --seed 42` run against a fresh endpoint with `fault`: the JSON and the
+/// human report, normalised.
+async fn report_of(fault: Fault) -> (String, String) {
+    let server = ReferenceServer::start(ReferenceConfig::default().with_fault(fault))
+        .await
+        .unwrap();
+    let mut cfg = RunConfig::new(42).unwrap();
+    cfg.options.only = vec!["stateful".into()];
+    cfg.stateful = Some(opts(64));
+    let run_id = new_run_id();
+    let journal = Arc::new(Journal::in_memory(&run_id));
+    let report = run_endpoint(&cfg, &server.base_url(), None, journal, &Quiet)
+        .await
+        .unwrap();
+    server.shutdown().await;
+    let json = scim2_conformance::report::render(&report, scim2_conformance::report::Format::Json);
+    let human =
+        scim2_conformance::report::render(&report, scim2_conformance::report::Format::Human);
+    (normalized(&json, &run_id), normalized(&human, &run_id))
+}
+
+#[tokio::test]
+async fn same_seed_same_report_byte_for_byte() {
+    let (json_a, human_a) = report_of(Fault::SecondPatchLosesFirst).await;
+    let (json_b, human_b) = report_of(Fault::SecondPatchLosesFirst).await;
+    // The report holds the counterexample (so there is something to compare) …
+    let v: serde_json::Value = serde_json::from_str(&json_a).unwrap();
+    let failed: Vec<&serde_json::Value> = v["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| !c["counterexample"].is_null())
+        .collect();
+    assert_eq!(failed.len(), 1, "{json_a}");
+    assert!(
+        failed[0]["counterexample"]["steps"]
+            .as_array()
+            .unwrap()
+            .len()
+            >= 2
+    );
+    // … and is the same, byte for byte, once ids, ports and timings are set aside.
+    for (a, b) in [(&json_a, &json_b), (&human_a, &human_b)] {
+        let first = a.lines().zip(b.lines()).position(|(x, y)| x != y);
+        assert!(
+            a == b,
+            "reports differ at line {first:?}: {:?} vs {:?}",
+            first.and_then(|n| a.lines().nth(n)),
+            first.and_then(|n| b.lines().nth(n))
+        );
     }
 }
 

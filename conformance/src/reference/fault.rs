@@ -131,6 +131,11 @@ pub enum Fault {
     /// The `userName` of a deleted user stays reserved: re-creating it gives 409 (a
     /// sequence-only defect: a soft-deleted row still holds a unique index).
     DeletedUsernameReserved,
+    /// Filters see a user's searchable attributes (everything but `id`, `userName`,
+    /// `externalId` and `active`) as they were at creation or the last PUT: a value set by
+    /// PATCH is not found by a filter (a sequence-only defect: a search index that PATCH does
+    /// not refresh).
+    FilterMissesPatchedValue,
     /// Every list page after the first (`startIndex` > 1) answers 503 with `Retry-After: 0`
     /// to its first two attempts, then succeeds: an overloaded endpoint that recovers
     /// (entra-provisioning §1.5: Entra retries).
@@ -185,6 +190,7 @@ impl Fault {
         Self::MemberDroppedAfterRename,
         Self::SecondPatchLosesFirst,
         Self::DeletedUsernameReserved,
+        Self::FilterMissesPatchedValue,
         Self::Transient503,
         Self::PaginationOutage,
     ];
@@ -210,6 +216,7 @@ impl Fault {
             Self::MemberDroppedAfterRename
                 | Self::SecondPatchLosesFirst
                 | Self::DeletedUsernameReserved
+                | Self::FilterMissesPatchedValue
         )
     }
 
@@ -396,6 +403,11 @@ impl Fault {
                 "deleted-username-reserved",
                 "the userName of a deleted user stays reserved: re-creating it gives 409 \
                  (sequence-only)",
+            ),
+            Self::FilterMissesPatchedValue => (
+                "filter-misses-patched-value",
+                "filters read a user's attributes as created (or last PUT): a value set by PATCH \
+                 (title, displayName, emails, department) is not found by a filter (sequence-only)",
             ),
             Self::Transient503 => (
                 "transient-503",

@@ -295,6 +295,9 @@ fn create_impl(
             created: app
                 .has(Fault::SecondPatchLosesFirst)
                 .then(|| stored.clone()),
+            indexed: app
+                .has(Fault::FilterMissesPatchedValue)
+                .then(|| stored.clone()),
             patches: 0,
             renamed: false,
         },
@@ -438,6 +441,22 @@ fn parse_filter(app: &Reference, kind: Kind, text: &str) -> Result<Option<Parsed
     }
 }
 
+/// What a filter sees under the `filter-misses-patched-value` fault: the indexed copy, with the
+/// attributes an index keys on (`id`, `userName`, `externalId`, `active`) read from the live
+/// resource.
+fn stale_view(indexed: &Value, live: &Value) -> Value {
+    let mut seen = indexed.clone();
+    if let (Value::Object(seen), Value::Object(live)) = (&mut seen, live) {
+        for key in ["id", "userName", "externalId", "active"] {
+            seen.remove(key);
+            if let Some(v) = live.get(key) {
+                seen.insert(key.to_owned(), v.clone());
+            }
+        }
+    }
+    seen
+}
+
 fn run_query(
     app: &Reference,
     kinds: &[Kind],
@@ -466,13 +485,17 @@ fn run_query(
         };
         for entry in store.collection(*kind).iter() {
             let resource = &entry.resource;
+            let stale = (*kind == Kind::User)
+                .then(|| entry.indexed.as_ref().map(|i| stale_view(i, resource)))
+                .flatten();
+            let seen = stale.as_ref().unwrap_or(resource);
             if *kind == Kind::User
                 && app.has(Fault::InactiveUsersHidden)
                 && resource.get("active") == Some(&Value::Bool(false))
             {
                 continue;
             }
-            if filter.as_ref().is_none_or(|f| f.matches(resource, schemas)) {
+            if filter.as_ref().is_none_or(|f| f.matches(seen, schemas)) {
                 matches.push((*kind, resource));
             }
         }
@@ -619,6 +642,9 @@ fn replace_impl(
         Entry {
             resource: stored.clone(),
             renamed: entry.renamed || renamed,
+            indexed: app
+                .has(Fault::FilterMissesPatchedValue)
+                .then(|| stored.clone()),
             ..entry
         },
     );
@@ -698,6 +724,7 @@ fn patch_impl(
                 patches: entry.patches + 1,
                 renamed: entry.renamed || renamed,
                 created: entry.created,
+                indexed: entry.indexed,
             },
         );
     }

@@ -128,6 +128,9 @@ impl Reference {
                         created: self
                             .has(Fault::SecondPatchLosesFirst)
                             .then(|| stored.clone()),
+                        indexed: self
+                            .has(Fault::FilterMissesPatchedValue)
+                            .then(|| stored.clone()),
                         resource: stored,
                         patches: 0,
                         renamed: false,

@@ -12,6 +12,9 @@ pub(crate) struct Entry {
     pub(crate) resource: Value,
     /// The resource as created, kept only under the `second-patch-loses-first` fault.
     pub(crate) created: Option<Value>,
+    /// What filters see, kept only under the `filter-misses-patched-value` fault: the
+    /// resource as created or last replaced by PUT.
+    pub(crate) indexed: Option<Value>,
     /// How many PATCH requests have been applied.
     pub(crate) patches: u32,
     /// Whether the group has been renamed (for the `member-dropped-after-rename` fault).

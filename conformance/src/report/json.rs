@@ -24,7 +24,14 @@
 //!     "detail": "…" | null, "notes": ["…"], "duration_ms": 12,
 //!     "transcript": [{"method", "url", "request_headers": [[name, value]…] (Authorization "***"),
 //!                     "request_body", "status", "response_headers", "response_body", "error",
-//!                     "latency_ms"}]
+//!                     "latency_ms"}],
+//!     "counterexample": null | {          // a failed stateful.* check (issue 6)
+//!       "seed", "case", "original_len",
+//!       "ops": […],                       // the minimal sequence; `replay` re-runs {seed, ops}
+//!       "steps": [{"number", "op", "summary", "exchanges": [… as transcript]}],
+//!       "divergence": {"step": 3 | null, "what", "expected", "actual"},
+//!       "shrink_attempts", "shrink_time_ms", "script"   // script: curl commands, $SCIM_TOKEN
+//!     }
 //!   }],
 //!   "cleanup": {"attempted", "deleted", "leftovers": [{"kind", "id", "name", "reason"}],
 //!               "kept": [{"kind", "id", "name"}], "retry_command": "…" | null}
@@ -51,6 +58,18 @@ pub fn ser_duration_ms<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Er
         .serialize(s)
 }
 
+/// One exchange of a transcript as JSON (`latency` as `latency_ms`).
+#[must_use]
+pub fn exchange(e: &crate::transcript::Exchange) -> Value {
+    let mut v = serde_json::to_value(e).unwrap_or(Value::Null);
+    if let Some(o) = v.as_object_mut()
+        && let Some(l) = o.remove("latency")
+    {
+        o.insert("latency_ms".into(), l);
+    }
+    v
+}
+
 /// The report as a JSON value.
 #[must_use]
 pub fn to_value(report: &Report) -> Value {
@@ -70,12 +89,8 @@ pub fn to_value(report: &Report) -> Value {
                 "detail": r.outcome.detail(),
                 "notes": r.notes,
                 "duration_ms": u64::try_from(r.duration.as_millis()).unwrap_or(u64::MAX),
-                "transcript": r.transcript.iter().map(|e| {
-                    let mut v = serde_json::to_value(e).unwrap_or(Value::Null);
-                    if let Some(o) = v.as_object_mut()
-                        && let Some(l) = o.remove("latency") { o.insert("latency_ms".into(), l); }
-                    v
-                }).collect::<Vec<_>>(),
+                "transcript": r.transcript.iter().map(exchange).collect::<Vec<_>>(),
+                "counterexample": r.counterexample.as_ref().map(|c| c.to_json()),
             })
         })
         .collect();

@@ -8,7 +8,7 @@ use scim2_filter::Filter;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::op::{Op, Query, UserAttr};
+use super::op::{FilterAttr, FilterOp, Generated, Op, Query, UserAttr};
 use crate::journal::ResourceKind;
 use crate::mapping::Person;
 use crate::model::{GroupModel, UserModel};
@@ -19,6 +19,9 @@ use crate::transport::WireRequest;
 
 const MANAGER: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager";
 const DEPARTMENT: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department";
+const EMPLOYEE_NUMBER: &str =
+    "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber";
+const WORK_EMAIL: &str = "emails[type eq \"work\"].value";
 /// Attributes the generated filters read; the model's expected values of these are what the
 /// filters are evaluated on.
 const FILTERED: &[&str] = &[
@@ -86,6 +89,10 @@ struct UserSlot {
     model: UserModel,
     live: bool,
     manager: Option<String>,
+    /// When a step last wrote the user (for [`Exec::live_user`]'s order).
+    touched: u64,
+    /// The attributes PATCH set, in order (the full-state check finds the user by each).
+    patched: Vec<UserAttr>,
 }
 
 struct GroupSlot {
@@ -93,6 +100,8 @@ struct GroupSlot {
     name: String,
     model: GroupModel,
     live: bool,
+    /// When a step last wrote the group.
+    touched: u64,
 }
 
 enum Flow {
@@ -122,6 +131,7 @@ pub(crate) struct Exec {
     users: Vec<UserSlot>,
     groups: Vec<GroupSlot>,
     names: usize,
+    clock: u64,
 }
 
 fn pick(ix: u8, n: usize) -> Option<usize> {
@@ -172,6 +182,7 @@ impl Exec {
             users: Vec::new(),
             groups: Vec::new(),
             names: 0,
+            clock: 0,
         }
     }
 
@@ -180,25 +191,32 @@ impl Exec {
         format!("{}-{slug}{}", self.tag, self.names)
     }
 
+    fn tick(&mut self) -> u64 {
+        self.clock += 1;
+        self.clock
+    }
+
+    /// The live users in creation order.
     fn live_users(&self) -> Vec<usize> {
         (0..self.users.len())
             .filter(|&i| self.users[i].live)
             .collect()
     }
 
-    fn live_groups(&self) -> Vec<usize> {
-        (0..self.groups.len())
-            .filter(|&i| self.groups[i].live)
-            .collect()
-    }
-
+    /// The live user an index names: 0 is the one written last, then the others from the
+    /// most recently written.
     fn live_user(&self, ix: u8) -> Option<usize> {
-        let l = self.live_users();
+        let mut l = self.live_users();
+        l.sort_by_key(|&i| std::cmp::Reverse(self.users[i].touched));
         pick(ix, l.len()).map(|i| l[i])
     }
 
+    /// The live group an index names, in the same order as [`Self::live_user`].
     fn live_group(&self, ix: u8) -> Option<usize> {
-        let l = self.live_groups();
+        let mut l: Vec<usize> = (0..self.groups.len())
+            .filter(|&i| self.groups[i].live)
+            .collect();
+        l.sort_by_key(|&i| std::cmp::Reverse(self.groups[i].touched));
         pick(ix, l.len()).map(|i| l[i])
     }
 
@@ -343,6 +361,9 @@ impl Exec {
                     ),
                 };
                 let ops = json!([{"op": if *flagged { "replace" } else { "Replace" }, "path": path, "value": v}]);
+                if !self.users[u].patched.contains(attr) {
+                    self.users[u].patched.push(*attr);
+                }
                 self.patch_user(u, ops).await
             }
             Op::SetManager { user, manager } => {
@@ -425,9 +446,9 @@ impl Exec {
                 let Some(g) = self.live_group(*group) else {
                     return Ok(Flow::Done("skipped: no live group".into()));
                 };
-                let ids = self.member_batch(users);
+                let ids = self.current_members(g, users);
                 if ids.is_empty() {
-                    return Ok(Flow::Done("skipped: no live user".into()));
+                    return Ok(Flow::Done("skipped: the group has no members".into()));
                 }
                 let ops = if *flagged {
                     Value::Array(
@@ -493,6 +514,27 @@ impl Exec {
         for u in users {
             if let Some(i) = self.live_user(*u) {
                 let id = self.users[i].id.clone();
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
+            }
+        }
+        ids
+    }
+
+    /// The members `picks` names: indices into the group's members, in the order their users
+    /// were created (so the choice does not depend on the endpoint's ids).
+    fn current_members(&self, g: usize, picks: &[u8]) -> Vec<String> {
+        let members: Vec<&str> = self
+            .users
+            .iter()
+            .map(|u| u.id.as_str())
+            .filter(|id| self.groups[g].model.members.contains(*id))
+            .collect();
+        let mut ids: Vec<String> = Vec::new();
+        for p in picks {
+            if let Some(i) = pick(*p, members.len()) {
+                let id = members[i].to_owned();
                 if !ids.contains(&id) {
                     ids.push(id);
                 }
@@ -582,7 +624,10 @@ impl Exec {
             model,
             live: true,
             manager: None,
+            touched: self.clock + 1,
+            patched: Vec::new(),
         });
+        self.tick();
         if !mm.is_empty() {
             return diverge(
                 "POST /Users response",
@@ -594,6 +639,7 @@ impl Exec {
     }
 
     async fn patch_user(&mut self, u: usize, ops: Value) -> StepResult {
+        self.users[u].touched = self.tick();
         let id = self.users[u].id.clone();
         if let Err(e) = self.users[u].model.apply(&ops) {
             return Err(CheckError::Error(e));
@@ -690,11 +736,14 @@ impl Exec {
             name,
             model: GroupModel::default(),
             live: true,
+            touched: self.clock + 1,
         });
+        self.tick();
         Ok(Flow::Done(format!("created group {id}")))
     }
 
     async fn patch_group(&mut self, g: usize, ops: Value) -> StepResult {
+        self.groups[g].touched = self.tick();
         let id = self.groups[g].id.clone();
         if let Err(e) = self.groups[g].model.apply(&ops) {
             return Err(CheckError::Error(e));
@@ -852,6 +901,7 @@ impl Exec {
                 };
                 format!("{DEPARTMENT} eq {}", lit(&self.attr_of(u, DEPARTMENT)))
             }
+            Query::Generated { filter } => self.render(filter),
         };
         // Scoped to this attempt's users: the endpoint may hold anything else.
         let filter = format!(
@@ -869,6 +919,91 @@ impl Exec {
         self.expect_query(&filter, expected).await
     }
 
+    /// A filter on the user's current value of a PATCHed attribute (`None` when the model holds
+    /// no value for it).
+    fn filter_on(&self, u: usize, attr: UserAttr) -> Option<String> {
+        let (path, by) = match attr {
+            UserAttr::DisplayName => ("displayName", "displayName eq {}"),
+            UserAttr::Title => ("title", "title eq {}"),
+            UserAttr::Department => (DEPARTMENT, "{DEPARTMENT} eq {}"),
+            UserAttr::WorkEmail => (WORK_EMAIL, "emails[type eq \"work\" and value eq {}]"),
+            UserAttr::MobilePhone => (
+                "phoneNumbers[type eq \"mobile\"].value",
+                "phoneNumbers[type eq \"mobile\" and value eq {}]",
+            ),
+            UserAttr::WorkLocality => (
+                "addresses[type eq \"work\"].locality",
+                "addresses[type eq \"work\" and locality eq {}]",
+            ),
+        };
+        let v = self.attr_of(u, path);
+        (!v.is_empty()).then(|| {
+            by.replace("{DEPARTMENT}", DEPARTMENT)
+                .replace("{}", &lit(&v))
+        })
+    }
+
+    /// The current value a generated comparison reads, or `none` when there is no live user or
+    /// the user does not hold the attribute.
+    fn value_for(&self, attr: FilterAttr, ix: u8) -> String {
+        let Some(u) = self.live_user(ix) else {
+            return "none".to_owned();
+        };
+        let v = match attr {
+            FilterAttr::UserName => self.users[u].user_name.clone(),
+            FilterAttr::ExternalId => self.users[u].external_id.clone(),
+            FilterAttr::DisplayName => self.attr_of(u, "displayName"),
+            FilterAttr::Email => self.attr_of(u, WORK_EMAIL),
+            FilterAttr::Title => self.attr_of(u, "title"),
+            FilterAttr::Department => self.attr_of(u, DEPARTMENT),
+            FilterAttr::EmployeeNumber => self.attr_of(u, EMPLOYEE_NUMBER),
+        };
+        if v.is_empty() { "none".to_owned() } else { v }
+    }
+
+    /// Renders a generated filter with values of the run's users (RFC 7644 §3.4.2.2).
+    fn render(&self, g: &Generated) -> String {
+        match g {
+            Generated::Compare {
+                attr,
+                op,
+                user,
+                case,
+            } => {
+                let name = match attr {
+                    FilterAttr::UserName => "userName",
+                    FilterAttr::DisplayName => "displayName",
+                    FilterAttr::ExternalId => "externalId",
+                    FilterAttr::Email => "emails.value",
+                    FilterAttr::Title => "title",
+                    FilterAttr::Department => DEPARTMENT,
+                    FilterAttr::EmployeeNumber => EMPLOYEE_NUMBER,
+                };
+                if *op == FilterOp::Pr {
+                    return format!("{name} pr");
+                }
+                let mut v = operand(&self.value_for(*attr, *user), *op);
+                // externalId is case-exact (RFC 7643 §3.1); the others are not.
+                if *attr != FilterAttr::ExternalId {
+                    v = recase(&v, *case);
+                }
+                format!("{name} {} {}", op.keyword(), lit(&v))
+            }
+            Generated::Active { value } => format!("active eq {value}"),
+            Generated::WorkEmail { op, user } => {
+                let v = operand(&self.value_for(FilterAttr::Email, *user), *op);
+                format!(
+                    "emails[type eq \"work\" and value {} {}]",
+                    op.keyword(),
+                    lit(&v)
+                )
+            }
+            Generated::Not { filter } => format!("not ({})", self.render(filter)),
+            Generated::And { a, b } => format!("({}) and ({})", self.render(a), self.render(b)),
+            Generated::Or { a, b } => format!("({}) or ({})", self.render(a), self.render(b)),
+        }
+    }
+
     /// After the last step: every user and group of the attempt, by id and by filter.
     async fn full_state(&mut self) -> StepResult {
         for u in 0..self.users.len() {
@@ -878,8 +1013,18 @@ impl Exec {
                     return Ok(Flow::Diverged(d));
                 }
                 let f = format!("userName eq {}", lit(&self.users[u].user_name));
-                if let Flow::Diverged(d) = self.expect_query(&f, vec![id]).await? {
+                if let Flow::Diverged(d) = self.expect_query(&f, vec![id.clone()]).await? {
                     return Ok(Flow::Diverged(d));
+                }
+                // A value set by PATCH is found by a filter on it (RFC 7644 §3.4.2.2).
+                for attr in self.users[u].patched.clone() {
+                    let Some(by) = self.filter_on(u, attr) else {
+                        continue;
+                    };
+                    let f = format!("userName eq {} and {by}", lit(&self.users[u].user_name));
+                    if let Flow::Diverged(d) = self.expect_query(&f, vec![id.clone()]).await? {
+                        return Ok(Flow::Diverged(d));
+                    }
                 }
             } else if self.cx.read(ResourceKind::Users, &id, "").await?.is_some() {
                 return diverge(format!("GET /Users/{id} (deleted)"), "404", "200");
@@ -900,6 +1045,20 @@ impl Exec {
             }
         }
         Ok(Flow::Done("full state matches the model".into()))
+    }
+}
+
+/// The comparison value for `op` taken from `v`: a prefix for `sw`, a suffix for `ew`, a middle
+/// part for `co`, the whole value otherwise (at least one character).
+fn operand(v: &str, op: FilterOp) -> String {
+    let chars: Vec<char> = v.chars().collect();
+    let n = chars.len();
+    let half = (n / 2).max(1).min(n);
+    match op {
+        FilterOp::Sw => chars[..half].iter().collect(),
+        FilterOp::Ew => chars[n - half..].iter().collect(),
+        FilterOp::Co => chars.iter().skip(n / 3).take((n / 3).max(1)).collect(),
+        _ => v.to_owned(),
     }
 }
 

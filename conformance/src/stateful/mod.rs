@@ -13,7 +13,6 @@
 //! names and cleaned up afterwards.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use proptest::strategy::{Strategy, ValueTree};
@@ -103,6 +102,46 @@ pub struct Counterexample {
 }
 
 impl Counterexample {
+    /// The minimal sequence as a [`Saved`] sequence (what `--save` writes and `replay` reads).
+    #[must_use]
+    pub fn saved(&self) -> Saved {
+        Saved {
+            seed: self.seed,
+            ops: self.ops.clone(),
+        }
+    }
+
+    /// The counterexample as the JSON report's `counterexample` object: the seed, the case, the
+    /// minimal sequence (`ops`, replayable with `replay`), each step with its exchanges, the
+    /// first divergence, the shrink figures and the `curl` script.
+    #[must_use]
+    pub fn to_json(&self) -> serde_json::Value {
+        let steps: Vec<serde_json::Value> = self
+            .attempt
+            .steps
+            .iter()
+            .map(|s| {
+                serde_json::json!({
+                    "number": s.number,
+                    "op": s.op,
+                    "summary": s.summary,
+                    "exchanges": s.exchanges.iter().map(crate::report::json::exchange).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        serde_json::json!({
+            "seed": self.seed,
+            "case": self.case,
+            "original_len": self.original_len,
+            "ops": self.ops,
+            "steps": steps,
+            "divergence": self.attempt.divergence,
+            "shrink_attempts": self.shrink_attempts,
+            "shrink_time_ms": u64::try_from(self.shrink_time.as_millis()).unwrap_or(u64::MAX),
+            "script": self.script,
+        })
+    }
+
     /// Which check the finding belongs to: the area of the divergent step.
     #[must_use]
     pub fn area(&self) -> Area {
@@ -196,6 +235,8 @@ const META: [(&str, &str, &[&str]); 3] = [
             "second-patch-loses-first",
             "deleted-username-reserved",
             "patch-not-applied",
+            "rename-not-applied",
+            "ignore-value-path-patch",
         ],
     ),
     (
@@ -205,12 +246,18 @@ const META: [(&str, &str, &[&str]); 3] = [
             "member-dropped-after-rename",
             "members-not-removed",
             "deleted-user-stays-member",
+            "legacy-member-remove-wipes-group",
+            "duplicate-members",
         ],
     ),
     (
         "stateful.filters",
         "Generated filters over the run's users find what the model predicts",
-        &["case-sensitive-filter"],
+        &[
+            "case-sensitive-filter",
+            "inactive-users-hidden",
+            "filter-misses-patched-value",
+        ],
     ),
 ];
 
@@ -244,6 +291,7 @@ impl StatefulOutcome {
                     )],
                     duration: self.duration,
                     transcript: Vec::new(),
+                    counterexample: None,
                 };
                 if let Some(e) = &self.error {
                     r.outcome = Outcome::Error(e.clone());
@@ -254,11 +302,7 @@ impl StatefulOutcome {
                     r.notes.push(format!("replay script:\n{}", c.script));
                     r.notes.push(format!(
                         "saved sequence: {}",
-                        serde_json::to_string(&Saved {
-                            seed: c.seed,
-                            ops: c.ops.clone()
-                        })
-                        .unwrap_or_default()
+                        serde_json::to_string(&c.saved()).unwrap_or_default()
                     ));
                     r.transcript = c
                         .attempt
@@ -266,6 +310,7 @@ impl StatefulOutcome {
                         .iter()
                         .flat_map(|s| s.exchanges.iter().cloned())
                         .collect();
+                    r.counterexample = Some(Box::new(c.clone()));
                 }
                 r
             })
@@ -273,11 +318,10 @@ impl StatefulOutcome {
     }
 }
 
-static ATTEMPTS: AtomicU64 = AtomicU64::new(0);
-
-/// Runs one sequence as a fresh attempt (fresh names under a new tag) and cleans up after it.
-pub async fn attempt(session: &Arc<Session>, ops: &[Op]) -> Attempt {
-    let n = ATTEMPTS.fetch_add(1, Ordering::Relaxed);
+/// Runs one sequence as a fresh attempt and cleans up after it. Its names carry the session's
+/// run-unique prefix and `-s<n>`: `n` must differ between the attempts of one session, so that
+/// attempts cannot interfere; numbering them from 0 in each run keeps reports reproducible.
+pub async fn attempt(session: &Arc<Session>, ops: &[Op], n: u64) -> Attempt {
     let tag = format!("{}-s{n}", session.prefix);
     let cx = Cx::new(Arc::clone(session), "stateful");
     exec::Exec::new(cx, tag).run(ops).await
@@ -321,6 +365,7 @@ pub async fn run(session: Arc<Session>, opts: &Options) -> StatefulOutcome {
         duration: Duration::ZERO,
         sequences: Vec::new(),
     };
+    let mut attempts = 0;
     for case in 0..opts.cases {
         if opts.budget.is_some_and(|b| started.elapsed() >= b) {
             break;
@@ -335,7 +380,7 @@ pub async fn run(session: Arc<Session>, opts: &Options) -> StatefulOutcome {
         let ops = tree.current();
         out.sequences.push(ops.clone());
         out.cases_run += 1;
-        let first = attempt(&session, &ops).await;
+        let first = attempt(&session, &ops, next(&mut attempts)).await;
         tally(&mut out, &first);
         if let Some(e) = &first.error {
             out.error = Some(e.clone());
@@ -351,7 +396,7 @@ pub async fn run(session: Arc<Session>, opts: &Options) -> StatefulOutcome {
             while tries < opts.max_shrink {
                 tries += 1;
                 let cand = tree.current();
-                let a = attempt(&session, &cand).await;
+                let a = attempt(&session, &cand, next(&mut attempts)).await;
                 tally(&mut out, &a);
                 let more = if a.failed() {
                     best_ops = cand;
@@ -373,7 +418,7 @@ pub async fn run(session: Arc<Session>, opts: &Options) -> StatefulOutcome {
             tries += 1;
             let mut cand = best_ops.clone();
             cand.remove(i);
-            let a = attempt(&session, &cand).await;
+            let a = attempt(&session, &cand, next(&mut attempts)).await;
             tally(&mut out, &a);
             if a.failed() {
                 best_ops = cand;
@@ -401,6 +446,11 @@ pub async fn run(session: Arc<Session>, opts: &Options) -> StatefulOutcome {
     out
 }
 
+fn next(counter: &mut u64) -> u64 {
+    *counter += 1;
+    *counter - 1
+}
+
 fn tally(out: &mut StatefulOutcome, a: &Attempt) {
     out.steps_run += a.steps.len() as u64;
 }
@@ -408,7 +458,7 @@ fn tally(out: &mut StatefulOutcome, a: &Attempt) {
 /// Re-runs a saved sequence once (no shrinking).
 pub async fn replay(session: Arc<Session>, saved: &Saved) -> StatefulOutcome {
     let started = Instant::now();
-    let a = attempt(&session, &saved.ops).await;
+    let a = attempt(&session, &saved.ops, 0).await;
     let mut out = StatefulOutcome {
         seed: saved.seed,
         cases_run: 1,

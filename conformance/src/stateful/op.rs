@@ -6,6 +6,7 @@
 //! steps, lowering indices) always leaves a sequence that can run.
 
 use proptest::prelude::*;
+use proptest::strategy::{BoxedStrategy, Union};
 use scim2_types::arbitrary;
 use serde::{Deserialize, Serialize};
 
@@ -53,6 +54,153 @@ pub enum Query {
     Department {
         /// The user.
         user: u8,
+    },
+    /// A generated filter: every comparison operator, `pr`, `and`/`or`/`not` and value paths,
+    /// nested, with values taken from the run's users.
+    Generated {
+        /// The filter.
+        filter: Generated,
+    },
+}
+
+/// An attribute a generated comparison reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum FilterAttr {
+    /// `userName` (always present, ASCII, case-insensitive).
+    UserName,
+    /// `displayName` (always present; Unicode).
+    DisplayName,
+    /// `externalId` (always present; case-exact, RFC 7643 §3.1).
+    ExternalId,
+    /// `emails.value` (always present).
+    Email,
+    /// `title` (optional).
+    Title,
+    /// `urn:…:enterprise:2.0:User:department` (optional).
+    Department,
+    /// `urn:…:enterprise:2.0:User:employeeNumber` (optional).
+    EmployeeNumber,
+}
+
+impl FilterAttr {
+    /// Whether every user of a run holds the attribute (so `ne` and `not` over it mean the
+    /// same on every endpoint: RFC 7644 §3.4.2.2 leaves comparisons with an absent attribute
+    /// to the server).
+    #[must_use]
+    pub fn always_present(self) -> bool {
+        matches!(
+            self,
+            Self::UserName | Self::DisplayName | Self::ExternalId | Self::Email
+        )
+    }
+
+    /// Whether the attribute's values are ASCII, so that ordering (`gt`, `ge`, `lt`, `le`)
+    /// does not depend on a server's collation.
+    #[must_use]
+    pub fn ascii(self) -> bool {
+        matches!(
+            self,
+            Self::UserName | Self::ExternalId | Self::Email | Self::EmployeeNumber
+        )
+    }
+}
+
+/// A comparison operator of a generated filter (RFC 7644 §3.4.2.2, Table 3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum FilterOp {
+    /// `eq`.
+    Eq,
+    /// `ne`.
+    Ne,
+    /// `co`.
+    Co,
+    /// `sw`.
+    Sw,
+    /// `ew`.
+    Ew,
+    /// `gt`.
+    Gt,
+    /// `ge`.
+    Ge,
+    /// `lt`.
+    Lt,
+    /// `le`.
+    Le,
+    /// `pr`.
+    Pr,
+}
+
+impl FilterOp {
+    /// The operator as written in a filter.
+    #[must_use]
+    pub fn keyword(self) -> &'static str {
+        match self {
+            Self::Eq => "eq",
+            Self::Ne => "ne",
+            Self::Co => "co",
+            Self::Sw => "sw",
+            Self::Ew => "ew",
+            Self::Gt => "gt",
+            Self::Ge => "ge",
+            Self::Lt => "lt",
+            Self::Le => "le",
+            Self::Pr => "pr",
+        }
+    }
+
+    fn ordering(self) -> bool {
+        matches!(self, Self::Gt | Self::Ge | Self::Lt | Self::Le)
+    }
+}
+
+/// A generated filter expression (RFC 7644 §3.4.2.2), resolved against the run's users when it
+/// runs: comparison values are taken from (parts of) a user's current values.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", tag = "kind")]
+pub enum Generated {
+    /// `<attr> <op> "<a value of the user, or a part of it>"`, or `<attr> pr`.
+    Compare {
+        /// The attribute.
+        attr: FilterAttr,
+        /// The operator.
+        op: FilterOp,
+        /// The user whose value is compared with.
+        user: u8,
+        /// Which letters change case (case-insensitive attributes only).
+        case: u64,
+    },
+    /// `active eq <value>`.
+    Active {
+        /// The value.
+        value: bool,
+    },
+    /// `emails[type eq "work" and value <op> "<the user's work email or a part of it>"]`.
+    WorkEmail {
+        /// The operator.
+        op: FilterOp,
+        /// The user.
+        user: u8,
+    },
+    /// `not (<filter>)`, over attributes every user holds.
+    Not {
+        /// The negated filter.
+        filter: Box<Generated>,
+    },
+    /// `(<a>) and (<b>)`.
+    And {
+        /// The left operand.
+        a: Box<Generated>,
+        /// The right operand.
+        b: Box<Generated>,
+    },
+    /// `(<a>) or (<b>)`.
+    Or {
+        /// The left operand.
+        a: Box<Generated>,
+        /// The right operand.
+        b: Box<Generated>,
     },
 }
 
@@ -164,7 +312,8 @@ pub enum Op {
     RemoveMembers {
         /// The group.
         group: u8,
-        /// The users.
+        /// The members removed: indices into the group's current members (in the order their
+        /// users were created).
         users: Vec<u8>,
         /// Flagged dialect.
         flagged: bool,
@@ -200,8 +349,109 @@ impl Op {
     }
 }
 
+/// A user or group index; 0 (the most recently written one) half of the time, so that
+/// later steps tend to act on what earlier steps changed.
 fn ix() -> impl Strategy<Value = u8> {
-    0u8..8
+    prop_oneof![Just(0u8), 0u8..8]
+}
+
+const ALL_OPS: [FilterOp; 10] = [
+    FilterOp::Eq,
+    FilterOp::Ne,
+    FilterOp::Co,
+    FilterOp::Sw,
+    FilterOp::Ew,
+    FilterOp::Gt,
+    FilterOp::Ge,
+    FilterOp::Lt,
+    FilterOp::Le,
+    FilterOp::Pr,
+];
+
+/// A comparison over `attrs` with an operator that means the same on every endpoint:
+/// ordering only on ASCII attributes, `ne` only on attributes every user holds.
+fn compare(attrs: &'static [FilterAttr]) -> impl Strategy<Value = Generated> {
+    (
+        prop::sample::select(attrs),
+        prop::sample::select(&ALL_OPS[..]),
+        ix(),
+        any::<u64>(),
+    )
+        .prop_map(|(attr, op, user, case)| {
+            let op = match op {
+                o if o.ordering() && !attr.ascii() => FilterOp::Eq,
+                FilterOp::Ne if !attr.always_present() => FilterOp::Eq,
+                o => o,
+            };
+            Generated::Compare {
+                attr,
+                op,
+                user,
+                case,
+            }
+        })
+}
+
+const PRESENT: &[FilterAttr] = &[
+    FilterAttr::UserName,
+    FilterAttr::DisplayName,
+    FilterAttr::ExternalId,
+    FilterAttr::Email,
+];
+const ANY: &[FilterAttr] = &[
+    FilterAttr::UserName,
+    FilterAttr::DisplayName,
+    FilterAttr::ExternalId,
+    FilterAttr::Email,
+    FilterAttr::Title,
+    FilterAttr::Department,
+    FilterAttr::EmployeeNumber,
+];
+
+/// Generated filters over attributes every user holds (the only ones `not` may wrap).
+fn present_filter() -> impl Strategy<Value = Generated> {
+    let leaf = prop_oneof![
+        4 => compare(PRESENT),
+        1 => any::<bool>().prop_map(|value| Generated::Active { value }),
+        1 => (prop::sample::select(&ALL_OPS[..8]), ix())
+            .prop_map(|(op, user)| Generated::WorkEmail { op, user }),
+    ];
+    leaf.prop_recursive(2, 6, 2, |inner| {
+        prop_oneof![
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| Generated::And {
+                a: Box::new(a),
+                b: Box::new(b)
+            }),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| Generated::Or {
+                a: Box::new(a),
+                b: Box::new(b)
+            }),
+            inner.prop_map(|f| Generated::Not {
+                filter: Box::new(f)
+            }),
+        ]
+    })
+}
+
+/// Generated filters: comparisons with every operator, `pr`, value paths, and `and`/`or`/`not`
+/// nested up to three levels.
+pub fn generated() -> impl Strategy<Value = Generated> {
+    let leaf = prop_oneof![3 => compare(ANY), 2 => present_filter()];
+    leaf.prop_recursive(2, 8, 2, |inner| {
+        prop_oneof![
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| Generated::And {
+                a: Box::new(a),
+                b: Box::new(b)
+            }),
+            (inner.clone(), inner).prop_map(|(a, b)| Generated::Or {
+                a: Box::new(a),
+                b: Box::new(b)
+            }),
+            present_filter().prop_map(|f| Generated::Not {
+                filter: Box::new(f)
+            }),
+        ]
+    })
 }
 
 fn user_attr() -> impl Strategy<Value = UserAttr> {
@@ -217,57 +467,135 @@ fn user_attr() -> impl Strategy<Value = UserAttr> {
 
 fn query() -> impl Strategy<Value = Query> {
     prop_oneof![
-        (ix(), any::<u64>()).prop_map(|(user, case)| Query::UserNameEq { user, case }),
-        ix().prop_map(|user| Query::UserNameSw { user }),
-        ix().prop_map(|user| Query::DisplayNameCo { user }),
-        ix().prop_map(|user| Query::WorkEmail { user }),
-        ix().prop_map(|user| Query::TitleAndActive { user }),
-        Just(Query::NotInactive),
-        (ix(), ix()).prop_map(|(a, b)| Query::ExternalIdOrUserName { a, b }),
-        ix().prop_map(|user| Query::Department { user }),
+        1 => (ix(), any::<u64>()).prop_map(|(user, case)| Query::UserNameEq { user, case }),
+        1 => ix().prop_map(|user| Query::UserNameSw { user }),
+        1 => ix().prop_map(|user| Query::DisplayNameCo { user }),
+        1 => ix().prop_map(|user| Query::WorkEmail { user }),
+        1 => ix().prop_map(|user| Query::TitleAndActive { user }),
+        1 => Just(Query::NotInactive),
+        1 => (ix(), ix()).prop_map(|(a, b)| Query::ExternalIdOrUserName { a, b }),
+        1 => ix().prop_map(|user| Query::Department { user }),
+        8 => generated().prop_map(|filter| Query::Generated { filter }),
     ]
 }
 
-/// One operation, weighted towards creating resources so that later steps have targets.
+/// The operation kinds with their weights.
+fn kinds() -> Vec<(u32, BoxedStrategy<Op>)> {
+    // Members are picked uniformly (not by recency), so a batch names several users; a removal
+    // names fewer than an addition, so it tends to leave some members in place.
+    let batch = |n| prop::collection::vec(0u8..8, 1..n);
+    vec![
+        (
+            6,
+            (
+                any::<u32>(),
+                (arbitrary::person_name(), arbitrary::person_name()),
+                arbitrary::upn(),
+                0u8..32,
+                prop::option::weighted(0.15, ix()),
+            )
+                .prop_map(|(seed, names, upn, omit, reuse)| Op::CreateUser {
+                    seed,
+                    names,
+                    domain: upn
+                        .split_once('@')
+                        .map_or("example.com", |(_, d)| d)
+                        .to_owned(),
+                    omit,
+                    reuse,
+                })
+                .boxed(),
+        ),
+        (3, Just(Op::CreateGroup).boxed()),
+        (
+            2,
+            (ix(), any::<bool>(), any::<u64>())
+                .prop_map(|(user, by_external_id, case)| Op::FindUser {
+                    user,
+                    by_external_id,
+                    case,
+                })
+                .boxed(),
+        ),
+        (
+            4,
+            (ix(), user_attr(), any::<u16>(), any::<bool>())
+                .prop_map(|(user, attr, value, flagged)| Op::PatchUser {
+                    user,
+                    attr,
+                    value,
+                    flagged,
+                })
+                .boxed(),
+        ),
+        (
+            1,
+            (ix(), ix())
+                .prop_map(|(user, manager)| Op::SetManager { user, manager })
+                .boxed(),
+        ),
+        (1, ix().prop_map(|user| Op::ClearManager { user }).boxed()),
+        (
+            2,
+            (ix(), any::<bool>(), any::<bool>())
+                .prop_map(|(user, active, flagged)| Op::SetActive {
+                    user,
+                    active,
+                    flagged,
+                })
+                .boxed(),
+        ),
+        (1, ix().prop_map(|user| Op::RenameUser { user }).boxed()),
+        (2, ix().prop_map(|user| Op::DeleteUser { user }).boxed()),
+        (
+            1,
+            (ix(), any::<u64>())
+                .prop_map(|(group, case)| Op::FindGroup { group, case })
+                .boxed(),
+        ),
+        (
+            5,
+            (ix(), batch(6))
+                .prop_map(|(group, users)| Op::AddMembers { group, users })
+                .boxed(),
+        ),
+        (
+            4,
+            (ix(), batch(3), any::<bool>())
+                .prop_map(|(group, users, flagged)| Op::RemoveMembers {
+                    group,
+                    users,
+                    flagged,
+                })
+                .boxed(),
+        ),
+        (3, ix().prop_map(|group| Op::RenameGroup { group }).boxed()),
+        (1, ix().prop_map(|group| Op::DeleteGroup { group }).boxed()),
+        (4, query().prop_map(Op::Query).boxed()),
+    ]
+}
+
+/// One operation of any kind, weighted towards creating resources so that later steps have
+/// targets.
 pub fn op() -> impl Strategy<Value = Op> {
-    let batch = || prop::collection::vec(ix(), 1..4);
-    prop_oneof![
-        6 => (
-            any::<u32>(),
-            (arbitrary::person_name(), arbitrary::person_name()),
-            arbitrary::upn(),
-            0u8..32,
-            prop::option::weighted(0.15, ix()),
-        )
-            .prop_map(|(seed, names, upn, omit, reuse)| Op::CreateUser {
-                seed,
-                names,
-                domain: upn.split_once('@').map_or("example.com", |(_, d)| d).to_owned(),
-                omit,
-                reuse,
-            }),
-        2 => (ix(), any::<bool>(), any::<u64>())
-            .prop_map(|(user, by_external_id, case)| Op::FindUser { user, by_external_id, case }),
-        4 => (ix(), user_attr(), any::<u16>(), any::<bool>())
-            .prop_map(|(user, attr, value, flagged)| Op::PatchUser { user, attr, value, flagged }),
-        1 => (ix(), ix()).prop_map(|(user, manager)| Op::SetManager { user, manager }),
-        1 => ix().prop_map(|user| Op::ClearManager { user }),
-        2 => (ix(), any::<bool>(), any::<bool>())
-            .prop_map(|(user, active, flagged)| Op::SetActive { user, active, flagged }),
-        1 => ix().prop_map(|user| Op::RenameUser { user }),
-        2 => ix().prop_map(|user| Op::DeleteUser { user }),
-        3 => Just(Op::CreateGroup),
-        1 => (ix(), any::<u64>()).prop_map(|(group, case)| Op::FindGroup { group, case }),
-        4 => (ix(), batch()).prop_map(|(group, users)| Op::AddMembers { group, users }),
-        2 => (ix(), batch(), any::<bool>())
-            .prop_map(|(group, users, flagged)| Op::RemoveMembers { group, users, flagged }),
-        3 => ix().prop_map(|group| Op::RenameGroup { group }),
-        1 => ix().prop_map(|group| Op::DeleteGroup { group }),
-        3 => query().prop_map(Op::Query),
-    ]
+    Union::new_weighted(kinds())
 }
 
-/// A sequence of up to `max_len` operations.
+/// A sequence of up to `max_len` operations: usually a few users and a group to start with
+/// (as a provisioning cycle starts from the users and groups in scope), then operations of any
+/// kind.
 pub fn sequence(max_len: usize) -> impl Strategy<Value = Vec<Op>> {
-    prop::collection::vec(op(), 1..=max_len.max(1))
+    let max_len = max_len.max(1);
+    let setup = max_len.min(4) - 1;
+    let creates = || kinds().swap_remove(0).1;
+    (
+        prop::collection::vec(creates(), 0..=setup),
+        prop::option::weighted(0.6, Just(Op::CreateGroup)),
+        prop::collection::vec(op(), 1..=max_len - setup),
+    )
+        .prop_map(|(mut users, group, rest)| {
+            users.extend(group);
+            users.extend(rest);
+            users
+        })
 }
