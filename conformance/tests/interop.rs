@@ -209,6 +209,7 @@ fn explained_reads_the_ids_under_a_peer_heading() {
         "django-scim2-server",
         "scimmy",
         "better-auth-scim",
+        "canaille",
     ] {
         for id in explained(peer) {
             assert!(

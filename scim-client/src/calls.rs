@@ -204,7 +204,8 @@ impl Client {
     }
 
     /// `GET /Schemas` (RFC 7644 §4, RFC 7643 §7). A bare JSON array, which some endpoints
-    /// send, is read as a list too.
+    /// send, is read as a list too, and so is a ListResponse without `totalResults`
+    /// (django-scim2 sends one): its total is the number of `Resources`.
     ///
     /// # Errors
     /// As [`Client::get`].
@@ -212,7 +213,8 @@ impl Client {
         self.discovery_list("/Schemas").await
     }
 
-    /// `GET /ResourceTypes` (RFC 7644 §4, RFC 7643 §6). A bare JSON array is read as a list.
+    /// `GET /ResourceTypes` (RFC 7644 §4, RFC 7643 §6). A bare JSON array, or a ListResponse
+    /// without `totalResults`, is read as a list (see [`Client::schemas`]).
     ///
     /// # Errors
     /// As [`Client::get`].
@@ -247,8 +249,33 @@ impl Client {
             let n = items.len() as u64;
             return Ok(ListResponse::new(items, n, 1));
         }
-        decode::list(&resp)
+        let page: DiscoveryList<T> = decode::success(&resp)?;
+        let total = page.total_results.unwrap_or(page.resources.len() as u64);
+        let mut list = ListResponse::new(page.resources, total, page.start_index.unwrap_or(1));
+        list.start_index = page.start_index;
+        list.items_per_page = page.items_per_page;
+        if let Some(schemas) = page.schemas {
+            list.schemas = schemas;
+        }
+        Ok(list)
     }
+}
+
+/// A discovery ListResponse, read like [`ListResponse`] except that `totalResults` may be
+/// absent: a client reading discovery needs the resources, not the count.
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase", bound(deserialize = "T: DeserializeOwned"))]
+struct DiscoveryList<T> {
+    #[serde(default)]
+    schemas: Option<Vec<String>>,
+    #[serde(default, alias = "TotalResults", alias = "totalresults")]
+    total_results: Option<u64>,
+    #[serde(rename = "Resources", alias = "resources", default)]
+    resources: Vec<T>,
+    #[serde(default, alias = "StartIndex", alias = "startindex")]
+    start_index: Option<u64>,
+    #[serde(default, alias = "ItemsPerPage", alias = "itemsperpage")]
+    items_per_page: Option<u64>,
 }
 
 /// Serializes a request body.

@@ -12,7 +12,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use common::{Recorder, TestUser, builder, serve};
+use common::{Canned, Recorder, Script, TestUser, builder, serve};
 use scim2_client::{Error, Projection, Query};
 use scim2_filter::{AttrPath, Filter};
 use scim2_types::{PatchOp, PatchOperation, Resource, ScimType};
@@ -375,4 +375,40 @@ async fn discovery() {
     );
     let types = client.resource_types().await.unwrap();
     assert_eq!(types.resources[0].endpoint.as_deref(), Some("/Users"));
+}
+
+#[tokio::test]
+async fn discovery_lists_without_total_results() {
+    // django-scim2 0.23 answers /Schemas and /ResourceTypes with a ListResponse that has no
+    // `totalResults`; the resources are still read, their count standing in for the total.
+    let script = Script::new(vec![
+        Canned::new(
+            200,
+            r#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
+                "Resources":[{"id":"urn:ietf:params:scim:schemas:core:2.0:User"},
+                             {"id":"urn:ietf:params:scim:schemas:core:2.0:Group"}]}"#,
+        ),
+        Canned::new(
+            200,
+            r#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"startIndex":1,
+                "Resources":[{"name":"User","endpoint":"/scim/v2/Users"}]}"#,
+        ),
+        Canned::new(200, r#"{"Resources":[{"id":7}]}"#),
+    ]);
+    let client = builder(&script.serve().await).build().unwrap();
+    let schemas = client.schemas().await.unwrap();
+    assert_eq!(schemas.total_results, 2);
+    assert_eq!(
+        schemas.resources[1].id,
+        "urn:ietf:params:scim:schemas:core:2.0:Group"
+    );
+    let types = client.resource_types().await.unwrap();
+    assert_eq!(types.total_results, 1);
+    assert_eq!(types.start_index, Some(1));
+    assert_eq!(types.resources[0].name.as_deref(), Some("User"));
+    // A resource of the wrong shape is still a decode error naming its path.
+    let Error::Decode(d) = client.schemas().await.unwrap_err() else {
+        panic!("expected a decode error")
+    };
+    assert_eq!(d.path, "Resources[0].id");
 }
