@@ -94,6 +94,22 @@ const FAULTS: &[(Fault, &[&str], usize)] = &[
     (Fault::InactiveUsersHidden, &["stateful.filters"], 3),
     (Fault::LegacyMemberRemoveWipesGroup, &["stateful.groups"], 7),
     (Fault::FilterMissesPatchedValue, &["stateful.filters"], 3),
+    (
+        Fault::No404AfterDelete,
+        &["stateful.users", "stateful.groups"],
+        2,
+    ),
+    (Fault::NotFoundOnEmptyQuery, &["stateful.filters"], 2),
+    (Fault::ExternalidFilterIgnored, &["stateful.filters"], 4),
+    (Fault::TypedReplaceDropsOthers, &["stateful.users"], 2),
+    (Fault::ActiveAsString, &["stateful.users"], 1),
+    (Fault::RejectStringBooleans, &["stateful.users"], 2),
+    (
+        Fault::RejectCapitalizedOps,
+        &["stateful.users", "stateful.groups"],
+        2,
+    ),
+    (Fault::RejectManagerString, &["stateful.users"], 3),
 ];
 
 #[test]

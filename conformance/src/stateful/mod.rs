@@ -237,6 +237,11 @@ const META: [(&str, &str, &[&str]); 3] = [
             "patch-not-applied",
             "rename-not-applied",
             "ignore-value-path-patch",
+            "typed-replace-drops-others",
+            "active-as-string",
+            "reject-string-booleans",
+            "reject-manager-string",
+            "no-404-after-delete",
         ],
     ),
     (
@@ -248,6 +253,7 @@ const META: [(&str, &str, &[&str]); 3] = [
             "deleted-user-stays-member",
             "legacy-member-remove-wipes-group",
             "duplicate-members",
+            "reject-capitalized-ops",
         ],
     ),
     (
@@ -257,6 +263,8 @@ const META: [(&str, &str, &[&str]); 3] = [
             "case-sensitive-filter",
             "inactive-users-hidden",
             "filter-misses-patched-value",
+            "not-found-on-empty-query",
+            "externalid-filter-ignored",
         ],
     ),
 ];
