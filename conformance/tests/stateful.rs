@@ -89,7 +89,11 @@ const FAULTS: &[(Fault, &[&str], usize)] = &[
         &["stateful.users", "stateful.groups"],
         2,
     ),
-    (Fault::IgnoreValuePathPatch, &["stateful.users"], 2),
+    (
+        Fault::IgnoreValuePathPatch,
+        &["stateful.users", "stateful.groups"],
+        4,
+    ),
     (Fault::DuplicateMembers, &["stateful.groups"], 4),
     (Fault::InactiveUsersHidden, &["stateful.filters"], 3),
     (Fault::LegacyMemberRemoveWipesGroup, &["stateful.groups"], 7),

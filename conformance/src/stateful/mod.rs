@@ -254,6 +254,7 @@ const META: [(&str, &str, &[&str]); 3] = [
             "legacy-member-remove-wipes-group",
             "duplicate-members",
             "reject-capitalized-ops",
+            "ignore-value-path-patch",
         ],
     ),
     (
