@@ -98,25 +98,25 @@ fn list_response(c: &mut Criterion) {
     let mut group = c.benchmark_group("list_response_10k_users");
     group.throughput(Throughput::Bytes(doc.len() as u64));
     group.sample_size(20);
-    group.bench_function("deserialize/typed", |b| {
+    group.bench_function("scim2-types/deserialize", |b| {
         b.iter(|| serde_json::from_str::<ListResponse<User>>(black_box(&doc)).expect("read"));
     });
-    group.bench_function("deserialize/typed_with_paths", |b| {
+    group.bench_function("scim2-types-with-paths/deserialize", |b| {
         b.iter(|| {
             scim2_types::read::from_str::<ListResponse<User>>(black_box(&doc)).expect("read")
         });
     });
-    group.bench_function("deserialize/serde_json_value", |b| {
+    group.bench_function("serde_json-Value/deserialize", |b| {
         b.iter(|| serde_json::from_str::<Value>(black_box(&doc)).expect("parse"));
     });
     let mut out = Vec::with_capacity(doc.len() + 1024);
-    group.bench_function("serialize/typed", |b| {
+    group.bench_function("scim2-types/serialize", |b| {
         b.iter(|| {
             out.clear();
             serde_json::to_writer(&mut out, black_box(&typed)).expect("write");
         });
     });
-    group.bench_function("serialize/serde_json_value", |b| {
+    group.bench_function("serde_json-Value/serialize", |b| {
         b.iter(|| {
             out.clear();
             serde_json::to_writer(&mut out, black_box(&value)).expect("write");
