@@ -34,29 +34,6 @@ const UNSTABLE: &[(&str, &str)] = &[];
 /// The reviewed explanations of the MUST failures.
 const DEVIATIONS: &str = include_str!("interop-deviations.md");
 
-/// The peers named in `SCIM_INTEROP_PEERS`.
-fn peers_from_env() -> Vec<(String, String)> {
-    let spec = std::env::var("SCIM_INTEROP_PEERS").unwrap_or_default();
-    assert!(
-        !spec.is_empty(),
-        "SCIM_INTEROP_PEERS is not set: run the interop tests with `cargo xtask test`, or set \
-         SCIM_INTEROP_PEERS=name=url,… and SCIM_INTEROP_TOKEN for peers started with \
-         `cargo xtask peers start`"
-    );
-    spec.split(',')
-        .map(|pair| {
-            let (name, url) = pair
-                .split_once('=')
-                .unwrap_or_else(|| panic!("`{pair}` in SCIM_INTEROP_PEERS is not name=url"));
-            assert!(
-                url.starts_with("http://127.0.0.1:"),
-                "{name}: only loopback peers are tested, not {url}"
-            );
-            (name.to_owned(), url.trim_end_matches('/').to_owned())
-        })
-        .collect()
-}
-
 /// Profile → check id → `"<outcome> (<requirement>)"`.
 type Verdicts = BTreeMap<String, BTreeMap<String, String>>;
 
@@ -102,31 +79,6 @@ async fn verdicts(url: String, token: Option<Token>) -> (Verdicts, Vec<String>) 
     (all, details)
 }
 
-/// The check ids `interop-deviations.md` explains for `peer` (lines "- `id`: reason" under
-/// the heading "## peer").
-fn explained(peer: &str) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
-    let mut inside = false;
-    for line in DEVIATIONS.lines() {
-        if let Some(h) = line.strip_prefix("## ") {
-            inside = h.split_whitespace().next() == Some(peer);
-            continue;
-        }
-        if !inside {
-            continue;
-        }
-        if let Some(rest) = line.strip_prefix("- `") {
-            let (id, reason) = rest.split_once('`').unwrap_or((rest, ""));
-            assert!(
-                reason.trim_start_matches(':').trim().len() > 10,
-                "interop-deviations.md: `{id}` under {peer} has no reason"
-            );
-            out.insert(id.to_owned());
-        }
-    }
-    out
-}
-
 /// The MUST checks that did not pass (fail or error) in any profile.
 fn must_failures(v: &Verdicts) -> BTreeSet<String> {
     let must = format!("({})", Requirement::Must);
@@ -140,13 +92,10 @@ fn must_failures(v: &Verdicts) -> BTreeSet<String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs third-party SCIM servers: run by `cargo xtask test` (interop step)"]
 async fn profiles_against_peers_match_their_reviewed_verdicts() {
-    let token = std::env::var("SCIM_INTEROP_TOKEN")
-        .ok()
-        .filter(|t| !t.is_empty())
-        .map(|t| Token::new(&t));
+    let token = scim2_interop_support::token_from_env().map(|t| Token::new(&t));
     let started = Instant::now();
     let mut runs = Vec::new();
-    for (name, url) in peers_from_env() {
+    for (name, url) in scim2_interop_support::peers_from_env() {
         if let Some((_, why)) = UNSTABLE.iter().find(|(n, _)| *n == name) {
             eprintln!("interop: {name} LEFT OUT (verdicts not stable across runs: {why})");
             continue;
@@ -168,7 +117,7 @@ async fn profiles_against_peers_match_their_reviewed_verdicts() {
             eprintln!("  {}", d.replace('\n', " "));
         }
         let unexplained: Vec<String> = must_failures(&v)
-            .difference(&explained(&name))
+            .difference(&scim2_interop_support::explained(DEVIATIONS, &name))
             .cloned()
             .collect();
         // Check every peer before failing, so one run shows every changed verdict.
@@ -211,7 +160,7 @@ fn explained_reads_the_ids_under_a_peer_heading() {
         "better-auth-scim",
         "canaille",
     ] {
-        for id in explained(peer) {
+        for id in scim2_interop_support::explained(DEVIATIONS, peer) {
             assert!(
                 known.contains(&id),
                 "interop-deviations.md names unknown check `{id}`"

@@ -118,16 +118,7 @@ const FAULTS: &[(Fault, &[&str], usize)] = &[
 
 #[test]
 fn each_listed_fault_is_shown_to_be_found_by_its_check() {
-    let outcome = StatefulOutcome {
-        seed: 0,
-        cases_run: 0,
-        steps_run: 0,
-        requests: 0,
-        counterexample: None,
-        error: None,
-        duration: Duration::ZERO,
-        sequences: Vec::new(),
-    };
+    let outcome = StatefulOutcome::empty(0);
     for r in outcome.results() {
         for name in r.meta.faults {
             let fault: Fault = name.parse().unwrap();

@@ -76,29 +76,6 @@ const STEPS: &[&str] = &[
     "28 users.get.after-delete",
 ];
 
-/// The peers named in `SCIM_INTEROP_PEERS`.
-fn peers_from_env() -> Vec<(String, String)> {
-    let spec = std::env::var("SCIM_INTEROP_PEERS").unwrap_or_default();
-    assert!(
-        !spec.is_empty(),
-        "SCIM_INTEROP_PEERS is not set: run the interop tests with `cargo xtask test`, or set \
-         SCIM_INTEROP_PEERS=name=url,… and SCIM_INTEROP_TOKEN for peers started with \
-         `cargo xtask peers start`"
-    );
-    spec.split(',')
-        .map(|pair| {
-            let (name, url) = pair
-                .split_once('=')
-                .unwrap_or_else(|| panic!("`{pair}` in SCIM_INTEROP_PEERS is not name=url"));
-            assert!(
-                url.starts_with("http://127.0.0.1:"),
-                "{name}: only loopback peers are tested, not {url}"
-            );
-            (name.to_owned(), url.trim_end_matches('/').to_owned())
-        })
-        .collect()
-}
-
 /// Why a step did not pass.
 enum Bad {
     /// The client call returned an error.
@@ -940,31 +917,6 @@ async fn verdicts(
     (first, flapping, log)
 }
 
-/// The steps `interop-deviations.md` explains for `peer` (lines "- `step`: reason" under the
-/// heading "## peer").
-fn explained(peer: &str) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
-    let mut inside = false;
-    for line in DEVIATIONS.lines() {
-        if let Some(h) = line.strip_prefix("## ") {
-            inside = h.split_whitespace().next() == Some(peer);
-            continue;
-        }
-        if !inside {
-            continue;
-        }
-        if let Some(rest) = line.strip_prefix("- `") {
-            let (id, reason) = rest.split_once('`').unwrap_or((rest, ""));
-            assert!(
-                reason.trim_start_matches(':').trim().len() > 10,
-                "interop-deviations.md: `{id}` under {peer} has no reason"
-            );
-            out.insert(id.to_owned());
-        }
-    }
-    out
-}
-
 fn is_ok(verdict: &str) -> bool {
     verdict == "ok" || verdict.starts_with("ok (")
 }
@@ -980,10 +932,8 @@ fn not_ok<'v>(v: impl IntoIterator<Item = (&'v str, &'v str)>) -> BTreeSet<Strin
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs third-party SCIM servers: run by `cargo xtask test` (interop step)"]
 async fn client_against_peers_matches_the_reviewed_verdicts() {
-    let token = std::env::var("SCIM_INTEROP_TOKEN")
-        .ok()
-        .filter(|t| !t.is_empty());
-    let peers = peers_from_env();
+    let token = scim2_interop_support::token_from_env();
+    let peers = scim2_interop_support::peers_from_env();
     // The peers are separate servers: run them side by side.
     let runs = peers.iter().map(|(name, url)| {
         let token = token.as_deref();
@@ -1000,7 +950,7 @@ async fn client_against_peers_matches_the_reviewed_verdicts() {
             eprintln!("  {step}: {verdict}");
         }
         let unexplained: Vec<String> = not_ok(v.iter().map(|(s, v)| (*s, v.as_str())))
-            .difference(&explained(&name))
+            .difference(&scim2_interop_support::explained(DEVIATIONS, &name))
             .cloned()
             .collect();
         // Check every peer before failing, so one run shows every changed verdict.
@@ -1069,7 +1019,7 @@ fn every_deviation_in_a_reviewed_snapshot_is_explained() {
             "{file} does not have a verdict for every step"
         );
         let missing: Vec<String> = not_ok(verdicts.iter().map(|(s, v)| (s.as_str(), v.as_str())))
-            .difference(&explained(peer))
+            .difference(&scim2_interop_support::explained(DEVIATIONS, peer))
             .cloned()
             .collect();
         assert!(
@@ -1077,7 +1027,7 @@ fn every_deviation_in_a_reviewed_snapshot_is_explained() {
             "{file}: no reason in interop-deviations.md for {}",
             missing.join(", ")
         );
-        for id in explained(peer) {
+        for id in scim2_interop_support::explained(DEVIATIONS, peer) {
             assert!(
                 steps.contains(id.as_str()),
                 "interop-deviations.md names unknown step `{id}` under {peer}"

@@ -21,29 +21,6 @@ const USER_SCHEMA: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
 const PATCH_SCHEMA: &str = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 const SPC_SCHEMA: &str = "urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig";
 
-/// The peers named in `SCIM_INTEROP_PEERS`.
-fn peers_from_env() -> Vec<(String, String)> {
-    let spec = std::env::var("SCIM_INTEROP_PEERS").unwrap_or_default();
-    assert!(
-        !spec.is_empty(),
-        "SCIM_INTEROP_PEERS is not set: run the interop tests with `cargo xtask test`, or set \
-         SCIM_INTEROP_PEERS=name=url,… and SCIM_INTEROP_TOKEN for peers started with \
-         `cargo xtask peers start`"
-    );
-    spec.split(',')
-        .map(|pair| {
-            let (name, url) = pair
-                .split_once('=')
-                .unwrap_or_else(|| panic!("`{pair}` in SCIM_INTEROP_PEERS is not name=url"));
-            assert!(
-                url.starts_with("http://127.0.0.1:"),
-                "{name}: only loopback peers are tested, not {url}"
-            );
-            (name.to_owned(), url.trim_end_matches('/').to_owned())
-        })
-        .collect()
-}
-
 /// A minimal SCIM-over-HTTP client: status and JSON body of each exchange.
 struct Peer {
     base: String,
@@ -359,10 +336,10 @@ fn run_checks(peer: &Peer, prefix: &str) -> BTreeMap<&'static str, String> {
 #[test]
 #[ignore = "needs third-party SCIM servers: run by `cargo xtask test` (interop step)"]
 fn peers_match_their_reviewed_verdicts() {
-    let token = std::env::var("SCIM_INTEROP_TOKEN").unwrap_or_default();
+    let token = scim2_interop_support::token_from_env().unwrap_or_default();
     let run = uuid::Uuid::new_v4().simple().to_string();
     let mut changed = Vec::new();
-    for (name, url) in peers_from_env() {
+    for (name, url) in scim2_interop_support::peers_from_env() {
         let peer = Peer::new(url, token.clone());
         let prefix = format!("scimrs-{}", &run[..12]);
         let verdicts = run_checks(&peer, &prefix);

@@ -271,6 +271,21 @@ const META: [(&str, &str, &[&str]); 3] = [
 ];
 
 impl StatefulOutcome {
+    /// An outcome with nothing run yet.
+    #[must_use]
+    pub fn empty(seed: u64) -> Self {
+        Self {
+            seed,
+            cases_run: 0,
+            steps_run: 0,
+            requests: 0,
+            counterexample: None,
+            error: None,
+            duration: Duration::ZERO,
+            sequences: Vec::new(),
+        }
+    }
+
     /// The three checks `stateful.users`, `stateful.groups`, `stateful.filters` for the report;
     /// the failing one carries the counterexample (as its detail, notes and transcript).
     #[must_use]
@@ -364,16 +379,7 @@ pub async fn run(session: Arc<Session>, opts: &Options) -> StatefulOutcome {
     let seed = session.seed;
     let strategy = op::sequence(opts.max_len);
     let mut runner = runner_for(seed, opts.cases);
-    let mut out = StatefulOutcome {
-        seed,
-        cases_run: 0,
-        steps_run: 0,
-        requests: 0,
-        counterexample: None,
-        error: None,
-        duration: Duration::ZERO,
-        sequences: Vec::new(),
-    };
+    let mut out = StatefulOutcome::empty(seed);
     let mut attempts = 0;
     for case in 0..opts.cases {
         if opts.budget.is_some_and(|b| started.elapsed() >= b) {
