@@ -621,21 +621,7 @@ fn replace_impl(
         merged.extend(body);
         body = merged;
     }
-    required(kind, &body)?;
-    check_unique(app, &store, kind, &body, Some(id))?;
-    if kind == Kind::Group {
-        check_members(app, &store, &mut body, Some(&entry.resource))?;
-    }
-    let renamed = renamed(kind, &entry.resource, &body);
-    let version = store.next_version();
-    let stored = with_server_fields(
-        body,
-        kind,
-        id,
-        &resource::created_of(&entry.resource),
-        &resource::now(),
-        version,
-    );
+    let (stored, renamed, _) = revise(app, &mut store, kind, id, &entry.resource, body)?;
     store.collection_mut(kind).update(
         kind,
         id,
@@ -658,6 +644,35 @@ fn replace_impl(
         &base(headers),
         &projection,
     ))
+}
+
+/// The new state of an existing resource (PUT or PATCH, RFC 7644 §3.5): checks the required
+/// attributes, uniqueness and (groups) the members, then adds the server's fields. Gives the
+/// resource to store, whether it renames the resource, and its new version.
+fn revise(
+    app: &Reference,
+    store: &mut Store,
+    kind: Kind,
+    id: &str,
+    old: &Value,
+    mut body: Map<String, Value>,
+) -> Result<(Value, bool, u64), ApiError> {
+    required(kind, &body)?;
+    check_unique(app, store, kind, &body, Some(id))?;
+    if kind == Kind::Group {
+        check_members(app, store, &mut body, Some(old))?;
+    }
+    let renamed = renamed(kind, old, &body);
+    let version = store.next_version();
+    let stored = with_server_fields(
+        body,
+        kind,
+        id,
+        &resource::created_of(old),
+        &resource::now(),
+        version,
+    );
+    Ok((stored, renamed, version))
 }
 
 fn renamed(kind: Kind, old: &Value, new: &Map<String, Value>) -> bool {
@@ -699,22 +714,8 @@ fn patch_impl(
     let entry = find(&store, kind, id)?.clone();
     check_if_match(app, headers, &entry.resource)?;
     let patched = patching::patch(app, kind, &entry, op)?;
-    let mut body = normalize(patched, kind, app.read_rules())?;
-    required(kind, &body)?;
-    check_unique(app, &store, kind, &body, Some(id))?;
-    if kind == Kind::Group {
-        check_members(app, &store, &mut body, Some(&entry.resource))?;
-    }
-    let renamed = renamed(kind, &entry.resource, &body);
-    let version = store.next_version();
-    let stored = with_server_fields(
-        body,
-        kind,
-        id,
-        &resource::created_of(&entry.resource),
-        &resource::now(),
-        version,
-    );
+    let body = normalize(patched, kind, app.read_rules())?;
+    let (stored, renamed, version) = revise(app, &mut store, kind, id, &entry.resource, body)?;
     if !app.has(Fault::PatchNotApplied) {
         store.collection_mut(kind).update(
             kind,

@@ -50,20 +50,47 @@ pub fn options_for(
     })
 }
 
+/// The largest saved-sequence file `replay` reads (a generated one is a few KiB).
+pub const MAX_SAVED_BYTES: u64 = 1024 * 1024;
+
+/// The most operations a saved sequence may hold (a generated one has at most 24).
+pub const MAX_SAVED_OPS: usize = 1_000;
+
 /// Reads a saved sequence: the JSON of [`Saved`], or the report's `saved sequence: …` note line.
 ///
 /// # Errors
-/// When the file cannot be read or does not hold a saved sequence (the message names the file
+/// When the file cannot be read, is larger than [`MAX_SAVED_BYTES`], holds more than
+/// [`MAX_SAVED_OPS`] operations, or does not hold a saved sequence (the message names the file
 /// and the JSON error's line and column).
 pub fn load_saved(path: &Path) -> Result<Saved, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    use std::io::Read as _;
+    let cannot = |e: std::io::Error| format!("cannot read {}: {e}", path.display());
+    let mut text = String::new();
+    std::fs::File::open(path)
+        .map_err(cannot)?
+        .take(MAX_SAVED_BYTES + 1)
+        .read_to_string(&mut text)
+        .map_err(cannot)?;
+    if text.len() as u64 > MAX_SAVED_BYTES {
+        return Err(format!(
+            "{} is larger than {MAX_SAVED_BYTES} bytes: not a saved stateful sequence",
+            path.display()
+        ));
+    }
     let body = text
         .trim()
         .strip_prefix("saved sequence:")
         .unwrap_or(text.trim());
-    serde_json::from_str(body.trim())
-        .map_err(|e| format!("{} is not a saved stateful sequence: {e}", path.display()))
+    let saved: Saved = serde_json::from_str(body.trim())
+        .map_err(|e| format!("{} is not a saved stateful sequence: {e}", path.display()))?;
+    if saved.ops.len() > MAX_SAVED_OPS {
+        return Err(format!(
+            "{} holds {} operations; a saved sequence has at most {MAX_SAVED_OPS}",
+            path.display(),
+            saved.ops.len()
+        ));
+    }
+    Ok(saved)
 }
 
 /// Runs the stateful sequences (or the replay) after the fixed checks and appends the
@@ -101,6 +128,25 @@ mod tests {
         let o = options_for(None, None, &[], &[], false, None).unwrap();
         assert_eq!(o.cases, DEFAULT_CASES);
         assert_eq!(o.budget, Some(DEFAULT_BUDGET));
+    }
+
+    #[test]
+    fn saved_sequences_are_bounded() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.json");
+        let op = r#"{"op":"createGroup"}"#;
+        let ops = |n: usize| vec![op; n].join(",");
+        std::fs::write(&path, format!(r#"{{"seed":1,"ops":[{}]}}"#, ops(3))).unwrap();
+        assert_eq!(load_saved(&path).unwrap().ops.len(), 3);
+        std::fs::write(
+            &path,
+            format!(r#"{{"seed":1,"ops":[{}]}}"#, ops(MAX_SAVED_OPS + 1)),
+        )
+        .unwrap();
+        assert!(load_saved(&path).unwrap_err().contains("at most"));
+        let big = " ".repeat(usize::try_from(MAX_SAVED_BYTES).unwrap() + 1);
+        std::fs::write(&path, big).unwrap();
+        assert!(load_saved(&path).unwrap_err().contains("larger than"));
     }
 
     #[test]

@@ -340,26 +340,15 @@ impl Exec {
                 let Some(u) = self.live_user(*user) else {
                     return Ok(Flow::Done("skipped: no live user".into()));
                 };
-                let (path, v) = match attr {
-                    UserAttr::DisplayName => (
-                        "displayName".to_owned(),
-                        json!(format!("{} Renamed {value}", self.tag)),
-                    ),
-                    UserAttr::Title => ("title".to_owned(), json!(format!("Title {value}"))),
-                    UserAttr::Department => (DEPARTMENT.to_owned(), json!(format!("Dept {value}"))),
-                    UserAttr::WorkEmail => (
-                        "emails[type eq \"work\"].value".to_owned(),
-                        json!(format!("{}.m{value}@example.com", self.tag)),
-                    ),
-                    UserAttr::MobilePhone => (
-                        "phoneNumbers[type eq \"mobile\"].value".to_owned(),
-                        json!(format!("+1 425-555-{:04}", value % 10_000)),
-                    ),
-                    UserAttr::WorkLocality => (
-                        "addresses[type eq \"work\"].locality".to_owned(),
-                        json!(format!("Town {value}")),
-                    ),
+                let v = match attr {
+                    UserAttr::DisplayName => json!(format!("{} Renamed {value}", self.tag)),
+                    UserAttr::Title => json!(format!("Title {value}")),
+                    UserAttr::Department => json!(format!("Dept {value}")),
+                    UserAttr::WorkEmail => json!(format!("{}.m{value}@example.com", self.tag)),
+                    UserAttr::MobilePhone => json!(format!("+1 425-555-{:04}", value % 10_000)),
+                    UserAttr::WorkLocality => json!(format!("Town {value}")),
                 };
+                let path = attr.path();
                 let ops = json!([{"op": if *flagged { "replace" } else { "Replace" }, "path": path, "value": v}]);
                 if !self.users[u].patched.contains(attr) {
                     self.users[u].patched.push(*attr);
@@ -774,32 +763,42 @@ impl Exec {
         Ok(Flow::Done(format!("group {id} reads back as the model")))
     }
 
-    async fn expect_query(&mut self, filter: &str, mut expected: Vec<String>) -> StepResult {
-        let listed = self.cx.query(ResourceKind::Users, filter, "").await?;
-        let mut got: Vec<String> = listed.resources.iter().filter_map(id_of).collect();
-        got.sort();
-        expected.sort();
-        if got != expected {
-            return diverge(
-                format!("GET /Users?filter={filter}"),
-                format!("ids {expected:?}"),
-                format!("ids {got:?}"),
-            );
-        }
-        Ok(Flow::Done(format!("{} found", got.len())))
+    async fn expect_query(&mut self, filter: &str, expected: Vec<String>) -> StepResult {
+        self.expect_ids(ResourceKind::Users, filter, "", expected)
+            .await
     }
 
-    async fn expect_group_query(&mut self, filter: &str, mut expected: Vec<String>) -> StepResult {
-        let listed = self
-            .cx
-            .query(ResourceKind::Groups, filter, "excludedAttributes=members")
-            .await?;
+    async fn expect_group_query(&mut self, filter: &str, expected: Vec<String>) -> StepResult {
+        self.expect_ids(
+            ResourceKind::Groups,
+            filter,
+            "excludedAttributes=members",
+            expected,
+        )
+        .await
+    }
+
+    /// Queries `kind` with `filter` (and the extra query parameters `extra`) and compares the
+    /// ids found with `expected`, in any order.
+    async fn expect_ids(
+        &mut self,
+        kind: ResourceKind,
+        filter: &str,
+        extra: &str,
+        mut expected: Vec<String>,
+    ) -> StepResult {
+        let listed = self.cx.query(kind, filter, extra).await?;
         let mut got: Vec<String> = listed.resources.iter().filter_map(id_of).collect();
         got.sort();
         expected.sort();
         if got != expected {
+            let params = if extra.is_empty() {
+                String::new()
+            } else {
+                format!("{extra}&")
+            };
             return diverge(
-                format!("GET /Groups?excludedAttributes=members&filter={filter}"),
+                format!("GET {}?{params}filter={filter}", kind.path()),
                 format!("ids {expected:?}"),
                 format!("ids {got:?}"),
             );
@@ -901,7 +900,7 @@ impl Exec {
                 };
                 format!("{DEPARTMENT} eq {}", lit(&self.attr_of(u, DEPARTMENT)))
             }
-            Query::Generated { filter } => self.render(filter),
+            Query::Generated { filter } => self.render(filter).to_string(),
         };
         // Scoped to this attempt's users: the endpoint may hold anything else.
         let filter = format!(
@@ -921,26 +920,9 @@ impl Exec {
 
     /// A filter on the user's current value of a PATCHed attribute (`None` when the model holds
     /// no value for it).
-    fn filter_on(&self, u: usize, attr: UserAttr) -> Option<String> {
-        let (path, by) = match attr {
-            UserAttr::DisplayName => ("displayName", "displayName eq {}"),
-            UserAttr::Title => ("title", "title eq {}"),
-            UserAttr::Department => (DEPARTMENT, "{DEPARTMENT} eq {}"),
-            UserAttr::WorkEmail => (WORK_EMAIL, "emails[type eq \"work\" and value eq {}]"),
-            UserAttr::MobilePhone => (
-                "phoneNumbers[type eq \"mobile\"].value",
-                "phoneNumbers[type eq \"mobile\" and value eq {}]",
-            ),
-            UserAttr::WorkLocality => (
-                "addresses[type eq \"work\"].locality",
-                "addresses[type eq \"work\" and locality eq {}]",
-            ),
-        };
-        let v = self.attr_of(u, path);
-        (!v.is_empty()).then(|| {
-            by.replace("{DEPARTMENT}", DEPARTMENT)
-                .replace("{}", &lit(&v))
-        })
+    fn filter_on(&self, u: usize, attr: UserAttr) -> Option<Filter> {
+        let v = self.attr_of(u, attr.path());
+        (!v.is_empty()).then(|| attr.filter_eq(&v))
     }
 
     /// The current value a generated comparison reads, or `none` when there is no live user or
@@ -961,8 +943,8 @@ impl Exec {
         if v.is_empty() { "none".to_owned() } else { v }
     }
 
-    /// Renders a generated filter with values of the run's users (RFC 7644 §3.4.2.2).
-    fn render(&self, g: &Generated) -> String {
+    /// A generated filter with values of the run's users (RFC 7644 §3.4.2.2).
+    fn render(&self, g: &Generated) -> Filter {
         match g {
             Generated::Compare {
                 attr,
@@ -979,28 +961,28 @@ impl Exec {
                     FilterAttr::Department => DEPARTMENT,
                     FilterAttr::EmployeeNumber => EMPLOYEE_NUMBER,
                 };
-                if *op == FilterOp::Pr {
-                    return format!("{name} pr");
-                }
+                let Some(cmp) = op.compare_op() else {
+                    return Filter::present(name);
+                };
                 let mut v = operand(&self.value_for(*attr, *user), *op);
                 // externalId is case-exact (RFC 7643 §3.1); the others are not.
                 if *attr != FilterAttr::ExternalId {
                     v = recase(&v, *case);
                 }
-                format!("{name} {} {}", op.keyword(), lit(&v))
+                Filter::compare(name, cmp, v)
             }
-            Generated::Active { value } => format!("active eq {value}"),
+            Generated::Active { value } => Filter::eq("active", *value),
             Generated::WorkEmail { op, user } => {
                 let v = operand(&self.value_for(FilterAttr::Email, *user), *op);
-                format!(
-                    "emails[type eq \"work\" and value {} {}]",
-                    op.keyword(),
-                    lit(&v)
-                )
+                let value = match op.compare_op() {
+                    Some(cmp) => Filter::compare("value", cmp, v),
+                    None => Filter::present("value"),
+                };
+                Filter::value_path("emails", Filter::and(Filter::eq("type", "work"), value))
             }
-            Generated::Not { filter } => format!("not ({})", self.render(filter)),
-            Generated::And { a, b } => format!("({}) and ({})", self.render(a), self.render(b)),
-            Generated::Or { a, b } => format!("({}) or ({})", self.render(a), self.render(b)),
+            Generated::Not { filter } => Filter::not(self.render(filter)),
+            Generated::And { a, b } => Filter::and(self.render(a), self.render(b)),
+            Generated::Or { a, b } => Filter::or(self.render(a), self.render(b)),
         }
     }
 

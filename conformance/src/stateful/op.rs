@@ -7,6 +7,7 @@
 
 use proptest::prelude::*;
 use proptest::strategy::{BoxedStrategy, Union};
+use scim2_filter::{CompareOp, Filter};
 use scim2_types::arbitrary;
 use serde::{Deserialize, Serialize};
 
@@ -133,25 +134,25 @@ pub enum FilterOp {
 }
 
 impl FilterOp {
-    /// The operator as written in a filter.
+    /// The comparison operator of the filter AST; `None` for `pr`, which is not a comparison.
     #[must_use]
-    pub fn keyword(self) -> &'static str {
-        match self {
-            Self::Eq => "eq",
-            Self::Ne => "ne",
-            Self::Co => "co",
-            Self::Sw => "sw",
-            Self::Ew => "ew",
-            Self::Gt => "gt",
-            Self::Ge => "ge",
-            Self::Lt => "lt",
-            Self::Le => "le",
-            Self::Pr => "pr",
-        }
+    pub fn compare_op(self) -> Option<CompareOp> {
+        Some(match self {
+            Self::Eq => CompareOp::Eq,
+            Self::Ne => CompareOp::Ne,
+            Self::Co => CompareOp::Co,
+            Self::Sw => CompareOp::Sw,
+            Self::Ew => CompareOp::Ew,
+            Self::Gt => CompareOp::Gt,
+            Self::Ge => CompareOp::Ge,
+            Self::Lt => CompareOp::Lt,
+            Self::Le => CompareOp::Le,
+            Self::Pr => return None,
+        })
     }
 
     fn ordering(self) -> bool {
-        matches!(self, Self::Gt | Self::Ge | Self::Lt | Self::Le)
+        self.compare_op().is_some_and(CompareOp::is_ordering)
     }
 }
 
@@ -220,6 +221,41 @@ pub enum UserAttr {
     MobilePhone,
     /// `addresses[type eq "work"].locality` (value path).
     WorkLocality,
+}
+
+impl UserAttr {
+    /// The PATCH path Entra uses for the attribute.
+    #[must_use]
+    pub fn path(self) -> &'static str {
+        match self {
+            Self::DisplayName => "displayName",
+            Self::Title => "title",
+            Self::Department => {
+                "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department"
+            }
+            Self::WorkEmail => "emails[type eq \"work\"].value",
+            Self::MobilePhone => "phoneNumbers[type eq \"mobile\"].value",
+            Self::WorkLocality => "addresses[type eq \"work\"].locality",
+        }
+    }
+
+    /// A filter that holds when the attribute has `value` (for the value-path attributes, on
+    /// the element of that type: `emails[type eq "work" and value eq "…"]`).
+    #[must_use]
+    pub fn filter_eq(self, value: &str) -> Filter {
+        let typed = |attr: &str, kind: &str, sub: &str| {
+            Filter::value_path(
+                attr,
+                Filter::and(Filter::eq("type", kind), Filter::eq(sub, value)),
+            )
+        };
+        match self {
+            Self::WorkEmail => typed("emails", "work", "value"),
+            Self::MobilePhone => typed("phoneNumbers", "mobile", "value"),
+            Self::WorkLocality => typed("addresses", "work", "locality"),
+            other => Filter::eq(other.path(), value),
+        }
+    }
 }
 
 /// One operation of a stateful sequence.
