@@ -199,7 +199,8 @@ pub async fn run(
 ) -> RunOutcome {
     let started = Instant::now();
     progress.start(checks.len());
-    let abort = Mutex::new(None);
+    let abort =
+        Mutex::new(crate::preflight::preflight(session.transport.as_ref(), &session.prefix).await);
     let mut results: Vec<(usize, CheckResult)> = Vec::with_capacity(checks.len());
     let (first, rest): (Vec<_>, Vec<_>) = checks
         .iter()

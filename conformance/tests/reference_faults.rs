@@ -638,6 +638,43 @@ fn p_manager_string_patch(api: Api) -> BoxFuture<'static, Outcome> {
     })
 }
 
+fn p_manager_value_filter_remove(api: Api) -> BoxFuture<'static, Outcome> {
+    Box::pin(async move {
+        let ids = seed_users(&api, &["boss2@x.example", "emp2@x.example"]);
+        let path = format!("{ENTERPRISE}:manager");
+        let r = api
+            .patch(
+                &format!("/Users/{}", ids[1]),
+                patch_op(json!([{"op": "add", "path": path, "value": {"value": ids[0]}}])),
+            )
+            .await;
+        ensure!(
+            r.status == 200 || r.status == 204,
+            "set manager: {}",
+            r.status
+        );
+        let filter = format!("manager[value eq \"{}\"]", ids[0]);
+        let r = api
+            .patch(
+                &format!("/Users/{}", ids[1]),
+                patch_op(json!([{"op": "remove", "path": filter}])),
+            )
+            .await;
+        ensure!(
+            r.status == 200 || r.status == 204,
+            "remove manager[value eq …]: {}",
+            r.status
+        );
+        let u = api.get(&format!("/Users/{}", ids[1])).await;
+        ensure!(
+            u.body[ENTERPRISE].get("manager").is_none(),
+            "manager still set: {}",
+            u.text
+        );
+        Ok(())
+    })
+}
+
 fn p_value_path_patch(api: Api) -> BoxFuture<'static, Outcome> {
     Box::pin(async move {
         let users = vec![
@@ -1081,6 +1118,11 @@ fn probes() -> Vec<Probe> {
             "manager string in PATCH",
             &[F::RejectManagerString],
             p_manager_string_patch,
+        ),
+        p(
+            "manager removal with manager[value eq …]",
+            &[F::RejectManagerValueFilter, F::IgnoreValuePathPatch],
+            p_manager_value_filter_remove,
         ),
         p(
             "value-path PATCH",

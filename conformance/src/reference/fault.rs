@@ -143,6 +143,11 @@ pub enum Fault {
     /// Every list page after the first answers 503 with `Retry-After: 0`, always: an endpoint
     /// that goes down in the middle of a paginated read.
     PaginationOutage,
+    /// A PATCH path with a value filter on the single-valued `manager`
+    /// (`manager[value eq "…"]`, the flagged dialect's manager removal) is rejected with 400
+    /// invalidPath, as some RFC-strict servers do (RFC 7644 §3.5.2 defines value filters for
+    /// multi-valued attributes only).
+    RejectManagerValueFilter,
 }
 
 impl Fault {
@@ -193,6 +198,7 @@ impl Fault {
         Self::FilterMissesPatchedValue,
         Self::Transient503,
         Self::PaginationOutage,
+        Self::RejectManagerValueFilter,
     ];
 
     /// The stable kebab-case name (`case-sensitive-filter`).
@@ -418,6 +424,11 @@ impl Fault {
                 "pagination-outage",
                 "list pages after the first always answer 503 (Retry-After: 0): the endpoint \
                  goes down in the middle of pagination",
+            ),
+            Self::RejectManagerValueFilter => (
+                "reject-manager-value-filter",
+                "a PATCH path manager[value eq \"…\"] (the flagged dialect's manager removal) is \
+                 rejected with 400 invalidPath",
             ),
         }
     }

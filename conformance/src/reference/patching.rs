@@ -87,6 +87,19 @@ fn precheck(app: &Reference, kind: Kind, op: &PatchOp) -> Result<(), ApiError> {
                 format!("operation {i}: unknown op `{}`", operation.op_text()),
             ));
         }
+        if app.has(Fault::RejectManagerValueFilter)
+            && operation
+                .path
+                .as_deref()
+                .is_some_and(|p| p.to_ascii_lowercase().starts_with("manager["))
+        {
+            return Err(ApiError::bad_request(
+                ScimType::InvalidPath,
+                format!(
+                    "operation {i}: a value filter is not allowed on the single-valued manager"
+                ),
+            ));
+        }
         for (attr, value) in written(operation, kind) {
             if app.has(Fault::RejectStringBooleans)
                 && attr.kind == AttributeType::Boolean

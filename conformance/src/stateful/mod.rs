@@ -42,6 +42,23 @@ pub enum Area {
     Filters,
 }
 
+/// What the stateful checks rest on: every operation of a sequence is a request shape a fixed
+/// check replays (and grounds), and each sequence is how Entra issues them over provisioning
+/// cycles, in any order.
+const STATEFUL_EVIDENCE: crate::evidence::Evidence = crate::evidence::Evidence {
+    docs: Some("patch-dialects"),
+    entra_sends: true,
+    sources: &[
+        crate::evidence::ms(
+            "https://learn.microsoft.com/en-us/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups",
+        ),
+        crate::evidence::ms(
+            "https://learn.microsoft.com/en-us/entra/identity/app-provisioning/how-provisioning-works",
+        ),
+        crate::evidence::rfc(7644, "3", Requirement::Must),
+    ],
+};
+
 /// How many sequences, how long, how far to shrink.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -300,7 +317,11 @@ impl StatefulOutcome {
                     title,
                     area: "stateful",
                     requirement: Requirement::Must,
-                    source: "entra-provisioning §2 (sequences); RFC 7644 §3",
+                    levels: crate::check::Levels {
+                        entra: Requirement::Must,
+                        rfc7644: Requirement::Must,
+                    },
+                    evidence: STATEFUL_EVIDENCE,
                     faults,
                     writes: true,
                     dialect: None,
