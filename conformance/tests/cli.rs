@@ -165,6 +165,30 @@ async fn a_fault_makes_the_run_exit_1() {
     assert_eq!(failed, ["entra.error.malformed-json"]);
 }
 
+/// A pattern that matches no check is a typo, not an empty (and green) run.
+#[tokio::test]
+async fn a_pattern_that_matches_no_check_is_a_usage_error() {
+    for args in [
+        ["run", "--builtin", "--only", "entra.usr.create"],
+        ["run", "--builtin", "--skip", "entra.nothing"],
+    ] {
+        assert_eq!(run(&args).await, ExitCode::Usage, "{args:?}");
+    }
+    // Stateful ids are patterns too.
+    assert_ne!(
+        run(&[
+            "run",
+            "--builtin",
+            "--only",
+            "stateful.users",
+            "--cases",
+            "1"
+        ])
+        .await,
+        ExitCode::Usage
+    );
+}
+
 #[tokio::test]
 async fn token_from_the_command_line_is_impossible() {
     assert_eq!(

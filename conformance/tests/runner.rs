@@ -163,6 +163,129 @@ async fn read_only_sends_no_write() {
             .iter()
             .any(|r| matches!(&r.outcome, Outcome::Skip(s) if s.contains("--read-only")))
     );
+    // MUST checks were skipped: the run cannot say "ready".
+    assert!(report.summary().must_not_run > 0);
+    assert_eq!(report.exit_code(), ExitCode::Incomplete);
+    assert!(
+        report.verdict().starts_with("INCOMPLETE"),
+        "{}",
+        report.verdict()
+    );
+    server.shutdown().await;
+}
+
+/// A Tenant URL that ends in `/Users`, or has a wrong prefix, stops the run before any check
+/// (exit 3) with a hint, and no check passes on the 404s.
+#[tokio::test]
+async fn wrong_base_url_stops_the_run_before_any_check() {
+    let server = ReferenceServer::start(ReferenceConfig::default())
+        .await
+        .unwrap();
+    for (url, hint) in [
+        (
+            format!("{}/Users", server.base_url()),
+            "without /Users (try ",
+        ),
+        (
+            format!("{}/nope", server.base_url()),
+            "check the Tenant URL",
+        ),
+    ] {
+        let journal = Arc::new(Journal::in_memory(&new_run_id()));
+        let report = run_endpoint(&cfg(), &url, None, journal, &Quiet)
+            .await
+            .unwrap();
+        let abort = report
+            .outcome
+            .abort
+            .as_ref()
+            .expect("the run stops")
+            .to_string();
+        assert!(abort.contains("is not a SCIM base URL"), "{abort}");
+        assert!(abort.contains(hint), "{abort}");
+        assert_eq!(report.exit_code(), ExitCode::Unreachable);
+        assert!(
+            report
+                .outcome
+                .results
+                .iter()
+                .all(|r| matches!(r.outcome, Outcome::Skip(_))),
+            "a check ran against a wrong base URL"
+        );
+    }
+    assert!(server.request_log().iter().all(|r| !r.is_write()));
+    assert_eq!(server.reference().counts(), (0, 0));
+    server.shutdown().await;
+}
+
+/// Answers every POST /Users with 400, as an endpoint that rejects Entra's user body would.
+struct UserCreateRefused(HttpTransport);
+
+impl Transport for UserCreateRefused {
+    fn base_url(&self) -> &str {
+        self.0.base_url()
+    }
+    fn send(&self, req: WireRequest) -> BoxFuture<'_, Result<WireResponse, TransportError>> {
+        if req.method == "POST" && req.path == "/Users" {
+            return Box::pin(async {
+                Ok(WireResponse {
+                    status: 400,
+                    headers: vec![],
+                    body: br#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"400","detail":"no"}"#.to_vec(),
+                })
+            });
+        }
+        self.0.send(req)
+    }
+}
+
+/// When the create fails, `entra.user.create` fails and every check that needed a user first
+/// says "not reached" (a skip, which keeps the run from exiting 0) instead of failing as if
+/// its own subject were broken.
+#[tokio::test]
+async fn a_refused_create_fails_the_create_check_and_the_rest_are_not_reached() {
+    let server = ReferenceServer::start(ReferenceConfig::default())
+        .await
+        .unwrap();
+    let t: Arc<dyn Transport> = Arc::new(UserCreateRefused(
+        HttpTransport::new(&server.base_url(), None, Duration::from_secs(5), None).unwrap(),
+    ));
+    let session = Arc::new(Session::new(
+        t,
+        Arc::new(Journal::in_memory(&new_run_id())),
+        Arc::new(cfg().mapping),
+        1,
+        None,
+        String::new(),
+    ));
+    let checks = runner::select(
+        Profile::Entra.checks(),
+        &scim2_conformance::runner::RunOptions {
+            only: vec!["entra.user".into()],
+            ..Default::default()
+        },
+    );
+    let out = runner::run(session, &checks, &Default::default(), &Quiet).await;
+    let outcome = |id: &str| {
+        out.results
+            .iter()
+            .find(|r| r.meta.id == id)
+            .map(|r| r.outcome.clone())
+            .unwrap()
+    };
+    assert!(matches!(outcome("entra.user.create"), Outcome::Fail(_)));
+    for id in [
+        "entra.user.mapping",
+        "entra.user.find.username",
+        "entra.user.patch.replace.legacy",
+        "entra.user.manager.flagged",
+        "entra.user.disable.legacy",
+    ] {
+        match outcome(id) {
+            Outcome::Skip(d) => assert!(d.starts_with("not reached: "), "{id}: {d}"),
+            o => panic!("{id}: {o:?}"),
+        }
+    }
     server.shutdown().await;
 }
 
