@@ -913,6 +913,26 @@ async fn patch_new_element(cx: Cx, d: Dialect) -> CheckBody {
     patch_user(&cx, &id, &mut model, Value::Array(ops)).await?;
     let actual = read_user(&cx, &id).await?;
     let mm = model.mismatches_touched(&actual);
+    if !mm.is_empty() {
+        // A capability gap answered as success is its own defect: RFC 7644 §3.5.2 says the
+        // server SHALL return an error for an attribute it does not support, and Entra would
+        // take the 200 as applied and never send the values again.
+        let mut missing = Vec::new();
+        for a in ["addresses", "phoneNumbers"] {
+            if !cx.session().offers_user_attr(a).await {
+                missing.push(a);
+            }
+        }
+        if !missing.is_empty() {
+            fail!(
+                "the endpoint does not offer {} (its /Schemas leaves them out), yet it answered \
+                 the value-path adds with success and dropped the values (RFC 7644 §3.5.2: an \
+                 unsupported attribute SHALL be answered with an error): {}",
+                missing.join(" and "),
+                mm.join("; ")
+            );
+        }
+    }
     ensure!(
         mm.is_empty(),
         "after the value-path adds: {}",
