@@ -516,9 +516,10 @@ impl Cx {
             .await?;
         ensure!(
             r.status() == 201 || r.status() == 200,
-            "POST {} answered {} (expected 201 Created)",
+            "POST {} answered {} (expected 201 Created){}",
             r.url,
-            r.status()
+            r.status(),
+            error_detail(r.json.as_ref())
         );
         let created = r.body()?.clone();
         let Some(id) = id_of(&created) else {
@@ -569,8 +570,8 @@ impl Cx {
     }
 
     /// Creates a minimal user for group membership and manager references, as a prerequisite:
-    /// userName, name (Entra always maps givenName and surname), active, externalId,
-    /// displayName.
+    /// userName, name (Entra's default mapping always sends givenName, familyName and
+    /// formatted), active, externalId, displayName.
     ///
     /// # Errors
     /// As [`Cx::create`], with failures turned into [`not_reached`] skips.
@@ -581,7 +582,7 @@ impl Cx {
             "schemas": [scim2_types::urn::USER],
             "externalId": base,
             "userName": user_name,
-            "name": {"givenName": "Test", "familyName": base},
+            "name": {"givenName": "Test", "familyName": base, "formatted": format!("Test {base}")},
             "active": true,
             "displayName": base,
             "meta": {"resourceType": "User"},

@@ -242,7 +242,7 @@ async fn core_user(cx: &Cx, slug: &str) -> Result<(String, Value, String), Check
         "schemas": [scim2_types::urn::USER],
         "userName": user_name,
         "externalId": base,
-        "name": {"givenName": "Test", "familyName": base},
+        "name": {"givenName": "Test", "familyName": base, "formatted": format!("Test {base}")},
         "displayName": format!("{base} Test"),
         "active": true,
         "emails": [{"type": "work", "value": user_name, "primary": true}],
@@ -314,7 +314,7 @@ async fn filter_operators(cx: Cx) -> CheckBody {
     for (tag, title, active, email, nick) in people {
         let user_name = format!("{stem}{tag}@example.com");
         let mut body = json!({"schemas": [scim2_types::urn::USER], "userName": user_name, "externalId": format!("{stem}{tag}"),
-            "name": {"givenName": "Test", "familyName": format!("{stem}{tag}")},
+            "name": {"givenName": "Test", "familyName": format!("{stem}{tag}"), "formatted": format!("Test {stem}{tag}")},
             "title": title, "active": active, "displayName": format!("{stem}{tag} Zoë")});
         if let Some(e) = email {
             body["emails"] = json!([{"type": "work", "value": e}]);
@@ -428,7 +428,7 @@ async fn create_batch(cx: &Cx, n: usize) -> Result<(String, Vec<(String, String)
         );
         let user_name = format!("{base}@example.com");
         let body = json!({"schemas": [scim2_types::urn::USER], "userName": user_name, "externalId": base,
-            "name": {"givenName": "Test", "familyName": base}, "active": true});
+            "name": {"givenName": "Test", "familyName": base, "formatted": format!("Test {base}")}, "active": true});
         let created = cx
             .create(Users, &body, &user_name)
             .await
