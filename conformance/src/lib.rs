@@ -18,6 +18,7 @@ pub mod exit;
 pub mod journal;
 pub mod mapping;
 pub mod model;
+pub mod names;
 pub mod path;
 pub mod profile;
 pub mod reference;
