@@ -131,6 +131,54 @@ async fn every_targeted_fault_fails_its_checks() {
     );
 }
 
+/// The faults of real-directory names fail exactly the checks listed here, and every other
+/// `entra` check passes with them.
+#[tokio::test]
+async fn name_faults_fail_only_their_checks() {
+    let names = [
+        "entra.names.find.users",
+        "entra.names.find.groups",
+        "entra.names.rename.legacy",
+        "entra.names.rename.flagged",
+    ];
+    let parse = [
+        "entra.names.lookup-absent",
+        "entra.names.find.groups",
+        "entra.names.rename.legacy",
+        "entra.names.rename.flagged",
+    ];
+    let cases: [(Fault, Vec<&str>); 3] = [
+        (
+            Fault::EqMatchesPrefix,
+            names
+                .iter()
+                .copied()
+                .chain(["entra.group.rename.legacy", "entra.group.rename.flagged"])
+                .collect(),
+        ),
+        (Fault::EscapedQuoteRejected, parse.to_vec()),
+        (Fault::SpaceInValueRejected, parse.to_vec()),
+    ];
+    for (fault, expected) in cases {
+        let (report, server) = run_builtin(&[fault], &cfg()).await;
+        let failed: BTreeSet<&str> = report
+            .outcome
+            .results
+            .iter()
+            .filter(|r| !matches!(r.outcome, Outcome::Pass))
+            .map(|r| r.meta.id)
+            .collect();
+        let expected: BTreeSet<&str> = expected.into_iter().collect();
+        assert_eq!(failed, expected, "fault {fault}");
+        assert_eq!(
+            server.reference().counts(),
+            (0, 0),
+            "fault {fault}: leftovers"
+        );
+        server.shutdown().await;
+    }
+}
+
 #[tokio::test]
 async fn every_check_targets_a_known_fault() {
     for c in Profile::Rfc7644.checks() {

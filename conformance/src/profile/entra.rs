@@ -1094,7 +1094,9 @@ async fn members_remove_flagged(cx: Cx) -> CheckBody {
 
 async fn group_rename(cx: Cx, d: Dialect) -> CheckBody {
     let (gid, old) = cx.create_group("gn").await?;
-    let new = format!("{}-renamed", cx.unique("gn"));
+    // The old name is a prefix of the new one: `displayName eq "<old>"` must find nothing
+    // afterwards (an `eq` read as "starts with" still finds the renamed group).
+    let new = format!("{old}-renamed");
     cx.patch(
         Groups,
         &gid,

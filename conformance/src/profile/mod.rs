@@ -11,6 +11,7 @@ use crate::session::{CheckBody, Cx};
 use crate::transport::BoxFuture;
 
 pub mod entra;
+pub mod entra_names;
 pub mod file;
 pub mod rfc7644;
 
@@ -66,14 +67,12 @@ impl Profile {
     /// The profile's checks, in report order.
     #[must_use]
     pub fn checks(self) -> Vec<Check> {
-        match self {
-            Self::Entra => entra::checks(),
-            Self::Rfc7644 => {
-                let mut c = entra::checks();
-                c.extend(rfc7644::checks());
-                c
-            }
+        let mut c = entra::checks();
+        c.extend(entra_names::checks());
+        if self == Self::Rfc7644 {
+            c.extend(rfc7644::checks());
         }
+        c
     }
 }
 

@@ -143,6 +143,18 @@ pub enum Fault {
     /// Every list page after the first answers 503 with `Retry-After: 0`, always: an endpoint
     /// that goes down in the middle of a paginated read.
     PaginationOutage,
+    /// A string `eq` in a filter is compared as `sw` (starts with), so `displayName eq
+    /// "group-app"` also finds `group-app-test` and Entra stops with "Multiple entries were
+    /// found" (<https://github.com/FusionAuth/fusionauth-issues/issues/3111>).
+    EqMatchesPrefix,
+    /// A filter whose string value holds an escaped double quote (`\"`) is answered 400
+    /// invalidFilter: a parser that ends the string at the first quote
+    /// (<https://github.com/Captain-P-Goldfish/SCIM-SDK/pull/927>).
+    EscapedQuoteRejected,
+    /// A filter whose string value holds a space (`displayName eq "EDU All personal"`) is
+    /// answered 400 invalidFilter: a parser that splits the filter on spaces
+    /// (<https://github.com/audriga/scim-server-php/issues/1>).
+    SpaceInValueRejected,
 }
 
 impl Fault {
@@ -193,6 +205,9 @@ impl Fault {
         Self::FilterMissesPatchedValue,
         Self::Transient503,
         Self::PaginationOutage,
+        Self::EqMatchesPrefix,
+        Self::EscapedQuoteRejected,
+        Self::SpaceInValueRejected,
     ];
 
     /// The stable kebab-case name (`case-sensitive-filter`).
@@ -418,6 +433,22 @@ impl Fault {
                 "pagination-outage",
                 "list pages after the first always answer 503 (Retry-After: 0): the endpoint \
                  goes down in the middle of pagination",
+            ),
+            Self::EqMatchesPrefix => (
+                "eq-matches-prefix",
+                "a string eq in a filter matches every value that starts with it: displayName eq \
+                 \"…-sales\" also finds \"…-sales-EMEA\" and Entra stops with \"Multiple entries \
+                 were found\"",
+            ),
+            Self::EscapedQuoteRejected => (
+                "escaped-quote-rejected",
+                "a filter value with an escaped double quote (\\\") is answered 400 invalidFilter: \
+                 groups named with quotes are never found, so Entra cannot match them",
+            ),
+            Self::SpaceInValueRejected => (
+                "space-in-value-rejected",
+                "a filter value with a space (displayName eq \"EDU All personal\") is answered 400 \
+                 invalidFilter: a parser that splits the filter on spaces",
             ),
         }
     }
