@@ -464,6 +464,12 @@ impl Person {
         }
     }
 
+    /// The random GUID this person carries (the value of a `guid` mapping row).
+    #[must_use]
+    pub fn guid(&self) -> String {
+        self.guid.clone()
+    }
+
     /// The userName this person is provisioned with.
     #[must_use]
     pub fn user_name(&self) -> String {

@@ -18,10 +18,10 @@
 /// Group display-name suffixes, each with a character real directories hold and weak filter
 /// parsers fail on. The run-unique base comes first: `<base> R&D / Ops (Zürich)`.
 pub const GROUP_SUFFIXES: &[&str] = &[
+    " R&D \"Nord\" / Ops (Zürich)",
     " Sales EMEA",
     " O'Brien's team",
-    " \"Nord\" Support",
-    " R&D / Ops (Zürich)",
+    " \"Quality\" Support",
     " Økonomi – Ålesund",
     " Ventes & Marketing (Île-de-France)",
 ];
@@ -50,6 +50,44 @@ pub fn upn(base: &str, k: usize, domain: &str) -> String {
 #[must_use]
 pub fn mail_nickname(base: &str, k: usize) -> String {
     format!("{base}{}", UPN_SUFFIXES[k % UPN_SUFFIXES.len()])
+}
+
+/// The `userName` and mail nickname (`externalId`) of the `k`-th user a generated sequence
+/// creates, with the run-unique `base` and the UPN `domain`. Every second user extends the
+/// previous one's values (`prev`: its userName and externalId), so that one is a prefix of the
+/// other: `<prev userName>.au` and `<prev externalId>-EMEA`; every fourth external id is a GUID
+/// (`guid`), as when an admin maps `objectId` to `externalId`.
+#[must_use]
+pub fn sequence_user(
+    base: &str,
+    k: usize,
+    domain: &str,
+    prev: Option<(&str, &str)>,
+    guid: &str,
+) -> (String, String) {
+    match prev {
+        Some((user_name, external_id))
+            if k % 2 == 1 && user_name.len() + 3 <= 113 && !user_name.ends_with(".au") =>
+        {
+            (
+                format!("{user_name}.au"),
+                format!("{external_id}{LONGER_SUFFIX}"),
+            )
+        }
+        _ if k % 4 == 2 => (upn(base, k / 2, domain), guid.to_owned()),
+        _ => (upn(base, k / 2, domain), mail_nickname(base, k / 2)),
+    }
+}
+
+/// The display name of the `k`-th group a generated sequence creates: every second group
+/// extends the previous one's name (`prev`) with [`LONGER_SUFFIX`], the others are
+/// `<base><suffix>` with the suffixes of [`GROUP_SUFFIXES`] in turn.
+#[must_use]
+pub fn sequence_group(base: &str, k: usize, prev: Option<&str>) -> String {
+    match prev {
+        Some(p) if k % 2 == 1 && !p.ends_with(LONGER_SUFFIX) => format!("{p}{LONGER_SUFFIX}"),
+        _ => group_name(base, k / 2),
+    }
 }
 
 /// `s` folded to the ASCII letters, digits, `'` and `-` an e-mail local part or UPN can carry:
@@ -134,6 +172,59 @@ mod tests {
         ] {
             assert_eq!(validate_email(&format!("{local}@example.com")), Ok(()));
         }
+    }
+
+    proptest::proptest! {
+        /// The users of a generated sequence (any UPN domain, any names) have valid UPNs and
+        /// create bodies Entra could send under the default mapping.
+        #[test]
+        fn sequence_users_stay_inside_entra_domains(
+            upns in proptest::collection::vec(scim2_types::arbitrary::upn(), 1..8),
+            given in scim2_types::arbitrary::person_name(),
+            family in scim2_types::arbitrary::person_name(),
+        ) {
+            use rand::SeedableRng;
+            let m = crate::mapping::Mapping::entra_default().unwrap();
+            let mut prev: Option<(String, String)> = None;
+            for (k, u) in upns.iter().enumerate() {
+                let domain = u.split_once('@').map_or("example.com", |(_, d)| d);
+                let base = format!("scimconf-ab12cd34-s12-u{}", k + 1);
+                let mut rng = rand::rngs::StdRng::seed_from_u64(k as u64);
+                let mut p = crate::mapping::Person::generate(&base, &mut rng);
+                p.given.clone_from(&given);
+                p.family.clone_from(&family);
+                let (user_name, ext) = sequence_user(
+                    &base,
+                    k,
+                    domain,
+                    prev.as_ref().map(|(a, b)| (a.as_str(), b.as_str())),
+                    &p.guid(),
+                );
+                let mut body = m.user_body(&p, None);
+                body["userName"] = serde_json::json!(user_name);
+                body["externalId"] = serde_json::json!(ext);
+                proptest::prop_assert_eq!(m.check_body(&body), Ok(()));
+                prev = Some((user_name, ext));
+            }
+        }
+    }
+
+    #[test]
+    fn sequences_hold_prefix_pairs() {
+        let (u0, e0) = sequence_user("t-u1", 0, "example.com", None, "g");
+        let (u1, e1) = sequence_user("t-u2", 1, "example.com", Some((&u0, &e0)), "g");
+        assert_eq!(u1, format!("{u0}.au"));
+        assert_eq!(e1, format!("{e0}-EMEA"));
+        let (u2, e2) = sequence_user("t-u3", 2, "x.co.uk", Some((&u1, &e1)), "guid");
+        assert_eq!(e2, "guid");
+        assert!(u2.starts_with("t-u3"));
+        for u in [&u0, &u1, &u2] {
+            assert_eq!(validate_upn(u), Ok(()), "{u}");
+        }
+        let g0 = sequence_group("t-g1", 0, None);
+        let g1 = sequence_group("t-g2", 1, Some(&g0));
+        assert_eq!(g1, format!("{g0}-EMEA"));
+        assert!(sequence_group("t-g3", 2, Some(&g1)).starts_with("t-g3 "));
     }
 
     #[test]

@@ -260,8 +260,8 @@ mod tests {
 
     #[test]
     fn filters_escape_quotes_as_json() {
-        let f = format!("displayName eq {}", lit(&names::group_name("p-g1", 2)));
-        assert_eq!(f, r#"displayName eq "p-g1 \"Nord\" Support""#);
+        let f = format!("displayName eq {}", lit(&names::group_name("p-g1", 3)));
+        assert_eq!(f, r#"displayName eq "p-g1 \"Quality\" Support""#);
         assert!(scim2_filter::Filter::parse(&f).is_ok());
         assert_eq!(checks().len(), 5);
     }
