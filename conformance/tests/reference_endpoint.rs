@@ -684,3 +684,69 @@ fn faults_are_documented() {
     }
     assert_eq!("ignore-count".parse::<Fault>().unwrap(), Fault::IgnoreCount);
 }
+
+const CUSTOM: &str = "urn:ietf:params:scim:schemas:extension:CustomExtensionName:2.0:User";
+
+/// Attributes of an undeclared custom extension, and unknown sub-attributes, are handled the
+/// same way by POST, PUT and PATCH (both of Entra's PATCH forms): stored and read back.
+#[tokio::test]
+async fn custom_extension_and_unknown_sub_attributes_alike_in_post_put_and_patch() {
+    let api = Api::new(&[]);
+    // As Entra sends it: the custom URN is not in `schemas`.
+    let post = json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+        "userName": "cx@contoso.example", "name": {"givenName": "Ada", "pronunciation": "AY-da"},
+        CUSTOM: {"CustomAttribute": "post", "Badge": "7"}});
+    let r = api.post("/Users", post).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let id = r.body["id"].as_str().unwrap().to_owned();
+    let read = |api: &Api| {
+        let path = format!("/Users/{id}");
+        let api = api.clone();
+        async move { api.get(&path).await.body }
+    };
+    let u = read(&api).await;
+    assert_eq!(u[CUSTOM]["CustomAttribute"], "post");
+    assert_eq!(u["name"]["pronunciation"], "AY-da");
+
+    let put = json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+        "userName": "cx@contoso.example", "name": {"givenName": "Ada", "pronunciation": "put"},
+        CUSTOM: {"CustomAttribute": "put"}});
+    let r = api.put(&format!("/Users/{id}"), put).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let u = read(&api).await;
+    assert_eq!(u[CUSTOM]["CustomAttribute"], "put");
+    assert_eq!(u["name"]["pronunciation"], "put");
+
+    let path = format!("{CUSTOM}:CustomAttribute");
+    for (ops, want) in [
+        (
+            json!([{"op": "Replace", "path": path, "value": "legacy"},
+                {"op": "Replace", "path": "name.pronunciation", "value": "legacy"}]),
+            "legacy",
+        ),
+        (
+            json!([{"op": "replace", "value": {path.clone(): "flagged", "name.pronunciation": "flagged"}}]),
+            "flagged",
+        ),
+        (
+            json!([{"op": "add", "value": {CUSTOM: {"CustomAttribute": "object"}, "name": {"pronunciation": "object"}}}]),
+            "object",
+        ),
+    ] {
+        let r = api
+            .patch(
+                &format!("/Users/{id}"),
+                reference_support::patch_op(ops.clone()),
+            )
+            .await;
+        assert!(
+            matches!(r.status, 200 | 204),
+            "{ops}: {} {}",
+            r.status,
+            r.text
+        );
+        let u = read(&api).await;
+        assert_eq!(u[CUSTOM]["CustomAttribute"], want, "{ops}");
+        assert_eq!(u["name"]["pronunciation"], want, "{ops}");
+    }
+}

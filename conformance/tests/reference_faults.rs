@@ -540,6 +540,30 @@ fn p_space_in_value(api: Api) -> BoxFuture<'static, Outcome> {
     })
 }
 
+fn p_custom_extension_patch(api: Api) -> BoxFuture<'static, Outcome> {
+    Box::pin(async move {
+        const CUSTOM: &str = "urn:ietf:params:scim:schemas:extension:CustomExtensionName:2.0:User";
+        let r = api
+            .post(
+                "/Users",
+                json!({"userName": "cx@x.example", CUSTOM: {"CustomAttribute": "a"}}),
+            )
+            .await;
+        ensure!(r.status == 201, "POST: {} {}", r.status, r.text);
+        let id = r.body["id"].as_str().unwrap_or_default().to_owned();
+        let path = format!("{CUSTOM}:CustomAttribute");
+        patch_ok(
+            &api,
+            &format!("/Users/{id}"),
+            json!([{"op": "replace", "path": path, "value": "b"}]),
+        )
+        .await?;
+        let got = user_json(&api, &id).await[CUSTOM]["CustomAttribute"].clone();
+        ensure!(got == "b", "after a PATCH on the URN path: {got}");
+        Ok(())
+    })
+}
+
 fn p_empty_query(api: Api) -> BoxFuture<'static, Outcome> {
     Box::pin(async move {
         let ids = filter_ids(
@@ -1081,6 +1105,11 @@ fn probes() -> Vec<Probe> {
             "eq is exact, not a prefix",
             &[F::EqMatchesPrefix],
             p_eq_is_exact,
+        ),
+        p(
+            "PATCH on a custom extension attribute",
+            &[F::CustomExtensionPatchRejected, F::PatchNotApplied],
+            p_custom_extension_patch,
         ),
         p(
             "escaped quote in a filter value",

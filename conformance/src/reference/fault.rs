@@ -155,6 +155,11 @@ pub enum Fault {
     /// answered 400 invalidFilter: a parser that splits the filter on spaces
     /// (<https://github.com/audriga/scim-server-php/issues/1>).
     SpaceInValueRejected,
+    /// A PATCH on an attribute of an extension the endpoint does not declare (Entra's custom
+    /// extension attributes, `urn:…:CustomExtensionName:2.0:User:CustomAttribute`, as a path
+    /// or as a path-less value key) is answered 400 invalidPath "unknown schema", although POST
+    /// and PUT store the same attributes.
+    CustomExtensionPatchRejected,
 }
 
 impl Fault {
@@ -208,6 +213,7 @@ impl Fault {
         Self::EqMatchesPrefix,
         Self::EscapedQuoteRejected,
         Self::SpaceInValueRejected,
+        Self::CustomExtensionPatchRejected,
     ];
 
     /// The stable kebab-case name (`case-sensitive-filter`).
@@ -449,6 +455,12 @@ impl Fault {
                 "space-in-value-rejected",
                 "a filter value with a space (displayName eq \"EDU All personal\") is answered 400 \
                  invalidFilter: a parser that splits the filter on spaces",
+            ),
+            Self::CustomExtensionPatchRejected => (
+                "custom-extension-patch-rejected",
+                "PATCH on a custom extension attribute (URN path or path-less URN key) is \
+                 answered 400 invalidPath \"unknown schema\", although POST and PUT store it: \
+                 Entra's updates of custom attribute mappings fail",
             ),
         }
     }

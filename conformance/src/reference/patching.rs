@@ -79,8 +79,33 @@ fn written(op: &PatchOperation, kind: Kind) -> Vec<(&'static SchemaAttribute, &V
     out
 }
 
+/// Whether `key` (a path, or a path-less value key) names an attribute of an extension schema
+/// the resource type does not declare.
+fn undeclared_extension(key: &str, kind: Kind) -> bool {
+    let schemas = kind.schemas();
+    let mut known: Vec<&str> = schemas.extensions.iter().map(|s| s.id.as_str()).collect();
+    known.push(kind.core_urn());
+    key.len() > 4
+        && key[..4].eq_ignore_ascii_case("urn:")
+        && schemas.schema(key).is_none()
+        && urn::split_qualified(key, &known).is_none()
+}
+
 fn precheck(app: &Reference, kind: Kind, op: &PatchOp) -> Result<(), ApiError> {
     for (i, operation) in op.operations.iter().enumerate() {
+        if app.has(Fault::CustomExtensionPatchRejected) {
+            let keys: Vec<&str> = match (&operation.path, &operation.value) {
+                (Some(p), _) => vec![p.as_str()],
+                (None, Some(Value::Object(m))) => m.keys().map(String::as_str).collect(),
+                _ => Vec::new(),
+            };
+            if let Some(k) = keys.into_iter().find(|k| undeclared_extension(k, kind)) {
+                return Err(ApiError::bad_request(
+                    ScimType::InvalidPath,
+                    format!("operation {i}: {k}: unknown schema"),
+                ));
+            }
+        }
         if app.has(Fault::RejectCapitalizedOps) && operation.op_spelling.is_some() {
             return Err(ApiError::bad_request(
                 ScimType::InvalidSyntax,
