@@ -337,12 +337,16 @@ impl RunConfig {
         })
     }
 
-    /// The profile's checks (before `--only`/`--skip`/`--dialect`), in report order.
+    /// The profile's checks (before `--only`/`--skip`/`--dialect`), in report order; the
+    /// custom extension check only when the mapping has custom extension rows.
     #[must_use]
     pub fn checks(&self) -> Vec<Check> {
-        self.profile_file
+        let mut c = self
+            .profile_file
             .as_ref()
-            .map_or_else(|| self.profile.checks(), ProfileFile::checks)
+            .map_or_else(|| self.profile.checks(), ProfileFile::checks);
+        c.retain(|c| crate::profile::entra_custom::applies(c.meta.id, &self.mapping));
+        c
     }
 
     /// The profile's name as reports show it (a profile file's `name`).

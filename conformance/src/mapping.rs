@@ -209,6 +209,14 @@ impl Mapping {
                     reason: "generator \"literal\" needs a value".into(),
                 });
             }
+            if is_custom(&target) && (target.type_eq.is_some() || target.sub.is_some()) {
+                return Err(MappingError::Invalid {
+                    row,
+                    reason: format!(
+                        "target {target}: Entra maps only single-valued, simple attributes into a custom extension"
+                    ),
+                });
+            }
             if rows.iter().any(|x: &Row| x.target == target) {
                 return Err(MappingError::Invalid {
                     row,
@@ -252,11 +260,23 @@ impl Mapping {
         self.rows.iter().any(|r| r.generator == Generator::Manager)
     }
 
-    /// The schema URNs the user body needs.
+    /// The rows that map into a custom extension (`urn:ietf:params:scim:schemas:extension:<Name>:2.0:User:<attr>`):
+    /// every extension but the Enterprise User one.
+    #[must_use]
+    pub fn custom_extension_rows(&self) -> Vec<&Row> {
+        self.rows.iter().filter(|r| is_custom(&r.target)).collect()
+    }
+
+    /// The schema URNs the user body lists: the core User schema and the Enterprise User
+    /// extension when a row maps into it. Custom extension URNs are left out, as Entra leaves
+    /// them out ("The custom extension schema header is omitted … because it isn't sent in
+    /// requests from the Microsoft Entra SCIM client",
+    /// <https://learn.microsoft.com/entra/identity/app-provisioning/customize-application-attributes>).
     fn schemas(&self) -> Vec<String> {
         let mut s = vec![scim2_types::urn::USER.to_owned()];
         for r in &self.rows {
             if let Some(u) = &r.target.urn
+                && !is_custom(&r.target)
                 && !s.iter().any(|x| x.eq_ignore_ascii_case(u))
             {
                 s.push(u.clone());
@@ -367,6 +387,14 @@ impl Mapping {
         }
         Ok(())
     }
+}
+
+/// Whether `t` names an attribute of an extension other than the Enterprise User one.
+fn is_custom(t: &TargetPath) -> bool {
+    t.urn.as_deref().is_some_and(|u| {
+        !u.eq_ignore_ascii_case(scim2_types::urn::ENTERPRISE_USER)
+            && !u.eq_ignore_ascii_case(scim2_types::urn::USER)
+    })
 }
 
 fn primary_slot<'a>(
@@ -612,6 +640,37 @@ mod tests {
             bad(&|b| b["schemas"] = json!([scim2_types::urn::USER, "urn:x"])).contains("urn:x")
         );
         assert!(bad(&|b| b["emails"][0]["display"] = json!("x")).contains("no mapping row"));
+    }
+
+    #[test]
+    fn custom_extension_rows_are_sent_without_their_urn_in_schemas() {
+        const C: &str = "urn:ietf:params:scim:schemas:extension:CustomExtensionName:2.0:User";
+        let text = format!(
+            "{ENTRA_DEFAULT_TOML}\n[[attribute]]\nsource = \"extensionAttribute1\"\ntarget = \"{C}:CustomAttribute\"\ngenerator = \"guid\"\n"
+        );
+        let m = Mapping::from_toml(&text).unwrap();
+        assert_eq!(m.custom_extension_rows().len(), 1);
+        assert!(
+            Mapping::entra_default()
+                .unwrap()
+                .custom_extension_rows()
+                .is_empty()
+        );
+        let mut rng = rand::rngs::StdRng::seed_from_u64(3);
+        let p = Person::generate("scimconf-ab12-u1", &mut rng);
+        let b = m.user_body(&p, None);
+        assert_eq!(b[C]["CustomAttribute"], json!(p.guid()));
+        assert!(!b["schemas"].to_string().contains("CustomExtensionName"));
+        assert_eq!(m.check_body(&b), Ok(()));
+        let bad = format!(
+            "{ENTRA_DEFAULT_TOML}\n[[attribute]]\ntarget = \"{C}:Codes.value\"\ngenerator = \"guid\"\n"
+        );
+        assert!(
+            Mapping::from_toml(&bad)
+                .unwrap_err()
+                .to_string()
+                .contains("custom extension")
+        );
     }
 
     #[test]

@@ -179,6 +179,52 @@ async fn name_faults_fail_only_their_checks() {
     }
 }
 
+/// With custom extension rows in the mapping, `entra.user.custom-extension` runs and passes on
+/// the reference endpoint, and fails (alone) when PATCH refuses the custom extension.
+#[tokio::test]
+async fn custom_extension_rows_bring_their_check() {
+    const C: &str = "urn:ietf:params:scim:schemas:extension:CustomExtensionName:2.0:User";
+    assert!(
+        !cfg()
+            .checks()
+            .iter()
+            .any(|c| c.meta.id == "entra.user.custom-extension"),
+        "the default mapping has no custom extension rows"
+    );
+    let text = format!(
+        "{}\n[[attribute]]\nsource = \"extensionAttribute1\"\ntarget = \"{C}:CustomAttribute\"\ngenerator = \"department\"\n\n[[attribute]]\nsource = \"extensionAttribute2\"\ntarget = \"{C}:CostCode\"\ngenerator = \"guid\"\n",
+        scim2_conformance::mapping::ENTRA_DEFAULT_TOML
+    );
+    let mut c = cfg();
+    c.mapping = scim2_conformance::mapping::Mapping::from_toml(&text).unwrap();
+    for (faults, want_failed) in [
+        (vec![], vec![]),
+        (
+            vec![Fault::CustomExtensionPatchRejected],
+            vec!["entra.user.custom-extension"],
+        ),
+    ] {
+        let (report, server) = run_builtin(&faults, &c).await;
+        let outcome = report
+            .outcome
+            .results
+            .iter()
+            .find(|r| r.meta.id == "entra.user.custom-extension")
+            .map(|r| r.outcome.clone());
+        assert!(outcome.is_some(), "the check ran");
+        let failed: Vec<&str> = report
+            .outcome
+            .results
+            .iter()
+            .filter(|r| !matches!(r.outcome, Outcome::Pass))
+            .map(|r| r.meta.id)
+            .collect();
+        assert_eq!(failed, want_failed, "{faults:?}: {outcome:?}");
+        assert_eq!(server.reference().counts(), (0, 0));
+        server.shutdown().await;
+    }
+}
+
 #[tokio::test]
 async fn every_check_targets_a_known_fault() {
     for c in Profile::Rfc7644.checks() {

@@ -11,6 +11,7 @@ use crate::session::{CheckBody, Cx};
 use crate::transport::BoxFuture;
 
 pub mod entra;
+pub mod entra_custom;
 pub mod entra_names;
 pub mod file;
 pub mod rfc7644;
@@ -69,6 +70,7 @@ impl Profile {
     pub fn checks(self) -> Vec<Check> {
         let mut c = entra::checks();
         c.extend(entra_names::checks());
+        c.extend(entra_custom::checks());
         if self == Self::Rfc7644 {
             c.extend(rfc7644::checks());
         }
