@@ -151,6 +151,7 @@ impl Reference {
         ReadRules {
             string_booleans: !self.has(Fault::RejectStringBooleans),
             manager_string: !self.has(Fault::RejectManagerString),
+            undeclared: super::semantics::POLICY.undeclared_attributes,
         }
     }
 

@@ -78,6 +78,7 @@ impl Reference {
         let rules = ReadRules {
             string_booleans: true,
             manager_string: true,
+            undeclared: true,
         };
         let mut out = Seeded::default();
         let mut store = self.store();

@@ -167,14 +167,19 @@ pub(crate) fn compare(a: &Value, b: &Value, key: &SortKey, schemas: &ResourceSch
     eval::compare_for_sort(va, vb, attr)
 }
 
+/// The one tolerance policy of the endpoint: PATCH applies it, and POST/PUT read bodies by the
+/// same rule where both meet (`undeclared_attributes`: custom extension attributes and unknown
+/// sub-attributes are stored alike by all three).
+pub(crate) const POLICY: Policy = Policy::entra_compatible();
+
 /// Applies a PATCH request to `resource` (all or nothing), with Entra's tolerated deviations
-/// (`Policy::entra_compatible`).
+/// ([`POLICY`]).
 pub(crate) fn apply_patch(
     resource: &mut Value,
     op: &PatchOp,
     schemas: &ResourceSchemas,
 ) -> Result<(), SemanticsError> {
-    patch::apply(resource, op, schemas, &Policy::entra_compatible())
+    patch::apply(resource, op, schemas, &POLICY)
         .map(|_| ())
         .map_err(|e| SemanticsError {
             scim_type: e.scim_type.clone(),
