@@ -750,3 +750,79 @@ async fn custom_extension_and_unknown_sub_attributes_alike_in_post_put_and_patch
         assert_eq!(u["name"]["pronunciation"], want, "{ops}");
     }
 }
+
+/// With a declared extension schema (`serve --schema FILE`), the endpoint checks strictly and
+/// alike in POST, PUT and PATCH: declared attributes are stored, others refused with 400.
+#[tokio::test]
+async fn declared_schemas_make_post_put_and_patch_equally_strict() {
+    let schemas = scim2_conformance::reference::parse_extension_schemas(&format!(
+        r#"{{"schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"], "totalResults": 1,
+            "Resources": [{{"id": "{CUSTOM}", "name": "Custom",
+            "attributes": [{{"name": "CustomAttribute", "type": "string"}}]}}]}}"#
+    ))
+    .unwrap();
+    let config = ReferenceConfig::default().with_extension_schema(schemas[0].clone());
+    let api = Api::with_config(config);
+    const OTHER: &str = "urn:ietf:params:scim:schemas:extension:Other:2.0:User";
+    let ok = json!({"userName": "s@contoso.example", CUSTOM: {"CustomAttribute": "a"}});
+    let r = api.post("/Users", ok.clone()).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let id = r.body["id"].as_str().unwrap().to_owned();
+    let path = format!("{CUSTOM}:CustomAttribute");
+    for ops in [
+        json!([{"op": "Replace", "path": path, "value": "b"}]),
+        json!([{"op": "replace", "value": {path.clone(): "c"}}]),
+    ] {
+        let r = api
+            .patch(&format!("/Users/{id}"), reference_support::patch_op(ops))
+            .await;
+        assert!(matches!(r.status, 200 | 204), "{} {}", r.status, r.text);
+    }
+    assert_eq!(
+        api.get(&format!("/Users/{id}")).await.body[CUSTOM]["CustomAttribute"],
+        "c"
+    );
+    // Undeclared: another extension, an unknown attribute of the declared one, an unknown
+    // sub-attribute. Each is refused by POST, PUT and PATCH.
+    let undeclared = [
+        (
+            json!({OTHER: {"x": "1"}}),
+            json!([{"op": "add", "path": format!("{OTHER}:x"), "value": "1"}]),
+        ),
+        (
+            json!({CUSTOM: {"Nope": "1"}}),
+            json!([{"op": "add", "path": format!("{CUSTOM}:Nope"), "value": "1"}]),
+        ),
+        (
+            json!({"name": {"pronunciation": "1"}}),
+            json!([{"op": "add", "path": "name.pronunciation", "value": "1"}]),
+        ),
+    ];
+    for (extra, ops) in undeclared {
+        let mut body = json!({"userName": "t@contoso.example"});
+        for (k, v) in extra.as_object().unwrap() {
+            body[k] = v.clone();
+        }
+        let r = api.post("/Users", body.clone()).await;
+        assert_eq!(r.status, 400, "POST {body}: {}", r.text);
+        body["userName"] = json!("s@contoso.example");
+        let r = api.put(&format!("/Users/{id}"), body.clone()).await;
+        assert_eq!(r.status, 400, "PUT {body}: {}", r.text);
+        let r = api
+            .patch(
+                &format!("/Users/{id}"),
+                reference_support::patch_op(ops.clone()),
+            )
+            .await;
+        assert_eq!(r.status, 400, "PATCH {ops}: {}", r.text);
+    }
+    let listed = api.get("/Schemas").await;
+    assert!(listed.text.contains(CUSTOM), "{}", listed.text);
+    assert!(
+        scim2_conformance::reference::parse_extension_schemas(&format!(
+            r#"{{"id": "{}"}}"#,
+            scim2_types::urn::USER
+        ))
+        .is_err()
+    );
+}

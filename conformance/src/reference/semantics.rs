@@ -167,19 +167,16 @@ pub(crate) fn compare(a: &Value, b: &Value, key: &SortKey, schemas: &ResourceSch
     eval::compare_for_sort(va, vb, attr)
 }
 
-/// The one tolerance policy of the endpoint: PATCH applies it, and POST/PUT read bodies by the
-/// same rule where both meet (`undeclared_attributes`: custom extension attributes and unknown
-/// sub-attributes are stored alike by all three).
-pub(crate) const POLICY: Policy = Policy::entra_compatible();
-
 /// Applies a PATCH request to `resource` (all or nothing), with Entra's tolerated deviations
-/// ([`POLICY`]).
+/// (the endpoint's one policy, `Reference::policy`: POST and PUT read bodies by the same
+/// `undeclared_attributes` rule).
 pub(crate) fn apply_patch(
     resource: &mut Value,
     op: &PatchOp,
     schemas: &ResourceSchemas,
+    policy: &Policy,
 ) -> Result<(), SemanticsError> {
-    patch::apply(resource, op, schemas, &POLICY)
+    patch::apply(resource, op, schemas, policy)
         .map(|_| ())
         .map_err(|e| SemanticsError {
             scim_type: e.scim_type.clone(),
