@@ -27,7 +27,7 @@ pub fn checks() -> Vec<Check> {
     vec![
         check!(custom_extension, "entra.user.custom-extension", "users", Must,
         "Custom extension attributes of the mapping: created, PATCHed on the URN path (\"Replace\") and path-less (\"replace\" with URN keys), read back",
-        "MS-ATTR custom extension attributes (learn.microsoft.com/entra/identity/app-provisioning/customize-application-attributes); MS-COMPAT PATCH dialects; RFC 7643 §3.3, RFC 7644 §3.5.2",
+        "learn.microsoft.com/entra/identity/app-provisioning/customize-application-attributes (custom extension attributes); learn.microsoft.com/entra/identity/app-provisioning/application-provisioning-config-problem-scim-compatibility (PATCH dialects); RFC 7643 §3.3, RFC 7644 §3.5.2",
         faults: ["custom-extension-patch-rejected"],
         writes: true, dialect: None, needs: [Patch]),
     ]
