@@ -223,6 +223,33 @@ async fn custom_extension_rows_bring_their_check() {
         assert_eq!(server.reference().counts(), (0, 0));
         server.shutdown().await;
     }
+    // Against an endpoint that declares the extension (`serve --schema`): passes too.
+    let schema = scim2_conformance::reference::parse_extension_schemas(&format!(
+        r#"{{"id": "{C}", "attributes": [{{"name": "CustomAttribute", "type": "string"}},
+            {{"name": "CostCode", "type": "string"}}]}}"#
+    ))
+    .unwrap();
+    let server =
+        ReferenceServer::start(ReferenceConfig::default().with_extension_schema(schema[0].clone()))
+            .await
+            .unwrap();
+    c.options.only = vec!["entra.user.custom-extension".into()];
+    let report = run_endpoint(
+        &c,
+        &server.base_url(),
+        None,
+        Arc::new(Journal::in_memory(&new_run_id())),
+        &Quiet,
+    )
+    .await
+    .unwrap();
+    let r = &report.outcome.results;
+    assert!(
+        r.len() == 1 && r[0].outcome == Outcome::Pass,
+        "{:?}",
+        r.iter().map(|r| &r.outcome).collect::<Vec<_>>()
+    );
+    server.shutdown().await;
 }
 
 #[tokio::test]
