@@ -202,6 +202,12 @@ pub struct ServeArgs {
     /// Require the bearer token held in this environment variable.
     #[arg(long, value_name = "VAR")]
     pub require_token_env: Option<String>,
+    /// Declare User extension schemas (RFC 7643 §7: a schema, an array of schemas, or a
+    /// /Schemas ListResponse; repeatable). With any declared, attributes of other extensions and
+    /// unknown sub-attributes are refused (400) in POST, PUT and PATCH alike; without, all
+    /// three store them as sent.
+    #[arg(long = "schema", value_name = "FILE")]
+    pub schemas: Vec<std::path::PathBuf>,
 }
 
 /// `checks` options.
@@ -339,12 +345,16 @@ impl RunConfig {
         })
     }
 
-    /// The profile's checks (before `--only`/`--skip`/`--dialect`), in report order.
+    /// The profile's checks (before `--only`/`--skip`/`--dialect`), in report order; the
+    /// custom extension check only when the mapping has custom extension rows.
     #[must_use]
     pub fn checks(&self) -> Vec<Check> {
-        self.profile_file
+        let mut c = self
+            .profile_file
             .as_ref()
-            .map_or_else(|| self.profile.checks(), ProfileFile::checks)
+            .map_or_else(|| self.profile.checks(), ProfileFile::checks);
+        c.retain(|c| crate::profile::entra_custom::applies(c.meta.id, &self.mapping));
+        c
     }
 
     /// The profile's name as reports show it (a profile file's `name`).
@@ -734,11 +744,35 @@ async fn serve_cmd(a: ServeArgs) -> Result<ExitCode, UsageError> {
         let t = Token::from_env(var).map_err(|e| UsageError(e.to_string()))?;
         config = config.with_token(t.expose());
     }
+    let mut declared = Vec::new();
+    for path in &a.schemas {
+        const MAX_SCHEMA_FILE: u64 = 1024 * 1024;
+        let what = |e: String| UsageError(format!("--schema {}: {e}", path.display()));
+        let len = std::fs::metadata(path)
+            .map_err(|e| what(e.to_string()))?
+            .len();
+        if len > MAX_SCHEMA_FILE {
+            return Err(what(format!("{len} bytes is larger than the 1 MiB limit")));
+        }
+        let text = std::fs::read_to_string(path).map_err(|e| what(e.to_string()))?;
+        for s in
+            crate::reference::parse_extension_schemas(&text).map_err(|e| what(e.to_string()))?
+        {
+            declared.push(s.id.clone());
+            config = config.with_extension_schema(s);
+        }
+    }
     let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, a.port));
     let server = ReferenceServer::start_on(addr, config)
         .await
         .map_err(|e| UsageError(format!("cannot listen on {addr}: {e}")))?;
     println!("serving the reference endpoint at {}", server.base_url());
+    if !declared.is_empty() {
+        println!(
+            "declared extension schemas (undeclared attributes are refused): {}",
+            declared.join(", ")
+        );
+    }
     if !a.faults.is_empty() {
         println!(
             "faults: {}",

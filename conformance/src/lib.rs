@@ -19,6 +19,7 @@ pub mod exit;
 pub mod journal;
 pub mod mapping;
 pub mod model;
+pub mod names;
 pub mod path;
 pub mod preflight;
 pub mod profile;

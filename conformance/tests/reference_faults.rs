@@ -446,10 +446,10 @@ fn p_filter_sees_patched_value(api: Api) -> BoxFuture<'static, Outcome> {
         patch_ok(
             &api,
             &format!("/Users/{id}"),
-            json!([{"op": "replace", "path": "title", "value": "Patched Title"}]),
+            json!([{"op": "replace", "path": "title", "value": "Patched-Title"}]),
         )
         .await?;
-        let found = filter_ids(&api, "Users", "title eq \"Patched Title\"").await?;
+        let found = filter_ids(&api, "Users", "title eq \"Patched-Title\"").await?;
         ensure!(
             found == [id.clone()],
             "title filter after PATCH found {found:?}"
@@ -504,6 +504,62 @@ fn p_case_insensitive_filter(api: Api) -> BoxFuture<'static, Outcome> {
         let id = seed_users(&api, &["Mixed.Case@X.example"]).remove(0);
         let ids = filter_ids(&api, "Users", r#"userName eq "mixed.case@x.example""#).await?;
         ensure!(ids == [id], "userName in another case: {ids:?}");
+        Ok(())
+    })
+}
+
+fn p_eq_is_exact(api: Api) -> BoxFuture<'static, Outcome> {
+    Box::pin(async move {
+        // The longer names first, so that a prefix match cannot pass by returning the first.
+        let ids = seed_users(&api, &["sales@x.example.au", "sales@x.example"]);
+        let got = filter_ids(&api, "Users", r#"userName eq "sales@x.example""#).await?;
+        ensure!(got == [ids[1].clone()], "userName eq: {got:?}");
+        seed_group(&api, "group-app-test", &[]);
+        let g = seed_group(&api, "group-app", &[]);
+        let got = filter_ids(&api, "Groups", r#"displayName eq "group-app""#).await?;
+        ensure!(got == [g], "displayName eq: {got:?}");
+        Ok(())
+    })
+}
+
+fn p_escaped_quote(api: Api) -> BoxFuture<'static, Outcome> {
+    Box::pin(async move {
+        let g = seed_group(&api, r#""Nord"/Ops"#, &[]);
+        let got = filter_ids(&api, "Groups", r#"displayName eq "\"Nord\"/Ops""#).await?;
+        ensure!(got == [g], "displayName with quotes: {got:?}");
+        Ok(())
+    })
+}
+
+fn p_space_in_value(api: Api) -> BoxFuture<'static, Outcome> {
+    Box::pin(async move {
+        let g = seed_group(&api, "EDU All personal", &[]);
+        let got = filter_ids(&api, "Groups", r#"displayName eq "EDU All personal""#).await?;
+        ensure!(got == [g], "displayName with spaces: {got:?}");
+        Ok(())
+    })
+}
+
+fn p_custom_extension_patch(api: Api) -> BoxFuture<'static, Outcome> {
+    Box::pin(async move {
+        const CUSTOM: &str = "urn:ietf:params:scim:schemas:extension:CustomExtensionName:2.0:User";
+        let r = api
+            .post(
+                "/Users",
+                json!({"userName": "cx@x.example", CUSTOM: {"CustomAttribute": "a"}}),
+            )
+            .await;
+        ensure!(r.status == 201, "POST: {} {}", r.status, r.text);
+        let id = r.body["id"].as_str().unwrap_or_default().to_owned();
+        let path = format!("{CUSTOM}:CustomAttribute");
+        patch_ok(
+            &api,
+            &format!("/Users/{id}"),
+            json!([{"op": "replace", "path": path, "value": "b"}]),
+        )
+        .await?;
+        let got = user_json(&api, &id).await[CUSTOM]["CustomAttribute"].clone();
+        ensure!(got == "b", "after a PATCH on the URN path: {got}");
         Ok(())
     })
 }
@@ -1081,6 +1137,26 @@ fn probes() -> Vec<Probe> {
             "userName filter is case-insensitive",
             &[F::CaseSensitiveFilter],
             p_case_insensitive_filter,
+        ),
+        p(
+            "eq is exact, not a prefix",
+            &[F::EqMatchesPrefix],
+            p_eq_is_exact,
+        ),
+        p(
+            "PATCH on a custom extension attribute",
+            &[F::CustomExtensionPatchRejected, F::PatchNotApplied],
+            p_custom_extension_patch,
+        ),
+        p(
+            "escaped quote in a filter value",
+            &[F::EscapedQuoteRejected],
+            p_escaped_quote,
+        ),
+        p(
+            "space in a filter value",
+            &[F::SpaceInValueRejected],
+            p_space_in_value,
         ),
         p(
             "empty query is 200",

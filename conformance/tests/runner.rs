@@ -131,6 +131,127 @@ async fn every_targeted_fault_fails_its_checks() {
     );
 }
 
+/// The faults of real-directory names fail exactly the checks listed here, and every other
+/// `entra` check passes with them.
+#[tokio::test]
+async fn name_faults_fail_only_their_checks() {
+    let names = [
+        "entra.names.find.users",
+        "entra.names.find.groups",
+        "entra.names.rename.legacy",
+        "entra.names.rename.flagged",
+    ];
+    let parse = [
+        "entra.names.lookup-absent",
+        "entra.names.find.groups",
+        "entra.names.rename.legacy",
+        "entra.names.rename.flagged",
+    ];
+    let cases: [(Fault, Vec<&str>); 3] = [
+        (
+            Fault::EqMatchesPrefix,
+            names
+                .iter()
+                .copied()
+                .chain(["entra.group.rename.legacy", "entra.group.rename.flagged"])
+                .collect(),
+        ),
+        (Fault::EscapedQuoteRejected, parse.to_vec()),
+        (Fault::SpaceInValueRejected, parse.to_vec()),
+    ];
+    for (fault, expected) in cases {
+        let (report, server) = run_builtin(&[fault], &cfg()).await;
+        let failed: BTreeSet<&str> = report
+            .outcome
+            .results
+            .iter()
+            .filter(|r| !matches!(r.outcome, Outcome::Pass))
+            .map(|r| r.meta.id)
+            .collect();
+        let expected: BTreeSet<&str> = expected.into_iter().collect();
+        assert_eq!(failed, expected, "fault {fault}");
+        assert_eq!(
+            server.reference().counts(),
+            (0, 0),
+            "fault {fault}: leftovers"
+        );
+        server.shutdown().await;
+    }
+}
+
+/// With custom extension rows in the mapping, `entra.user.custom-extension` runs and passes on
+/// the reference endpoint, and fails (alone) when PATCH refuses the custom extension.
+#[tokio::test]
+async fn custom_extension_rows_bring_their_check() {
+    const C: &str = "urn:ietf:params:scim:schemas:extension:CustomExtensionName:2.0:User";
+    assert!(
+        !cfg()
+            .checks()
+            .iter()
+            .any(|c| c.meta.id == "entra.user.custom-extension"),
+        "the default mapping has no custom extension rows"
+    );
+    let text = format!(
+        "{}\n[[attribute]]\nsource = \"extensionAttribute1\"\ntarget = \"{C}:CustomAttribute\"\ngenerator = \"department\"\n\n[[attribute]]\nsource = \"extensionAttribute2\"\ntarget = \"{C}:CostCode\"\ngenerator = \"guid\"\n",
+        scim2_conformance::mapping::ENTRA_DEFAULT_TOML
+    );
+    let mut c = cfg();
+    c.mapping = scim2_conformance::mapping::Mapping::from_toml(&text).unwrap();
+    for (faults, want_failed) in [
+        (vec![], vec![]),
+        (
+            vec![Fault::CustomExtensionPatchRejected],
+            vec!["entra.user.custom-extension"],
+        ),
+    ] {
+        let (report, server) = run_builtin(&faults, &c).await;
+        let outcome = report
+            .outcome
+            .results
+            .iter()
+            .find(|r| r.meta.id == "entra.user.custom-extension")
+            .map(|r| r.outcome.clone());
+        assert!(outcome.is_some(), "the check ran");
+        let failed: Vec<&str> = report
+            .outcome
+            .results
+            .iter()
+            .filter(|r| !matches!(r.outcome, Outcome::Pass))
+            .map(|r| r.meta.id)
+            .collect();
+        assert_eq!(failed, want_failed, "{faults:?}: {outcome:?}");
+        assert_eq!(server.reference().counts(), (0, 0));
+        server.shutdown().await;
+    }
+    // Against an endpoint that declares the extension (`serve --schema`): passes too.
+    let schema = scim2_conformance::reference::parse_extension_schemas(&format!(
+        r#"{{"id": "{C}", "attributes": [{{"name": "CustomAttribute", "type": "string"}},
+            {{"name": "CostCode", "type": "string"}}]}}"#
+    ))
+    .unwrap();
+    let server =
+        ReferenceServer::start(ReferenceConfig::default().with_extension_schema(schema[0].clone()))
+            .await
+            .unwrap();
+    c.options.only = vec!["entra.user.custom-extension".into()];
+    let report = run_endpoint(
+        &c,
+        &server.base_url(),
+        None,
+        Arc::new(Journal::in_memory(&new_run_id())),
+        &Quiet,
+    )
+    .await
+    .unwrap();
+    let r = &report.outcome.results;
+    assert!(
+        r.len() == 1 && r[0].outcome == Outcome::Pass,
+        "{:?}",
+        r.iter().map(|r| &r.outcome).collect::<Vec<_>>()
+    );
+    server.shutdown().await;
+}
+
 #[tokio::test]
 async fn every_check_targets_a_known_fault() {
     for c in Profile::Rfc7644.checks() {

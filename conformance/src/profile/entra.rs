@@ -372,7 +372,7 @@ pub fn checks() -> Vec<Check> {
                 ms("https://learn.microsoft.com/en-us/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups"),
                 rfc(7644, "3.5.2.3", Must),
             ],
-            faults: ["rename-not-applied", "reject-capitalized-ops"],
+            faults: ["rename-not-applied", "reject-capitalized-ops", "eq-matches-prefix"],
             writes: true, dialect: Some(Legacy), needs: [Patch, Filter]),
         check!(group_rename_flagged, "entra.group.rename.flagged", "groups", Must,
             "Rename a group (\"replace\" displayName) and find it under the new name",
@@ -382,7 +382,7 @@ pub fn checks() -> Vec<Check> {
                 ms("https://learn.microsoft.com/en-us/entra/identity/app-provisioning/application-provisioning-config-problem-scim-compatibility"),
                 rfc(7644, "3.5.2.3", Must),
             ],
-            faults: ["rename-not-applied"],
+            faults: ["rename-not-applied", "eq-matches-prefix"],
             writes: true, dialect: Some(Flagged), needs: [Patch, Filter]),
         check!(deleted_user_leaves, "entra.group.deleted-user", "groups", Should,
             "A deleted user does not stay a member of its groups",
@@ -1380,7 +1380,9 @@ async fn members_remove_flagged(cx: Cx) -> CheckBody {
 
 async fn group_rename(cx: Cx, d: Dialect) -> CheckBody {
     let (gid, old) = cx.create_group("gn").await?;
-    let new = format!("{}-renamed", cx.unique("gn"));
+    // The old name is a prefix of the new one: `displayName eq "<old>"` must find nothing
+    // afterwards (an `eq` read as "starts with" still finds the renamed group).
+    let new = format!("{old}-renamed");
     cx.patch(
         Groups,
         &gid,

@@ -11,6 +11,8 @@ use crate::session::{CheckBody, Cx};
 use crate::transport::BoxFuture;
 
 pub mod entra;
+pub mod entra_custom;
+pub mod entra_names;
 pub mod file;
 pub mod rfc7644;
 
@@ -66,17 +68,16 @@ impl Profile {
     /// The profile's checks, in report order, each at its level under this profile.
     #[must_use]
     pub fn checks(self) -> Vec<Check> {
-        match self {
-            Self::Entra => entra::checks(),
-            Self::Rfc7644 => {
-                let mut c = entra::checks();
-                c.extend(rfc7644::checks());
-                for check in &mut c {
-                    check.meta.requirement = check.meta.levels.rfc7644;
-                }
-                c
+        let mut c = entra::checks();
+        c.extend(entra_names::checks());
+        c.extend(entra_custom::checks());
+        if self == Self::Rfc7644 {
+            c.extend(rfc7644::checks());
+            for check in &mut c {
+                check.meta.requirement = check.meta.levels.rfc7644;
             }
         }
+        c
     }
 }
 

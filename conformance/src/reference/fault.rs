@@ -148,6 +148,23 @@ pub enum Fault {
     /// invalidPath, as some RFC-strict servers do (RFC 7644 §3.5.2 defines value filters for
     /// multi-valued attributes only).
     RejectManagerValueFilter,
+    /// A string `eq` in a filter is compared as `sw` (starts with), so `displayName eq
+    /// "group-app"` also finds `group-app-test` and Entra stops with "Multiple entries were
+    /// found" (<https://github.com/FusionAuth/fusionauth-issues/issues/3111>).
+    EqMatchesPrefix,
+    /// A filter whose string value holds an escaped double quote (`\"`) is answered 400
+    /// invalidFilter: a parser that ends the string at the first quote
+    /// (<https://github.com/Captain-P-Goldfish/SCIM-SDK/pull/927>).
+    EscapedQuoteRejected,
+    /// A filter whose string value holds a space (`displayName eq "EDU All personal"`) is
+    /// answered 400 invalidFilter: a parser that splits the filter on spaces
+    /// (<https://github.com/audriga/scim-server-php/issues/1>).
+    SpaceInValueRejected,
+    /// A PATCH on an attribute of an extension the endpoint does not declare (Entra's custom
+    /// extension attributes, `urn:…:CustomExtensionName:2.0:User:CustomAttribute`, as a path
+    /// or as a path-less value key) is answered 400 invalidPath "unknown schema", although POST
+    /// and PUT store the same attributes.
+    CustomExtensionPatchRejected,
 }
 
 impl Fault {
@@ -199,6 +216,10 @@ impl Fault {
         Self::Transient503,
         Self::PaginationOutage,
         Self::RejectManagerValueFilter,
+        Self::EqMatchesPrefix,
+        Self::EscapedQuoteRejected,
+        Self::SpaceInValueRejected,
+        Self::CustomExtensionPatchRejected,
     ];
 
     /// The stable kebab-case name (`case-sensitive-filter`).
@@ -429,6 +450,28 @@ impl Fault {
                 "reject-manager-value-filter",
                 "a PATCH path manager[value eq \"…\"] (the flagged dialect's manager removal) is \
                  rejected with 400 invalidPath",
+            ),
+            Self::EqMatchesPrefix => (
+                "eq-matches-prefix",
+                "a string eq in a filter matches every value that starts with it: displayName eq \
+                 \"…-sales\" also finds \"…-sales-EMEA\" and Entra stops with \"Multiple entries \
+                 were found\"",
+            ),
+            Self::EscapedQuoteRejected => (
+                "escaped-quote-rejected",
+                "a filter value with an escaped double quote (\\\") is answered 400 invalidFilter: \
+                 groups named with quotes are never found, so Entra cannot match them",
+            ),
+            Self::SpaceInValueRejected => (
+                "space-in-value-rejected",
+                "a filter value with a space (displayName eq \"EDU All personal\") is answered 400 \
+                 invalidFilter: a parser that splits the filter on spaces",
+            ),
+            Self::CustomExtensionPatchRejected => (
+                "custom-extension-patch-rejected",
+                "PATCH on a custom extension attribute (URN path or path-less URN key) is \
+                 answered 400 invalidPath \"unknown schema\", although POST and PUT store it: \
+                 Entra's updates of custom attribute mappings fail",
             ),
         }
     }

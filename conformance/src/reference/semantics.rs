@@ -9,7 +9,7 @@
 use std::cmp::Ordering;
 
 use scim2_filter::policy::Policy;
-use scim2_filter::{AttrPath, Filter, PatchPath, eval, patch};
+use scim2_filter::{AttrPath, CompValue, CompareOp, Filter, PatchPath, eval, patch};
 use scim2_types::schema::ResourceSchemas;
 use scim2_types::{PatchOp, ScimType};
 use serde_json::Value;
@@ -48,6 +48,23 @@ impl ParsedFilter {
     /// Whether `resource` matches, with the string comparison rules of `schemas`.
     pub(crate) fn matches(&self, resource: &Value, schemas: &ResourceSchemas) -> bool {
         self.0.matches_with(resource, schemas)
+    }
+
+    /// The filter with every string `eq` turned into `sw` (outside value paths), for the
+    /// `eq-matches-prefix` fault.
+    pub(crate) fn eq_as_prefix(self) -> Self {
+        fn rewrite(f: Filter) -> Filter {
+            match f {
+                Filter::Compare(p, CompareOp::Eq, v @ CompValue::String(_)) => {
+                    Filter::Compare(p, CompareOp::Sw, v)
+                }
+                Filter::Not(inner) => Filter::Not(Box::new(rewrite(*inner))),
+                Filter::And(a, b) => Filter::And(Box::new(rewrite(*a)), Box::new(rewrite(*b))),
+                Filter::Or(a, b) => Filter::Or(Box::new(rewrite(*a)), Box::new(rewrite(*b))),
+                other => other,
+            }
+        }
+        Self(rewrite(self.0))
     }
 
     /// Whether the filter names the attribute `name` anywhere (ASCII case-insensitive).
@@ -151,13 +168,15 @@ pub(crate) fn compare(a: &Value, b: &Value, key: &SortKey, schemas: &ResourceSch
 }
 
 /// Applies a PATCH request to `resource` (all or nothing), with Entra's tolerated deviations
-/// (`Policy::entra_compatible`).
+/// (the endpoint's one policy, `Reference::policy`: POST and PUT read bodies by the same
+/// `undeclared_attributes` rule).
 pub(crate) fn apply_patch(
     resource: &mut Value,
     op: &PatchOp,
     schemas: &ResourceSchemas,
+    policy: &Policy,
 ) -> Result<(), SemanticsError> {
-    patch::apply(resource, op, schemas, &Policy::entra_compatible())
+    patch::apply(resource, op, schemas, policy)
         .map(|_| ())
         .map_err(|e| SemanticsError {
             scim_type: e.scim_type.clone(),

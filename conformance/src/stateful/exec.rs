@@ -394,7 +394,8 @@ impl Exec {
                 let Some(u) = self.live_user(*user) else {
                     return Ok(Flow::Done("skipped: no live user".into()));
                 };
-                let name = format!("{}@example.com", self.fresh("r"));
+                let n = self.names;
+                let name = crate::names::upn(&self.fresh("r"), n, "example.com");
                 self.users[u].user_name.clone_from(&name);
                 self.patch_user(
                     u,
@@ -455,7 +456,8 @@ impl Exec {
                 let Some(g) = self.live_group(*group) else {
                     return Ok(Flow::Done("skipped: no live group".into()));
                 };
-                let name = self.fresh("g");
+                let n = self.names;
+                let name = crate::names::group_name(&self.fresh("g"), n);
                 self.groups[g].name.clone_from(&name);
                 self.patch_group(
                     g,
@@ -546,8 +548,17 @@ impl Exec {
         person.given.clone_from(&names.0);
         person.family.clone_from(&names.1);
         let mut body = self.cx.session().mapping.user_body(&person, None);
-        let mut user_name = format!("{base}@{domain}");
+        // Real-directory shapes, with prefix pairs (crate::names::sequence_user).
+        let prev = self
+            .users
+            .last()
+            .map(|u| (u.user_name.as_str(), u.external_id.as_str()));
+        let (mut user_name, nickname) =
+            crate::names::sequence_user(&base, self.users.len(), domain, prev, &person.guid());
         body["userName"] = json!(user_name);
+        if get_ci(&body, "externalId").is_some() {
+            body["externalId"] = json!(nickname);
+        }
         if let Some(o) = body.as_object_mut() {
             let optional = [
                 "title",
@@ -693,7 +704,9 @@ impl Exec {
     }
 
     async fn create_group(&mut self) -> StepResult {
-        let name = self.fresh("g");
+        let base = self.fresh("g");
+        let prev = self.groups.last().map(|g| g.name.as_str());
+        let name = crate::names::sequence_group(&base, self.groups.len(), prev);
         let body = json!({
             "schemas": [scim2_types::urn::GROUP],
             "externalId": self.cx.guid(),
