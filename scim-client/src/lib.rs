@@ -82,6 +82,13 @@ pub use secret::Secret;
 /// Re-exported so that callers can name methods, headers and statuses.
 pub use http;
 
+/// The body type of [`RawRequest`], [`RawResponse`] and [`Exchange`], re-exported so that
+/// callers need not depend on `bytes` themselves.
+pub use bytes::Bytes;
+/// The URL type of [`RawResponse::url`], [`Exchange::url`] and [`BaseUrl`], re-exported so that
+/// callers need not depend on `url` themselves.
+pub use url::Url;
+
 /// The README's examples, compiled as doctests.
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
