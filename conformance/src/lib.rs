@@ -11,6 +11,7 @@
 //!   [`logging`]: `-v`/`-q`/`RUST_LOG` diagnostics on stderr.
 //! - [`compare`]: the read-only migration compare of two endpoints (`scim-conformance compare`).
 //! - [`reference`](mod@reference): the built-in reference endpoint (axum, in memory) with switchable faults.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod check;
 pub mod cli;

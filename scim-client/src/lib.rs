@@ -51,6 +51,7 @@
 //! client.delete::<User>(&again.id.unwrap_or_default()).await?;
 //! # Ok(()) }
 //! ```
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod auth;
 mod base_url;

@@ -96,6 +96,7 @@ impl<'de> Deserialize<'de> for ScimType {
 }
 
 #[cfg(feature = "schemars")]
+#[cfg_attr(docsrs, doc(cfg(feature = "schemars")))]
 impl schemars::JsonSchema for ScimType {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "ScimType".into()
