@@ -37,7 +37,10 @@ Exit codes:
 
 The bearer token is read from the environment variable SCIM_TOKEN (or --token-env VAR) or
 from --token-file PATH; it is never taken from an argument and never printed.
-`run --help` describes profile files (--profile FILE).";
+`run --help` describes profile files (--profile FILE).
+
+Diagnostics (each HTTP attempt, retries and back-off) go to stderr: -v, -vv, -vvv for more,
+-q for none; RUST_LOG (e.g. RUST_LOG=scim2_client=debug), when set, replaces them.";
 
 /// `run --help` and `checks --help`: the profile file format (README: "Profile files").
 const PROFILE_FILE_HELP: &str = "\
@@ -57,6 +60,18 @@ An unknown key, base, level or check id, or a pattern matching no check, is a us
 #[derive(Debug, Parser)]
 #[command(name = "scim-conformance", version, after_help = AFTER_HELP)]
 pub struct Cli {
+    /// More diagnostics on stderr: -v retries and back-off, -vv every HTTP attempt, -vvv all.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true, help_heading = "Diagnostics")]
+    pub verbose: u8,
+    /// No diagnostics on stderr (reports are written as usual).
+    #[arg(
+        short,
+        long,
+        global = true,
+        conflicts_with = "verbose",
+        help_heading = "Diagnostics"
+    )]
+    pub quiet: bool,
     /// The command.
     #[command(subcommand)]
     pub command: Command,
@@ -76,11 +91,22 @@ pub enum Command {
     /// Compare the users, groups and memberships of two endpoints (read-only; exit 0 identical,
     /// 1 differences, 2 usage, 3 unreachable or credentials refused).
     Compare(crate::compare::CompareArgs),
-    /// Re-run a saved failing stateful sequence (issue 6) with the `run` options.
+    /// Re-run a saved failing stateful sequence with the `run` options.
     Replay(ReplayArgs),
+    /// Print a shell completion script (e.g. `scim-conformance completions bash >
+    /// /etc/bash_completion.d/scim-conformance`).
+    Completions(CompletionsArgs),
 }
 
-/// `replay` options (issue 6): the saved sequence and the `run` options.
+/// `completions` options.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// `replay` options: the saved sequence and the `run` options.
 #[derive(Debug, Args)]
 pub struct ReplayArgs {
     /// The saved sequence (JSON, or the report's `saved sequence: …` line).
@@ -114,7 +140,8 @@ pub struct RunArgs {
     /// Run against the built-in reference endpoint, in process.
     #[arg(long)]
     pub builtin: bool,
-    /// Fault of the built-in endpoint to switch on (repeatable; with --builtin).
+    /// Fault of the built-in endpoint to switch on (repeatable; with --builtin; `checks` lists
+    /// the faults each check catches).
     #[arg(long = "fault", value_name = "NAME", requires = "builtin")]
     pub faults: Vec<Fault>,
     /// Token source.
@@ -138,20 +165,24 @@ pub struct RunArgs {
     /// Skip checks whose id matches (repeatable).
     #[arg(long, value_name = "PATTERN")]
     pub skip: Vec<String>,
-    /// Report format.
+    /// Format of the report written to stdout (or to --output).
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
     /// Write the report to a file instead of stdout.
     #[arg(long, value_name = "PATH")]
     pub output: Option<PathBuf>,
+    /// Also write the report in FORMAT (human, json, junit, markdown) to PATH; repeatable, all
+    /// from the same run (e.g. `--report junit=results.xml --report json=report.json`).
+    #[arg(long = "report", value_name = "FORMAT=PATH")]
+    pub reports: Vec<crate::report::ReportTarget>,
     /// Seed of the generated values (random when absent; printed in the report).
     #[arg(long)]
     pub seed: Option<u64>,
     /// Per-request timeout in seconds.
-    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=600))]
+    #[arg(long, value_name = "SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=600))]
     pub timeout: u64,
     /// Maximum requests per second.
-    #[arg(long)]
+    #[arg(long, value_name = "N")]
     pub rate: Option<f64>,
     /// Keep what the run created (no cleanup).
     #[arg(long)]
@@ -160,7 +191,7 @@ pub struct RunArgs {
     #[arg(long)]
     pub insecure_http: bool,
     /// Checks in flight at once.
-    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u64).range(1..=64))]
+    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u64).range(1..=64))]
     pub concurrency: u64,
     /// Stateful sequences generated after the fixed checks (default 64; `--cases 0` runs none;
     /// `--only stateful` runs them alone).
@@ -182,11 +213,11 @@ pub struct RunArgs {
 /// `--dialect` values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum DialectArg {
-    /// Legacy only.
+    /// Entra's default PATCH shapes only.
     Legacy,
-    /// `aadOptscim062020` only.
+    /// Only the shapes Entra sends with the `aadOptscim062020` feature flag.
     Flagged,
-    /// Both (default).
+    /// Both dialects (default).
     Both,
 }
 
@@ -229,6 +260,8 @@ pub enum ListFormat {
     Text,
     /// A Markdown table.
     Markdown,
+    /// JSON: the profile and an array of checks (id, title, area, requirement, source, faults).
+    Json,
 }
 
 /// `cleanup` options.
@@ -323,7 +356,7 @@ pub struct RunConfig {
     pub timeout: Duration,
     /// Requests per second.
     pub rate: Option<f64>,
-    /// The stateful run after the fixed checks (issue 6), if any.
+    /// The stateful run after the fixed checks, if any.
     pub stateful: Option<crate::stateful::Options>,
 }
 
@@ -540,15 +573,16 @@ pub async fn main_with(args: impl IntoIterator<Item = String>) -> ExitCode {
             };
         }
     };
+    crate::logging::init(cli.verbose, cli.quiet);
     let result = match cli.command {
-        Command::Run(a) => run_cmd(a, None).await,
+        Command::Run(a) => run_cmd(a, None, cli.quiet).await,
         Command::Replay(r) => match crate::stateful::cli::load_saved(&r.file) {
             Ok(saved) => {
                 let mut a = r.run;
                 if a.only.is_empty() {
                     a.only.push("stateful".into()); // the saved sequence alone
                 }
-                run_cmd(a, Some(saved)).await
+                run_cmd(a, Some(saved), cli.quiet).await
             }
             Err(e) => Err(UsageError(e)),
         },
@@ -562,6 +596,16 @@ pub async fn main_with(args: impl IntoIterator<Item = String>) -> ExitCode {
         }),
         Command::Cleanup(a) => cleanup_cmd(a).await,
         Command::Compare(a) => Ok(compare_cmd(a).await),
+        Command::Completions(a) => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(
+                a.shell,
+                &mut cmd,
+                "scim-conformance",
+                &mut std::io::stdout(),
+            );
+            Ok(ExitCode::Ok)
+        }
     };
     match result {
         Ok(c) => c,
@@ -587,6 +631,7 @@ async fn compare_cmd(a: crate::compare::CompareArgs) -> ExitCode {
 async fn run_cmd(
     a: RunArgs,
     replay: Option<crate::stateful::Saved>,
+    quiet: bool,
 ) -> Result<ExitCode, UsageError> {
     // Profile file values first; --mapping and --dialect replace them.
     let (profile, profile_file) = load_profile(&a.profile)?;
@@ -668,8 +713,14 @@ async fn run_cmd(
     };
     // Progress goes to stderr in every output mode, so a run that writes its report to a file
     // or to stdout as JSON is never silent.
-    let progress = human::ConsoleProgress::new();
-    let progress: &dyn Progress = &progress;
+    // `-q` leaves out the per-check lines; the run id, the summary and the report paths are
+    // always printed.
+    let console = human::ConsoleProgress::new();
+    let progress: &dyn Progress = if quiet {
+        &crate::runner::Quiet
+    } else {
+        &console
+    };
     eprintln!(
         "scim-conformance: {} profile against {base_url} (run {run_id}, names start with {}-)",
         cfg.profile_name(),
@@ -697,6 +748,7 @@ async fn run_cmd(
     }
     let text = crate::report::render(&report, a.format);
     write_output(&text, a.output.as_ref())?;
+    crate::report::write_all(&report, &a.reports).map_err(UsageError)?;
     if a.format != Format::Human || a.output.is_some() {
         // The human report on stdout ends with the summary; every other mode gets it here.
         let s = report.summary();
@@ -711,6 +763,13 @@ async fn run_cmd(
             "scim-conformance: {} report written to {}",
             format_name(a.format),
             p.display()
+        );
+    }
+    for t in &a.reports {
+        eprintln!(
+            "scim-conformance: {} report written to {}",
+            format_name(t.format),
+            t.path.display()
         );
     }
     if let Some(path) = &a.save {
@@ -929,6 +988,33 @@ pub fn list_checks(profile: Profile, format: ListFormat) -> String {
 pub fn list_check_list(profile: &str, checks: &[Check], format: ListFormat) -> String {
     let mut out = String::new();
     match format {
+        ListFormat::Json => {
+            let list: Vec<serde_json::Value> = checks
+                .iter()
+                .map(|c| {
+                    let m = &c.meta;
+                    serde_json::json!({
+                        "id": m.id,
+                        "title": m.title,
+                        "area": m.area,
+                        "requirement": m.requirement,
+                        "levels": m.levels,
+                        "source": m.source(),
+                        "evidence": m.evidence,
+                        "faults": m.faults,
+                        "writes": m.writes,
+                        "dialect": m.dialect.map(|d| d.to_string()),
+                    })
+                })
+                .collect();
+            let doc = serde_json::json!({
+                "profile": profile,
+                "count": checks.len(),
+                "checks": list,
+            });
+            out.push_str(&serde_json::to_string_pretty(&doc).unwrap_or_default());
+            out.push('\n');
+        }
         ListFormat::Markdown => {
             out.push_str(&format!(
                 "# `{profile}` profile: {} checks\n\n",

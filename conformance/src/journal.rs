@@ -236,7 +236,7 @@ impl Journal {
 /// the same seed never share names).
 #[must_use]
 pub fn new_run_id() -> String {
-    use rand::Rng;
+    use rand::RngExt;
     const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyz23456789";
     let mut rng = rand::rng();
     (0..8)

@@ -7,9 +7,11 @@
 //! - [`model`]: the expected state, computed from what the run sent; [`mapping`] and [`path`]:
 //!   the user attribute mapping replayed (Entra's 22 default rows, or `--mapping FILE`).
 //! - [`runner`]: selection, concurrency, early stop, cleanup; [`journal`]: created-ids journal.
-//! - [`report`]: human, JSON, JUnit and Markdown reports; [`token`]: bearer token handling.
+//! - [`report`]: human, JSON, JUnit and Markdown reports; [`token`]: bearer token handling;
+//!   [`logging`]: `-v`/`-q`/`RUST_LOG` diagnostics on stderr.
 //! - [`compare`]: the read-only migration compare of two endpoints (`scim-conformance compare`).
 //! - [`reference`](mod@reference): the built-in reference endpoint (axum, in memory) with switchable faults.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod check;
 pub mod cli;
@@ -17,6 +19,7 @@ pub mod compare;
 pub mod evidence;
 pub mod exit;
 pub mod journal;
+pub mod logging;
 pub mod mapping;
 pub mod model;
 pub mod names;

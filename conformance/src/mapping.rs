@@ -4,8 +4,8 @@
 
 use std::path::Path;
 
-use rand::Rng;
 use rand::seq::IndexedRandom;
+use rand::{Rng, RngExt};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -469,10 +469,10 @@ impl Person {
             list.choose(rng).copied().unwrap_or("x").to_owned()
         };
         let c = CITIES.choose(rng).copied().unwrap_or(CITIES[0]);
-        let phone = |rng: &mut dyn rand::RngCore| {
+        let phone = |rng: &mut dyn rand::Rng| {
             format!(
                 "+1 425-555-{:04}",
-                rand::Rng::random_range(rng, 0..10_000u32)
+                rand::RngExt::random_range(rng, 0..10_000u32)
             )
         };
         Self {

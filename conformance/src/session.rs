@@ -368,7 +368,7 @@ impl Cx {
     #[must_use]
     pub fn guid(&self) -> String {
         let mut rng = self.0.rng.lock().unwrap_or_else(PoisonError::into_inner);
-        uuid::Builder::from_random_bytes(rand::Rng::random(&mut *rng))
+        uuid::Builder::from_random_bytes(rand::RngExt::random(&mut *rng))
             .into_uuid()
             .to_string()
     }

@@ -16,7 +16,10 @@ const SECRET_HEADERS: &[&str] = &[
 ];
 
 /// One request and its response (or the transport error that replaced it).
+///
+/// Built by the runner only; non-exhaustive so that fields can be added.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Exchange {
     /// HTTP method.
     pub method: String,

@@ -283,3 +283,229 @@ async fn custom_mapping_and_dialect_selection() {
     // The token never appears; the Authorization header is redacted.
     assert!(create["transcript"].to_string().contains("\"***\""));
 }
+
+#[tokio::test]
+async fn repeated_report_writes_three_agreeing_files_from_one_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name);
+    let (json, junit, md) = (path("r.json"), path("r.xml"), path("r.md"));
+    let code = run(&[
+        "run",
+        "--builtin",
+        "--fault",
+        "error-body-not-scim",
+        "--seed",
+        "11",
+        "--cases",
+        "2",
+        "--format",
+        "json",
+        "--output",
+        path("stdout.json").to_str().unwrap(),
+        "--report",
+        &format!("json={}", json.display()),
+        "--report",
+        &format!("junit={}", junit.display()),
+        "--report",
+        &format!("markdown={}", md.display()),
+    ])
+    .await;
+    assert_eq!(code, ExitCode::MustFailed);
+    let json_text = std::fs::read_to_string(&json).unwrap();
+    // --format/--output and --report json come from the same run: the same document.
+    assert_eq!(
+        json_text,
+        std::fs::read_to_string(path("stdout.json")).unwrap()
+    );
+    let v: serde_json::Value = serde_json::from_str(&json_text).unwrap();
+    assert_eq!(v["seed"], 11);
+    let run_id = v["run_id"].as_str().unwrap();
+    let checks = v["checks"].as_array().unwrap();
+    let ids: Vec<&str> = checks.iter().map(|c| c["id"].as_str().unwrap()).collect();
+    let failed: Vec<&str> = checks
+        .iter()
+        .filter(|c| c["outcome"] == "fail")
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert!(failed.contains(&"entra.error.not-found"), "{failed:?}");
+
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let root = doc.root_element();
+    assert_eq!(
+        root.attribute("tests").unwrap(),
+        v["summary"]["total"].to_string()
+    );
+    let cases: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("testcase"))
+        .map(|n| n.attribute("name").unwrap())
+        .collect();
+    let mut sorted_cases = cases.clone();
+    sorted_cases.sort_unstable();
+    let mut sorted_ids = ids.clone();
+    sorted_ids.sort_unstable();
+    assert_eq!(sorted_cases, sorted_ids);
+    for id in &failed {
+        let case = doc
+            .descendants()
+            .find(|n| n.has_tag_name("testcase") && n.attribute("name") == Some(id))
+            .unwrap();
+        let must = checks
+            .iter()
+            .any(|c| c["id"] == *id && c["requirement"] == "MUST");
+        assert_eq!(
+            case.children().any(|n| n.has_tag_name("failure")),
+            must,
+            "{id}"
+        );
+    }
+
+    let markdown = std::fs::read_to_string(&md).unwrap();
+    assert!(
+        markdown.contains(&format!("`{run_id}` (seed 11)")),
+        "{markdown}"
+    );
+    for id in &ids {
+        assert!(markdown.contains(&format!("| `{id}` ")), "{id} missing");
+    }
+    let s = &v["summary"];
+    assert!(
+        markdown.contains(&format!(
+            "{} passed, {} failed, {} skipped, {} errors; {} MUST failures, {} MUST not run.",
+            s["passed"],
+            s["failed"],
+            s["skipped"],
+            s["errors"],
+            s["must_failed"],
+            s["must_not_run"]
+        )),
+        "{markdown}"
+    );
+}
+
+#[tokio::test]
+async fn report_option_rejects_unknown_formats() {
+    assert_eq!(
+        run(&["run", "--builtin", "--report", "xml=out.xml"]).await,
+        ExitCode::Usage
+    );
+    assert_eq!(
+        run(&["run", "--builtin", "--report", "out.xml"]).await,
+        ExitCode::Usage
+    );
+}
+
+#[test]
+fn checks_as_json_lists_every_check() {
+    let json = scim2_conformance::cli::list_checks(
+        scim2_conformance::profile::Profile::Entra,
+        scim2_conformance::cli::ListFormat::Json,
+    );
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let checks = v["checks"].as_array().unwrap();
+    assert_eq!(v["count"], checks.len());
+    assert_eq!(
+        checks.len(),
+        scim2_conformance::profile::Profile::Entra.checks().len()
+    );
+    let remove = checks
+        .iter()
+        .find(|c| c["id"] == "entra.group.members.remove.legacy")
+        .unwrap();
+    assert_eq!(remove["requirement"], "MUST");
+    assert!(
+        remove["faults"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f == "legacy-member-remove-wipes-group")
+    );
+}
+
+fn binary(args: &[&str], envs: &[(&str, &str)]) -> std::process::Output {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_scim-conformance"));
+    cmd.args(args)
+        .env_remove("RUST_LOG")
+        .env_remove("SCIM_TOKEN");
+    for (k, v) in envs {
+        cmd.env(k, v);
+    }
+    cmd.output().unwrap()
+}
+
+#[test]
+fn completions_are_printed_for_each_shell() {
+    for (shell, needle) in [
+        ("bash", "complete -F _scim__conformance"),
+        ("zsh", "#compdef scim-conformance"),
+        ("fish", "complete -c scim-conformance"),
+        ("powershell", "scim-conformance"),
+        ("elvish", "scim-conformance"),
+    ] {
+        let out = binary(&["completions", shell], &[]);
+        assert!(out.status.success(), "{shell}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.contains(needle), "{shell}: {text}");
+        assert!(text.contains("--report"), "{shell}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn verbose_logs_show_attempts_and_retries_but_never_the_token() {
+    use scim2_conformance::reference::{Fault, ReferenceConfig, ReferenceServer};
+    const SECRET: &str = "tok-7Hq2-cli-log-secret";
+    let server = ReferenceServer::start(
+        ReferenceConfig::default()
+            .with_faults([Fault::Transient503])
+            .with_token(SECRET),
+    )
+    .await
+    .unwrap();
+    let url = server.base_url();
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().to_str().unwrap().to_owned();
+    let report = dir.path().join("r.json");
+    let report_arg = format!("json={}", report.display());
+    let run_at = |verbosity: &'static str| {
+        let (url, journal, report_arg) = (url.clone(), journal.clone(), report_arg.clone());
+        tokio::task::spawn_blocking(move || {
+            binary(
+                &[
+                    verbosity,
+                    "run",
+                    "--url",
+                    &url,
+                    "--only",
+                    "entra.pagination",
+                    "--cases",
+                    "0",
+                    "--journal-dir",
+                    &journal,
+                    "--report",
+                    &report_arg,
+                ],
+                &[("SCIM_TOKEN", SECRET)],
+            )
+        })
+    };
+    let verbose = run_at("-vvv").await.unwrap();
+    let quiet = run_at("-q").await.unwrap();
+    server.shutdown().await;
+    let stderr = String::from_utf8_lossy(&verbose.stderr);
+    let stdout = String::from_utf8_lossy(&verbose.stdout);
+    assert!(stderr.contains("scim_attempt{method=GET"), "{stderr}");
+    assert!(stderr.contains("status=503"), "{stderr}");
+    assert!(stderr.contains("retrying after a back-off"), "{stderr}");
+    for text in [&stderr, &stdout] {
+        assert!(!text.contains(SECRET), "token in the output: {text}");
+        assert!(
+            !text.contains("7Hq2"),
+            "part of the token in the output: {text}"
+        );
+    }
+    let report = std::fs::read_to_string(&report).unwrap();
+    assert!(!report.contains(SECRET));
+    let quiet_err = String::from_utf8_lossy(&quiet.stderr);
+    assert!(!quiet_err.contains("scim_attempt"), "{quiet_err}");
+}

@@ -11,10 +11,11 @@ use http::header::{
 use http::{HeaderMap, Method};
 use http_body_util::Full;
 use tokio::time::Instant;
+use tracing::Instrument;
 use url::Url;
 
 use crate::auth::Auth;
-use crate::observer::redact;
+use crate::observer::{redact, url_for_log};
 use crate::rate_limit::RateLimiter;
 use crate::retry::{self, RetryPolicy};
 use crate::transport::{self, Failure, Transport};
@@ -355,11 +356,25 @@ impl Client {
         let policy = &inner.retry;
         let mut waited = Duration::ZERO;
         let mut attempt = 1;
+        // Logs show the URL without credentials (user info, token-like query parameters).
+        let log_url = url_for_log(&p.url);
         loop {
             if let Some(rate) = &inner.rate {
                 rate.acquire().await;
             }
-            let (outcome, delay) = match self.attempt(&p, attempt).await? {
+            // One span per attempt: method, URL, attempt number (1 = first try) and status.
+            let span = tracing::info_span!(
+                "scim_attempt",
+                method = %p.method,
+                url = %log_url,
+                attempt,
+                status = tracing::field::Empty,
+            );
+            let (outcome, delay) = match self
+                .attempt(&p, attempt, &log_url)
+                .instrument(span.clone())
+                .await?
+            {
                 Attempt::Done(resp) => {
                     if !retry::is_retryable_status(resp.status) || !p.idempotent {
                         return Ok(resp);
@@ -378,21 +393,20 @@ impl Client {
             if attempt >= policy.max_attempts
                 || waited.saturating_add(delay) > policy.max_total_wait
             {
-                tracing::warn!(
-                    method = %p.method,
-                    url = %p.url,
-                    attempts = attempt,
-                    "giving up: the retry policy is exhausted"
-                );
+                span.in_scope(|| {
+                    tracing::warn!(
+                        attempts = attempt,
+                        "giving up: the retry policy is exhausted"
+                    );
+                });
                 return outcome;
             }
-            tracing::info!(
-                method = %p.method,
-                url = %p.url,
-                attempt,
-                delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
-                "retrying"
-            );
+            span.in_scope(|| {
+                tracing::info!(
+                    delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+                    "retrying after a back-off"
+                );
+            });
             tokio::time::sleep(delay).await;
             waited = waited.saturating_add(delay);
             attempt += 1;
@@ -400,7 +414,7 @@ impl Client {
     }
 
     /// One attempt: send, read the body within the limits, report to the observer.
-    async fn attempt(&self, p: &Prepared, attempt: u32) -> Result<Attempt, Error> {
+    async fn attempt(&self, p: &Prepared, attempt: u32, log_url: &str) -> Result<Attempt, Error> {
         let inner = &self.inner;
         let uri: http::Uri = p
             .url
@@ -464,24 +478,16 @@ impl Client {
                 },
             },
         };
+        let latency_ms = u64::try_from(latency.as_millis()).unwrap_or(u64::MAX);
         match &outcome {
-            Attempt::Done(r) => tracing::debug!(
-                method = %p.method,
-                url = %p.url,
-                status = r.status.as_u16(),
-                latency_ms = u64::try_from(latency.as_millis()).unwrap_or(u64::MAX),
-                attempt,
-                "SCIM exchange"
-            ),
+            Attempt::Done(r) => {
+                tracing::Span::current().record("status", r.status.as_u16());
+                tracing::debug!(latency_ms, "SCIM exchange");
+            }
             Attempt::Failed { error, .. } => {
-                tracing::debug!(
-                    method = %p.method,
-                    url = %p.url,
-                    latency_ms = u64::try_from(latency.as_millis()).unwrap_or(u64::MAX),
-                    attempt,
-                    error = %error,
-                    "SCIM exchange failed"
-                );
+                // Error messages name the full URL; logs show it without credentials.
+                let error = error.to_string().replace(p.url.as_str(), log_url);
+                tracing::debug!(latency_ms, error, "SCIM exchange failed");
             }
         }
         if let Some(o) = &inner.observer {

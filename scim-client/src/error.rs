@@ -166,7 +166,10 @@ impl Error {
 }
 
 /// An error status from the endpoint (RFC 7644 §3.12), with what the body said.
+///
+/// Built by the client only; non-exhaustive so that fields can be added.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct ResponseError {
     /// The request method.
     pub method: Method,
@@ -244,7 +247,10 @@ impl fmt::Display for ResponseError {
 }
 
 /// A success response whose body did not match the expected type.
+///
+/// Built by the client only; non-exhaustive so that fields can be added.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct DecodeError {
     /// The request method.
     pub method: Method,

@@ -51,6 +51,7 @@
 //! client.delete::<User>(&again.id.unwrap_or_default()).await?;
 //! # Ok(()) }
 //! ```
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod auth;
 mod base_url;
@@ -81,6 +82,13 @@ pub use secret::Secret;
 
 /// Re-exported so that callers can name methods, headers and statuses.
 pub use http;
+
+/// The body type of [`RawRequest`], [`RawResponse`] and [`Exchange`], re-exported so that
+/// callers need not depend on `bytes` themselves.
+pub use bytes::Bytes;
+/// The URL type of [`RawResponse::url`], [`Exchange::url`] and [`BaseUrl`], re-exported so that
+/// callers need not depend on `url` themselves.
+pub use url::Url;
 
 /// The README's examples, compiled as doctests.
 #[cfg(doctest)]

@@ -11,7 +11,10 @@ use url::Url;
 /// The header that carries the credential (`Authorization`, or the custom auth header) is
 /// redacted: `Bearer ***`, `Basic ***`, or `***`. A retried request produces one exchange per
 /// attempt.
+///
+/// Built by the client only; non-exhaustive so that fields can be added.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Exchange {
     /// The request method.
     pub method: Method,
@@ -63,6 +66,48 @@ impl<F: Fn(&Exchange) + Send + Sync> Observer for F {
     fn exchange(&self, ex: &Exchange) {
         self(ex);
     }
+}
+
+/// Query parameter names (compared ASCII case-insensitively, as substrings) whose values logs
+/// never show: they may carry a credential (`access_token`, `api_key`, `client_secret`,
+/// `sig`, an OAuth `code`, …).
+const SECRET_QUERY_NAMES: &[&str] = &[
+    "token",
+    "secret",
+    "password",
+    "passwd",
+    "key",
+    "sig",
+    "code",
+    "auth",
+    "session",
+    "credential",
+];
+
+/// The URL as logs show it: without user name and password, and with the value of every query
+/// parameter whose name may denote a credential replaced by `***` (other parameters, such as a
+/// SCIM `filter`, are kept: they are what one needs to see when debugging).
+pub(crate) fn url_for_log(url: &Url) -> String {
+    let mut out = url.clone();
+    let _ = out.set_username("");
+    let _ = out.set_password(None);
+    out.set_fragment(None);
+    if let Some(query) = url.query() {
+        let redacted: Vec<String> = query
+            .split('&')
+            .map(|pair| {
+                let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+                let lower = name.to_ascii_lowercase();
+                if !value.is_empty() && SECRET_QUERY_NAMES.iter().any(|s| lower.contains(s)) {
+                    format!("{name}=***")
+                } else {
+                    pair.to_owned()
+                }
+            })
+            .collect();
+        out.set_query(Some(&redacted.join("&")));
+    }
+    out.to_string()
 }
 
 /// Copies `headers`, replacing the credential header's value (keeping a `Bearer`/`Basic`
@@ -122,5 +167,19 @@ mod tests {
             HeaderValue::from_static("tok-without-scheme"),
         );
         assert_eq!(redact(&h, None)["authorization"], "***");
+    }
+
+    #[test]
+    fn log_urls_hide_credentials_and_keep_filters() {
+        let url = Url::parse(
+            "https://u:pw@h.example/scim/Users?filter=userName+eq+%22a%22&access_token=abc&API_KEY=k&x=1#frag",
+        )
+        .unwrap();
+        assert_eq!(
+            url_for_log(&url),
+            "https://h.example/scim/Users?filter=userName+eq+%22a%22&access_token=***&API_KEY=***&x=1"
+        );
+        let plain = Url::parse("http://127.0.0.1:8080/scim/v2/Users/1").unwrap();
+        assert_eq!(url_for_log(&plain), "http://127.0.0.1:8080/scim/v2/Users/1");
     }
 }

@@ -108,7 +108,10 @@ impl RawRequest {
 }
 
 /// A response of any status, with its body bytes (read up to the size limit).
+///
+/// Built by the client only; non-exhaustive so that fields can be added.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct RawResponse {
     /// The method of the request.
     pub method: Method,

@@ -3,7 +3,7 @@
 use std::time::{Duration, SystemTime};
 
 use http::{HeaderMap, StatusCode, header::RETRY_AFTER};
-use rand::Rng;
+use rand::RngExt;
 
 /// When and how often a failed request is tried again.
 ///

@@ -83,6 +83,14 @@ async fn token_never_leaks() {
         assert_eq!(ex.request_headers["authorization"], "Bearer ***");
         outputs.push(format!("{ex:?}"));
     }
+    // A credential in the query string (some endpoints take `?access_token=`): the observer
+    // sees the URL as sent, logs do not.
+    let _ = client
+        .send_raw(
+            RawRequest::new(http::Method::GET, "/Users")
+                .query(format!("filter=userName+eq+%22a%22&access_token={TOKEN}")),
+        )
+        .await;
     drop(_guard);
     let log_text = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
     assert!(
@@ -90,6 +98,16 @@ async fn token_never_leaks() {
         "logs were captured: {log_text}"
     );
     assert!(log_text.contains("SCIM exchange"), "{log_text}");
+    // One span per attempt, with the status and the attempt number.
+    assert!(
+        log_text.contains("scim_attempt{method=GET url=http://127.0.0.1:"),
+        "{log_text}"
+    );
+    assert!(log_text.contains("attempt=3 status=503"), "{log_text}");
+    assert!(
+        log_text.contains("access_token=***"),
+        "the query-token request was logged: {log_text}"
+    );
     outputs.push(log_text);
 
     for out in &outputs {

@@ -23,6 +23,7 @@
 //! assert_eq!(Filter::parse(&f.to_string())?, f);
 //! # Ok::<(), scim2_filter::ParseError>(())
 //! ```
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod ast;
 pub mod diff;

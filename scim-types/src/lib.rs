@@ -50,7 +50,7 @@
 //! strategies for Entra-shaped users and groups).
 //!
 //! This crate does no I/O.
-
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
 pub mod address;
@@ -67,8 +67,10 @@ pub mod urn;
 pub mod user;
 
 #[cfg(feature = "proptest")]
+#[cfg_attr(docsrs, doc(cfg(feature = "proptest")))]
 pub mod arbitrary;
 #[cfg(feature = "schemars")]
+#[cfg_attr(docsrs, doc(cfg(feature = "schemars")))]
 pub mod json_schema;
 
 pub use enterprise::{EnterpriseUser, Manager};

@@ -513,6 +513,30 @@ mod tests {
         );
     }
 
+    /// Files criterion 0.8 wrote (`cargo bench -p scim2-types --bench list_response`), kept
+    /// as they were: the layout `xtask bench` reads must be the one criterion writes.
+    #[test]
+    fn reads_what_criterion_0_8_writes() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/criterion-0.8");
+        let mut found = collect(&dir, None).unwrap();
+        found.sort_by(|a, b| a.function.cmp(&b.function));
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(found[0].group, "list_response_10k_users");
+        assert_eq!(
+            found[0].function.as_deref(),
+            Some("scim2-types/deserialize")
+        );
+        assert_eq!(found[0].throughput, Some(Throughput::Bytes(11_218_004)));
+        assert!((found[0].mean_ns - 159_200_171.4).abs() < 1.0, "{found:?}");
+        let table = markdown(&found);
+        assert!(
+            table.contains(
+                "| list_response_10k_users | scim2-types/deserialize | 159.20 ms | 70.5 MB/s | 1.81× serde_json-Value |"
+            ),
+            "{table}"
+        );
+    }
+
     #[test]
     fn units() {
         assert_eq!(format_time(12.34), "12.3 ns");

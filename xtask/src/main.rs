@@ -12,6 +12,7 @@
 mod bench;
 mod cli;
 mod exec;
+mod hygiene;
 mod peers;
 mod release;
 mod schemas;

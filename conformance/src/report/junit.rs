@@ -2,6 +2,11 @@
 //! `name` = check id); failures and errors carry the detail and the transcript, skips their
 //! reason; MAY/SHOULD problems are reported as passing test cases with `<system-out>` notes so
 //! that CI fails only on MUST.
+//!
+//! The document is valid XML 1.0 whatever bytes an endpoint sent: characters that XML 1.0 does
+//! not allow anywhere, not even escaped (NUL, the other C0 controls except tab, line feed and
+//! carriage return, U+FFFE and U+FFFF; XML 1.0 §2.2 `Char`), are written as the visible text
+//! `\u{1b}` instead. Invalid UTF-8 has already become U+FFFD in the transcript.
 
 use std::io::Cursor;
 
@@ -10,6 +15,28 @@ use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 
 use super::Report;
 use crate::check::{Outcome, Requirement};
+
+/// Whether XML 1.0 allows `c` in a document (the `Char` production of XML 1.0 §2.2).
+fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
+/// `text` with every character XML 1.0 forbids written as `\u{…}` (other text unchanged).
+#[must_use]
+pub fn xml_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.chars().all(is_xml_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if is_xml_char(c) {
+            out.push(c);
+        } else {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
 
 fn secs(d: std::time::Duration) -> String {
     format!("{:.3}", d.as_secs_f64())
@@ -32,9 +59,10 @@ fn write(report: &Report, w: &mut Writer<Cursor<Vec<u8>>>) -> std::io::Result<()
     let skipped = s.skipped.to_string();
     let time = secs(report.duration());
     let name = format!("scim-conformance {} {}", report.profile, report.endpoint);
+    let name = xml_safe(&name);
     w.write_event(Event::Start(BytesStart::new("testsuites").with_attributes(
         [
-            ("name", name.as_str()),
+            ("name", name.as_ref()),
             ("tests", total.as_str()),
             ("failures", failures.as_str()),
             ("errors", errors.as_str()),
@@ -88,7 +116,8 @@ fn write(report: &Report, w: &mut Writer<Cursor<Vec<u8>>>) -> std::io::Result<()
                 Outcome::Error(d) if counts => element(w, "error", d, &transcript)?,
                 Outcome::Skip(d) => {
                     w.write_event(Event::Empty(
-                        BytesStart::new("skipped").with_attributes([("message", d.as_str())]),
+                        BytesStart::new("skipped")
+                            .with_attributes([("message", xml_safe(d).as_ref())]),
                     ))?;
                 }
                 _ => {}
@@ -111,7 +140,7 @@ fn write(report: &Report, w: &mut Writer<Cursor<Vec<u8>>>) -> std::io::Result<()
                 out.push_str(&format!("note: {n}\n"));
             }
             w.write_event(Event::Start(BytesStart::new("system-out")))?;
-            w.write_event(Event::Text(BytesText::new(&out)))?;
+            w.write_event(Event::Text(BytesText::new(&xml_safe(&out))))?;
             w.write_event(Event::End(BytesEnd::new("system-out")))?;
             w.write_event(Event::End(BytesEnd::new("testcase")))?;
         }
@@ -128,9 +157,69 @@ fn element(
     body: &str,
 ) -> std::io::Result<()> {
     w.write_event(Event::Start(
-        BytesStart::new(tag).with_attributes([("message", message)]),
+        BytesStart::new(tag).with_attributes([("message", xml_safe(message).as_ref())]),
     ))?;
-    w.write_event(Event::Text(BytesText::new(body)))?;
+    w.write_event(Event::Text(BytesText::new(&xml_safe(body))))?;
     w.write_event(Event::End(BytesEnd::new(tag)))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every byte 0x00–0xFF, as an endpoint could send it (read lossily, as transcripts are).
+    fn every_byte() -> String {
+        let bytes: Vec<u8> = (0..=255u8).collect();
+        String::from_utf8_lossy(&bytes).into_owned()
+    }
+
+    #[test]
+    fn the_strict_parser_rejects_control_characters() {
+        // What makes the next test meaningful: the parser does check XML 1.0 `Char`.
+        assert!(roxmltree::Document::parse("<a>\u{1b}\u{0}</a>").is_err());
+        assert!(roxmltree::Document::parse("<a>&#27;</a>").is_err());
+    }
+
+    #[test]
+    fn junit_parses_for_a_body_holding_every_byte() {
+        let body = every_byte();
+        let report = crate::report::tests::sample_report(&body);
+        let xml = render(&report);
+        let doc = roxmltree::Document::parse(&xml).unwrap_or_else(|e| panic!("{e}\n{xml}"));
+        let failure = doc
+            .descendants()
+            .find(|n| n.has_tag_name("failure"))
+            .expect("a <failure> element");
+        let text = failure.text().unwrap_or_default();
+        // Forbidden characters are shown, allowed ones kept as they were.
+        assert!(text.contains("\\u{0}\\u{1}"), "{text}");
+        assert!(text.contains("\\u{1b}"), "{text}");
+        assert!(text.contains("\t\n"), "{text}");
+        assert!(
+            text.contains(" !\"#$%&'()*+,-./0123456789:;<=>?@ABC"),
+            "{text}"
+        );
+        assert!(text.contains('\u{FFFD}'), "{text}");
+        let message = failure.attribute("message").unwrap_or_default();
+        assert!(message.contains("\\u{1b}"), "{message}");
+        // quick-xml reads it to the end too.
+        let mut reader = quick_xml::Reader::from_str(&xml);
+        loop {
+            match reader.read_event() {
+                Ok(quick_xml::events::Event::Eof) => break,
+                Ok(_) => {}
+                Err(e) => panic!("quick-xml: {e}"),
+            }
+        }
+    }
+
+    #[test]
+    fn xml_safe_keeps_allowed_text_borrowed() {
+        assert!(matches!(
+            xml_safe("a\tb\u{e9}\u{1F600}"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        assert_eq!(xml_safe("a\u{0}b\u{FFFF}"), "a\\u{0}b\\u{ffff}");
+    }
 }

@@ -17,6 +17,23 @@ fn cell(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', " ")
 }
 
+/// A code fence longer than every run of backticks in `body`, so that no line of the body can
+/// close it (CommonMark §4.5: the closing fence must be at least as long as the opening one).
+#[must_use]
+pub fn fence_for(body: &str) -> String {
+    let mut longest = 0;
+    let mut run = 0;
+    for c in body.chars() {
+        if c == '`' {
+            run += 1;
+            longest = longest.max(run);
+        } else {
+            run = 0;
+        }
+    }
+    "`".repeat((longest + 1).max(3))
+}
+
 /// Renders the report as Markdown.
 #[must_use]
 pub fn render(report: &Report) -> String {
@@ -86,12 +103,15 @@ pub fn render(report: &Report) -> String {
                 r.outcome.detail().unwrap_or(""),
                 r.meta.source()
             ));
-            out.push_str("<details><summary>Transcript</summary>\n\n```http\n");
+            let mut transcript = String::new();
             for e in &r.transcript {
-                out.push_str(&e.render());
-                out.push('\n');
+                transcript.push_str(&e.render());
+                transcript.push('\n');
             }
-            out.push_str("```\n\n</details>\n");
+            let fence = fence_for(&transcript);
+            out.push_str(&format!(
+                "<details><summary>Transcript</summary>\n\n{fence}http\n{transcript}{fence}\n\n</details>\n"
+            ));
         }
     }
     let noted: Vec<_> = report
@@ -134,4 +154,38 @@ pub fn render(report: &Report) -> String {
         ));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fence_is_longer_than_any_backtick_run() {
+        assert_eq!(fence_for("no ticks"), "```");
+        assert_eq!(fence_for("a ``` b"), "````");
+        assert_eq!(fence_for("``````\n`"), "```````");
+    }
+
+    #[test]
+    fn a_body_full_of_backticks_stays_inside_its_fence() {
+        let body = "```\n````` closing?\n```http\n# not a heading\n``````````";
+        let md = render(&crate::report::tests::sample_report(body));
+        let start = md.find("<details>").expect("transcript block");
+        let block = &md[start..];
+        let end = block.find("</details>").expect("end of the block");
+        let block = &block[..end];
+        let fence_line = block
+            .lines()
+            .find(|l| l.starts_with('`'))
+            .expect("opening fence");
+        let fence: String = fence_line.chars().take_while(|c| *c == '`').collect();
+        assert_eq!(fence.len(), 11, "{block}");
+        // The only lines starting with the fence are the opening and the closing one.
+        let fences = block.lines().filter(|l| l.starts_with(&fence)).count();
+        assert_eq!(fences, 2, "{block}");
+        assert!(block.contains("# not a heading"));
+        // After the block, the document goes on as Markdown.
+        assert!(md[start + end..].contains("## Cleanup"), "{md}");
+    }
 }

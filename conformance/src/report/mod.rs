@@ -20,12 +20,43 @@ pub enum Format {
     /// Console text with progress and a summary (default).
     #[default]
     Human,
-    /// JSON, schema [`json::SCHEMA_VERSION`].
+    /// JSON (a versioned schema, for CI artifacts and scripts).
     Json,
     /// JUnit XML.
     Junit,
     /// Markdown.
     Markdown,
+}
+
+/// One `--report FORMAT=PATH`: a report format and the file it is written to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportTarget {
+    /// The format.
+    pub format: Format,
+    /// The file written.
+    pub path: std::path::PathBuf,
+}
+
+impl std::str::FromStr for ReportTarget {
+    type Err = String;
+
+    /// Reads `json=report.json` (format names as for `--format`).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        use clap::ValueEnum;
+        let (format, path) = s
+            .split_once('=')
+            .ok_or_else(|| format!("expected FORMAT=PATH (e.g. junit=results.xml), not {s:?}"))?;
+        let format = Format::from_str(format, true).map_err(|_| {
+            format!("unknown report format {format:?} (expected human, json, junit or markdown)")
+        })?;
+        if path.is_empty() {
+            return Err(format!("no file after {s:?}"));
+        }
+        Ok(Self {
+            format,
+            path: path.into(),
+        })
+    }
 }
 
 /// Everything a report shows.
@@ -176,6 +207,18 @@ fn rank(r: &CheckResult) -> u8 {
     }
 }
 
+/// Writes the report in every `--report` format, each to its file.
+///
+/// # Errors
+/// The first file that cannot be written, named in the message.
+pub fn write_all(report: &Report, targets: &[ReportTarget]) -> Result<(), String> {
+    for t in targets {
+        std::fs::write(&t.path, render(report, t.format))
+            .map_err(|e| format!("cannot write {}: {e}", t.path.display()))?;
+    }
+    Ok(())
+}
+
 /// Writes the report in `format`.
 #[must_use]
 pub fn render(report: &Report, format: Format) -> String {
@@ -184,5 +227,93 @@ pub fn render(report: &Report, format: Format) -> String {
         Format::Json => json::render(report),
         Format::Junit => junit::render(report),
         Format::Markdown => markdown::render(report),
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    #[test]
+    fn report_targets_parse_format_and_path() {
+        let t: ReportTarget = "junit=out/results.xml"
+            .parse()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(t.format, Format::Junit);
+        assert_eq!(t.path, std::path::PathBuf::from("out/results.xml"));
+        let t: ReportTarget = "JSON=a=b.json".parse().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            (t.format, t.path.to_str()),
+            (Format::Json, Some("a=b.json"))
+        );
+        for bad in ["results.xml", "xml=results.xml", "json="] {
+            assert!(bad.parse::<ReportTarget>().is_err(), "{bad}");
+        }
+    }
+
+    /// A one-check report for the unit tests of the renderers: a failed MUST check whose
+    /// transcript's response body is `body`.
+    pub(crate) fn sample_report(body: &str) -> Report {
+        use crate::check::{CheckMeta, Outcome};
+        use crate::transcript::Exchange;
+        let exchange = Exchange {
+            method: "GET".into(),
+            url: "http://127.0.0.1:1/scim/v2/Users?filter=x".into(),
+            request_headers: vec![("Accept".into(), "application/scim+json".into())],
+            request_body: None,
+            status: Some(500),
+            response_headers: vec![("Content-Type".into(), "text/plain".into())],
+            response_body: Some(body.to_owned()),
+            error: None,
+            latency: Duration::from_millis(3),
+        };
+        let result = CheckResult {
+            meta: CheckMeta {
+                id: "entra.error.malformed-json",
+                title: "An error answer is a SCIM error",
+                area: "errors",
+                requirement: Requirement::Must,
+                levels: crate::check::Levels {
+                    entra: Requirement::Must,
+                    rfc7644: Requirement::Must,
+                },
+                evidence: crate::evidence::Evidence {
+                    docs: None,
+                    entra_sends: true,
+                    sources: &[crate::evidence::Source::Rfc {
+                        rfc: 7644,
+                        section: "3.12",
+                        keyword: Requirement::Must,
+                    }],
+                },
+                faults: &[],
+                writes: false,
+                dialect: None,
+                needs: &[],
+            },
+            outcome: Outcome::Fail(format!("answered 500: {body}")),
+            notes: vec![format!("note {body}")],
+            duration: Duration::from_millis(3),
+            transcript: vec![exchange],
+            counterexample: None,
+        };
+        Report {
+            tool_version: "0.0.0-test".into(),
+            profile: "entra".into(),
+            dialects: vec!["legacy".into()],
+            seed: 7,
+            run_id: "abcd1234".into(),
+            endpoint: "http://127.0.0.1:1/scim/v2".into(),
+            started_at: "2026-01-01T00:00:00Z".into(),
+            read_only: false,
+            token: None,
+            outcome: RunOutcome {
+                results: vec![result],
+                abort: None,
+                cleanup: CleanupReport::default(),
+                duration: Duration::from_millis(5),
+                requests: 1,
+            },
+        }
     }
 }

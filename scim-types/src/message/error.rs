@@ -7,7 +7,11 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use crate::urn;
 
 /// The `scimType` detail error keyword (RFC 7644 §3.12, Table 9).
+///
+/// Non-exhaustive: a later RFC or a common extension may get its own variant (until then it
+/// reads as [`ScimType::Other`]); match with a wildcard arm.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ScimType {
     /// `invalidFilter`: the filter syntax was invalid or the operator/attribute combination is not supported.
     InvalidFilter,
@@ -92,6 +96,7 @@ impl<'de> Deserialize<'de> for ScimType {
 }
 
 #[cfg(feature = "schemars")]
+#[cfg_attr(docsrs, doc(cfg(feature = "schemars")))]
 impl schemars::JsonSchema for ScimType {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "ScimType".into()

@@ -294,6 +294,7 @@ impl<'de> Deserialize<'de> for SchemaAttribute {
 }
 
 #[cfg(feature = "schemars")]
+#[cfg_attr(docsrs, doc(cfg(feature = "schemars")))]
 impl schemars::JsonSchema for SchemaAttribute {
     fn schema_name() -> Cow<'static, str> {
         "SchemaAttribute".into()

@@ -5,13 +5,21 @@
 //! 2. copies the tracked files into `target/xtask-release/vVERSION/` and there bumps the
 //!    shared version (`[workspace.package]`) and every intra-workspace dependency version, and
 //!    moves the `Unreleased` section of `CHANGELOG.md` under `## [VERSION] - today`;
-//! 3. in that copy runs `cargo package` and `cargo publish --dry-run` for the publishable crates
-//!    (cargo orders them by their dependencies and resolves the unpublished ones locally);
+//! 3. in that copy runs `cargo package`, then `cargo semver-checks` of each crate against its
+//!    last version on crates.io (skipped, with a message, for a crate never published or when
+//!    cargo-semver-checks is not installed), then `cargo publish --dry-run` (cargo orders the
+//!    crates by their dependencies and resolves the unpublished ones locally);
 //! 4. only with `--execute`: writes the changed files into the tree, commits them, tags
 //!    `vVERSION` and runs `cargo publish`. Without it nothing outside `target/` changes.
+//!
+//! Before any of this it prints the plan: per crate, publish (with or without an API check)
+//! or skip because the version is already on crates.io. A publication that failed half-way
+//! resumes: when the tree is already at VERSION and tagged `vVERSION` at `HEAD`, a run only
+//! publishes the crates crates.io does not have yet.
 
 mod changelog;
 mod manifest;
+pub mod registry;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -21,6 +29,7 @@ use semver::Version;
 
 use crate::exec::{Cmd, Exec, System};
 use crate::workspace;
+use registry::{CargoInfo, Registry};
 
 /// Options of `cargo xtask release`.
 #[derive(Debug, clap::Args)]
@@ -43,6 +52,19 @@ pub struct Release<'a> {
     pub date: String,
     /// Runs `cargo xtask test` first (the tests of this module turn it off).
     pub run_tests: bool,
+    /// Where the published versions are looked up.
+    pub registry: &'a dyn Registry,
+    /// Whether `cargo semver-checks` is installed.
+    pub semver_checks: bool,
+}
+
+/// What the release does with one crate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    /// The version is on the registry already (an earlier run published it).
+    Skip,
+    /// Publish it; `baseline` is the last published version (the API check's baseline).
+    Publish { baseline: Option<Version> },
 }
 
 pub fn run(opts: &Options) -> Result<()> {
@@ -50,6 +72,10 @@ pub fn run(opts: &Options) -> Result<()> {
     let version = Version::parse(&opts.version)
         .with_context(|| format!("`{}` is not a semver version", opts.version))?;
     let date = time::OffsetDateTime::now_utc().date().to_string();
+    let semver_checks = Cmd::cargo()
+        .args(["semver-checks", "--version"])
+        .output()
+        .is_ok();
     Release {
         root: &meta.workspace_root,
         target_dir: &meta.target_directory,
@@ -57,8 +83,18 @@ pub fn run(opts: &Options) -> Result<()> {
         execute: opts.execute,
         date,
         run_tests: true,
+        registry: &CargoInfo::new(),
+        semver_checks,
     }
     .run(&mut System)
+}
+
+/// The crates of the plan that are to be published, in order.
+fn to_publish(plan: &[(String, Step)]) -> Vec<String> {
+    plan.iter()
+        .filter(|(_, s)| matches!(s, Step::Publish { .. }))
+        .map(|(n, _)| n.clone())
+        .collect()
 }
 
 fn git(root: &Path) -> Cmd {
@@ -191,7 +227,134 @@ impl Release<'_> {
         Ok(changed)
     }
 
+    /// Asks the registry what to do with each crate, in publish order.
+    pub fn plan(&self, order: &[String]) -> Result<Vec<(String, Step)>> {
+        order
+            .iter()
+            .map(|name| {
+                let step = if self.registry.has(name, &self.version)? {
+                    Step::Skip
+                } else {
+                    Step::Publish {
+                        baseline: self.registry.latest(name)?,
+                    }
+                };
+                Ok((name.clone(), step))
+            })
+            .collect()
+    }
+
+    /// The plan as printed before anything runs.
+    pub fn plan_text(&self, plan: &[(String, Step)], resume: bool) -> String {
+        let tag = self.tag();
+        let mode = if self.execute { "--execute" } else { "dry run" };
+        let mut out = format!("xtask [release]: plan for {tag} ({mode}):\n");
+        for (name, step) in plan {
+            let what = match step {
+                Step::Skip => format!("skip: {} is already on crates.io", self.version),
+                Step::Publish { baseline: None } => format!(
+                    "publish {}; never published before, so no API check",
+                    self.version
+                ),
+                Step::Publish { baseline: Some(b) } if self.semver_checks => format!(
+                    "publish {}; API check against {b} (cargo semver-checks)",
+                    self.version
+                ),
+                Step::Publish { baseline: Some(b) } => format!(
+                    "publish {}; API check against {b} SKIPPED: cargo-semver-checks is not \
+                     installed (cargo install cargo-semver-checks --locked)",
+                    self.version
+                ),
+            };
+            out.push_str(&format!("  {name:<20} {what}\n"));
+        }
+        let publish = to_publish(plan).join(", ");
+        if publish.is_empty() {
+            out.push_str("  nothing to publish: every crate is on crates.io at this version\n");
+        } else if resume {
+            out.push_str(&format!(
+                "  resuming: the tree is at {} and tagged {tag}; only `cargo publish` of {publish} \
+                 is left{}\n",
+                self.version,
+                if self.execute {
+                    ""
+                } else {
+                    " (not run without --execute)"
+                }
+            ));
+        } else {
+            out.push_str(&format!(
+                "  steps: {}stage and bump in {}, cargo package, API checks, cargo publish \
+                 --dry-run{}\n",
+                if self.run_tests {
+                    "cargo xtask test, "
+                } else {
+                    ""
+                },
+                self.stage_dir().display(),
+                if self.execute {
+                    format!(", then write, commit, tag {tag} and cargo publish {publish}")
+                } else {
+                    String::new()
+                }
+            ));
+        }
+        out
+    }
+
+    /// True when an earlier run committed and tagged this version (its publication may have
+    /// stopped half-way).
+    fn released_at_head(&self) -> Result<bool> {
+        let root_manifest = std::fs::read_to_string(self.root.join("Cargo.toml"))?;
+        if manifest::workspace_version(&root_manifest)? != self.version {
+            return Ok(false);
+        }
+        let tagged = git(self.root)
+            .args([
+                "rev-parse",
+                "-q",
+                "--verify",
+                &format!("{}^{{commit}}", self.tag()),
+            ])
+            .output();
+        let Ok(tagged) = tagged else {
+            return Ok(false);
+        };
+        let head = git(self.root).args(["rev-parse", "HEAD"]).output()?;
+        Ok(tagged.trim() == head.trim())
+    }
+
     pub fn run(&self, exec: &mut dyn Exec) -> Result<()> {
+        let order = publish_order(self.root)?;
+        let plan = self.plan(&order)?;
+        let resume = self.released_at_head()?;
+        eprint!("{}", self.plan_text(&plan, resume));
+        let publish = to_publish(&plan);
+        if publish.is_empty() {
+            return Ok(());
+        }
+        if resume {
+            let status = git(self.root).args(["status", "--porcelain"]).output()?;
+            if !status.trim().is_empty() {
+                bail!("the git tree is not clean; commit or stash first:\n{status}");
+            }
+            if self.execute {
+                let packages: Vec<String> = publish
+                    .iter()
+                    .flat_map(|p| ["-p".to_owned(), p.clone()])
+                    .collect();
+                exec.run(
+                    "release: cargo publish (resume)",
+                    &Cmd::cargo()
+                        .arg("publish")
+                        .args(&packages)
+                        .dir(self.root)
+                        .env("CARGO_TARGET_DIR", self.target_dir.to_string_lossy()),
+                )?;
+                eprintln!("xtask [release]: published the rest of {}", self.tag());
+            }
+            return Ok(());
+        }
         self.check_preconditions()?;
         if self.run_tests {
             crate::test::run_with(&crate::test::Options::default(), exec)
@@ -200,7 +363,10 @@ impl Release<'_> {
         let files = self.stage()?;
         let mut changed = self.edit_stage(&files)?;
         let stage = self.stage_dir();
-        let order = publish_order(&stage)?;
+        let order: Vec<String> = publish_order(&stage)?
+            .into_iter()
+            .filter(|p| publish.contains(p))
+            .collect();
         eprintln!("xtask [release]: publish order: {}", order.join(", "));
         let packages: Vec<String> = order
             .iter()
@@ -215,6 +381,29 @@ impl Release<'_> {
                 .dir(&stage)
                 .env("CARGO_TARGET_DIR", &target),
         )?;
+        for (name, step) in &plan {
+            let Step::Publish {
+                baseline: Some(baseline),
+            } = step
+            else {
+                continue;
+            };
+            if !self.semver_checks {
+                eprintln!(
+                    "xtask [release]: {name}: API check against {baseline} SKIPPED \
+                     (cargo-semver-checks is not installed)"
+                );
+                continue;
+            }
+            exec.run(
+                &format!("release: API check of {name}"),
+                &Cmd::cargo()
+                    .args(["semver-checks", "--package", name, "--baseline-version"])
+                    .arg(baseline.to_string())
+                    .dir(&stage)
+                    .env("CARGO_TARGET_DIR", &target),
+            )?;
+        }
         exec.run(
             "release: cargo publish --dry-run",
             &Cmd::cargo()
@@ -276,6 +465,7 @@ impl Release<'_> {
 mod tests {
     use super::*;
     use crate::exec::testing::Recorder;
+    use registry::testing::Fake;
     use std::collections::BTreeMap;
 
     fn sh(dir: &Path, args: &[&str]) {
@@ -351,6 +541,8 @@ mod tests {
         out
     }
 
+    static NOTHING_PUBLISHED: std::sync::LazyLock<Fake> = std::sync::LazyLock::new(Fake::default);
+
     fn release<'a>(root: &'a Path, target: &'a Path, version: &str, execute: bool) -> Release<'a> {
         Release {
             root,
@@ -359,7 +551,112 @@ mod tests {
             execute,
             date: "2026-12-01".to_owned(),
             run_tests: false,
+            registry: &*NOTHING_PUBLISHED,
+            semver_checks: true,
         }
+    }
+
+    #[test]
+    fn api_checks_run_against_the_last_published_version_only() {
+        let dir = fixture();
+        let root = dir.path();
+        let target = root.join("target");
+        let registry = Fake::default().with("fx-a", &["0.0.9", "0.1.0"]);
+        let mut r = release(root, &target, "0.2.0", false);
+        r.registry = &registry;
+        let plan = r.plan(&publish_order(root).unwrap()).unwrap();
+        let text = r.plan_text(&plan, false);
+        assert!(
+            text.contains("fx-a                 publish 0.2.0; API check against 0.1.0"),
+            "{text}"
+        );
+        assert!(
+            text.contains("fx-b                 publish 0.2.0; never published before"),
+            "{text}"
+        );
+        let mut rec = Recorder::default();
+        r.run(&mut rec).unwrap();
+        assert_eq!(
+            rec.lines(),
+            [
+                "cargo package -p fx-a -p fx-b",
+                "cargo semver-checks --package fx-a --baseline-version 0.1.0",
+                "cargo publish --dry-run --no-verify -p fx-a -p fx-b",
+            ]
+        );
+        // Without cargo-semver-checks the check is skipped, and the plan says so.
+        r.semver_checks = false;
+        let text = r.plan_text(&plan, false);
+        assert!(text.contains("API check against 0.1.0 SKIPPED"), "{text}");
+        assert!(text.contains("cargo install cargo-semver-checks"), "{text}");
+        let mut rec = Recorder::default();
+        r.run(&mut rec).unwrap();
+        assert!(!rec.lines().iter().any(|l| l.contains("semver-checks")));
+    }
+
+    /// The fixture as an earlier `--execute` left it: bumped, committed and tagged.
+    fn released_fixture(version: &str) -> tempfile::TempDir {
+        let dir = fixture();
+        let root = dir.path();
+        let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
+        std::fs::write(
+            root.join("Cargo.toml"),
+            manifest.replace("\"0.1.0\"", &format!("\"{version}\"")),
+        )
+        .unwrap();
+        sh(root, &["commit", "-qam", "Release"]);
+        sh(root, &["tag", &format!("v{version}")]);
+        dir
+    }
+
+    #[test]
+    fn a_half_done_publication_resumes_with_the_missing_crates() {
+        let dir = released_fixture("0.2.0");
+        let root = dir.path();
+        let target = root.join("target");
+        // fx-a went out, then the publication stopped.
+        let registry = Fake::default().with("fx-a", &["0.1.0", "0.2.0"]);
+        let mut r = release(root, &target, "0.2.0", true);
+        r.registry = &registry;
+        let plan = r.plan(&publish_order(root).unwrap()).unwrap();
+        assert_eq!(
+            plan,
+            [
+                ("fx-a".to_owned(), Step::Skip),
+                ("fx-b".to_owned(), Step::Publish { baseline: None })
+            ]
+        );
+        let text = r.plan_text(&plan, true);
+        assert!(
+            text.contains("skip: 0.2.0 is already on crates.io"),
+            "{text}"
+        );
+        assert!(text.contains("resuming"), "{text}");
+        let mut rec = Recorder::default();
+        r.run(&mut rec).unwrap();
+        assert_eq!(rec.lines(), ["cargo publish -p fx-b"]);
+        // A dry run of the same state publishes nothing.
+        r.execute = false;
+        let mut rec = Recorder::default();
+        r.run(&mut rec).unwrap();
+        assert!(rec.runs.is_empty());
+    }
+
+    #[test]
+    fn nothing_runs_when_every_crate_is_published() {
+        let dir = released_fixture("0.2.0");
+        let root = dir.path();
+        let target = root.join("target");
+        let registry = Fake::default()
+            .with("fx-a", &["0.2.0"])
+            .with("fx-b", &["0.2.0"]);
+        let mut r = release(root, &target, "0.2.0", true);
+        r.registry = &registry;
+        let plan = r.plan(&publish_order(root).unwrap()).unwrap();
+        assert!(r.plan_text(&plan, true).contains("nothing to publish"));
+        let mut rec = Recorder::default();
+        r.run(&mut rec).unwrap();
+        assert!(rec.runs.is_empty());
     }
 
     #[test]
@@ -435,6 +732,8 @@ mod tests {
             "{err}"
         );
         sh(root, &["tag", "v0.1.0"]);
+        // (A tag at HEAD with the tree at that version would be a publication to resume.)
+        sh(root, &["commit", "--allow-empty", "-qm", "later"]);
         let err = release(root, &target, "0.1.0", false)
             .run(&mut rec)
             .unwrap_err();
