@@ -13,6 +13,7 @@ use clap::{Args, Parser, Subcommand};
 use time::OffsetDateTime;
 
 use crate::check::Dialect;
+use crate::endpoint::{EndpointArgs, EndpointSpec, Network};
 use crate::exit::ExitCode;
 use crate::journal::{Journal, is_run_id, new_run_id};
 use crate::mapping::Mapping;
@@ -88,36 +89,19 @@ pub struct ReplayArgs {
     pub run: RunArgs,
 }
 
-/// Where the token comes from.
-#[derive(Debug, Args, Clone)]
-pub struct TokenArgs {
-    /// Environment variable holding the bearer token.
-    #[arg(long, value_name = "VAR", default_value = "SCIM_TOKEN")]
-    pub token_env: String,
-    /// File holding the bearer token (first line).
-    #[arg(long, value_name = "PATH", conflicts_with = "no_auth")]
-    pub token_file: Option<PathBuf>,
-    /// Send no Authorization header.
-    #[arg(long)]
-    pub no_auth: bool,
-}
-
 /// `run` options.
 #[derive(Debug, Args)]
 #[command(after_help = PROFILE_FILE_HELP)]
 pub struct RunArgs {
-    /// The endpoint's base URL (e.g. `https://example.com/scim/v2`).
-    #[arg(long, required_unless_present = "builtin", conflicts_with = "builtin")]
-    pub url: Option<String>,
+    /// The endpoint: `--url` (required unless `--builtin`), token, TLS, proxy, timeouts.
+    #[command(flatten)]
+    pub endpoint: EndpointArgs,
     /// Run against the built-in reference endpoint, in process.
     #[arg(long)]
     pub builtin: bool,
     /// Fault of the built-in endpoint to switch on (repeatable; with --builtin).
     #[arg(long = "fault", value_name = "NAME", requires = "builtin")]
     pub faults: Vec<Fault>,
-    /// Token source.
-    #[command(flatten)]
-    pub token: TokenArgs,
     /// Profile: `entra` (default), `rfc7644`, or the path of a profile file (see below).
     #[arg(long, value_name = "entra|rfc7644|FILE", default_value = "entra")]
     pub profile: ProfileChoice,
@@ -145,18 +129,12 @@ pub struct RunArgs {
     /// Seed of the generated values (random when absent; printed in the report).
     #[arg(long)]
     pub seed: Option<u64>,
-    /// Per-request timeout in seconds.
-    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=600))]
-    pub timeout: u64,
     /// Maximum requests per second.
     #[arg(long)]
     pub rate: Option<f64>,
     /// Keep what the run created (no cleanup).
     #[arg(long)]
     pub keep_data: bool,
-    /// Allow http:// for a host that is not loopback.
-    #[arg(long)]
-    pub insecure_http: bool,
     /// Checks in flight at once.
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u64).range(1..=64))]
     pub concurrency: u64,
@@ -226,18 +204,12 @@ pub enum ListFormat {
 /// `cleanup` options.
 #[derive(Debug, Args)]
 pub struct CleanupArgs {
-    /// The endpoint's base URL.
-    #[arg(long)]
-    pub url: String,
+    /// The endpoint: `--url` (required), token, TLS, proxy, timeouts.
+    #[command(flatten)]
+    pub endpoint: EndpointArgs,
     /// The run id printed by the interrupted run.
     #[arg(long = "run", value_name = "RUN_ID")]
     pub run_id: String,
-    /// Token source.
-    #[command(flatten)]
-    pub token: TokenArgs,
-    /// Allow http:// for a host that is not loopback.
-    #[arg(long)]
-    pub insecure_http: bool,
     /// Directory of the journal (default: the system temp dir).
     #[arg(long, value_name = "DIR")]
     pub journal_dir: Option<PathBuf>,
@@ -284,19 +256,23 @@ pub fn check_url(url: &str, insecure_http: bool) -> Result<String, UsageError> {
     Ok(url.trim_end_matches('/').to_owned())
 }
 
-fn load_token(t: &TokenArgs) -> Result<Option<Token>, UsageError> {
-    if t.no_auth {
-        return Ok(None);
-    }
-    let tok = match &t.token_file {
-        Some(p) => Token::from_file(p),
-        None => Token::from_env(&t.token_env),
-    };
-    tok.map(Some).map_err(|e| {
+/// The endpoint's URL (required), token (`$SCIM_TOKEN` unless told otherwise) and network
+/// settings.
+fn load_endpoint(
+    spec: &EndpointSpec,
+) -> Result<(String, Option<Token>, Network), UsageError> {
+    let url = spec
+        .url
+        .as_deref()
+        .ok_or_else(|| UsageError("--url URL is required".to_owned()))?;
+    let url = check_url(url, spec.insecure_http)?;
+    let token = spec.token(Some("SCIM_TOKEN")).map_err(|e| {
         UsageError(format!(
             "{e} (or pass --no-auth for an endpoint without authentication)"
         ))
-    })
+    })?;
+    let network = spec.network().map_err(UsageError)?;
+    Ok((url, token, network))
 }
 
 /// Everything `run` needs, resolved from the arguments.
@@ -315,6 +291,8 @@ pub struct RunConfig {
     pub timeout: Duration,
     /// Requests per second.
     pub rate: Option<f64>,
+    /// Proxy, trust roots, CA files, client certificate, connect timeout.
+    pub network: Network,
     /// The stateful run after the fixed checks (issue 6), if any.
     pub stateful: Option<crate::stateful::Options>,
 }
@@ -333,6 +311,7 @@ impl RunConfig {
             seed,
             timeout: Duration::from_secs(30),
             rate: None,
+            network: Network::default(),
             stateful: None,
         })
     }
@@ -386,8 +365,14 @@ pub async fn run_endpoint(
     let started_at = OffsetDateTime::now_utc();
     let now = started_at;
     let token_info: Option<TokenInfo> = token.as_ref().map(|t| t.inspect(now));
-    let http = HttpTransport::new(base_url, token.as_ref(), cfg.timeout, cfg.rate)
-        .map_err(|e| UsageError(e.to_string()))?;
+    let http = HttpTransport::with_network(
+        base_url,
+        token.as_ref(),
+        cfg.timeout,
+        cfg.rate,
+        &cfg.network,
+    )
+    .map_err(|e| UsageError(e.to_string()))?;
     let http: Arc<dyn Transport> = Arc::new(http);
     let transport: Arc<dyn Transport> = if cfg.options.read_only {
         Arc::new(ReadOnly(http))
@@ -569,7 +554,7 @@ async fn run_cmd(
     } else {
         crate::stateful::cli::options_for(a.cases, a.budget, &a.only, &a.skip, a.read_only, replay)
     };
-    let cfg = RunConfig {
+    let mut cfg = RunConfig {
         profile,
         profile_file,
         mapping,
@@ -582,14 +567,20 @@ async fn run_cmd(
             concurrency: usize::try_from(a.concurrency).unwrap_or(8),
         },
         seed: a.seed.unwrap_or_else(rand::random),
-        timeout: Duration::from_secs(a.timeout),
+        timeout: a.endpoint.spec().timeout_or(Duration::from_secs(30)),
         rate: a.rate.filter(|r| r.is_finite() && *r > 0.0),
+        network: Network::direct(),
         stateful,
     };
     if a.rate.is_some() && cfg.rate.is_none() {
         return Err(UsageError("--rate must be a positive number".into()));
     }
     let run_id = new_run_id();
+    if a.builtin && a.endpoint.url.is_some() {
+        return Err(UsageError(
+            "--url and --builtin exclude each other: the built-in endpoint has its own URL".into(),
+        ));
+    }
     let (server, base_url, token, journal) = if a.builtin {
         // A fresh random token, so that the run exercises bearer authentication too.
         let secret = uuid::Uuid::new_v4().simple().to_string();
@@ -607,8 +598,14 @@ async fn run_cmd(
             Arc::new(Journal::in_memory(&run_id)),
         )
     } else {
-        let url = check_url(a.url.as_deref().unwrap_or_default(), a.insecure_http)?;
-        let token = load_token(&a.token)?;
+        let (url, token, network) = load_endpoint(&a.endpoint.spec()).map_err(|e| {
+            if a.endpoint.url.is_none() {
+                UsageError("--url URL is required (or --builtin for the built-in endpoint)".into())
+            } else {
+                e
+            }
+        })?;
+        cfg.network = network;
         let dir = a.journal_dir.clone().unwrap_or_else(default_journal_dir);
         let journal = if a.read_only {
             Journal::in_memory(&run_id)
@@ -637,8 +634,14 @@ async fn run_cmd(
         r = run => r?,
         _ = tokio::signal::ctrl_c() => {
             eprintln!("scim-conformance: interrupted; deleting what the run created…");
-            let http = HttpTransport::new(&base_url, cleanup_token.as_ref(), cfg.timeout, None)
-                .map_err(|e| UsageError(e.to_string()))?;
+            let http = HttpTransport::with_network(
+                &base_url,
+                cleanup_token.as_ref(),
+                cfg.timeout,
+                None,
+                &cfg.network,
+            )
+            .map_err(|e| UsageError(e.to_string()))?;
             let c = runner::cleanup(&http, &journal).await;
             eprintln!("cleanup: {} deleted, {} left", c.deleted, c.leftovers.len());
             if let Some(cmd) = c.retry_command {
@@ -711,15 +714,16 @@ async fn cleanup_cmd(a: CleanupArgs) -> Result<ExitCode, UsageError> {
             a.run_id
         )));
     }
-    let url = check_url(&a.url, a.insecure_http)?;
-    let token = load_token(&a.token)?;
+    let spec = a.endpoint.spec();
+    let (url, token, network) = load_endpoint(&spec)?;
     let dir = a.journal_dir.clone().unwrap_or_else(default_journal_dir);
     let journal = if Journal::path_for(&dir, &a.run_id).exists() {
         Journal::load(&dir, &a.run_id).map_err(|e| UsageError(e.to_string()))?
     } else {
         Journal::create(&dir, &a.run_id, &url).map_err(|e| UsageError(e.to_string()))?
     };
-    let http = HttpTransport::new(&url, token.as_ref(), Duration::from_secs(30), None)
+    let timeout = spec.timeout_or(Duration::from_secs(30));
+    let http = HttpTransport::with_network(&url, token.as_ref(), timeout, None, &network)
         .map_err(|e| UsageError(e.to_string()))?;
     let found = runner::discover(&http, &journal).await;
     let pending = journal.pending().len();

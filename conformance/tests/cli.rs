@@ -223,3 +223,142 @@ async fn custom_mapping_and_dialect_selection() {
     // The token never appears; the Authorization header is redacted.
     assert!(create["transcript"].to_string().contains("\"***\""));
 }
+
+/// Runs the built binary with a clean proxy environment plus `env`.
+async fn binary(args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
+    let args: Vec<String> = args.iter().map(|s| (*s).to_owned()).collect();
+    let env: Vec<(String, String)> = env
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+    tokio::task::spawn_blocking(move || {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_scim-conformance"));
+        for var in [
+            "HTTPS_PROXY",
+            "https_proxy",
+            "HTTP_PROXY",
+            "http_proxy",
+            "ALL_PROXY",
+            "all_proxy",
+            "NO_PROXY",
+            "no_proxy",
+        ] {
+            cmd.env_remove(var);
+        }
+        let out = cmd.args(&args).envs(env).output().unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    })
+    .await
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn run_reaches_a_tls_endpoint_through_a_proxy_with_a_ca_file() {
+    use scim2_conformance::reference::{ReferenceConfig, router};
+    use scim2_interop_support::net::{TestPki, TestProxy, serve_tls};
+    let pki = TestPki::new();
+    let root = serve_tls(router(ReferenceConfig::default()), &pki, false).await;
+    let base = format!("{root}/scim/v2");
+    let authority = root.trim_start_matches("https://").to_owned();
+    let proxy = TestProxy::start(None).await;
+    let ca = pki.ca_file.display().to_string();
+    let args = |extra: &[&'static str]| {
+        let mut v: Vec<String> = [
+            "run",
+            "--url",
+            &base,
+            "--no-auth",
+            "--read-only",
+            "--only",
+            "entra.connection.users",
+            "--format",
+            "json",
+        ]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+        v.extend(extra.iter().map(|s| (*s).to_owned()));
+        v
+    };
+    let with_ca = {
+        let mut v = args(&[]);
+        v.extend(["--ca-file".to_owned(), ca.clone()]);
+        v
+    };
+    let refs = |v: &[String]| v.iter().map(String::as_str).collect::<Vec<_>>().join("\u{1}");
+    let (w, a) = (refs(&with_ca), refs(&args(&[])));
+    let with_ca: Vec<&str> = w.split('\u{1}').collect();
+    let without_ca: Vec<&str> = a.split('\u{1}').collect();
+
+    // HTTPS_PROXY is honoured: the run goes through a CONNECT tunnel.
+    let (code, out, err) = binary(&with_ca, &[("HTTPS_PROXY", &proxy.url)]).await;
+    assert_eq!(code, 0, "{out}\n{err}");
+    let seen = proxy.requests();
+    assert!(!seen.is_empty(), "{err}");
+    assert!(
+        seen.iter()
+            .all(|r| r.line == format!("CONNECT {authority} HTTP/1.1")),
+        "{seen:?}"
+    );
+
+    // NO_PROXY bypasses it; so does --no-proxy.
+    let before = proxy.requests().len();
+    let (code, out, err) = binary(
+        &with_ca,
+        &[("https_proxy", &proxy.url), ("no_proxy", "127.0.0.1")],
+    )
+    .await;
+    assert_eq!(code, 0, "{out}\n{err}");
+    let mut no_proxy = with_ca.clone();
+    no_proxy.push("--no-proxy");
+    let (code, out, err) = binary(&no_proxy, &[("HTTPS_PROXY", &proxy.url)]).await;
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert_eq!(proxy.requests().len(), before);
+
+    // Without the CA, the message names the certificate problem.
+    let (code, out, err) = binary(&without_ca, &[("HTTPS_PROXY", &proxy.url)]).await;
+    assert_eq!(code, 3, "{out}\n{err}");
+    let all = format!("{out}{err}");
+    assert!(all.contains("certificate"), "{all}");
+    assert!(all.contains("--ca-file"), "{all}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn run_presents_a_client_certificate() {
+    use scim2_conformance::reference::{ReferenceConfig, router};
+    use scim2_interop_support::net::{TestPki, serve_tls};
+    let pki = TestPki::new();
+    let base = format!(
+        "{}/scim/v2",
+        serve_tls(router(ReferenceConfig::default()), &pki, true).await
+    );
+    let (ca, cert, key) = (
+        pki.ca_file.display().to_string(),
+        pki.client_cert.display().to_string(),
+        pki.client_key.display().to_string(),
+    );
+    let mut args = vec![
+        "run",
+        "--url",
+        &base,
+        "--no-auth",
+        "--read-only",
+        "--only",
+        "entra.connection.users",
+        "--format",
+        "json",
+        "--ca-file",
+        &ca,
+    ];
+    let (code, out, err) = binary(&args, &[]).await;
+    assert_eq!(code, 3, "{out}\n{err}");
+    args.extend(["--client-cert", &cert, "--client-key", &key]);
+    let (code, out, err) = binary(&args, &[]).await;
+    assert_eq!(code, 0, "{out}\n{err}");
+    let (code, _, err) = binary(&args[..args.len() - 2], &[]).await;
+    assert_eq!(code, 2, "--client-cert without --client-key is a usage error: {err}");
+}

@@ -8,6 +8,7 @@ use std::time::Duration;
 use scim2_client::{Client, Error, RetryPolicy, Secret};
 
 use super::diff::Side;
+use crate::endpoint::{EndpointSpec, FromEndpointArgs, ToEndpointArgs};
 use super::fetch::{ReadError, ReadOptions, SideProgress, read_directory};
 use super::mapping::Mapping;
 use super::progress::Bars;
@@ -24,19 +25,15 @@ use super::{Comparison, compare};
 #[derive(Debug, Clone, clap::Args)]
 #[command(after_help = EXIT_CODES_HELP)]
 pub struct CompareArgs {
-    /// Base URL of the old endpoint (`https://addon-tenant.example.com/SCIM/v2`).
-    #[arg(long, value_name = "URL")]
-    pub from: String,
-    /// Environment variable holding the old endpoint's bearer token (no token is sent
-    /// when this is not given).
-    #[arg(long, value_name = "VAR")]
-    pub from_token_env: Option<String>,
-    /// Base URL of the new endpoint (`https://tenant.example.com/api/v2/scim`).
-    #[arg(long, value_name = "URL")]
-    pub to: String,
-    /// Environment variable holding the new endpoint's bearer token.
-    #[arg(long, value_name = "VAR")]
-    pub to_token_env: Option<String>,
+    /// The old endpoint (`--from https://addon-tenant.example.com/SCIM/v2`), its token
+    /// (`--from-token-env VAR` or `--from-token-file PATH`; no token is sent without one),
+    /// TLS, proxy and timeouts.
+    #[command(flatten)]
+    pub from: FromEndpointArgs,
+    /// The new endpoint (`--to https://tenant.example.com/api/v2/scim`), with the same
+    /// options spelled `--to-…`.
+    #[command(flatten)]
+    pub to: ToEndpointArgs,
     /// A TOML mapping file listing the compared targets (default: Entra ID's default
     /// mapping, 22 user attributes; group displayName and externalId; members).
     #[arg(long, value_name = "FILE")]
@@ -58,7 +55,8 @@ pub struct CompareArgs {
     #[arg(long, value_name = "N", default_value_t = 100,
           value_parser = clap::value_parser!(u64).range(1..=10_000))]
     pub page_size: u64,
-    /// Seconds before one request times out.
+    /// Seconds before one request times out (both sides; `--from-timeout` and
+    /// `--to-timeout` set one side).
     #[arg(long, value_name = "SECS", default_value_t = 60,
           value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub timeout: u64,
@@ -67,7 +65,8 @@ pub struct CompareArgs {
     #[arg(long, value_name = "N", default_value_t = 6,
           value_parser = clap::value_parser!(u32).range(1..=20))]
     pub max_attempts: u32,
-    /// Allow `http://` for hosts other than loopback (the token would travel in clear).
+    /// Allow `http://` for hosts other than loopback on both sides (the token would travel in
+    /// clear).
     #[arg(long)]
     pub insecure_http: bool,
 }
@@ -81,7 +80,8 @@ pub const EXIT_CODES_HELP: &str = "Exit codes:
      everything was read (the message says how far it got)
 
 Only GET requests are sent. Tokens are read from the environment variables named by
---from-token-env and --to-token-env, never from an argument, and never printed.";
+--from-token-env and --to-token-env or the files named by --from-token-file and
+--to-token-file, never from an argument, and never printed.";
 
 /// The documented exit codes of `compare`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -130,13 +130,9 @@ fn is_loopback_http(url: &url::Url) -> bool {
 
 /// Builds the client of one side from the arguments; the message of an error is for a
 /// person and never contains the token.
-fn client(
-    side: Side,
-    url: &str,
-    token_env: Option<&str>,
-    args: &CompareArgs,
-) -> Result<Client, String> {
+fn client(side: Side, spec: &EndpointSpec, args: &CompareArgs) -> Result<Client, String> {
     let flag = side.as_str();
+    let url = spec.url.as_deref().unwrap_or_default();
     let parsed = url::Url::parse(url).map_err(|e| format!("--{flag} {url:?} is not a URL: {e}"))?;
     if !parsed.username().is_empty() || parsed.password().is_some() {
         return Err(format!(
@@ -146,7 +142,7 @@ fn client(
     }
     match parsed.scheme() {
         "https" => {}
-        "http" if args.insecure_http || is_loopback_http(&parsed) => {}
+        "http" if args.insecure_http || spec.insecure_http || is_loopback_http(&parsed) => {}
         "http" => {
             return Err(format!(
                 "--{flag} {url} uses http:// for a host other than loopback; the token would \
@@ -155,12 +151,12 @@ fn client(
         }
         other => return Err(format!("--{flag} {url}: unsupported scheme {other:?}")),
     }
-    let mut b = Client::builder(url)
+    let b = Client::builder(url)
         .retry(retry_policy(args.max_attempts))
-        .timeout(Duration::from_secs(args.timeout));
-    if let Some(var) = token_env {
-        let secret = Secret::from_env(var).map_err(|e| format!("--{flag}-token-env: {e}"))?;
-        b = b.bearer(secret);
+        .timeout(spec.timeout_or(Duration::from_secs(args.timeout)));
+    let mut b = spec.network()?.apply(b);
+    if let Some(token) = spec.token(None)? {
+        b = b.bearer(Secret::new(token.expose().to_owned()));
     }
     if let Some(r) = args.rate {
         b = b.rate_limit(r);
@@ -168,10 +164,25 @@ fn client(
     b.build().map_err(|e| format!("--{flag}: {e}"))
 }
 
-/// The hint printed after a read failure (the same advice as `run`).
+/// Where a side's token came from, for messages: `$VAR`, `the file PATH`, or that none was
+/// sent.
 #[must_use]
-pub fn hint(error: &Error, token_env: Option<&str>) -> Option<String> {
-    let var = token_env.map_or_else(|| "no token was sent".to_owned(), |v| format!("${v}"));
+pub fn token_source(spec: &EndpointSpec) -> Option<String> {
+    if spec.no_auth {
+        return None;
+    }
+    match (&spec.token_file, &spec.token_env) {
+        (Some(p), _) => Some(format!("the file {}", p.display())),
+        (None, Some(v)) => Some(format!("${v}")),
+        (None, None) => None,
+    }
+}
+
+/// The hint printed after a read failure (the same advice as `run`). `token` says where the
+/// token came from (see [`token_source`]).
+#[must_use]
+pub fn hint(error: &Error, token: Option<&str>) -> Option<String> {
+    let var = token.map_or_else(|| "no token was sent".to_owned(), ToOwned::to_owned);
     match error.status().map(|s| s.as_u16()) {
         Some(401) => Some(format!(
             "the token ({var}) was refused; it may have expired or been revoked, or be meant \
@@ -244,9 +255,9 @@ async fn run_inner(
         Some(p) => Mapping::load(p).map_err(|e| usage(e.to_string()))?,
         None => Mapping::entra_default(),
     };
-    let from =
-        client(Side::From, &args.from, args.from_token_env.as_deref(), args).map_err(usage)?;
-    let to = client(Side::To, &args.to, args.to_token_env.as_deref(), args).map_err(usage)?;
+    let (from_spec, to_spec) = (args.from.spec(), args.to.spec());
+    let from = client(Side::From, &from_spec, args).map_err(usage)?;
+    let to = client(Side::To, &to_spec, args).map_err(usage)?;
     let opts = ReadOptions {
         page_size: args.page_size,
         concurrency: usize::from(args.concurrency),
@@ -264,16 +275,16 @@ async fn run_inner(
     let comparison = match result {
         Ok(c) => c,
         Err(e) => {
-            let token_env = match e.side {
-                Side::From => args.from_token_env.as_deref(),
-                Side::To => args.to_token_env.as_deref(),
-            };
+            let token_env = token_source(match e.side {
+                Side::From => &from_spec,
+                Side::To => &to_spec,
+            });
             let mut m = format!(
                 "{e}\n  stopped after reading {} from the {} endpoint; no comparison was made",
                 e.progress,
                 e.side.as_str()
             );
-            if let Some(h) = hint(&e.source, token_env) {
+            if let Some(h) = hint(&e.source, token_env.as_deref()) {
                 m.push_str("\n  hint: ");
                 m.push_str(&h);
             }
