@@ -23,7 +23,7 @@ use crate::reference::{Fault, ReferenceConfig, ReferenceServer};
 use crate::report::{Format, Report, human};
 use crate::runner::{self, Progress, Quiet, RunOptions};
 use crate::session::Session;
-use crate::token::{Token, TokenInfo};
+use crate::token::{OpaqueExpiry, Token, TokenInfo};
 use crate::transport::{HttpTransport, ReadOnly, Transport, WireRequest};
 
 const AFTER_HELP: &str = "\
@@ -256,11 +256,19 @@ pub fn check_url(url: &str, insecure_http: bool) -> Result<String, UsageError> {
     Ok(url.trim_end_matches('/').to_owned())
 }
 
+/// `--token-expires`, or that an opaque token's expiry is unknown.
+fn opaque_expiry(spec: &EndpointSpec) -> Result<OpaqueExpiry, UsageError> {
+    match &spec.token_expires {
+        Some(t) => crate::token::parse_expiry(t)
+            .map(OpaqueExpiry::At)
+            .map_err(|e| UsageError(format!("--token-expires: {e}"))),
+        None => Ok(OpaqueExpiry::Unknown),
+    }
+}
+
 /// The endpoint's URL (required), token (`$SCIM_TOKEN` unless told otherwise) and network
 /// settings.
-fn load_endpoint(
-    spec: &EndpointSpec,
-) -> Result<(String, Option<Token>, Network), UsageError> {
+fn load_endpoint(spec: &EndpointSpec) -> Result<(String, Option<Token>, Network), UsageError> {
     let url = spec
         .url
         .as_deref()
@@ -293,6 +301,8 @@ pub struct RunConfig {
     pub rate: Option<f64>,
     /// Proxy, trust roots, CA files, client certificate, connect timeout.
     pub network: Network,
+    /// What to say about the expiry of an opaque token (`--token-expires`).
+    pub opaque_expiry: OpaqueExpiry,
     /// The stateful run after the fixed checks (issue 6), if any.
     pub stateful: Option<crate::stateful::Options>,
 }
@@ -312,6 +322,7 @@ impl RunConfig {
             timeout: Duration::from_secs(30),
             rate: None,
             network: Network::default(),
+            opaque_expiry: OpaqueExpiry::Ignore,
             stateful: None,
         })
     }
@@ -364,7 +375,9 @@ pub async fn run_endpoint(
 ) -> Result<Report, UsageError> {
     let started_at = OffsetDateTime::now_utc();
     let now = started_at;
-    let token_info: Option<TokenInfo> = token.as_ref().map(|t| t.inspect(now));
+    let token_info: Option<TokenInfo> = token
+        .as_ref()
+        .map(|t| t.inspect_with(now, cfg.opaque_expiry));
     let http = HttpTransport::with_network(
         base_url,
         token.as_ref(),
@@ -382,8 +395,14 @@ pub async fn run_endpoint(
     let auth_hint = match token_info.as_ref() {
         Some(TokenInfo {
             expires_at: Some(e),
+            jwt: true,
             ..
         }) => format!(" (the JWT's exp is {e})"),
+        Some(TokenInfo {
+            expires_at: Some(e),
+            jwt: false,
+            ..
+        }) => format!(" (--token-expires says {e})"),
         _ => String::new(),
     };
     // Capabilities (RFC 7644 §4); absent or unreadable = assume capable.
@@ -570,6 +589,7 @@ async fn run_cmd(
         timeout: a.endpoint.spec().timeout_or(Duration::from_secs(30)),
         rate: a.rate.filter(|r| r.is_finite() && *r > 0.0),
         network: Network::direct(),
+        opaque_expiry: OpaqueExpiry::Ignore,
         stateful,
     };
     if a.rate.is_some() && cfg.rate.is_none() {
@@ -606,6 +626,7 @@ async fn run_cmd(
             }
         })?;
         cfg.network = network;
+        cfg.opaque_expiry = opaque_expiry(&a.endpoint.spec())?;
         let dir = a.journal_dir.clone().unwrap_or_else(default_journal_dir);
         let journal = if a.read_only {
             Journal::in_memory(&run_id)
@@ -665,6 +686,8 @@ async fn run_cmd(
     }
     if let Some(ab) = &report.outcome.abort {
         eprintln!("scim-conformance: {ab}");
+    } else if !a.builtin {
+        eprintln!("note: {}", crate::diagnose::REACHABILITY_NOTE);
     }
     if !report.cleanup().leftovers.is_empty() {
         eprintln!(

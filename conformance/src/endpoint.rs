@@ -368,8 +368,14 @@ mod tests {
         assert_eq!(f.ca_files, vec![PathBuf::from("a.pem")]);
         assert!(!f.no_proxy && t.no_proxy);
         assert_eq!(t.token_file, Some(PathBuf::from("tok")));
-        assert_eq!(t.timeout_or(Duration::from_secs(60)), Duration::from_secs(5));
-        assert_eq!(f.timeout_or(Duration::from_secs(60)), Duration::from_secs(60));
+        assert_eq!(
+            t.timeout_or(Duration::from_secs(60)),
+            Duration::from_secs(5)
+        );
+        assert_eq!(
+            f.timeout_or(Duration::from_secs(60)),
+            Duration::from_secs(60)
+        );
     }
 
     #[test]
@@ -390,6 +396,9 @@ mod tests {
             proxy_auth_env: Some("P".into()),
             ..EndpointSpec::default()
         };
-        assert_eq!(spec.network().unwrap_err(), "--to-proxy-auth-env needs --to-proxy");
+        assert_eq!(
+            spec.network().unwrap_err(),
+            "--to-proxy-auth-env needs --to-proxy"
+        );
     }
 }

@@ -15,6 +15,7 @@
 pub mod check;
 pub mod cli;
 pub mod compare;
+pub mod diagnose;
 pub mod endpoint;
 pub mod exit;
 pub mod journal;

@@ -289,7 +289,12 @@ async fn run_reaches_a_tls_endpoint_through_a_proxy_with_a_ca_file() {
         v.extend(["--ca-file".to_owned(), ca.clone()]);
         v
     };
-    let refs = |v: &[String]| v.iter().map(String::as_str).collect::<Vec<_>>().join("\u{1}");
+    let refs = |v: &[String]| {
+        v.iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .join("\u{1}")
+    };
     let (w, a) = (refs(&with_ca), refs(&args(&[])));
     let with_ca: Vec<&str> = w.split('\u{1}').collect();
     let without_ca: Vec<&str> = a.split('\u{1}').collect();
@@ -360,5 +365,112 @@ async fn run_presents_a_client_certificate() {
     let (code, out, err) = binary(&args, &[]).await;
     assert_eq!(code, 0, "{out}\n{err}");
     let (code, _, err) = binary(&args[..args.len() - 2], &[]).await;
-    assert_eq!(code, 2, "--client-cert without --client-key is a usage error: {err}");
+    assert_eq!(
+        code, 2,
+        "--client-cert without --client-key is a usage error: {err}"
+    );
+}
+
+/// The messages that explain refusals and network failures, phase by phase, and the notes
+/// about a token's expiry. Reviewed text: a change here is a change users see.
+#[test]
+fn diagnostics_by_cause_and_phase() {
+    use scim2_client::http::{Method, StatusCode};
+    use scim2_client::{Error, ResponseError};
+    use scim2_conformance::compare::cli::hint;
+    use scim2_conformance::diagnose::{REACHABILITY_NOTE, with_advice};
+    use scim2_conformance::session::Abort;
+    use scim2_conformance::token::Token;
+    use scim2_conformance::transport::TransportError;
+    use std::time::Duration;
+
+    let url = "https://tenant.example.com/api/v2/scim/Users";
+    let body = r#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"403","detail":"Source IP 203.0.113.7 is not allowed"}"#;
+    let forbidden = |method: &str| {
+        Abort::Forbidden {
+            method: method.into(),
+            url: url.into(),
+            body: body.into(),
+        }
+        .to_string()
+    };
+    let timeout = TransportError::Timeout {
+        url: url.into(),
+        secs: 30,
+    };
+    let reset = TransportError::Unreachable {
+        url: url.into(),
+        reason: "the connection to tenant.example.com failed during GET …: connection reset by \
+                 peer (os error 104)"
+            .into(),
+    };
+    let cert = TransportError::Unreachable {
+        url: url.into(),
+        reason: "could not connect to tenant.example.com: client error (Connect): invalid peer \
+                 certificate: UnknownIssuer"
+            .into(),
+    };
+    let response = Error::Response(Box::new(ResponseError {
+        method: Method::GET,
+        url: url.into(),
+        status: StatusCode::FORBIDDEN,
+        scim_type: None,
+        detail: Some("Source IP 203.0.113.7 is not allowed".into()),
+        body_excerpt: None,
+        retry_after: None,
+        location: None,
+        attempts: 1,
+    }));
+    let compare_timeout = Error::Timeout {
+        method: Method::GET,
+        url: url.into(),
+        after: Duration::from_secs(60),
+    };
+    let now = time::macros::datetime!(2026-12-01 12:00 UTC);
+    let token = Token::new("opaque-rest-api-token");
+    let text = [
+        ("run --read-only, 403 on GET", forbidden("GET")),
+        ("run, 403 on a write", forbidden("PATCH")),
+        ("run, timeout", with_advice(&timeout.to_string())),
+        ("run, connection reset", with_advice(&reset.to_string())),
+        ("run, untrusted certificate", with_advice(&cert.to_string())),
+        ("run, after a pass", REACHABILITY_NOTE.to_owned()),
+        (
+            "compare, 403",
+            format!(
+                "{response}\n  hint: {}",
+                hint(&response, Some("$NEW_TOKEN")).unwrap()
+            ),
+        ),
+        (
+            "compare, timeout",
+            format!(
+                "{compare_timeout}\n  hint: {}",
+                hint(&compare_timeout, Some("$NEW_TOKEN")).unwrap()
+            ),
+        ),
+        (
+            "opaque token, expiry unknown",
+            token.inspect_declared(now, None).warning.unwrap(),
+        ),
+        (
+            "opaque token, --token-expires in 6 hours",
+            token
+                .inspect_declared(now, Some(now + time::Duration::hours(6)))
+                .warning
+                .unwrap(),
+        ),
+        (
+            "opaque token, --token-expires in 12 days",
+            token
+                .inspect_declared(now, Some(now + time::Duration::days(12)))
+                .warning
+                .unwrap(),
+        ),
+    ]
+    .iter()
+    .map(|(phase, m)| format!("## {phase}\n{m}\n"))
+    .collect::<Vec<_>>()
+    .join("\n");
+    insta::assert_snapshot!(text);
 }

@@ -300,7 +300,8 @@ impl ClientBuilder {
             Some(t) => {
                 if !self.tls.ca_files.is_empty() || self.tls.identity.is_some() {
                     return Err(Error::Config(
-                        "CA files and client certificates configure the built-in transport;                          give them to your own transport instead"
+                        "CA files and client certificates configure the built-in transport; \
+                         give them to your own transport instead"
                             .to_owned(),
                     ));
                 }

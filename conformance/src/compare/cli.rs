@@ -8,18 +8,20 @@ use std::time::Duration;
 use scim2_client::{Client, Error, RetryPolicy, Secret};
 
 use super::diff::Side;
-use crate::endpoint::{EndpointSpec, FromEndpointArgs, ToEndpointArgs};
 use super::fetch::{ReadError, ReadOptions, SideProgress, read_directory};
 use super::mapping::Mapping;
 use super::progress::Bars;
 use super::render::{Format, render};
 use super::{Comparison, compare};
+use crate::endpoint::{EndpointSpec, FromEndpointArgs, ToEndpointArgs};
+use crate::token::{OpaqueExpiry, TokenInfo, parse_expiry};
 
 /// `scim-conformance compare`: read-only comparison of the directories of two SCIM
 /// endpoints (GET only), for a migration from an old endpoint (`--from`) to a new one
 /// (`--to`).
 ///
-/// Exit codes: 0 identical for the mapped attributes; 1 differences found; 2 usage or
+/// Exit codes: 0 identical for the mapped attributes, ids preserved and every probed user
+/// found by Entra ID's matching query; 1 differences or problems found; 2 usage or
 /// configuration error; 3 an endpoint could not be reached, refused the credentials, or
 /// failed before everything was read.
 #[derive(Debug, Clone, clap::Args)]
@@ -65,6 +67,14 @@ pub struct CompareArgs {
     #[arg(long, value_name = "N", default_value_t = 6,
           value_parser = clap::value_parser!(u32).range(1..=20))]
     pub max_attempts: u32,
+    /// Entra ID's matching query (`filter=userName eq "…"`) is sent for every old user; with
+    /// N, for an evenly spread sample of N users (0: not at all).
+    #[arg(long, value_name = "N")]
+    pub probe: Option<usize>,
+    /// Do not read the old side's ids on the new side (`GET /Users/{id}`), for a migration
+    /// whose procedure restarts provisioning anyway.
+    #[arg(long)]
+    pub no_id_check: bool,
     /// Allow `http://` for hosts other than loopback on both sides (the token would travel in
     /// clear).
     #[arg(long)]
@@ -73,8 +83,10 @@ pub struct CompareArgs {
 
 /// The exit codes, as `--help` shows them.
 pub const EXIT_CODES_HELP: &str = "Exit codes:
-  0  both endpoints hold the same users, groups and memberships (mapped attributes)
-  1  differences found
+  0  both endpoints hold the same users, groups and memberships (mapped attributes),
+     every old id serves the same resource on the new endpoint, and Entra ID's matching
+     query finds every probed user exactly once
+  1  differences found, ids not preserved, or users the matching query does not find
   2  usage or configuration error
   3  an endpoint could not be reached, refused the credentials, or failed before
      everything was read (the message says how far it got)
@@ -130,7 +142,11 @@ fn is_loopback_http(url: &url::Url) -> bool {
 
 /// Builds the client of one side from the arguments; the message of an error is for a
 /// person and never contains the token.
-fn client(side: Side, spec: &EndpointSpec, args: &CompareArgs) -> Result<Client, String> {
+fn client(
+    side: Side,
+    spec: &EndpointSpec,
+    args: &CompareArgs,
+) -> Result<(Client, Option<TokenInfo>), String> {
     let flag = side.as_str();
     let url = spec.url.as_deref().unwrap_or_default();
     let parsed = url::Url::parse(url).map_err(|e| format!("--{flag} {url:?} is not a URL: {e}"))?;
@@ -155,13 +171,22 @@ fn client(side: Side, spec: &EndpointSpec, args: &CompareArgs) -> Result<Client,
         .retry(retry_policy(args.max_attempts))
         .timeout(spec.timeout_or(Duration::from_secs(args.timeout)));
     let mut b = spec.network()?.apply(b);
+    let mut info = None;
     if let Some(token) = spec.token(None)? {
+        let opaque = match &spec.token_expires {
+            Some(t) => OpaqueExpiry::At(
+                parse_expiry(t).map_err(|e| format!("--{flag}-token-expires: {e}"))?,
+            ),
+            None => OpaqueExpiry::Unknown,
+        };
+        info = Some(token.inspect_with(time::OffsetDateTime::now_utc(), opaque));
         b = b.bearer(Secret::new(token.expose().to_owned()));
     }
     if let Some(r) = args.rate {
         b = b.rate_limit(r);
     }
-    b.build().map_err(|e| format!("--{flag}: {e}"))
+    let client = b.build().map_err(|e| format!("--{flag}: {e}"))?;
+    Ok((client, info))
 }
 
 /// Where a side's token came from, for messages: `$VAR`, `the file PATH`, or that none was
@@ -195,9 +220,13 @@ pub fn hint(error: &Error, token: Option<&str>) -> Option<String> {
         )),
         Some(_) => None,
         None => match error {
-            Error::Connect { .. } | Error::Timeout { .. } | Error::Transport { .. } => Some(
-                "check the URL and that the endpoint is reachable from this machine".to_owned(),
-            ),
+            Error::Connect { .. } | Error::Timeout { .. } | Error::Transport { .. } => {
+                let generic = "check the URL and that the endpoint is reachable from this machine";
+                Some(match crate::diagnose::cause(&error.to_string()) {
+                    Some(c) => format!("{}; {generic}", crate::diagnose::advice(c)),
+                    None => generic.to_owned(),
+                })
+            }
             _ => None,
         },
     }
@@ -222,6 +251,53 @@ pub async fn compare_endpoints(
         read_directory(to, mapping, opts, pt),
     )?;
     Ok(compare(&a, &b, mapping))
+}
+
+/// Reads both endpoints, compares them, then checks on the new side what Entra ID will do
+/// after the switch: whether each old id serves the same resource
+/// ([`super::continuity`]; unless `id_check` is false) and whether Entra ID's matching query finds each old user exactly
+/// once ([`super::probe`]; `probe` = `Some(0)` skips it, `Some(n)` samples `n` users).
+///
+/// # Errors
+/// The first [`ReadError`] of either side.
+pub async fn compare_for_migration(
+    from: &Client,
+    to: &Client,
+    mapping: &Mapping,
+    opts: ReadOptions,
+    progress: [Arc<SideProgress>; 2],
+    probe: Option<usize>,
+    id_check: bool,
+) -> Result<Comparison, ReadError> {
+    let [pf, pt] = progress;
+    let (a, b) = tokio::try_join!(
+        read_directory(from, mapping, opts, pf),
+        read_directory(to, mapping, opts, pt),
+    )?;
+    let mut c = compare(&a, &b, mapping);
+    let continuity = if id_check {
+        Some(super::continuity::check_ids(to, &a, opts.concurrency).await)
+    } else {
+        None
+    };
+    let external_id = mapping.users.iter().any(|t| t.is_plain("externalId"));
+    let matching = match probe {
+        Some(0) => None,
+        n => Some(super::probe::probe(to, &a, n, external_id, opts.concurrency).await),
+    };
+    if continuity.is_none() && matching.is_none() {
+        return Ok(c);
+    }
+    c.migration = Some(super::migration::Migration {
+        continuity,
+        matching,
+        summary: String::new(),
+    });
+    let line = super::migration::ticket_line(&c);
+    if let Some(m) = c.migration.as_mut() {
+        m.summary = line;
+    }
+    Ok(c)
 }
 
 /// Runs `compare`: reads both endpoints, writes the report to `--output` or `out`, and
@@ -256,8 +332,13 @@ async fn run_inner(
         None => Mapping::entra_default(),
     };
     let (from_spec, to_spec) = (args.from.spec(), args.to.spec());
-    let from = client(Side::From, &from_spec, args).map_err(usage)?;
-    let to = client(Side::To, &to_spec, args).map_err(usage)?;
+    let (from, from_token) = client(Side::From, &from_spec, args).map_err(usage)?;
+    let (to, to_token) = client(Side::To, &to_spec, args).map_err(usage)?;
+    for (side, info) in [(Side::From, &from_token), (Side::To, &to_token)] {
+        if let Some(w) = info.as_ref().and_then(|i| i.warning.as_ref()) {
+            let _ = writeln!(err, "warning: --{} token: {w}", side.as_str());
+        }
+    }
     let opts = ReadOptions {
         page_size: args.page_size,
         concurrency: usize::from(args.concurrency),
@@ -268,7 +349,16 @@ async fn run_inner(
     ];
     let bars = (args.format == Format::Human)
         .then(|| Bars::start(progress.clone(), ["from".to_owned(), "to".to_owned()]));
-    let result = compare_endpoints(&from, &to, &mapping, opts, progress).await;
+    let result = compare_for_migration(
+        &from,
+        &to,
+        &mapping,
+        opts,
+        progress,
+        args.probe,
+        !args.no_id_check,
+    )
+    .await;
     if let Some(b) = bars {
         b.finish();
     }
@@ -313,7 +403,11 @@ async fn run_inner(
                 .map_err(|e| usage(format!("could not write the report: {e}")))?;
         }
     }
-    Ok(if comparison.identical() {
+    let migration_ok = comparison
+        .migration
+        .as_ref()
+        .is_none_or(|m| !m.has_problems());
+    Ok(if comparison.identical() && migration_ok {
         Exit::Identical
     } else {
         Exit::Differences
