@@ -88,6 +88,7 @@ enum AuthSpec {
     Bearer(Secret),
     Basic(String, Secret),
     Header(String, Secret),
+    OAuth(crate::ClientCredentials),
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -164,6 +165,15 @@ impl ClientBuilder {
     /// Authenticates with a custom header (`X-API-Key: <secret>`).
     pub fn header(mut self, name: impl Into<String>, value: Secret) -> Self {
         self.auth = AuthSpec::Header(name.into(), value);
+        self
+    }
+
+    /// Authenticates with an access token obtained by OAuth 2.0 client credentials
+    /// (RFC 6749 §4.4) from the token endpoint, through the same transport (proxy, trust).
+    /// The token is cached until shortly before it expires, and fetched again once when the
+    /// endpoint answers 401.
+    pub fn oauth_client_credentials(mut self, credentials: crate::ClientCredentials) -> Self {
+        self.auth = AuthSpec::OAuth(credentials);
         self
     }
 
@@ -282,6 +292,7 @@ impl ClientBuilder {
                 })?,
                 value,
             },
+            AuthSpec::OAuth(creds) => Auth::ClientCredentials(crate::oauth::OAuth::new(creds)?),
         };
         auth.header()?;
         let rate = match self.rate {
@@ -331,6 +342,7 @@ impl ClientBuilder {
 }
 
 /// A request ready for the wire.
+#[derive(Clone)]
 pub(crate) struct Prepared {
     pub(crate) method: Method,
     pub(crate) url: Url,
@@ -412,10 +424,36 @@ impl Client {
         h
     }
 
-    /// Runs a request through the rate limit and the retry policy.
-    pub(crate) async fn execute(&self, mut p: Prepared) -> Result<RawResponse, Error> {
+    /// Runs a request through auth, the rate limit and the retry policy. With OAuth, a 401
+    /// makes it fetch a new token and send the request once more.
+    pub(crate) async fn execute(&self, p: Prepared) -> Result<RawResponse, Error> {
         let inner = &self.inner;
-        if let Some((name, value)) = inner.auth.header()? {
+        let Auth::ClientCredentials(oauth) = &inner.auth else {
+            return self.execute_with(p, None).await;
+        };
+        let token = oauth.token(inner.transport.as_ref(), inner.timeout).await?;
+        let resp = self.execute_with(p.clone(), Some(&token)).await?;
+        if resp.status != http::StatusCode::UNAUTHORIZED {
+            return Ok(resp);
+        }
+        tracing::info!(url = %p.url, "401 with the cached access token; fetching a new one");
+        oauth.invalidate(&token).await;
+        let token = oauth.token(inner.transport.as_ref(), inner.timeout).await?;
+        self.execute_with(p, Some(&token)).await
+    }
+
+    /// Runs a request through the rate limit and the retry policy, with `token` as the
+    /// bearer token when given, else the configured credentials.
+    async fn execute_with(
+        &self,
+        mut p: Prepared,
+        token: Option<&Secret>,
+    ) -> Result<RawResponse, Error> {
+        let inner = &self.inner;
+        if let Some(t) = token {
+            p.headers
+                .insert(http::header::AUTHORIZATION, crate::auth::bearer_value(t)?);
+        } else if let Some((name, value)) = inner.auth.header()? {
             p.headers.insert(name, value);
         }
         if let Some(host) = host_header(&p.url) {

@@ -15,6 +15,8 @@
 //!   [`Client::set_active`], [`Client::add_members`], [`Client::remove_members`].
 //! - [`Client::send_raw`]: an exact wire form (raw body, raw query, no `Accept` or
 //!   `User-Agent`) that still goes through auth, retries, the rate limit and the observer.
+//! - OAuth 2.0 client credentials ([`ClientCredentials`]): a token fetched from the token
+//!   endpoint, cached until shortly before it expires, fetched again once on a 401.
 //! - Networks: [`Proxy`] (`HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY` by default, an explicit
 //!   proxy URL, or none; `CONNECT` tunnels for https), [`TrustRoots`] (the system store by
 //!   default), extra CA files and client certificates (mutual TLS) on the builder.
@@ -65,6 +67,7 @@ mod connect;
 mod convenience;
 mod decode;
 mod error;
+mod oauth;
 mod observer;
 mod paginate;
 mod proxy;
@@ -81,6 +84,7 @@ pub use client::{
     Client, ClientBuilder, DEFAULT_ACCEPT, DEFAULT_MAX_BODY_BYTES, DEFAULT_USER_AGENT, SCIM_JSON,
 };
 pub use error::{DecodeError, Error, ResponseError};
+pub use oauth::{ClientCredentials, REFRESH_MARGIN};
 pub use observer::{Exchange, Observer};
 pub use proxy::Proxy;
 pub use query::{Projection, Query};

@@ -172,3 +172,124 @@ async fn mutual_tls_needs_the_right_client_certificate() {
     let line = key.lines().nth(1).unwrap();
     assert!(!format!("{with:?}").contains(line));
 }
+
+mod oauth {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{Arc, Mutex};
+
+    use axum::extract::State;
+    use axum::http::{HeaderMap, StatusCode};
+    use axum::response::IntoResponse;
+    use axum::routing::{get, post};
+    use scim2_client::{ClientCredentials, Secret};
+
+    use super::*;
+
+    #[derive(Default)]
+    struct Issuer {
+        issued: AtomicUsize,
+        /// The token the SCIM endpoint accepts; `None` = the latest issued.
+        accepted: Mutex<Option<String>>,
+        forms: Mutex<Vec<(String, String)>>,
+    }
+
+    async fn token(
+        State(st): State<Arc<Issuer>>,
+        headers: HeaderMap,
+        body: String,
+    ) -> axum::response::Response {
+        let auth = headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        st.forms.lock().unwrap().push((auth.clone(), body.clone()));
+        // base64("client-1:s3cr3t")
+        if auth != "Basic Y2xpZW50LTE6czNjcjN0" {
+            return (
+                StatusCode::UNAUTHORIZED,
+                axum::Json(json!({"error": "invalid_client", "error_description": "bad secret"})),
+            )
+                .into_response();
+        }
+        let n = st.issued.fetch_add(1, Ordering::SeqCst) + 1;
+        axum::Json(
+            json!({"access_token": format!("tok-{n}"), "token_type": "Bearer", "expires_in": 3600}),
+        )
+        .into_response()
+    }
+
+    async fn scim(State(st): State<Arc<Issuer>>, headers: HeaderMap) -> axum::response::Response {
+        let want = st
+            .accepted
+            .lock()
+            .unwrap()
+            .clone()
+            .unwrap_or_else(|| format!("tok-{}", st.issued.load(Ordering::SeqCst)));
+        let got = headers.get("authorization").and_then(|v| v.to_str().ok());
+        if got == Some(format!("Bearer {want}").as_str()) {
+            axum::Json(json!({"patch": {"supported": true}})).into_response()
+        } else {
+            StatusCode::UNAUTHORIZED.into_response()
+        }
+    }
+
+    #[tokio::test]
+    async fn client_credentials_fetch_cache_and_refresh_once_on_401() {
+        let st = Arc::new(Issuer::default());
+        let app = Router::new()
+            .route("/oauth2/token", post(token))
+            .route("/scim/ServiceProviderConfig", get(scim))
+            .with_state(Arc::clone(&st));
+        let root = common::serve(app).await;
+        let recorder = Arc::new(common::Recorder::default());
+        let creds = ClientCredentials::new(
+            format!("{root}/oauth2/token"),
+            "client-1",
+            Secret::new("s3cr3t".into()),
+        )
+        .scope("scim.read");
+        let client = builder(&format!("{root}/scim"))
+            .oauth_client_credentials(creds.clone())
+            .observer(recorder.clone())
+            .build()
+            .unwrap();
+        for _ in 0..3 {
+            assert!(probe(&client).await.unwrap());
+        }
+        assert_eq!(st.issued.load(Ordering::SeqCst), 1, "the token is cached");
+        let (_, form) = st.forms.lock().unwrap()[0].clone();
+        assert_eq!(form, "grant_type=client_credentials&scope=scim.read");
+
+        // The endpoint stops accepting tok-1 (revoked): one 401, one new token, success.
+        *st.accepted.lock().unwrap() = Some("tok-2".into());
+        assert!(probe(&client).await.unwrap());
+        assert_eq!(st.issued.load(Ordering::SeqCst), 2);
+
+        // An endpoint that refuses every token: exactly one refresh, then the 401 error.
+        *st.accepted.lock().unwrap() = Some("never".into());
+        let e = probe(&client).await.unwrap_err();
+        assert_eq!(e.status().map(|s| s.as_u16()), Some(401), "{e}");
+        assert_eq!(st.issued.load(Ordering::SeqCst), 3);
+
+        // Neither the secret nor a token reaches Debug output or the observer.
+        let shown = format!("{client:?} {creds:?} {:?}", recorder.all());
+        assert!(
+            !shown.contains("s3cr3t") && !shown.contains("tok-"),
+            "{shown}"
+        );
+
+        // A refused client secret: the endpoint's error, not the secret.
+        let bad = builder(&format!("{root}/scim"))
+            .oauth_client_credentials(ClientCredentials::new(
+                format!("{root}/oauth2/token"),
+                "client-1",
+                Secret::new("wrong-secret".into()),
+            ))
+            .build()
+            .unwrap();
+        let m = probe(&bad).await.unwrap_err().to_string();
+        assert!(m.contains("invalid_client: bad secret"), "{m}");
+        assert!(!m.contains("wrong-secret"), "{m}");
+    }
+}

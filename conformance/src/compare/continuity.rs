@@ -19,7 +19,11 @@ use super::index::{Entry, Kind, get_ci};
 
 /// What the new side serves under an old-side id, when it is not the same resource.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase", rename_all_fields = "camelCase", tag = "outcome")]
+#[serde(
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase",
+    tag = "outcome"
+)]
 pub enum IdOutcome {
     /// 404: nothing under that id. Entra's updates to it will fail.
     Missing,

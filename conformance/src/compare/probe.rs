@@ -52,7 +52,11 @@ pub fn entra_query(attr: MatchAttr, value: &str) -> String {
 
 /// How a matching query went wrong.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase", rename_all_fields = "camelCase", tag = "outcome")]
+#[serde(
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase",
+    tag = "outcome"
+)]
 pub enum ProbeOutcome {
     /// No result: Entra ID would create a second user.
     NotFound,
