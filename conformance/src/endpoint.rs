@@ -9,7 +9,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use scim2_client::{ClientBuilder, Proxy, TrustRoots};
+use scim2_client::{ClientBuilder, ClientCredentials, Proxy, Secret, TrustRoots};
 
 use crate::token::Token;
 
@@ -72,6 +72,16 @@ pub struct EndpointSpec {
     pub connect_timeout: Option<u64>,
     /// Allow `http://` for a host that is not loopback.
     pub insecure_http: bool,
+    /// OAuth 2.0 client credentials: the token endpoint.
+    pub oauth_token_url: Option<String>,
+    /// OAuth 2.0 client credentials: the client id.
+    pub oauth_client_id: Option<String>,
+    /// OAuth 2.0 client credentials: the environment variable holding the client secret.
+    pub oauth_secret_env: Option<String>,
+    /// OAuth 2.0 client credentials: the file holding the client secret.
+    pub oauth_secret_file: Option<PathBuf>,
+    /// OAuth 2.0 client credentials: the scope asked for.
+    pub oauth_scope: Option<String>,
 }
 
 /// The network settings of an endpoint's client: proxy, trust, client certificate,
@@ -88,6 +98,9 @@ pub struct Network {
     pub identity: Option<(PathBuf, PathBuf)>,
     /// Connect timeout (the client's default when absent).
     pub connect_timeout: Option<Duration>,
+    /// OAuth 2.0 client credentials, used instead of a bearer token when set (applied by
+    /// [`Network::apply_auth`], not [`Network::apply`]).
+    pub oauth: Option<ClientCredentials>,
 }
 
 impl Network {
@@ -100,7 +113,15 @@ impl Network {
         }
     }
 
-    /// Applies these settings to a client builder.
+    /// Applies the OAuth client credentials, if any, to a client builder.
+    pub fn apply_auth(&self, b: ClientBuilder) -> ClientBuilder {
+        match &self.oauth {
+            Some(c) => b.oauth_client_credentials(c.clone()),
+            None => b,
+        }
+    }
+
+    /// Applies these settings (not the credentials) to a client builder.
     pub fn apply(&self, mut b: ClientBuilder) -> ClientBuilder {
         b = b.proxy(self.proxy.clone()).trust_roots(self.trust_roots);
         for f in &self.ca_files {
@@ -127,7 +148,7 @@ impl EndpointSpec {
     /// # Errors
     /// A message naming the flag and the variable or file, never the token.
     pub fn token(&self, default_env: Option<&str>) -> Result<Option<Token>, String> {
-        if self.no_auth {
+        if self.no_auth || self.oauth_token_url.is_some() {
             return Ok(None);
         }
         if let Some(p) = &self.token_file {
@@ -186,7 +207,41 @@ impl EndpointSpec {
             ca_files: self.ca_files.clone(),
             identity,
             connect_timeout: self.connect_timeout.map(Duration::from_secs),
+            oauth: self.oauth()?,
         })
+    }
+
+    /// The OAuth client credentials, when `--oauth-token-url` is given.
+    fn oauth(&self) -> Result<Option<ClientCredentials>, String> {
+        let Some(url) = &self.oauth_token_url else {
+            return Ok(None);
+        };
+        let id = self.oauth_client_id.as_deref().ok_or_else(|| {
+            format!(
+                "{} needs {}",
+                self.flag("oauth-token-url"),
+                self.flag("oauth-client-id")
+            )
+        })?;
+        let secret = match (&self.oauth_secret_file, &self.oauth_secret_env) {
+            (Some(p), _) => Secret::from_file(p)
+                .map_err(|e| format!("{}: {e}", self.flag("oauth-secret-file")))?,
+            (None, Some(v)) => Secret::from_env(v)
+                .map_err(|e| format!("{}: {e}", self.flag("oauth-secret-env")))?,
+            (None, None) => {
+                return Err(format!(
+                    "{} needs the client secret in {} VAR or {} PATH",
+                    self.flag("oauth-token-url"),
+                    self.flag("oauth-secret-env"),
+                    self.flag("oauth-secret-file")
+                ));
+            }
+        };
+        let mut c = ClientCredentials::new(url.clone(), id, secret);
+        if let Some(s) = &self.oauth_scope {
+            c = c.scope(s.clone());
+        }
+        Ok(Some(c))
     }
 
     fn explicit_proxy(&self, text: &str) -> Result<Proxy, String> {
@@ -289,6 +344,27 @@ macro_rules! endpoint_args {
             /// Allow http:// for a host that is not loopback (the token would travel in clear).
             #[arg(long = concat!($p, "insecure-http"), id = concat!($id, "insecure_http"))]
             pub insecure_http: bool,
+            /// OAuth 2.0 client credentials instead of a bearer token: the token endpoint.
+            #[arg(long = concat!($p, "oauth-token-url"), id = concat!($id, "oauth_token_url"),
+                  value_name = "URL", requires = concat!($id, "oauth_client_id"),
+                  conflicts_with_all = [concat!($id, "token_env"), concat!($id, "token_file")])]
+            pub oauth_token_url: Option<String>,
+            /// The OAuth client id.
+            #[arg(long = concat!($p, "oauth-client-id"), id = concat!($id, "oauth_client_id"),
+                  value_name = "ID", requires = concat!($id, "oauth_token_url"))]
+            pub oauth_client_id: Option<String>,
+            /// Environment variable holding the OAuth client secret.
+            #[arg(long = concat!($p, "oauth-secret-env"), id = concat!($id, "oauth_secret_env"),
+                  value_name = "VAR", requires = concat!($id, "oauth_token_url"))]
+            pub oauth_secret_env: Option<String>,
+            /// File holding the OAuth client secret.
+            #[arg(long = concat!($p, "oauth-secret-file"), id = concat!($id, "oauth_secret_file"),
+                  value_name = "PATH", requires = concat!($id, "oauth_token_url"))]
+            pub oauth_secret_file: Option<PathBuf>,
+            /// The OAuth scope to ask for.
+            #[arg(long = concat!($p, "oauth-scope"), id = concat!($id, "oauth_scope"),
+                  value_name = "SCOPE", requires = concat!($id, "oauth_token_url"))]
+            pub oauth_scope: Option<String>,
         }
 
         impl $name {
@@ -313,6 +389,11 @@ macro_rules! endpoint_args {
                     timeout: self.timeout,
                     connect_timeout: self.connect_timeout,
                     insecure_http: self.insecure_http,
+                    oauth_token_url: self.oauth_token_url.clone(),
+                    oauth_client_id: self.oauth_client_id.clone(),
+                    oauth_secret_env: self.oauth_secret_env.clone(),
+                    oauth_secret_file: self.oauth_secret_file.clone(),
+                    oauth_scope: self.oauth_scope.clone(),
                 }
             }
         }
@@ -399,6 +480,20 @@ mod tests {
         assert_eq!(
             spec.network().unwrap_err(),
             "--to-proxy-auth-env needs --to-proxy"
+        );
+        let spec = EndpointSpec {
+            prefix: "from-",
+            oauth_token_url: Some("https://login.example.com/token".into()),
+            oauth_client_id: Some("id".into()),
+            ..EndpointSpec::default()
+        };
+        let e = spec.network().unwrap_err();
+        assert!(e.contains("--from-oauth-secret-env"), "{e}");
+        // With OAuth, no bearer token is read (not even the default variable).
+        assert!(
+            spec.token(Some("SCIM2_SURELY_UNSET_VAR"))
+                .unwrap()
+                .is_none()
         );
     }
 }

@@ -226,7 +226,7 @@ impl HttpTransport {
         rate: Option<f64>,
         network: &Network,
     ) -> Result<Self, TransportError> {
-        let build = |token: Option<&Token>| {
+        let build = |token: Option<&Token>, oauth: bool| {
             let b = scim2_client::Client::builder(base_url)
                 .timeout(timeout)
                 .connect_timeout(timeout.min(Duration::from_secs(10)));
@@ -236,6 +236,8 @@ impl HttpTransport {
                 .user_agent(concat!("scim-conformance/", env!("CARGO_PKG_VERSION")));
             if let Some(t) = token {
                 b = b.bearer(scim2_client::Secret::new(t.expose().to_owned()));
+            } else if oauth {
+                b = network.apply_auth(b);
             }
             if let Some(r) = rate.filter(|r| *r > 0.0) {
                 b = b.rate_limit(r);
@@ -247,9 +249,9 @@ impl HttpTransport {
         };
         Ok(Self {
             base_url: base_url.trim_end_matches('/').to_owned(),
-            client: build(token)?,
-            bare: build(None)?,
-            has_token: token.is_some(),
+            client: build(token, true)?,
+            bare: build(None, false)?,
+            has_token: token.is_some() || network.oauth.is_some(),
         })
     }
 

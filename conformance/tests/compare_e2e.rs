@@ -633,3 +633,63 @@ async fn changed_ids_and_a_broken_matching_query_are_reported_in_every_format() 
         o.out
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_side_can_use_oauth_client_credentials() {
+    use axum::routing::post;
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let log = seen.clone();
+    let app = axum::Router::new().route(
+        "/token",
+        post(move |headers: axum::http::HeaderMap, body: String| {
+            let log = log.clone();
+            async move {
+                let auth = headers
+                    .get("authorization")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or_default()
+                    .to_owned();
+                log.lock().unwrap().push(format!("{auth} {body}"));
+                axum::Json(json!({"access_token": "issued-token", "token_type": "bearer", "expires_in": 600}))
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let token_url = format!("http://{}/token", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let (a, b) = servers(
+        directory("old", 5, 1, 2),
+        Faults::default(),
+        directory("new", 5, 1, 2),
+        Faults {
+            token: Some("issued-token".into()),
+            ..Faults::default()
+        },
+    )
+    .await;
+    let o = compare(
+        &a,
+        &b,
+        &[
+            "--to-oauth-token-url",
+            &token_url,
+            "--to-oauth-client-id",
+            "provisioning",
+            "--to-oauth-secret-env",
+            TOKEN_VAR,
+            "--to-oauth-scope",
+            "scim",
+        ],
+    )
+    .await;
+    assert_eq!(o.exit, Exit::Identical, "{}\n{}", o.out, o.err);
+    let seen = seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 1, "one token for the whole run: {seen:?}");
+    assert!(
+        seen[0].starts_with("Basic ")
+            && seen[0].ends_with("grant_type=client_credentials&scope=scim"),
+        "{seen:?}"
+    );
+    assert!(!o.out.contains(&token()) && !o.err.contains(&token()));
+    assert!(!o.out.contains("issued-token") && !o.err.contains("issued-token"));
+}

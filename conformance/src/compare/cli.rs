@@ -170,7 +170,8 @@ fn client(
     let b = Client::builder(url)
         .retry(retry_policy(args.max_attempts))
         .timeout(spec.timeout_or(Duration::from_secs(args.timeout)));
-    let mut b = spec.network()?.apply(b);
+    let network = spec.network()?;
+    let mut b = network.apply_auth(network.apply(b));
     let mut info = None;
     if let Some(token) = spec.token(None)? {
         let opaque = match &spec.token_expires {
@@ -195,6 +196,9 @@ fn client(
 pub fn token_source(spec: &EndpointSpec) -> Option<String> {
     if spec.no_auth {
         return None;
+    }
+    if let Some(url) = &spec.oauth_token_url {
+        return Some(format!("the OAuth access token from {url}"));
     }
     match (&spec.token_file, &spec.token_env) {
         (Some(p), _) => Some(format!("the file {}", p.display())),
