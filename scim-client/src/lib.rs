@@ -74,6 +74,8 @@ mod proxy;
 mod query;
 mod rate_limit;
 mod raw;
+#[cfg(feature = "reqwest")]
+mod reqwest_transport;
 mod retry;
 mod secret;
 mod tls;
@@ -89,6 +91,8 @@ pub use observer::{Exchange, Observer};
 pub use proxy::Proxy;
 pub use query::{Projection, Query};
 pub use raw::{RawRequest, RawResponse};
+#[cfg(feature = "reqwest")]
+pub use reqwest_transport::ReqwestTransport;
 pub use retry::RetryPolicy;
 pub use secret::Secret;
 pub use tls::TrustRoots;

@@ -33,7 +33,7 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// The default is the hyper transport, configured by the [`crate::ClientBuilder`] (proxy,
 /// trust roots, CA files, client certificate, connect timeout). Give another with
 /// [`crate::ClientBuilder::transport`] to use your own HTTP stack or middleware; with the
-/// `reqwest` feature, [`crate::ReqwestTransport`] wraps a configured `reqwest::Client`.
+/// `reqwest` feature, `ReqwestTransport` wraps a configured `reqwest::Client`.
 ///
 /// An implementation must send the request as given (method, absolute URI, headers, body)
 /// and must not follow redirects. It classifies failures with [`TransportError`], which the
