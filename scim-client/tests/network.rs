@@ -188,6 +188,8 @@ mod oauth {
     #[derive(Default)]
     struct Issuer {
         issued: AtomicUsize,
+        /// `expires_in` of the tokens issued (seconds).
+        lifetime: AtomicUsize,
         /// The token the SCIM endpoint accepts; `None` = the latest issued.
         accepted: Mutex<Option<String>>,
         forms: Mutex<Vec<(String, String)>>,
@@ -214,7 +216,8 @@ mod oauth {
         }
         let n = st.issued.fetch_add(1, Ordering::SeqCst) + 1;
         axum::Json(
-            json!({"access_token": format!("tok-{n}"), "token_type": "Bearer", "expires_in": 3600}),
+            json!({"access_token": format!("tok-{n}"), "token_type": "Bearer",
+                "expires_in": st.lifetime.load(Ordering::SeqCst)}),
         )
         .into_response()
     }
@@ -237,6 +240,7 @@ mod oauth {
     #[tokio::test]
     async fn client_credentials_fetch_cache_and_refresh_once_on_401() {
         let st = Arc::new(Issuer::default());
+        st.lifetime.store(3600, Ordering::SeqCst);
         let app = Router::new()
             .route("/oauth2/token", post(token))
             .route("/scim/ServiceProviderConfig", get(scim))
@@ -271,6 +275,18 @@ mod oauth {
         let e = probe(&client).await.unwrap_err();
         assert_eq!(e.status().map(|s| s.as_u16()), Some(401), "{e}");
         assert_eq!(st.issued.load(Ordering::SeqCst), 3);
+
+        // A token about to expire (within the refresh margin) is replaced before use.
+        *st.accepted.lock().unwrap() = None;
+        st.lifetime.store(0, Ordering::SeqCst);
+        let short = builder(&format!("{root}/scim"))
+            .oauth_client_credentials(creds.clone())
+            .build()
+            .unwrap();
+        let before = st.issued.load(Ordering::SeqCst);
+        assert!(probe(&short).await.unwrap());
+        assert!(probe(&short).await.unwrap());
+        assert_eq!(st.issued.load(Ordering::SeqCst), before + 2);
 
         // Neither the secret nor a token reaches Debug output or the observer.
         let shown = format!("{client:?} {creds:?} {:?}", recorder.all());
