@@ -13,6 +13,7 @@ use clap::{Args, Parser, Subcommand};
 use time::OffsetDateTime;
 
 use crate::check::Dialect;
+use crate::endpoint::{EndpointArgs, EndpointSpec, Network};
 use crate::exit::ExitCode;
 use crate::journal::{Journal, is_run_id, new_run_id};
 use crate::mapping::Mapping;
@@ -22,7 +23,7 @@ use crate::reference::{Fault, ReferenceConfig, ReferenceServer};
 use crate::report::{Format, Report, human};
 use crate::runner::{self, Progress, RunOptions};
 use crate::session::Session;
-use crate::token::{Token, TokenInfo};
+use crate::token::{OpaqueExpiry, Token, TokenInfo};
 use crate::transport::{HttpTransport, ReadOnly, Transport, WireRequest};
 
 const AFTER_HELP: &str = "\
@@ -116,27 +117,13 @@ pub struct ReplayArgs {
     pub run: RunArgs,
 }
 
-/// Where the token comes from.
-#[derive(Debug, Args, Clone)]
-pub struct TokenArgs {
-    /// Environment variable holding the bearer token.
-    #[arg(long, value_name = "VAR", default_value = "SCIM_TOKEN")]
-    pub token_env: String,
-    /// File holding the bearer token (first line).
-    #[arg(long, value_name = "PATH", conflicts_with = "no_auth")]
-    pub token_file: Option<PathBuf>,
-    /// Send no Authorization header.
-    #[arg(long)]
-    pub no_auth: bool,
-}
-
 /// `run` options.
 #[derive(Debug, Args)]
 #[command(after_help = PROFILE_FILE_HELP)]
 pub struct RunArgs {
-    /// The endpoint's base URL (e.g. `https://example.com/scim/v2`).
-    #[arg(long, required_unless_present = "builtin", conflicts_with = "builtin")]
-    pub url: Option<String>,
+    /// The endpoint: `--url` (required unless `--builtin`), token, TLS, proxy, timeouts.
+    #[command(flatten)]
+    pub endpoint: EndpointArgs,
     /// Run against the built-in reference endpoint, in process.
     #[arg(long)]
     pub builtin: bool,
@@ -144,9 +131,6 @@ pub struct RunArgs {
     /// the faults each check catches).
     #[arg(long = "fault", value_name = "NAME", requires = "builtin")]
     pub faults: Vec<Fault>,
-    /// Token source.
-    #[command(flatten)]
-    pub token: TokenArgs,
     /// Profile: `entra` (default), `rfc7644`, or the path of a profile file (see below).
     #[arg(long, value_name = "entra|rfc7644|FILE", default_value = "entra")]
     pub profile: ProfileChoice,
@@ -178,18 +162,12 @@ pub struct RunArgs {
     /// Seed of the generated values (random when absent; printed in the report).
     #[arg(long)]
     pub seed: Option<u64>,
-    /// Per-request timeout in seconds.
-    #[arg(long, value_name = "SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=600))]
-    pub timeout: u64,
     /// Maximum requests per second.
     #[arg(long, value_name = "N")]
     pub rate: Option<f64>,
     /// Keep what the run created (no cleanup).
     #[arg(long)]
     pub keep_data: bool,
-    /// Allow http:// for a host that is not loopback.
-    #[arg(long)]
-    pub insecure_http: bool,
     /// Checks in flight at once.
     #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u64).range(1..=64))]
     pub concurrency: u64,
@@ -267,18 +245,12 @@ pub enum ListFormat {
 /// `cleanup` options.
 #[derive(Debug, Args)]
 pub struct CleanupArgs {
-    /// The endpoint's base URL.
-    #[arg(long)]
-    pub url: String,
+    /// The endpoint: `--url` (required), token, TLS, proxy, timeouts.
+    #[command(flatten)]
+    pub endpoint: EndpointArgs,
     /// The run id printed by the interrupted run.
     #[arg(long = "run", value_name = "RUN_ID")]
     pub run_id: String,
-    /// Token source.
-    #[command(flatten)]
-    pub token: TokenArgs,
-    /// Allow http:// for a host that is not loopback.
-    #[arg(long)]
-    pub insecure_http: bool,
     /// Directory of the journal (default: the system temp dir).
     #[arg(long, value_name = "DIR")]
     pub journal_dir: Option<PathBuf>,
@@ -325,19 +297,31 @@ pub fn check_url(url: &str, insecure_http: bool) -> Result<String, UsageError> {
     Ok(url.trim_end_matches('/').to_owned())
 }
 
-fn load_token(t: &TokenArgs) -> Result<Option<Token>, UsageError> {
-    if t.no_auth {
-        return Ok(None);
+/// `--token-expires`, or that an opaque token's expiry is unknown.
+fn opaque_expiry(spec: &EndpointSpec) -> Result<OpaqueExpiry, UsageError> {
+    match &spec.token_expires {
+        Some(t) => crate::token::parse_expiry(t)
+            .map(OpaqueExpiry::At)
+            .map_err(|e| UsageError(format!("--token-expires: {e}"))),
+        None => Ok(OpaqueExpiry::Unknown),
     }
-    let tok = match &t.token_file {
-        Some(p) => Token::from_file(p),
-        None => Token::from_env(&t.token_env),
-    };
-    tok.map(Some).map_err(|e| {
+}
+
+/// The endpoint's URL (required), token (`$SCIM_TOKEN` unless told otherwise) and network
+/// settings.
+fn load_endpoint(spec: &EndpointSpec) -> Result<(String, Option<Token>, Network), UsageError> {
+    let url = spec
+        .url
+        .as_deref()
+        .ok_or_else(|| UsageError("--url URL is required".to_owned()))?;
+    let url = check_url(url, spec.insecure_http)?;
+    let token = spec.token(Some("SCIM_TOKEN")).map_err(|e| {
         UsageError(format!(
             "{e} (or pass --no-auth for an endpoint without authentication)"
         ))
-    })
+    })?;
+    let network = spec.network().map_err(UsageError)?;
+    Ok((url, token, network))
 }
 
 /// Everything `run` needs, resolved from the arguments.
@@ -356,6 +340,10 @@ pub struct RunConfig {
     pub timeout: Duration,
     /// Requests per second.
     pub rate: Option<f64>,
+    /// Proxy, trust roots, CA files, client certificate, connect timeout.
+    pub network: Network,
+    /// What to say about the expiry of an opaque token (`--token-expires`).
+    pub opaque_expiry: OpaqueExpiry,
     /// The stateful run after the fixed checks, if any.
     pub stateful: Option<crate::stateful::Options>,
 }
@@ -374,6 +362,8 @@ impl RunConfig {
             seed,
             timeout: Duration::from_secs(30),
             rate: None,
+            network: Network::default(),
+            opaque_expiry: OpaqueExpiry::Ignore,
             stateful: None,
         })
     }
@@ -430,9 +420,17 @@ pub async fn run_endpoint(
 ) -> Result<Report, UsageError> {
     let started_at = OffsetDateTime::now_utc();
     let now = started_at;
-    let token_info: Option<TokenInfo> = token.as_ref().map(|t| t.inspect(now));
-    let http = HttpTransport::new(base_url, token.as_ref(), cfg.timeout, cfg.rate)
-        .map_err(|e| UsageError(e.to_string()))?;
+    let token_info: Option<TokenInfo> = token
+        .as_ref()
+        .map(|t| t.inspect_with(now, cfg.opaque_expiry));
+    let http = HttpTransport::with_network(
+        base_url,
+        token.as_ref(),
+        cfg.timeout,
+        cfg.rate,
+        &cfg.network,
+    )
+    .map_err(|e| UsageError(e.to_string()))?;
     let http: Arc<dyn Transport> = Arc::new(http);
     let transport: Arc<dyn Transport> = if cfg.options.read_only {
         Arc::new(ReadOnly(http))
@@ -442,8 +440,14 @@ pub async fn run_endpoint(
     let auth_hint = match token_info.as_ref() {
         Some(TokenInfo {
             expires_at: Some(e),
+            jwt: true,
             ..
         }) => format!(" (the JWT's exp is {e})"),
+        Some(TokenInfo {
+            expires_at: Some(e),
+            jwt: false,
+            ..
+        }) => format!(" (--token-expires says {e})"),
         _ => String::new(),
     };
     // Capabilities (RFC 7644 §4); absent or unreadable = assume capable.
@@ -662,7 +666,7 @@ async fn run_cmd(
     } else {
         crate::stateful::cli::options_for(a.cases, a.budget, &a.only, &a.skip, a.read_only, replay)
     };
-    let cfg = RunConfig {
+    let mut cfg = RunConfig {
         profile,
         profile_file,
         mapping,
@@ -675,8 +679,10 @@ async fn run_cmd(
             concurrency: usize::try_from(a.concurrency).unwrap_or(8),
         },
         seed: a.seed.unwrap_or_else(rand::random),
-        timeout: Duration::from_secs(a.timeout),
+        timeout: a.endpoint.spec().timeout_or(Duration::from_secs(30)),
         rate: a.rate.filter(|r| r.is_finite() && *r > 0.0),
+        network: Network::direct(),
+        opaque_expiry: OpaqueExpiry::Ignore,
         stateful,
     };
     if a.rate.is_some() && cfg.rate.is_none() {
@@ -684,6 +690,11 @@ async fn run_cmd(
     }
     check_patterns(&cfg, &a.only, &a.skip)?;
     let run_id = new_run_id();
+    if a.builtin && a.endpoint.url.is_some() {
+        return Err(UsageError(
+            "--url and --builtin exclude each other: the built-in endpoint has its own URL".into(),
+        ));
+    }
     let (server, base_url, token, journal) = if a.builtin {
         // A fresh random token, so that the run exercises bearer authentication too.
         let secret = uuid::Uuid::new_v4().simple().to_string();
@@ -701,8 +712,15 @@ async fn run_cmd(
             Arc::new(Journal::in_memory(&run_id)),
         )
     } else {
-        let url = check_url(a.url.as_deref().unwrap_or_default(), a.insecure_http)?;
-        let token = load_token(&a.token)?;
+        let (url, token, network) = load_endpoint(&a.endpoint.spec()).map_err(|e| {
+            if a.endpoint.url.is_none() {
+                UsageError("--url URL is required (or --builtin for the built-in endpoint)".into())
+            } else {
+                e
+            }
+        })?;
+        cfg.network = network;
+        cfg.opaque_expiry = opaque_expiry(&a.endpoint.spec())?;
         let dir = a.journal_dir.clone().unwrap_or_else(default_journal_dir);
         let journal = if a.read_only {
             Journal::in_memory(&run_id)
@@ -732,8 +750,14 @@ async fn run_cmd(
         r = run => r?,
         _ = tokio::signal::ctrl_c() => {
             eprintln!("scim-conformance: interrupted; deleting what the run created…");
-            let http = HttpTransport::new(&base_url, cleanup_token.as_ref(), cfg.timeout, None)
-                .map_err(|e| UsageError(e.to_string()))?;
+            let http = HttpTransport::with_network(
+                &base_url,
+                cleanup_token.as_ref(),
+                cfg.timeout,
+                None,
+                &cfg.network,
+            )
+            .map_err(|e| UsageError(e.to_string()))?;
             let c = runner::cleanup(&http, &journal).await;
             eprintln!("cleanup: {} deleted, {} left", c.deleted, c.leftovers.len());
             if let Some(cmd) = c.retry_command {
@@ -781,6 +805,8 @@ async fn run_cmd(
     }
     if let Some(ab) = &report.outcome.abort {
         eprintln!("scim-conformance: {ab}");
+    } else if !a.builtin {
+        eprintln!("note: {}", crate::diagnose::REACHABILITY_NOTE);
     }
     if !report.cleanup().leftovers.is_empty() {
         eprintln!(
@@ -854,15 +880,16 @@ async fn cleanup_cmd(a: CleanupArgs) -> Result<ExitCode, UsageError> {
             a.run_id
         )));
     }
-    let url = check_url(&a.url, a.insecure_http)?;
-    let token = load_token(&a.token)?;
+    let spec = a.endpoint.spec();
+    let (url, token, network) = load_endpoint(&spec)?;
     let dir = a.journal_dir.clone().unwrap_or_else(default_journal_dir);
     let journal = if Journal::path_for(&dir, &a.run_id).exists() {
         Journal::load(&dir, &a.run_id).map_err(|e| UsageError(e.to_string()))?
     } else {
         Journal::create(&dir, &a.run_id, &url).map_err(|e| UsageError(e.to_string()))?
     };
-    let http = HttpTransport::new(&url, token.as_ref(), Duration::from_secs(30), None)
+    let timeout = spec.timeout_or(Duration::from_secs(30));
+    let http = HttpTransport::with_network(&url, token.as_ref(), timeout, None, &network)
         .map_err(|e| UsageError(e.to_string()))?;
     let found = runner::discover(&http, &journal).await;
     let pending = journal.pending().len();

@@ -3,7 +3,8 @@
 //!
 //! - [`cli`]: the `scim-conformance` command line and [`cli::run_endpoint`].
 //! - [`profile`]: the `entra` and `rfc7644` check lists; [`check`]: check metadata and outcomes.
-//! - [`session`]: what a running check works with; [`transport`]: the one network seam.
+//! - [`session`]: what a running check works with; [`transport`]: the one network seam;
+//!   [`endpoint`]: how to reach an endpoint (URL, token, TLS, proxy, timeouts).
 //! - [`model`]: the expected state, computed from what the run sent; [`mapping`] and [`path`]:
 //!   the user attribute mapping replayed (Entra's 22 default rows, or `--mapping FILE`).
 //! - [`runner`]: selection, concurrency, early stop, cleanup; [`journal`]: created-ids journal.
@@ -16,6 +17,8 @@
 pub mod check;
 pub mod cli;
 pub mod compare;
+pub mod diagnose;
+pub mod endpoint;
 pub mod evidence;
 pub mod exit;
 pub mod journal;

@@ -29,13 +29,15 @@ pub enum Abort {
         /// Extra text (e.g. the JWT's expiry).
         hint: String,
     },
-    /// 403: refused for this caller.
-    #[error(
-        "403 from {url}: the endpoint refused the request; it may restrict source IPs (an IP allowlist), or the token may lack write access to Users/Groups"
-    )]
+    /// 403: refused for this caller (the message depends on whether it was a read).
+    #[error("{}", crate::diagnose::forbidden(method, url, body))]
     Forbidden {
+        /// The request method.
+        method: String,
         /// The URL.
         url: String,
+        /// The start of the response body.
+        body: String,
     },
     /// No response at all.
     #[error("{0}")]
@@ -252,6 +254,8 @@ pub struct Resp {
     pub json: Option<Value>,
     /// The URL (for messages).
     pub url: String,
+    /// The request method (for messages).
+    pub method: String,
 }
 
 impl Resp {
@@ -389,6 +393,7 @@ impl Cx {
         let s = &self.0.session;
         s.requests.fetch_add(1, Ordering::Relaxed);
         let url = format!("{}{}", s.transport.base_url(), req.path);
+        let method = req.method.clone();
         let (result, ex) = send_recorded(s.transport.as_ref(), req).await;
         self.0
             .transcript
@@ -398,10 +403,17 @@ impl Cx {
         match result {
             Ok(wire) => {
                 let json = wire.json();
-                Ok(Resp { wire, json, url })
+                Ok(Resp {
+                    wire,
+                    json,
+                    url,
+                    method,
+                })
             }
             Err(TransportError::Refused(r)) => Err(CheckError::Error(r)),
-            Err(e) => Err(CheckError::Abort(Abort::Unreachable(e.to_string()))),
+            Err(e) => Err(CheckError::Abort(Abort::Unreachable(
+                crate::diagnose::with_advice(&e.to_string()),
+            ))),
         }
     }
 
@@ -434,7 +446,11 @@ impl Cx {
                 .as_ref()
             {
                 Some(what) => Err(CheckError::Fail(format!("{} answered 403: {what}", r.url))),
-                None => Err(CheckError::Abort(Abort::Forbidden { url: r.url.clone() })),
+                None => Err(CheckError::Abort(Abort::Forbidden {
+                    method: r.method.clone(),
+                    url: r.url.clone(),
+                    body: crate::diagnose::excerpt(&r.wire.body),
+                })),
             },
             _ => Ok(()),
         }

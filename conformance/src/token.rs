@@ -92,27 +92,113 @@ impl Token {
                 warning: None,
             };
         };
-        let left = exp - now;
-        let warning = if left <= Duration::ZERO {
-            Some(format!(
-                "the token expired at {}; Entra would quarantine the provisioning job",
-                fmt_time(exp)
-            ))
-        } else if left < Duration::days(EXPIRY_WARNING_DAYS) {
-            Some(format!(
-                "the token expires at {} (in {} days); Entra quarantines a provisioning job whose token expires: use a longer-lived token or plan the rotation",
-                fmt_time(exp),
-                left.whole_days()
-            ))
-        } else {
-            None
-        };
+        let warning = expiry_warning(exp, now, "the JWT's exp");
         TokenInfo {
             jwt: true,
             expires_at: Some(fmt_time(exp)),
             warning,
         }
     }
+}
+
+impl Token {
+    /// Like [`Token::inspect`], with the expiry the user declared (`--token-expires`) for a
+    /// token that does not carry one. A JWT's own `exp` wins. For an opaque token without a
+    /// declared expiry, the warning says that its expiry is unknown.
+    #[must_use]
+    pub fn inspect_declared(
+        &self,
+        now: OffsetDateTime,
+        declared: Option<OffsetDateTime>,
+    ) -> TokenInfo {
+        let info = self.inspect(now);
+        if info.expires_at.is_some() {
+            return info;
+        }
+        match declared {
+            None => TokenInfo {
+                warning: Some(OPAQUE_NOTE.to_owned()),
+                ..info
+            },
+            Some(exp) => TokenInfo {
+                expires_at: Some(fmt_time(exp)),
+                warning: expiry_warning(exp, now, "as declared with --token-expires"),
+                ..info
+            },
+        }
+    }
+}
+
+/// What a run says about the expiry of a token that does not carry one (an opaque token).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OpaqueExpiry {
+    /// Nothing (the built-in endpoint's throw-away token).
+    #[default]
+    Ignore,
+    /// Its expiry is unknown: say so.
+    Unknown,
+    /// It expires at this time (`--token-expires`): warn when that is near.
+    At(OffsetDateTime),
+}
+
+impl Token {
+    /// [`Token::inspect`] or [`Token::inspect_declared`], as `opaque` asks.
+    #[must_use]
+    pub fn inspect_with(&self, now: OffsetDateTime, opaque: OpaqueExpiry) -> TokenInfo {
+        match opaque {
+            OpaqueExpiry::Ignore => self.inspect(now),
+            OpaqueExpiry::Unknown => self.inspect_declared(now, None),
+            OpaqueExpiry::At(t) => self.inspect_declared(now, Some(t)),
+        }
+    }
+}
+
+/// The note for a token whose expiry cannot be read.
+pub const OPAQUE_NOTE: &str = "the token is opaque (not a JWT), so its expiry is unknown; Entra quarantines a provisioning job whose token expires: give --token-expires DATE to be warned before that happens";
+
+/// The warning for a token expiring at `exp`, or `None` when it is far enough away.
+fn expiry_warning(exp: OffsetDateTime, now: OffsetDateTime, how: &str) -> Option<String> {
+    let left = exp - now;
+    if left <= Duration::ZERO {
+        Some(format!(
+            "the token expired at {} ({how}); Entra would quarantine the provisioning job",
+            fmt_time(exp)
+        ))
+    } else if left < Duration::days(1) {
+        Some(format!(
+            "the token expires at {} ({how}), in {} hours: before an initial provisioning \
+             cycle of a large directory could finish; Entra quarantines the job when it \
+             expires, so rotate it first",
+            fmt_time(exp),
+            left.whole_hours()
+        ))
+    } else if left < Duration::days(EXPIRY_WARNING_DAYS) {
+        Some(format!(
+            "the token expires at {} ({how}), in {} days; Entra quarantines a provisioning \
+             job whose token expires: use a longer-lived token or plan the rotation",
+            fmt_time(exp),
+            left.whole_days()
+        ))
+    } else {
+        None
+    }
+}
+
+/// Reads a `--token-expires` value: an RFC 3339 time (`2026-12-31T18:00:00Z`) or a date
+/// (`2026-12-31`, taken as its first instant in UTC, the earliest it could mean).
+///
+/// # Errors
+/// A message showing the accepted forms.
+pub fn parse_expiry(text: &str) -> Result<OffsetDateTime, String> {
+    use time::format_description::well_known::Rfc3339;
+    let t = text.trim();
+    if let Ok(dt) = OffsetDateTime::parse(t, &Rfc3339) {
+        return Ok(dt);
+    }
+    let fmt = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(t, &fmt)
+        .map(|d| d.midnight().assume_utc())
+        .map_err(|_| format!("{text:?} is not a date: write 2026-12-31 or 2026-12-31T18:00:00Z"))
 }
 
 impl fmt::Debug for Token {
@@ -222,6 +308,36 @@ mod tests {
                 expires_at: None,
                 warning: None
             }
+        );
+    }
+
+    #[test]
+    fn declared_expiry_of_opaque_tokens() {
+        let now = OffsetDateTime::from_unix_timestamp(1_800_000_000).unwrap();
+        let t = Token::new("opaque-rest-api-token");
+        let unknown = t.inspect_declared(now, None);
+        assert!(!unknown.jwt && unknown.expires_at.is_none());
+        assert_eq!(unknown.warning.as_deref(), Some(OPAQUE_NOTE));
+        let in_hours = t.inspect_declared(now, Some(now + Duration::hours(5)));
+        let w = in_hours.warning.unwrap();
+        assert!(
+            w.contains("in 5 hours") && w.contains("--token-expires"),
+            "{w}"
+        );
+        let later = t.inspect_declared(now, Some(now + Duration::days(200)));
+        assert!(later.warning.is_none() && later.expires_at.is_some());
+        // A JWT's own exp wins over a declared date.
+        let j = Token::new(&jwt(1_800_000_000 + 90 * 86_400));
+        assert!(j.inspect_declared(now, Some(now)).warning.is_none());
+        assert_eq!(
+            parse_expiry("2026-12-31").unwrap(),
+            time::macros::datetime!(2026-12-31 0:00 UTC)
+        );
+        assert!(parse_expiry("2026-12-31T18:00:00+01:00").is_ok());
+        assert!(
+            parse_expiry("next week")
+                .unwrap_err()
+                .contains("2026-12-31")
         );
     }
 

@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+use crate::endpoint::Network;
 use crate::token::Token;
 use crate::transcript::{Exchange, body_text, redact_headers};
 
@@ -210,14 +211,33 @@ impl HttpTransport {
         timeout: Duration,
         rate: Option<f64>,
     ) -> Result<Self, TransportError> {
-        let build = |token: Option<&Token>| {
-            let mut b = scim2_client::Client::builder(base_url)
+        Self::with_network(base_url, token, timeout, rate, &Network::default())
+    }
+
+    /// Like [`HttpTransport::new`], with a proxy, trust roots, CA files, a client certificate
+    /// and a connect timeout.
+    ///
+    /// # Errors
+    /// When the client cannot be built (invalid base URL, unreadable CA or certificate file).
+    pub fn with_network(
+        base_url: &str,
+        token: Option<&Token>,
+        timeout: Duration,
+        rate: Option<f64>,
+        network: &Network,
+    ) -> Result<Self, TransportError> {
+        let build = |token: Option<&Token>, oauth: bool| {
+            let b = scim2_client::Client::builder(base_url)
                 .timeout(timeout)
-                .connect_timeout(timeout.min(Duration::from_secs(10)))
+                .connect_timeout(timeout.min(Duration::from_secs(10)));
+            let mut b = network
+                .apply(b)
                 .max_body_bytes(8 * 1024 * 1024)
                 .user_agent(concat!("scim-conformance/", env!("CARGO_PKG_VERSION")));
             if let Some(t) = token {
                 b = b.bearer(scim2_client::Secret::new(t.expose().to_owned()));
+            } else if oauth {
+                b = network.apply_auth(b);
             }
             if let Some(r) = rate.filter(|r| *r > 0.0) {
                 b = b.rate_limit(r);
@@ -229,9 +249,9 @@ impl HttpTransport {
         };
         Ok(Self {
             base_url: base_url.trim_end_matches('/').to_owned(),
-            client: build(token)?,
-            bare: build(None)?,
-            has_token: token.is_some(),
+            client: build(token, true)?,
+            bare: build(None, false)?,
+            has_token: token.is_some() || network.oauth.is_some(),
         })
     }
 

@@ -29,7 +29,15 @@ struct Outcome {
     err: String,
 }
 
+/// `compare` with the directory comparison only (no id continuity, no matching probe).
 async fn compare(from: &Server, to: &Server, extra: &[&str]) -> Outcome {
+    let mut args = vec!["--no-id-check", "--probe", "0"];
+    args.extend_from_slice(extra);
+    compare_all(from, to, &args).await
+}
+
+/// `compare` with everything it does by default.
+async fn compare_all(from: &Server, to: &Server, extra: &[&str]) -> Outcome {
     let mut argv = vec![
         "compare".to_owned(),
         "--from".into(),
@@ -445,4 +453,243 @@ async fn an_endpoint_that_ignores_start_index_ends_with_exit_3_not_a_hang() {
         assert!(o.err.contains("pagination loop"), "{}", o.err);
         assert!(o.err.contains("of 50 users"), "{}", o.err);
     }
+}
+
+/// Users whose names need escaping in a filter, plus ordinary ones; ids `{prefix}-{i}`.
+fn tricky_directory(prefix: &str) -> Dir {
+    let names = [
+        "ann@contoso.example",
+        "o'brien@contoso.example",
+        "a+b@contoso.example",
+        "\"quoted\"@contoso.example",
+        "zoë@contoso.example",
+        "back\\slash@contoso.example",
+        "MiXeD@contoso.example",
+        "bob@contoso.example",
+    ];
+    let users = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            json!({
+                "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+                "id": format!("{prefix}-{i}"),
+                "userName": n,
+                "externalId": format!("obj-{i}"),
+                "active": true
+            })
+        })
+        .collect();
+    let groups = vec![json!({
+        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+        "id": format!("{prefix}-g"),
+        "displayName": "Sales",
+        "members": []
+    })];
+    Dir { users, groups }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn preserved_ids_and_a_correct_matching_query_pass() {
+    let (a, b) = servers(
+        tricky_directory("same"),
+        Faults::default(),
+        tricky_directory("same"),
+        Faults::default(),
+    )
+    .await;
+    let o = compare_all(&a, &b, &["--format", "json"]).await;
+    assert_eq!(o.exit, Exit::Identical, "{}\n{}", o.out, o.err);
+    let j = json_report(&o);
+    let m = &j["migration"];
+    assert_eq!(m["continuity"]["usersChecked"], 8);
+    assert_eq!(m["continuity"]["groupsChecked"], 1);
+    assert_eq!(m["continuity"]["preserved"], 9);
+    // userName and externalId for each of the 8 users, all found exactly once
+    assert_eq!(m["matching"]["queries"], 16);
+    assert_eq!(m["matching"]["problems"], json!([]));
+    let summary = m["summary"].as_str().unwrap();
+    assert!(summary.contains("ids preserved (9/9)"), "{summary}");
+    assert!(summary.contains("matching query ok (16/16)"), "{summary}");
+    // Exactly Entra's query went out, escaped: quotes and backslashes as in JSON, then
+    // form-encoded.
+    let queries: Vec<String> = b
+        .log()
+        .into_iter()
+        .filter(|l| l.query.starts_with("filter="))
+        .map(|l| l.query)
+        .collect();
+    for want in [
+        "filter=userName+eq+%22o%27brien%40contoso.example%22",
+        "filter=userName+eq+%22a%2Bb%40contoso.example%22",
+        "filter=userName+eq+%22%5C%22quoted%5C%22%40contoso.example%22",
+        "filter=userName+eq+%22zo%C3%AB%40contoso.example%22",
+        "filter=userName+eq+%22back%5C%5Cslash%40contoso.example%22",
+        "filter=externalId+eq+%22obj-3%22",
+    ] {
+        assert!(
+            queries.iter().any(|q| q == want),
+            "{want} not in {queries:?}"
+        );
+    }
+    // Only GETs, on the old side only the listing.
+    assert!(b.log().iter().all(|l| l.method == "GET"));
+    assert!(
+        a.log().iter().all(|l| l.query.contains("startIndex")),
+        "{:?}",
+        a.log()
+    );
+    // A sample.
+    let o = compare_all(&a, &b, &["--format", "json", "--probe", "3"]).await;
+    let j = json_report(&o);
+    assert_eq!(j["migration"]["matching"]["probed"], 3);
+    assert_eq!(j["migration"]["matching"]["of"], 8);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn changed_ids_and_a_broken_matching_query_are_reported_in_every_format() {
+    let old = tricky_directory("old");
+    let mut new = tricky_directory("old");
+    // Two users got new ids; two swapped theirs (each old id now serves the other user).
+    new.users[1]["id"] = json!("new-1");
+    new.users[4]["id"] = json!("new-4");
+    new.users[6]["id"] = json!("old-7");
+    new.users[7]["id"] = json!("old-6");
+    // The new side stores this userName in lower case and compares case-sensitively, and
+    // decodes `+` as a space.
+    new.users[6]["userName"] = json!("mixed@contoso.example");
+    let (a, b) = servers(
+        old,
+        Faults::default(),
+        new,
+        Faults {
+            case_sensitive_filter: true,
+            plus_as_space: true,
+            ..Faults::default()
+        },
+    )
+    .await;
+    let o = compare_all(&a, &b, &["--format", "json"]).await;
+    assert_eq!(o.exit, Exit::Differences, "{}\n{}", o.out, o.err);
+    let j = json_report(&o);
+    let problems = j["migration"]["continuity"]["problems"].as_array().unwrap();
+    let by_id = |id: &str| {
+        problems
+            .iter()
+            .find(|p| p["id"] == id)
+            .unwrap_or_else(|| panic!("{id} not in {problems:?}"))
+    };
+    assert_eq!(problems.len(), 4, "{problems:?}");
+    assert_eq!(by_id("old-1")["outcome"], "missing");
+    assert_eq!(by_id("old-4")["outcome"], "missing");
+    assert_eq!(by_id("old-6")["outcome"], "otherResource");
+    assert_eq!(by_id("old-6")["servedName"], "bob@contoso.example");
+    assert_eq!(by_id("old-7")["outcome"], "otherResource");
+    let matching = j["migration"]["matching"]["problems"].as_array().unwrap();
+    let values: Vec<&str> = matching
+        .iter()
+        .map(|p| p["value"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        values,
+        ["MiXeD@contoso.example", "a+b@contoso.example"],
+        "{matching:?}"
+    );
+    assert!(matching.iter().all(|p| p["outcome"] == "notFound"));
+    let summary = j["migration"]["summary"].as_str().unwrap();
+    assert!(
+        summary.contains("ids NOT preserved (4 of 9 fail")
+            && summary.contains("matching query fails for 2 of 16"),
+        "{summary}"
+    );
+
+    let o = compare_all(&a, &b, &[]).await;
+    assert!(o.out.contains("id continuity: ids not preserved: 4 of 9 old ids (2 missing (404), 2 pointing to another resource)"), "{}", o.out);
+    assert!(
+        o.out
+            .contains("user o'brien@contoso.example (id old-1): not found (404) on to"),
+        "{}",
+        o.out
+    );
+    assert!(
+        o.out
+            .contains("matching: Entra ID's matching query fails for 2 of 16 queries"),
+        "{}",
+        o.out
+    );
+    assert!(o.out.contains("userName \"a+b@contoso.example\": GET /Users?filter=userName+eq+%22a%2Bb%40contoso.example%22 found no user"), "{}", o.out);
+    assert!(o.out.contains(&format!("ticket: {summary}")), "{}", o.out);
+    let o = compare_all(&a, &b, &["--format", "markdown"]).await;
+    assert!(
+        o.out.contains("## After the switch: what Entra ID will do"),
+        "{}",
+        o.out
+    );
+    assert!(o.out.contains(summary), "{}", o.out);
+    assert!(
+        o.out.contains("Users Entra ID\\'s matching query")
+            || o.out.contains("Users Entra ID's matching query"),
+        "{}",
+        o.out
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_side_can_use_oauth_client_credentials() {
+    use axum::routing::post;
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let log = seen.clone();
+    let app = axum::Router::new().route(
+        "/token",
+        post(move |headers: axum::http::HeaderMap, body: String| {
+            let log = log.clone();
+            async move {
+                let auth = headers
+                    .get("authorization")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or_default()
+                    .to_owned();
+                log.lock().unwrap().push(format!("{auth} {body}"));
+                axum::Json(json!({"access_token": "issued-token", "token_type": "bearer", "expires_in": 600}))
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let token_url = format!("http://{}/token", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let (a, b) = servers(
+        directory("old", 5, 1, 2),
+        Faults::default(),
+        directory("new", 5, 1, 2),
+        Faults {
+            token: Some("issued-token".into()),
+            ..Faults::default()
+        },
+    )
+    .await;
+    let o = compare(
+        &a,
+        &b,
+        &[
+            "--to-oauth-token-url",
+            &token_url,
+            "--to-oauth-client-id",
+            "provisioning",
+            "--to-oauth-secret-env",
+            TOKEN_VAR,
+            "--to-oauth-scope",
+            "scim",
+        ],
+    )
+    .await;
+    assert_eq!(o.exit, Exit::Identical, "{}\n{}", o.out, o.err);
+    let seen = seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 1, "one token for the whole run: {seen:?}");
+    assert!(
+        seen[0].starts_with("Basic ")
+            && seen[0].ends_with("grant_type=client_credentials&scope=scim"),
+        "{seen:?}"
+    );
+    assert!(!o.out.contains(&token()) && !o.err.contains(&token()));
+    assert!(!o.out.contains("issued-token") && !o.err.contains("issued-token"));
 }

@@ -100,3 +100,5 @@ mod tests {
         assert_eq!(explained(md, "b"), BTreeSet::from(["two".to_owned()]));
     }
 }
+
+pub mod net;

@@ -9,7 +9,6 @@ use http::header::{
     ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, HOST, HeaderName, HeaderValue, USER_AGENT,
 };
 use http::{HeaderMap, Method};
-use http_body_util::Full;
 use tokio::time::Instant;
 use tracing::Instrument;
 use url::Url;
@@ -18,8 +17,12 @@ use crate::auth::Auth;
 use crate::observer::{redact, url_for_log};
 use crate::rate_limit::RateLimiter;
 use crate::retry::{self, RetryPolicy};
-use crate::transport::{self, Failure, Transport};
-use crate::{BaseUrl, Error, Exchange, Observer, RawRequest, RawResponse, Secret};
+use crate::tls::TlsOptions;
+use crate::transport::{self, HyperTransport};
+use crate::{
+    BaseUrl, Error, Exchange, Observer, Proxy, RawRequest, RawResponse, Secret, Transport,
+    TransportError, TrustRoots,
+};
 
 /// The media type of SCIM messages (RFC 7644 §3.1).
 pub const SCIM_JSON: &str = "application/scim+json";
@@ -39,7 +42,7 @@ pub struct Client {
 
 pub(crate) struct Inner {
     pub(crate) base: BaseUrl,
-    transport: Transport,
+    transport: Arc<dyn Transport>,
     auth: Auth,
     timeout: Duration,
     retry: RetryPolicy,
@@ -58,6 +61,7 @@ impl fmt::Debug for Client {
             .field("timeout", &i.timeout)
             .field("retry", &i.retry)
             .field("max_body", &i.max_body)
+            .field("transport", &i.transport)
             .finish_non_exhaustive()
     }
 }
@@ -74,6 +78,9 @@ pub struct ClientBuilder {
     max_body: usize,
     user_agent: String,
     observer: Option<Arc<dyn Observer>>,
+    proxy: Proxy,
+    tls: TlsOptions,
+    transport: Option<Arc<dyn Transport>>,
 }
 
 #[derive(Debug)]
@@ -82,6 +89,7 @@ enum AuthSpec {
     Bearer(Secret),
     Basic(String, Secret),
     Header(String, Secret),
+    OAuth(crate::ClientCredentials),
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -90,6 +98,8 @@ impl fmt::Debug for ClientBuilder {
             .field("base", &crate::base_url::without_credentials(&self.base))
             .field("auth", &self.auth)
             .field("timeout", &self.timeout)
+            .field("proxy", &self.proxy)
+            .field("tls", &self.tls)
             .finish_non_exhaustive()
     }
 }
@@ -127,6 +137,9 @@ impl Client {
             max_body: DEFAULT_MAX_BODY_BYTES,
             user_agent: DEFAULT_USER_AGENT.to_owned(),
             observer: None,
+            proxy: Proxy::from_env(),
+            tls: TlsOptions::default(),
+            transport: None,
         }
     }
 
@@ -153,6 +166,15 @@ impl ClientBuilder {
     /// Authenticates with a custom header (`X-API-Key: <secret>`).
     pub fn header(mut self, name: impl Into<String>, value: Secret) -> Self {
         self.auth = AuthSpec::Header(name.into(), value);
+        self
+    }
+
+    /// Authenticates with an access token obtained by OAuth 2.0 client credentials
+    /// (RFC 6749 §4.4) from the token endpoint, through the same transport (proxy, trust).
+    /// The token is cached until shortly before it expires, and fetched again once when the
+    /// endpoint answers 401.
+    pub fn oauth_client_credentials(mut self, credentials: crate::ClientCredentials) -> Self {
+        self.auth = AuthSpec::OAuth(credentials);
         self
     }
 
@@ -192,6 +214,48 @@ impl ClientBuilder {
         self
     }
 
+    /// The proxy to use (default: [`Proxy::from_env`], which reads `HTTPS_PROXY`,
+    /// `HTTP_PROXY` and `NO_PROXY`).
+    pub fn proxy(mut self, proxy: Proxy) -> Self {
+        self.proxy = proxy;
+        self
+    }
+
+    /// Which root certificates to trust (default: [`TrustRoots::System`], the operating
+    /// system's store).
+    pub fn trust_roots(mut self, roots: TrustRoots) -> Self {
+        self.tls.roots = roots;
+        self
+    }
+
+    /// Also trusts the CA certificates in this PEM file (repeatable), such as a private CA or
+    /// the CA of a TLS-inspecting proxy. Read when the client is built.
+    pub fn ca_file(mut self, path: impl Into<std::path::PathBuf>) -> Self {
+        self.tls.ca_files.push(path.into());
+        self
+    }
+
+    /// Presents a client certificate (mutual TLS): `cert` is a PEM file with the certificate
+    /// and any intermediates, `key` a PEM file with its private key (PKCS#8; with rustls also
+    /// PKCS#1 or SEC1). Read when the client is built; the key is never printed.
+    pub fn client_identity_files(
+        mut self,
+        cert: impl Into<std::path::PathBuf>,
+        key: impl Into<std::path::PathBuf>,
+    ) -> Self {
+        self.tls.identity = Some((cert.into(), key.into()));
+        self
+    }
+
+    /// Sends through `transport` instead of the built-in hyper transport. Auth, the rate
+    /// limit, retries, timeouts and the observer still apply; the proxy, TLS and connect
+    /// timeout settings are then the transport's business, and setting them too is an error
+    /// at [`ClientBuilder::build`].
+    pub fn transport(mut self, transport: Arc<dyn Transport>) -> Self {
+        self.transport = Some(transport);
+        self
+    }
+
     /// Receives every exchange (see [`Observer`]).
     pub fn observer(mut self, observer: Arc<dyn Observer>) -> Self {
         self.observer = Some(observer);
@@ -206,7 +270,8 @@ impl ClientBuilder {
     /// TLS.
     pub fn build(self) -> Result<Client, Error> {
         let base = BaseUrl::parse(&self.base)?;
-        if base.as_url().scheme() == "https" && !transport::HAS_TLS {
+        let https = base.as_url().scheme() == "https";
+        if https && !transport::HAS_TLS && self.transport.is_none() {
             return Err(Error::Config(
                 "https needs the `rustls` or `native-tls` feature".to_owned(),
             ));
@@ -228,6 +293,7 @@ impl ClientBuilder {
                 })?,
                 value,
             },
+            AuthSpec::OAuth(creds) => Auth::ClientCredentials(crate::oauth::OAuth::new(creds)?),
         };
         auth.header()?;
         let rate = match self.rate {
@@ -242,10 +308,28 @@ impl ClientBuilder {
         let user_agent = HeaderValue::from_str(&self.user_agent).map_err(|_| {
             Error::Config(format!("{:?} is not a valid User-Agent", self.user_agent))
         })?;
+        let transport: Arc<dyn Transport> = match self.transport {
+            Some(t) => {
+                if !self.tls.ca_files.is_empty() || self.tls.identity.is_some() {
+                    return Err(Error::Config(
+                        "CA files and client certificates configure the built-in transport; \
+                         give them to your own transport instead"
+                            .to_owned(),
+                    ));
+                }
+                t
+            }
+            None => Arc::new(HyperTransport::new(
+                self.connect_timeout,
+                self.proxy.matcher(),
+                &self.tls,
+                https,
+            )?),
+        };
         Ok(Client {
             inner: Arc::new(Inner {
                 base,
-                transport: Transport::new(self.connect_timeout)?,
+                transport,
                 auth,
                 timeout: self.timeout,
                 retry: self.retry,
@@ -259,6 +343,7 @@ impl ClientBuilder {
 }
 
 /// A request ready for the wire.
+#[derive(Clone)]
 pub(crate) struct Prepared {
     pub(crate) method: Method,
     pub(crate) url: Url,
@@ -340,10 +425,36 @@ impl Client {
         h
     }
 
-    /// Runs a request through the rate limit and the retry policy.
-    pub(crate) async fn execute(&self, mut p: Prepared) -> Result<RawResponse, Error> {
+    /// Runs a request through auth, the rate limit and the retry policy. With OAuth, a 401
+    /// makes it fetch a new token and send the request once more.
+    pub(crate) async fn execute(&self, p: Prepared) -> Result<RawResponse, Error> {
         let inner = &self.inner;
-        if let Some((name, value)) = inner.auth.header()? {
+        let Auth::ClientCredentials(oauth) = &inner.auth else {
+            return self.execute_with(p, None).await;
+        };
+        let token = oauth.token(inner.transport.as_ref(), inner.timeout).await?;
+        let resp = self.execute_with(p.clone(), Some(&token)).await?;
+        if resp.status != http::StatusCode::UNAUTHORIZED {
+            return Ok(resp);
+        }
+        tracing::info!(url = %p.url, "401 with the cached access token; fetching a new one");
+        oauth.invalidate(&token).await;
+        let token = oauth.token(inner.transport.as_ref(), inner.timeout).await?;
+        self.execute_with(p, Some(&token)).await
+    }
+
+    /// Runs a request through the rate limit and the retry policy, with `token` as the
+    /// bearer token when given, else the configured credentials.
+    async fn execute_with(
+        &self,
+        mut p: Prepared,
+        token: Option<&Secret>,
+    ) -> Result<RawResponse, Error> {
+        let inner = &self.inner;
+        if let Some(t) = token {
+            p.headers
+                .insert(http::header::AUTHORIZATION, crate::auth::bearer_value(t)?);
+        } else if let Some((name, value)) = inner.auth.header()? {
             p.headers.insert(name, value);
         }
         if let Some(host) = host_header(&p.url) {
@@ -426,7 +537,7 @@ impl Client {
             *h = p.headers.clone();
         }
         let request = builder
-            .body(Full::new(p.body.clone()))
+            .body(p.body.clone())
             .map_err(|e| Error::Config(e.to_string()))?;
         let started = Instant::now();
         let result =
@@ -436,20 +547,23 @@ impl Client {
         let host = host_and_port(&p.url);
         let mut partial_body = Bytes::new();
         let outcome = match result {
-            Ok(Ok(received)) => Attempt::Done(RawResponse {
-                method: p.method.clone(),
-                url: p.url.clone(),
-                status: received.parts.status,
-                headers: received.parts.headers,
-                body: received.body,
-                attempts: attempt,
-            }),
-            Ok(Err(Failure::Connect(detail))) => Attempt::Failed {
+            Ok(Ok(received)) => {
+                let (parts, body) = received.into_parts();
+                Attempt::Done(RawResponse {
+                    method: p.method.clone(),
+                    url: p.url.clone(),
+                    status: parts.status,
+                    headers: parts.headers,
+                    body,
+                    attempts: attempt,
+                })
+            }
+            Ok(Err(TransportError::Connect(detail))) => Attempt::Failed {
                 // Never reached the server: safe to retry whatever the method.
                 retryable: true,
                 error: Error::Connect { host, detail },
             },
-            Ok(Err(Failure::Transport(detail))) => Attempt::Failed {
+            Ok(Err(TransportError::Io(detail))) => Attempt::Failed {
                 retryable: p.idempotent,
                 error: Error::Transport {
                     host,
@@ -458,7 +572,7 @@ impl Client {
                     detail,
                 },
             },
-            Ok(Err(Failure::TooLarge { partial })) => {
+            Ok(Err(TransportError::TooLarge { partial })) => {
                 partial_body = partial;
                 Attempt::Failed {
                     retryable: false,

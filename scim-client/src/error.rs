@@ -24,6 +24,15 @@ pub enum Error {
     /// A builder setting or request header is invalid.
     #[error("invalid client configuration: {0}")]
     Config(String),
+    /// The OAuth token endpoint did not issue an access token (the message never contains
+    /// the client secret or a token).
+    #[error("could not get an access token from {url}: {detail}")]
+    TokenEndpoint {
+        /// The token endpoint.
+        url: String,
+        /// What went wrong (the endpoint's `error` and `error_description`, RFC 6749 §5.2).
+        detail: String,
+    },
     /// A secret could not be read (the message never contains the secret).
     #[error("could not read the secret from {source_name}: {reason}")]
     Secret {

@@ -15,6 +15,13 @@
 //!   [`Client::set_active`], [`Client::add_members`], [`Client::remove_members`].
 //! - [`Client::send_raw`]: an exact wire form (raw body, raw query, no `Accept` or
 //!   `User-Agent`) that still goes through auth, retries, the rate limit and the observer.
+//! - OAuth 2.0 client credentials ([`ClientCredentials`]): a token fetched from the token
+//!   endpoint, cached until shortly before it expires, fetched again once on a 401.
+//! - Networks: [`Proxy`] (`HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY` by default, an explicit
+//!   proxy URL, or none; `CONNECT` tunnels for https), [`TrustRoots`] (the system store by
+//!   default), extra CA files and client certificates (mutual TLS) on the builder.
+//! - [`Transport`]: the seam under auth, retries, the rate limit and the observer, for your
+//!   own HTTP stack or middleware (hyper by default).
 //! - [`Observer`]: sees every [`Exchange`] with the credential redacted. Logs go through
 //!   `tracing` and never contain the credential.
 //!
@@ -57,16 +64,22 @@ mod auth;
 mod base_url;
 mod calls;
 mod client;
+mod connect;
 mod convenience;
 mod decode;
 mod error;
+mod oauth;
 mod observer;
 mod paginate;
+mod proxy;
 mod query;
 mod rate_limit;
 mod raw;
+#[cfg(feature = "reqwest")]
+mod reqwest_transport;
 mod retry;
 mod secret;
+mod tls;
 mod transport;
 
 pub use base_url::BaseUrl;
@@ -74,11 +87,17 @@ pub use client::{
     Client, ClientBuilder, DEFAULT_ACCEPT, DEFAULT_MAX_BODY_BYTES, DEFAULT_USER_AGENT, SCIM_JSON,
 };
 pub use error::{DecodeError, Error, ResponseError};
+pub use oauth::{ClientCredentials, REFRESH_MARGIN};
 pub use observer::{Exchange, Observer};
+pub use proxy::Proxy;
 pub use query::{Projection, Query};
 pub use raw::{RawRequest, RawResponse};
+#[cfg(feature = "reqwest")]
+pub use reqwest_transport::ReqwestTransport;
 pub use retry::RetryPolicy;
 pub use secret::Secret;
+pub use tls::TrustRoots;
+pub use transport::{BoxFuture, Transport, TransportError};
 
 /// Re-exported so that callers can name methods, headers and statuses.
 pub use http;

@@ -4,6 +4,8 @@
 //! 1. `fmt`: `cargo fmt --all -- --check`;
 //! 2. `clippy`: `cargo clippy --workspace --all-targets --all-features -- -D warnings`;
 //! 3. `test`: `cargo test --workspace --all-features` (unit, integration and doc tests);
+//!    then `test-reqwest`: scim2-client's tests again through its `reqwest` transport
+//!    (`SCIM2_CLIENT_TEST_TRANSPORT=reqwest`);
 //! 4. `interop`: starts the pinned third-party SCIM servers on 127.0.0.1 (see
 //!    `cargo xtask peers list`) and runs every `interop` test target of the workspace against
 //!    them (`SCIM_INTEROP_PEERS=name=url,…`, token in `SCIM_INTEROP_TOKEN`), then stops them.
@@ -59,6 +61,12 @@ pub fn cargo_steps() -> Vec<(&'static str, Cmd)> {
         (
             "test",
             Cmd::cargo().args(["test", "--workspace", "--all-features"]),
+        ),
+        (
+            "test-reqwest",
+            Cmd::cargo()
+                .args(["test", "-p", "scim2-client", "--all-features", "--tests"])
+                .env("SCIM2_CLIENT_TEST_TRANSPORT", "reqwest"),
         ),
     ]
 }
@@ -196,6 +204,7 @@ mod tests {
                 "fmt: fmt --all -- --check",
                 "clippy: clippy --workspace --all-targets --all-features -- -D warnings",
                 "test: test --workspace --all-features",
+                "test-reqwest: test -p scim2-client --all-features --tests",
             ]
         );
     }

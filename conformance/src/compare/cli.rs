@@ -13,30 +13,29 @@ use super::mapping::Mapping;
 use super::progress::Bars;
 use super::render::{Format, render};
 use super::{Comparison, compare};
+use crate::endpoint::{EndpointSpec, FromEndpointArgs, ToEndpointArgs};
+use crate::token::{OpaqueExpiry, TokenInfo, parse_expiry};
 
 /// `scim-conformance compare`: read-only comparison of the directories of two SCIM
 /// endpoints (GET only), for a migration from an old endpoint (`--from`) to a new one
 /// (`--to`).
 ///
-/// Exit codes: 0 identical for the mapped attributes; 1 differences found; 2 usage or
+/// Exit codes: 0 identical for the mapped attributes, ids preserved and every probed user
+/// found by Entra ID's matching query; 1 differences or problems found; 2 usage or
 /// configuration error; 3 an endpoint could not be reached, refused the credentials, or
 /// failed before everything was read.
 #[derive(Debug, Clone, clap::Args)]
 #[command(after_help = EXIT_CODES_HELP)]
 pub struct CompareArgs {
-    /// Base URL of the old endpoint (`https://addon-tenant.example.com/SCIM/v2`).
-    #[arg(long, value_name = "URL")]
-    pub from: String,
-    /// Environment variable holding the old endpoint's bearer token (no token is sent
-    /// when this is not given).
-    #[arg(long, value_name = "VAR")]
-    pub from_token_env: Option<String>,
-    /// Base URL of the new endpoint (`https://tenant.example.com/api/v2/scim`).
-    #[arg(long, value_name = "URL")]
-    pub to: String,
-    /// Environment variable holding the new endpoint's bearer token.
-    #[arg(long, value_name = "VAR")]
-    pub to_token_env: Option<String>,
+    /// The old endpoint (`--from https://addon-tenant.example.com/SCIM/v2`), its token
+    /// (`--from-token-env VAR` or `--from-token-file PATH`; no token is sent without one),
+    /// TLS, proxy and timeouts.
+    #[command(flatten)]
+    pub from: FromEndpointArgs,
+    /// The new endpoint (`--to https://tenant.example.com/api/v2/scim`), with the same
+    /// options spelled `--to-…`.
+    #[command(flatten)]
+    pub to: ToEndpointArgs,
     /// A TOML mapping file listing the compared targets (default: Entra ID's default
     /// mapping, 22 user attributes; group displayName and externalId; members).
     #[arg(long, value_name = "FILE")]
@@ -58,7 +57,8 @@ pub struct CompareArgs {
     #[arg(long, value_name = "N", default_value_t = 100,
           value_parser = clap::value_parser!(u64).range(1..=10_000))]
     pub page_size: u64,
-    /// Seconds before one request times out.
+    /// Seconds before one request times out (both sides; `--from-timeout` and
+    /// `--to-timeout` set one side).
     #[arg(long, value_name = "SECS", default_value_t = 60,
           value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub timeout: u64,
@@ -67,21 +67,33 @@ pub struct CompareArgs {
     #[arg(long, value_name = "N", default_value_t = 6,
           value_parser = clap::value_parser!(u32).range(1..=20))]
     pub max_attempts: u32,
-    /// Allow `http://` for hosts other than loopback (the token would travel in clear).
+    /// Entra ID's matching query (`filter=userName eq "…"`) is sent for every old user; with
+    /// N, for an evenly spread sample of N users (0: not at all).
+    #[arg(long, value_name = "N")]
+    pub probe: Option<usize>,
+    /// Do not read the old side's ids on the new side (`GET /Users/{id}`), for a migration
+    /// whose procedure restarts provisioning anyway.
+    #[arg(long)]
+    pub no_id_check: bool,
+    /// Allow `http://` for hosts other than loopback on both sides (the token would travel in
+    /// clear).
     #[arg(long)]
     pub insecure_http: bool,
 }
 
 /// The exit codes, as `--help` shows them.
 pub const EXIT_CODES_HELP: &str = "Exit codes:
-  0  both endpoints hold the same users, groups and memberships (mapped attributes)
-  1  differences found
+  0  both endpoints hold the same users, groups and memberships (mapped attributes),
+     every old id serves the same resource on the new endpoint, and Entra ID's matching
+     query finds every probed user exactly once
+  1  differences found, ids not preserved, or users the matching query does not find
   2  usage or configuration error
   3  an endpoint could not be reached, refused the credentials, or failed before
      everything was read (the message says how far it got)
 
 Only GET requests are sent. Tokens are read from the environment variables named by
---from-token-env and --to-token-env, never from an argument, and never printed.";
+--from-token-env and --to-token-env or the files named by --from-token-file and
+--to-token-file, never from an argument, and never printed.";
 
 /// The documented exit codes of `compare`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -132,11 +144,11 @@ fn is_loopback_http(url: &url::Url) -> bool {
 /// person and never contains the token.
 fn client(
     side: Side,
-    url: &str,
-    token_env: Option<&str>,
+    spec: &EndpointSpec,
     args: &CompareArgs,
-) -> Result<Client, String> {
+) -> Result<(Client, Option<TokenInfo>), String> {
     let flag = side.as_str();
+    let url = spec.url.as_deref().unwrap_or_default();
     let parsed = url::Url::parse(url).map_err(|e| format!("--{flag} {url:?} is not a URL: {e}"))?;
     if !parsed.username().is_empty() || parsed.password().is_some() {
         return Err(format!(
@@ -146,7 +158,7 @@ fn client(
     }
     match parsed.scheme() {
         "https" => {}
-        "http" if args.insecure_http || is_loopback_http(&parsed) => {}
+        "http" if args.insecure_http || spec.insecure_http || is_loopback_http(&parsed) => {}
         "http" => {
             return Err(format!(
                 "--{flag} {url} uses http:// for a host other than loopback; the token would \
@@ -155,23 +167,51 @@ fn client(
         }
         other => return Err(format!("--{flag} {url}: unsupported scheme {other:?}")),
     }
-    let mut b = Client::builder(url)
+    let b = Client::builder(url)
         .retry(retry_policy(args.max_attempts))
-        .timeout(Duration::from_secs(args.timeout));
-    if let Some(var) = token_env {
-        let secret = Secret::from_env(var).map_err(|e| format!("--{flag}-token-env: {e}"))?;
-        b = b.bearer(secret);
+        .timeout(spec.timeout_or(Duration::from_secs(args.timeout)));
+    let network = spec.network()?;
+    let mut b = network.apply_auth(network.apply(b));
+    let mut info = None;
+    if let Some(token) = spec.token(None)? {
+        let opaque = match &spec.token_expires {
+            Some(t) => OpaqueExpiry::At(
+                parse_expiry(t).map_err(|e| format!("--{flag}-token-expires: {e}"))?,
+            ),
+            None => OpaqueExpiry::Unknown,
+        };
+        info = Some(token.inspect_with(time::OffsetDateTime::now_utc(), opaque));
+        b = b.bearer(Secret::new(token.expose().to_owned()));
     }
     if let Some(r) = args.rate {
         b = b.rate_limit(r);
     }
-    b.build().map_err(|e| format!("--{flag}: {e}"))
+    let client = b.build().map_err(|e| format!("--{flag}: {e}"))?;
+    Ok((client, info))
 }
 
-/// The hint printed after a read failure (the same advice as `run`).
+/// Where a side's token came from, for messages: `$VAR`, `the file PATH`, or that none was
+/// sent.
 #[must_use]
-pub fn hint(error: &Error, token_env: Option<&str>) -> Option<String> {
-    let var = token_env.map_or_else(|| "no token was sent".to_owned(), |v| format!("${v}"));
+pub fn token_source(spec: &EndpointSpec) -> Option<String> {
+    if spec.no_auth {
+        return None;
+    }
+    if let Some(url) = &spec.oauth_token_url {
+        return Some(format!("the OAuth access token from {url}"));
+    }
+    match (&spec.token_file, &spec.token_env) {
+        (Some(p), _) => Some(format!("the file {}", p.display())),
+        (None, Some(v)) => Some(format!("${v}")),
+        (None, None) => None,
+    }
+}
+
+/// The hint printed after a read failure (the same advice as `run`). `token` says where the
+/// token came from (see [`token_source`]).
+#[must_use]
+pub fn hint(error: &Error, token: Option<&str>) -> Option<String> {
+    let var = token.map_or_else(|| "no token was sent".to_owned(), ToOwned::to_owned);
     match error.status().map(|s| s.as_u16()) {
         Some(401) => Some(format!(
             "the token ({var}) was refused; it may have expired or been revoked, or be meant \
@@ -184,9 +224,13 @@ pub fn hint(error: &Error, token_env: Option<&str>) -> Option<String> {
         )),
         Some(_) => None,
         None => match error {
-            Error::Connect { .. } | Error::Timeout { .. } | Error::Transport { .. } => Some(
-                "check the URL and that the endpoint is reachable from this machine".to_owned(),
-            ),
+            Error::Connect { .. } | Error::Timeout { .. } | Error::Transport { .. } => {
+                let generic = "check the URL and that the endpoint is reachable from this machine";
+                Some(match crate::diagnose::cause(&error.to_string()) {
+                    Some(c) => format!("{}; {generic}", crate::diagnose::advice(c)),
+                    None => generic.to_owned(),
+                })
+            }
             _ => None,
         },
     }
@@ -211,6 +255,53 @@ pub async fn compare_endpoints(
         read_directory(to, mapping, opts, pt),
     )?;
     Ok(compare(&a, &b, mapping))
+}
+
+/// Reads both endpoints, compares them, then checks on the new side what Entra ID will do
+/// after the switch: whether each old id serves the same resource
+/// ([`super::continuity`]; unless `id_check` is false) and whether Entra ID's matching query finds each old user exactly
+/// once ([`super::probe`]; `probe` = `Some(0)` skips it, `Some(n)` samples `n` users).
+///
+/// # Errors
+/// The first [`ReadError`] of either side.
+pub async fn compare_for_migration(
+    from: &Client,
+    to: &Client,
+    mapping: &Mapping,
+    opts: ReadOptions,
+    progress: [Arc<SideProgress>; 2],
+    probe: Option<usize>,
+    id_check: bool,
+) -> Result<Comparison, ReadError> {
+    let [pf, pt] = progress;
+    let (a, b) = tokio::try_join!(
+        read_directory(from, mapping, opts, pf),
+        read_directory(to, mapping, opts, pt),
+    )?;
+    let mut c = compare(&a, &b, mapping);
+    let continuity = if id_check {
+        Some(super::continuity::check_ids(to, &a, opts.concurrency).await)
+    } else {
+        None
+    };
+    let external_id = mapping.users.iter().any(|t| t.is_plain("externalId"));
+    let matching = match probe {
+        Some(0) => None,
+        n => Some(super::probe::probe(to, &a, n, external_id, opts.concurrency).await),
+    };
+    if continuity.is_none() && matching.is_none() {
+        return Ok(c);
+    }
+    c.migration = Some(super::migration::Migration {
+        continuity,
+        matching,
+        summary: String::new(),
+    });
+    let line = super::migration::ticket_line(&c);
+    if let Some(m) = c.migration.as_mut() {
+        m.summary = line;
+    }
+    Ok(c)
 }
 
 /// Runs `compare`: reads both endpoints, writes the report to `--output` or `out`, and
@@ -244,9 +335,14 @@ async fn run_inner(
         Some(p) => Mapping::load(p).map_err(|e| usage(e.to_string()))?,
         None => Mapping::entra_default(),
     };
-    let from =
-        client(Side::From, &args.from, args.from_token_env.as_deref(), args).map_err(usage)?;
-    let to = client(Side::To, &args.to, args.to_token_env.as_deref(), args).map_err(usage)?;
+    let (from_spec, to_spec) = (args.from.spec(), args.to.spec());
+    let (from, from_token) = client(Side::From, &from_spec, args).map_err(usage)?;
+    let (to, to_token) = client(Side::To, &to_spec, args).map_err(usage)?;
+    for (side, info) in [(Side::From, &from_token), (Side::To, &to_token)] {
+        if let Some(w) = info.as_ref().and_then(|i| i.warning.as_ref()) {
+            let _ = writeln!(err, "warning: --{} token: {w}", side.as_str());
+        }
+    }
     let opts = ReadOptions {
         page_size: args.page_size,
         concurrency: usize::from(args.concurrency),
@@ -257,23 +353,32 @@ async fn run_inner(
     ];
     let bars = (args.format == Format::Human)
         .then(|| Bars::start(progress.clone(), ["from".to_owned(), "to".to_owned()]));
-    let result = compare_endpoints(&from, &to, &mapping, opts, progress).await;
+    let result = compare_for_migration(
+        &from,
+        &to,
+        &mapping,
+        opts,
+        progress,
+        args.probe,
+        !args.no_id_check,
+    )
+    .await;
     if let Some(b) = bars {
         b.finish();
     }
     let comparison = match result {
         Ok(c) => c,
         Err(e) => {
-            let token_env = match e.side {
-                Side::From => args.from_token_env.as_deref(),
-                Side::To => args.to_token_env.as_deref(),
-            };
+            let token_env = token_source(match e.side {
+                Side::From => &from_spec,
+                Side::To => &to_spec,
+            });
             let mut m = format!(
                 "{e}\n  stopped after reading {} from the {} endpoint; no comparison was made",
                 e.progress,
                 e.side.as_str()
             );
-            if let Some(h) = hint(&e.source, token_env) {
+            if let Some(h) = hint(&e.source, token_env.as_deref()) {
                 m.push_str("\n  hint: ");
                 m.push_str(&h);
             }
@@ -302,7 +407,11 @@ async fn run_inner(
                 .map_err(|e| usage(format!("could not write the report: {e}")))?;
         }
     }
-    Ok(if comparison.identical() {
+    let migration_ok = comparison
+        .migration
+        .as_ref()
+        .is_none_or(|m| !m.has_problems());
+    Ok(if comparison.identical() && migration_ok {
         Exit::Identical
     } else {
         Exit::Differences

@@ -187,6 +187,10 @@ pub struct Comparison {
     pub membership_differences: Vec<MembershipDifference>,
     /// Colliding names on either side.
     pub duplicates: Vec<Duplicate>,
+    /// What Entra ID will do after the switch (id continuity, its matching query), when
+    /// checked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub migration: Option<super::migration::Migration>,
 }
 
 impl Comparison {
@@ -419,6 +423,7 @@ pub fn compare(from: &Directory, to: &Directory, mapping: &Mapping) -> Compariso
         attribute_differences: attrs,
         membership_differences: members,
         duplicates: dups,
+        migration: None,
     }
 }
 

@@ -9,7 +9,7 @@ use serde_json::Value;
 use super::target::TargetPath;
 
 /// The kind of resource an index holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     /// `/Users` (RFC 7643 §4.1).

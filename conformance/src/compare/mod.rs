@@ -15,6 +15,9 @@
 //!   members' pairing, since ids differ between endpoints), duplicate names, totals;
 //! - [`mod@render`]: human, JSON and Markdown reports;
 //! - [`fetch`]: reading an endpoint page by page with scim2-client;
+//! - [`continuity`], [`probe`] and [`migration`]: what Entra ID does right after the switch:
+//!   whether the ids it cached still lead to the same resources on the new side, and whether
+//!   its matching query (`filter=userName eq "…"`) finds every old user exactly once;
 //! - [`cli`]: the command's arguments and exit codes.
 //!
 //! ```
@@ -33,16 +36,20 @@
 //! ```
 
 pub mod cli;
+pub mod continuity;
 pub mod diff;
 pub mod fetch;
 pub mod index;
 pub mod mapping;
 pub mod matching;
+pub mod migration;
+pub mod probe;
 pub mod progress;
 pub mod render;
 pub mod target;
 
 pub use cli::{CompareArgs, Exit, compare_endpoints, run};
+pub use continuity::{Continuity, IdOutcome, IdProblem};
 pub use diff::{
     AttributeDifference, Comparison, Directory, Duplicate, MembershipDifference, OnlyOnOneSide,
     REPORT_SCHEMA, Side, SideCounts, Totals, compare,
@@ -51,5 +58,7 @@ pub use fetch::{ReadError, ReadOptions, SideProgress};
 pub use index::{Entry, Index, Kind};
 pub use mapping::{Mapping, MappingError};
 pub use matching::MatchedBy;
+pub use migration::{Migration, ticket_line};
+pub use probe::{MatchAttr, MatchingProbe, ProbeOutcome, ProbeProblem};
 pub use render::{Format, render};
 pub use target::{TargetError, TargetPath};

@@ -182,6 +182,18 @@ fn sections(c: &Comparison) -> Vec<Section> {
         title: "Duplicate names (equal ignoring letter case)".to_owned(),
         lines: c.duplicates.iter().map(duplicate_line).collect(),
     });
+    if let Some(m) = &c.migration {
+        let (ids, matching) = m.problem_lines();
+        out.push(Section {
+            title: "Old ids not served as the same resource on to (Entra ID's cached ids)"
+                .to_owned(),
+            lines: ids,
+        });
+        out.push(Section {
+            title: "Users Entra ID's matching query does not find exactly once on to".to_owned(),
+            lines: matching,
+        });
+    }
     out
 }
 
@@ -189,6 +201,12 @@ fn human(c: &Comparison) -> String {
     let mut s = format!("compare: {}\n", verdict(c));
     for l in summary_lines(c) {
         let _ = writeln!(s, "  {l}");
+    }
+    if let Some(m) = &c.migration {
+        for l in m.verdicts() {
+            let _ = writeln!(s, "  {l}");
+        }
+        let _ = writeln!(s, "  ticket: {}", m.summary);
     }
     for sec in sections(c) {
         if sec.lines.is_empty() {
@@ -252,6 +270,13 @@ fn markdown(c: &Comparison) -> String {
         ("**differences in all**", t.differences),
     ] {
         let _ = writeln!(s, "| {name} | {n} |");
+    }
+    if let Some(m) = &c.migration {
+        s.push_str("\n## After the switch: what Entra ID will do\n\n");
+        for l in m.verdicts() {
+            let _ = writeln!(s, "- {}", md(&l));
+        }
+        let _ = writeln!(s, "\nFor the change ticket:\n\n```text\n{}\n```", m.summary);
     }
     if !c.attribute_differences.is_empty() {
         s.push_str("\n## Attribute differences\n\n| resource | attribute | from | to | note |\n|---|---|---|---|---|\n");

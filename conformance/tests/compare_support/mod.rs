@@ -96,6 +96,10 @@ pub struct Faults {
     pub max_page: Option<usize>,
     /// Serve the first page whatever `startIndex` asks (a paging bug seen in the wild).
     pub ignore_start_index: bool,
+    /// `userName eq` compares case-sensitively (RFC 7643 §2.2 says it must not).
+    pub case_sensitive_filter: bool,
+    /// The filter value is form-decoded a second time (`+` becomes a space).
+    pub plus_as_space: bool,
 }
 
 #[derive(Default)]
@@ -103,6 +107,8 @@ struct Inner {
     /// Each user and group serialised once, so that pages are cheap to serve.
     users: Vec<String>,
     groups: Vec<String>,
+    user_values: Vec<Value>,
+    group_values: Vec<Value>,
     faults: Faults,
     log: Mutex<Vec<Logged>>,
     seen: AtomicUsize,
@@ -123,8 +129,10 @@ impl Server {
                 .collect()
         };
         let inner = Arc::new(Inner {
-            users: ser(dir.users),
-            groups: ser(dir.groups),
+            users: ser(dir.users.clone()),
+            groups: ser(dir.groups.clone()),
+            user_values: dir.users,
+            group_values: dir.groups,
             faults,
             ..Inner::default()
         });
@@ -190,7 +198,11 @@ async fn handle(
     } else if method != Method::GET {
         (405, error(405, "read-only test endpoint"), false)
     } else {
-        let all = if path.ends_with("/Users") {
+        let filtered;
+        let all = if path.ends_with("/Users") && param("filter").is_some() {
+            filtered = filter_users(&st, &param("filter").unwrap_or_default());
+            Some(&filtered)
+        } else if path.ends_with("/Users") {
             Some(&st.users)
         } else if path.ends_with("/Groups") {
             Some(&st.groups)
@@ -198,7 +210,10 @@ async fn handle(
             None
         };
         match all {
-            None => (404, error(404, "no such endpoint"), false),
+            None => match by_id(&st, &path) {
+                Some(body) => (200, body, false),
+                None => (404, error(404, "no such resource"), false),
+            },
             Some(all) => {
                 let per = f.max_page.map_or(count, |m| m.min(count));
                 let start = if f.ignore_start_index { 1 } else { start };
@@ -233,4 +248,50 @@ async fn handle(
             .insert("retry-after", "0".parse().unwrap());
     }
     resp
+}
+
+/// `GET …/Users/{id}` or `…/Groups/{id}`.
+fn by_id(st: &Inner, path: &str) -> Option<String> {
+    let (collection, id) = path.rsplit_once('/')?;
+    let all = if collection.ends_with("/Users") {
+        &st.user_values
+    } else if collection.ends_with("/Groups") {
+        &st.group_values
+    } else {
+        return None;
+    };
+    all.iter()
+        .find(|v| v["id"] == id)
+        .map(|v| serde_json::to_string(v).unwrap())
+}
+
+/// `attr eq "value"` on userName (case-insensitive unless the fault says otherwise) or
+/// externalId (case-sensitive), as Entra ID's matching query asks.
+fn filter_users(st: &Inner, filter: &str) -> Vec<String> {
+    let Some((attr, rest)) = filter.split_once(" eq ") else {
+        return Vec::new();
+    };
+    let Ok(mut value) = serde_json::from_str::<String>(rest.trim()) else {
+        return Vec::new();
+    };
+    if st.faults.plus_as_space {
+        value = value.replace('+', " ");
+    }
+    let field = if attr.eq_ignore_ascii_case("userName") {
+        "userName"
+    } else {
+        "externalId"
+    };
+    st.user_values
+        .iter()
+        .filter(|u| {
+            let v = u[field].as_str().unwrap_or_default();
+            if field == "userName" && !st.faults.case_sensitive_filter {
+                v.to_lowercase() == value.to_lowercase()
+            } else {
+                v == value
+            }
+        })
+        .map(|u| serde_json::to_string(u).unwrap())
+        .collect()
 }

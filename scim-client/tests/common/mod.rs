@@ -75,8 +75,26 @@ pub fn fast_retry(max_attempts: u32) -> RetryPolicy {
         .max_total_wait(Duration::from_secs(5))
 }
 
+/// The environment variable that runs the suite through another transport:
+/// `SCIM2_CLIENT_TEST_TRANSPORT=reqwest` (with the `reqwest` feature).
+pub const TRANSPORT_ENV: &str = "SCIM2_CLIENT_TEST_TRANSPORT";
+
+/// Whether the suite runs through the reqwest transport.
+pub fn via_reqwest() -> bool {
+    cfg!(feature = "reqwest") && std::env::var(TRANSPORT_ENV).is_ok_and(|v| v == "reqwest")
+}
+
 pub fn builder(base: &str) -> ClientBuilder {
-    Client::builder(base).retry(fast_retry(3))
+    let b = Client::builder(base).retry(fast_retry(3));
+    #[cfg(feature = "reqwest")]
+    if via_reqwest() {
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        return b.transport(Arc::new(scim2_client::ReqwestTransport::new(http)));
+    }
+    b
 }
 
 /// Records every exchange.
