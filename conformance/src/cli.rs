@@ -317,6 +317,9 @@ pub struct RunConfig {
     pub rate: Option<f64>,
     /// The stateful run after the fixed checks (issue 6), if any.
     pub stateful: Option<crate::stateful::Options>,
+    /// Ctrl-C switch: once triggered, the run sends no new POST/PUT/PATCH and winds down
+    /// to its cleanup.
+    pub interrupt: Option<crate::interrupt::Interrupt>,
 }
 
 impl RunConfig {
@@ -334,6 +337,7 @@ impl RunConfig {
             timeout: Duration::from_secs(30),
             rate: None,
             stateful: None,
+            interrupt: None,
         })
     }
 
@@ -393,6 +397,10 @@ pub async fn run_endpoint(
         Arc::new(ReadOnly(http))
     } else {
         http
+    };
+    let transport: Arc<dyn Transport> = match &cfg.interrupt {
+        Some(i) => Arc::new(i.gate(transport)),
+        None => transport,
     };
     let auth_hint = match token_info.as_ref() {
         Some(TokenInfo {
@@ -585,6 +593,7 @@ async fn run_cmd(
         timeout: Duration::from_secs(a.timeout),
         rate: a.rate.filter(|r| r.is_finite() && *r > 0.0),
         stateful,
+        interrupt: Some(crate::interrupt::Interrupt::default()),
     };
     if a.rate.is_some() && cfg.rate.is_none() {
         return Err(UsageError("--rate must be a positive number".into()));
@@ -633,14 +642,41 @@ async fn run_cmd(
     }
     let cleanup_token = token.clone();
     let run = run_endpoint(&cfg, &base_url, token, Arc::clone(&journal), progress);
+    tokio::pin!(run);
     let report = tokio::select! {
-        r = run => r?,
+        r = &mut run => r?,
         _ = tokio::signal::ctrl_c() => {
-            eprintln!("scim-conformance: interrupted; deleting what the run created…");
-            let http = HttpTransport::new(&base_url, cleanup_token.as_ref(), cfg.timeout, None)
-                .map_err(|e| UsageError(e.to_string()))?;
-            let c = runner::cleanup(&http, &journal).await;
-            eprintln!("cleanup: {} deleted, {} left", c.deleted, c.leftovers.len());
+            // The requests in flight finish (a create's id is journaled), nothing new is
+            // written, and the run's own cleanup runs; a second Ctrl-C, or a run that does
+            // not wind down in time, falls back to a cleanup here.
+            eprintln!(
+                "scim-conformance: interrupted; sending no new writes, waiting for the requests in flight (Ctrl-C again to stop waiting), then deleting what the run created…"
+            );
+            if let Some(i) = &cfg.interrupt {
+                i.trigger();
+            }
+            let grace = cfg.timeout.saturating_mul(2) + Duration::from_secs(5);
+            let wound_down = tokio::select! {
+                r = &mut run => r.ok(),
+                _ = tokio::signal::ctrl_c() => None,
+                () = tokio::time::sleep(grace) => None,
+            };
+            let c = match wound_down {
+                Some(report) if !cfg.options.keep_data => report.cleanup().clone(),
+                _ => {
+                    let http = HttpTransport::new(&base_url, cleanup_token.as_ref(), cfg.timeout, None)
+                        .map_err(|e| UsageError(e.to_string()))?;
+                    if cfg.options.keep_data {
+                        runner::CleanupReport { kept: journal.pending(), ..Default::default() }
+                    } else {
+                        runner::cleanup(&http, &journal).await
+                    }
+                }
+            };
+            print_cleanup(&c);
+            if !c.kept.is_empty() {
+                eprintln!("kept {} resources (--keep-data)", c.kept.len());
+            }
             if let Some(cmd) = c.retry_command {
                 eprintln!("retry with: {cmd}");
             }
@@ -721,23 +757,14 @@ async fn cleanup_cmd(a: CleanupArgs) -> Result<ExitCode, UsageError> {
     };
     let http = HttpTransport::new(&url, token.as_ref(), Duration::from_secs(30), None)
         .map_err(|e| UsageError(e.to_string()))?;
-    let found = runner::discover(&http, &journal).await;
     let pending = journal.pending().len();
     eprintln!(
-        "run {}: {pending} resources to remove ({found} found by name prefix)",
-        a.run_id
+        "run {}: {pending} resources in the journal; then sweeping for names starting with {}-",
+        a.run_id,
+        crate::journal::prefix_for(&a.run_id)
     );
     let c = runner::cleanup(&http, &journal).await;
-    eprintln!("cleanup: {} deleted, {} left", c.deleted, c.leftovers.len());
-    for l in &c.leftovers {
-        eprintln!(
-            "  left: {} {} ({}): {}",
-            l.resource.kind.path(),
-            l.resource.id,
-            l.resource.name,
-            l.reason
-        );
-    }
+    print_cleanup(&c);
     if c.leftovers.iter().any(|l| {
         l.reason.contains("answered 401")
             || l.reason.contains("answered 403")
@@ -750,6 +777,33 @@ async fn cleanup_cmd(a: CleanupArgs) -> Result<ExitCode, UsageError> {
     } else {
         ExitCode::MustFailed
     })
+}
+
+/// The cleanup's result on stderr: counts, what the sweep found by name prefix, each leftover
+/// with its id and reason, and an incomplete listing.
+fn print_cleanup(c: &runner::CleanupReport) {
+    eprintln!(
+        "cleanup: {} deleted ({} found by name prefix only), {} left",
+        c.deleted,
+        c.found_by_prefix,
+        c.leftovers.len()
+    );
+    for l in &c.leftovers {
+        eprintln!(
+            "  left: {} {} ({}): {}",
+            l.resource.kind.path(),
+            l.resource.id,
+            l.resource.name,
+            l.reason
+        );
+    }
+    for n in c
+        .sweep
+        .iter()
+        .filter(|n| n.contains("incomplete") || n.contains("not listed"))
+    {
+        eprintln!("  {n}");
+    }
 }
 
 /// The check list of a profile as text or a Markdown table.

@@ -6,7 +6,8 @@
 //! - [`session`]: what a running check works with; [`transport`]: the one network seam.
 //! - [`model`]: the expected state, computed from what the run sent; [`mapping`] and [`path`]:
 //!   the user attribute mapping replayed (Entra's 22 default rows, or `--mapping FILE`).
-//! - [`runner`]: selection, concurrency, early stop, cleanup; [`journal`]: created-ids journal.
+//! - [`runner`]: selection, concurrency, early stop, cleanup; [`journal`]: created-ids journal;
+//!   [`sweep`]: finding what a run left behind by its name prefix.
 //! - [`report`]: human, JSON, JUnit and Markdown reports; [`token`]: bearer token handling.
 //! - [`compare`]: the read-only migration compare of two endpoints (`scim-conformance compare`).
 //! - [`reference`](mod@reference): the built-in reference endpoint (axum, in memory) with switchable faults.
@@ -15,6 +16,7 @@ pub mod check;
 pub mod cli;
 pub mod compare;
 pub mod exit;
+pub mod interrupt;
 pub mod journal;
 pub mod mapping;
 pub mod model;
@@ -25,6 +27,7 @@ pub mod report;
 pub mod runner;
 pub mod session;
 pub mod stateful;
+pub mod sweep;
 pub mod token;
 pub mod transcript;
 pub mod transport;

@@ -88,6 +88,7 @@ pub struct Session {
     pub auth_hint: String,
     counter: AtomicU64,
     requests: AtomicU64,
+    writes: AtomicU64,
     header_refusal: Mutex<Option<String>>,
 }
 
@@ -113,6 +114,7 @@ impl Session {
             auth_hint,
             counter: AtomicU64::new(0),
             requests: AtomicU64::new(0),
+            writes: AtomicU64::new(0),
             header_refusal: Mutex::new(None),
         }
     }
@@ -121,6 +123,12 @@ impl Session {
     #[must_use]
     pub fn request_count(&self) -> u64 {
         self.requests.load(Ordering::Relaxed)
+    }
+
+    /// Requests that change state (POST, PUT, PATCH, DELETE) sent so far.
+    #[must_use]
+    pub fn write_count(&self) -> u64 {
+        self.writes.load(Ordering::Relaxed)
     }
 
     /// Records that the endpoint refuses requests without `Accept`/`User-Agent` (found by the
@@ -303,6 +311,9 @@ impl Cx {
     pub async fn send_raw(&self, req: WireRequest) -> Result<Resp, CheckError> {
         let s = &self.0.session;
         s.requests.fetch_add(1, Ordering::Relaxed);
+        if req.is_write() {
+            s.writes.fetch_add(1, Ordering::Relaxed);
+        }
         let url = format!("{}{}", s.transport.base_url(), req.path);
         let (result, ex) = send_recorded(s.transport.as_ref(), req).await;
         self.0

@@ -223,3 +223,64 @@ async fn custom_mapping_and_dialect_selection() {
     // The token never appears; the Authorization header is redacted.
     assert!(create["transcript"].to_string().contains("\"***\""));
 }
+
+/// Ctrl-C at several moments of a run (creates in flight included): the run winds down,
+/// cleans up, exits 130, and the endpoint holds nothing the run created.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_leaves_nothing_behind() {
+    use scim2_conformance::reference::{ReferenceConfig, ReferenceServer};
+    let server = ReferenceServer::start(ReferenceConfig::default())
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    for delay_ms in [150u64, 400, 900] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_scim-conformance"))
+            .args([
+                "run",
+                "--url",
+                &server.base_url(),
+                "--no-auth",
+                "--seed",
+                "3",
+            ])
+            .arg("--journal-dir")
+            .arg(dir.path())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(delay_ms)).await;
+        let written = server.reference().counts();
+        assert!(
+            written.0 + written.1 > 0,
+            "after {delay_ms} ms the run has created nothing yet"
+        );
+        let kill = std::process::Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(kill.success());
+        let out = tokio::task::spawn_blocking(move || {
+            let status = child.wait().unwrap();
+            let mut err = String::new();
+            std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut err).unwrap();
+            (status, err)
+        })
+        .await
+        .unwrap();
+        let (status, stderr) = out;
+        assert_eq!(
+            status.code(),
+            Some(130),
+            "after {delay_ms} ms ({written:?} on the endpoint): {stderr}"
+        );
+        assert!(stderr.contains("cleanup:"), "{stderr}");
+        assert_eq!(
+            server.reference().counts(),
+            (0, 0),
+            "after {delay_ms} ms: left behind; {stderr}"
+        );
+    }
+    server.shutdown().await;
+}

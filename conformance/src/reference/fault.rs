@@ -143,6 +143,19 @@ pub enum Fault {
     /// Every list page after the first answers 503 with `Retry-After: 0`, always: an endpoint
     /// that goes down in the middle of a paginated read.
     PaginationOutage,
+    /// `POST /Users` and `POST /Groups` store the resource but answer 201 with a body that has
+    /// no `id` (and no `Location` or `meta.location` to recover it from): the client cannot
+    /// know the id of what it created.
+    CreatedWithoutId,
+    /// `POST /Users` and `POST /Groups` store the resource, then answer 500: the answer to a
+    /// create is lost after the write (as when a gateway times out in front of a slow store).
+    StoredThen500,
+    /// `DELETE` answers 500 and keeps the resource.
+    DeleteFails,
+    /// Filters other than `attr eq "value"` comparisons (joined with `and`) are refused with
+    /// 400 `invalidFilter`: an endpoint that implements only what Entra sends (RFC 7644
+    /// §3.4.2.2 makes the other operators part of the protocol, Entra uses `eq` and `and`).
+    EqFiltersOnly,
 }
 
 impl Fault {
@@ -193,6 +206,10 @@ impl Fault {
         Self::FilterMissesPatchedValue,
         Self::Transient503,
         Self::PaginationOutage,
+        Self::CreatedWithoutId,
+        Self::StoredThen500,
+        Self::DeleteFails,
+        Self::EqFiltersOnly,
     ];
 
     /// The stable kebab-case name (`case-sensitive-filter`).
@@ -418,6 +435,22 @@ impl Fault {
                 "pagination-outage",
                 "list pages after the first always answer 503 (Retry-After: 0): the endpoint \
                  goes down in the middle of pagination",
+            ),
+            Self::CreatedWithoutId => (
+                "created-without-id",
+                "POST stores the user or group but answers 201 without an id (no Location, no \
+                 meta.location): the client cannot address, or delete, what it created",
+            ),
+            Self::StoredThen500 => (
+                "stored-then-500",
+                "POST stores the user or group, then answers 500: the create's answer is lost \
+                 after the write",
+            ),
+            Self::DeleteFails => ("delete-fails", "DELETE answers 500 and the resource stays"),
+            Self::EqFiltersOnly => (
+                "eq-filters-only",
+                "filters other than `attr eq \"value\"` (joined with `and`) are refused with 400 \
+                 invalidFilter: sw, co, or, not, value paths and the rest are unsupported",
             ),
         }
     }

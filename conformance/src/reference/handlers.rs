@@ -303,9 +303,29 @@ fn create_impl(
         },
     );
     drop(store);
+    if app.has(Fault::StoredThen500) {
+        return Err(ApiError::internal("the store did not answer in time"));
+    }
     let base = base(headers);
     let projection = query::projection(&query::pairs(q));
     let response = single(app, StatusCode::CREATED, kind, &stored, &base, &projection);
+    if app.has(Fault::CreatedWithoutId) {
+        let mut anonymous = stored.clone();
+        if let Some(o) = anonymous.as_object_mut() {
+            o.remove("id");
+            if let Some(Value::Object(meta)) = o.get_mut("meta") {
+                meta.remove("location");
+            }
+        }
+        return Ok(single(
+            app,
+            StatusCode::CREATED,
+            kind,
+            &anonymous,
+            &base,
+            &projection,
+        ));
+    }
     Ok(with_header(
         response,
         header::LOCATION,
@@ -427,6 +447,10 @@ fn search_impl(
 
 fn parse_filter(app: &Reference, kind: Kind, text: &str) -> Result<Option<ParsedFilter>, ApiError> {
     match semantics::parse_filter(text, kind.schemas()) {
+        Ok(f) if app.has(Fault::EqFiltersOnly) && !f.eq_only() => Err(ApiError::bad_request(
+            ScimType::InvalidFilter,
+            "only `attribute eq \"value\"` comparisons joined with `and` are supported",
+        )),
         Ok(f) => {
             if app.has(Fault::ExternalidFilterIgnored) && f.mentions("externalId") {
                 Ok(None)
@@ -769,6 +793,9 @@ fn delete_impl(
     let mut store = app.store();
     let entry = find(&store, kind, id)?.clone();
     check_if_match(app, headers, &entry.resource)?;
+    if app.has(Fault::DeleteFails) {
+        return Err(ApiError::internal("the delete failed"));
+    }
     let collection = store.collection_mut(kind);
     collection.remove(kind, id);
     if let Some(key) = unique_key(kind, &entry.resource) {

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use super::{Options, Saved};
 use crate::check::id_matches;
-use crate::runner::RunOutcome;
+use crate::runner::{CleanupReport, RunOutcome};
 use crate::session::Session;
 
 /// The ids of the stateful checks.
@@ -105,6 +105,7 @@ pub async fn after_fixed(
         return outcome;
     }
     let before = session.request_count();
+    let writes = session.write_count();
     let s = match &opts.replay {
         Some(saved) => super::replay(Arc::clone(session), saved).await,
         None => super::run(Arc::clone(session), opts).await,
@@ -112,7 +113,28 @@ pub async fn after_fixed(
     outcome.results.extend(s.results());
     outcome.duration += s.duration;
     outcome.requests += session.request_count().saturating_sub(before);
+    // The sequences clean up after themselves; what a lost answer left is swept here, after
+    // the last write of the run.
+    if opts.keep_data {
+        outcome.cleanup.kept = session.journal.pending();
+    } else if session.write_count() > writes {
+        let started = std::time::Instant::now();
+        let c = crate::runner::cleanup(session.transport.as_ref(), &session.journal).await;
+        merge_cleanup(&mut outcome.cleanup, c);
+        outcome.duration += started.elapsed();
+    }
     outcome
+}
+
+/// Adds a later cleanup pass to the run's: counts add up; the later pass's leftovers (every
+/// earlier leftover is still in the journal and was retried) and listing are the final word.
+fn merge_cleanup(run: &mut CleanupReport, later: CleanupReport) {
+    run.attempted = true;
+    run.deleted += later.deleted;
+    run.found_by_prefix += later.found_by_prefix;
+    run.leftovers = later.leftovers;
+    run.sweep = later.sweep;
+    run.retry_command = later.retry_command;
 }
 
 #[cfg(test)]

@@ -56,6 +56,8 @@ pub struct Options {
     pub max_shrink: u32,
     /// Re-run this saved sequence instead of generating (`replay FILE`).
     pub replay: Option<Saved>,
+    /// Leave what the run created in place (`--keep-data`): no sweep after the sequences.
+    pub keep_data: bool,
 }
 
 impl Default for Options {
@@ -66,6 +68,7 @@ impl Default for Options {
             max_len: 24,
             max_shrink: 512,
             replay: None,
+            keep_data: false,
         }
     }
 }
