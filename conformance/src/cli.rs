@@ -427,7 +427,11 @@ pub async fn run_endpoint(
     ));
     let checks = runner::select(cfg.checks(), &cfg.options);
     let outcome = runner::run(Arc::clone(&session), &checks, &cfg.options, progress).await;
-    let outcome = crate::stateful::cli::after_fixed(&session, cfg.stateful.as_ref(), outcome).await;
+    let stateful = cfg
+        .stateful
+        .as_ref()
+        .map(|o| crate::stateful::cli::for_run(o, cfg.profile, &cfg.options));
+    let outcome = crate::stateful::cli::after_fixed(&session, stateful.as_ref(), outcome).await;
     Ok(Report {
         tool_version: env!("CARGO_PKG_VERSION").to_owned(),
         profile: cfg.profile_name(),

@@ -634,3 +634,34 @@ async fn undeletable_leftovers_are_reported_with_their_ids() {
     assert_eq!(ids_on(&server).await, on_server);
     server.shutdown().await;
 }
+
+/// `entra.pagination` on an endpoint that refuses its `sw` filter checks the paging
+/// invariants over the unfiltered collection instead of skipping: it passes on a correct
+/// endpoint and fails on each paging fault.
+#[tokio::test]
+async fn pagination_without_sw_pages_the_unfiltered_collection() {
+    let mut c = cfg();
+    c.options.only = vec!["entra.pagination".into()];
+    for (extra, passes) in [
+        (None, true),
+        (Some(Fault::IgnoreStartIndex), false),
+        (Some(Fault::IgnoreCount), false),
+        (Some(Fault::TotalResultsIsPageSize), false),
+    ] {
+        let faults: Vec<Fault> = std::iter::once(Fault::EqFiltersOnly).chain(extra).collect();
+        let (report, server) = run_builtin(&faults, &c).await;
+        let r = &report.outcome.results[0];
+        assert_eq!(r.meta.id, "entra.pagination");
+        match (&r.outcome, passes) {
+            (Outcome::Pass, true) => assert!(
+                r.notes.iter().any(|n| n.contains("unfiltered collection")),
+                "{:?}",
+                r.notes
+            ),
+            (Outcome::Fail(_), false) => {}
+            (o, _) => panic!("{faults:?}: {o:?} {:?}", r.notes),
+        }
+        assert_eq!(server.reference().counts(), (0, 0));
+        server.shutdown().await;
+    }
+}

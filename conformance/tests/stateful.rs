@@ -5,6 +5,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use scim2_conformance::check::Dialect;
 use scim2_conformance::cli::{RunConfig, run_endpoint};
 use scim2_conformance::journal::{Journal, new_run_id};
 use scim2_conformance::mapping::Mapping;
@@ -108,10 +109,11 @@ const FAULTS: &[(Fault, &[&str], usize)] = &[
     (Fault::TypedReplaceDropsOthers, &["stateful.users"], 2),
     (Fault::ActiveAsString, &["stateful.users"], 1),
     (Fault::RejectStringBooleans, &["stateful.users"], 2),
+    // A legacy member add is found in 3 steps (user, group, add), a user PATCH in 2.
     (
         Fault::RejectCapitalizedOps,
         &["stateful.users", "stateful.groups"],
-        2,
+        3,
     ),
     (Fault::RejectManagerString, &["stateful.users"], 3),
 ];
@@ -366,4 +368,105 @@ async fn same_seed_same_sequences_and_same_report() {
     assert_eq!(shape(&ca), shape(&cb));
     s1.shutdown().await;
     s2.shutdown().await;
+}
+
+fn entra_opts(dialects: &[Dialect]) -> Options {
+    Options {
+        cases: 16,
+        max_shrink: 16,
+        shape: stateful::Shape {
+            entra: true,
+            dialects: dialects.to_vec(),
+        },
+        ..Options::default()
+    }
+}
+
+/// Under the `entra` profile the stateful phase sends only Entra's queries (`attr eq "value"`
+/// on userName, externalId, displayName, id; `excludedAttributes=members` for groups), picks
+/// the run's own resources out by id (no `sw`), and sends every PATCH in the dialect asked for.
+/// So its verdict on a deterministic endpoint does not depend on the seed: an endpoint with no
+/// fault, or one that implements only Entra's filters, passes for every seed; one with a
+/// fault Entra's requests hit fails for every seed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn entra_profile_verdicts_do_not_depend_on_the_seed() {
+    use Dialect::{Flagged, Legacy};
+    let both = [Legacy, Flagged];
+    let passing: &[(&[Fault], &[Dialect])] = &[
+        (&[], &both),
+        (&[Fault::EqFiltersOnly], &both),
+        // Each dialect alone, for every operation kind.
+        (&[Fault::RejectCapitalizedOps], &[Flagged]),
+        (&[Fault::RejectStringBooleans], &[Flagged]),
+        (&[Fault::PathlessReplaceIgnored], &[Legacy]),
+        (&[Fault::LegacyMemberRemoveWipesGroup], &[Flagged]),
+    ];
+    let failing: &[(&[Fault], &[Dialect])] = &[
+        (&[Fault::RejectCapitalizedOps], &[Legacy]),
+        (&[Fault::PathlessReplaceIgnored], &[Flagged]),
+        (&[Fault::RejectStringBooleans], &[Legacy]),
+        (&[Fault::MembersNotRemoved, Fault::EqFiltersOnly], &both),
+        (&[Fault::CaseSensitiveFilter], &both),
+    ];
+    for seed in [1, 2, 3] {
+        for (faults, dialects) in passing {
+            let server = ReferenceServer::start(
+                ReferenceConfig::default().with_faults(faults.iter().copied()),
+            )
+            .await
+            .unwrap();
+            let out = stateful::run(session(&server, seed), &entra_opts(dialects)).await;
+            assert!(
+                out.error.is_none(),
+                "{faults:?} seed {seed}: {:?}",
+                out.error
+            );
+            assert!(
+                out.counterexample.is_none(),
+                "{faults:?} {dialects:?} seed {seed}: {}",
+                out.counterexample.unwrap().render()
+            );
+            assert_eq!(out.cases_run, 16);
+            for r in server.request_log() {
+                let Some(q) = r.query.as_deref().filter(|q| q.contains("filter=")) else {
+                    continue;
+                };
+                let filter = q
+                    .split('&')
+                    .find_map(|p| p.strip_prefix("filter="))
+                    .map(|f| f.replace('+', " ").replace("%22", "\""))
+                    .unwrap();
+                let entra = [
+                    "userName eq ",
+                    "externalId eq ",
+                    "displayName eq ",
+                    "id eq ",
+                ]
+                .iter()
+                .any(|p| filter.starts_with(p))
+                    && !filter.contains(" and ")
+                    && !filter.contains(" or ");
+                assert!(entra, "seed {seed}: not a filter Entra sends: {q}");
+                if r.path.ends_with("/Groups") {
+                    assert!(q.contains("excludedAttributes=members"), "{q}");
+                }
+            }
+            assert_eq!(server.reference().counts(), (0, 0));
+            server.shutdown().await;
+        }
+        for (faults, dialects) in failing {
+            let server = ReferenceServer::start(
+                ReferenceConfig::default().with_faults(faults.iter().copied()),
+            )
+            .await
+            .unwrap();
+            let out = stateful::run(session(&server, seed), &entra_opts(dialects)).await;
+            assert!(
+                out.counterexample.is_some(),
+                "{faults:?} {dialects:?} seed {seed}: not found in {} sequences",
+                out.cases_run
+            );
+            server.shutdown().await;
+        }
+    }
 }

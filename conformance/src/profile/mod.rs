@@ -13,6 +13,7 @@ use crate::transport::BoxFuture;
 pub mod entra;
 pub mod file;
 pub mod rfc7644;
+pub(crate) mod wire;
 
 /// A check: metadata plus the function that runs it.
 #[derive(Clone)]

@@ -6,9 +6,10 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::{Options, Saved};
+use super::{Options, Saved, Shape};
 use crate::check::id_matches;
-use crate::runner::{CleanupReport, RunOutcome};
+use crate::profile::Profile;
+use crate::runner::{CleanupReport, RunOptions, RunOutcome};
 use crate::session::Session;
 
 /// The ids of the stateful checks.
@@ -48,6 +49,20 @@ pub fn options_for(
         replay,
         ..Options::default()
     })
+}
+
+/// `opts` for a run of `profile` with the run's options: Entra's request shapes only under
+/// the `entra` profile, the dialects asked for (`--dialect`), `--keep-data`.
+#[must_use]
+pub fn for_run(opts: &Options, profile: Profile, run: &RunOptions) -> Options {
+    Options {
+        shape: Shape {
+            entra: profile == Profile::Entra,
+            dialects: run.dialects.clone(),
+        },
+        keep_data: run.keep_data,
+        ..opts.clone()
+    }
 }
 
 /// The largest saved-sequence file `replay` reads (a generated one is a few KiB).
@@ -107,7 +122,7 @@ pub async fn after_fixed(
     let before = session.request_count();
     let writes = session.write_count();
     let s = match &opts.replay {
-        Some(saved) => super::replay(Arc::clone(session), saved).await,
+        Some(saved) => super::replay_with(Arc::clone(session), saved, &opts.shape).await,
         None => super::run(Arc::clone(session), opts).await,
     };
     outcome.results.extend(s.results());

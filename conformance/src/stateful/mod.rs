@@ -27,7 +27,7 @@ pub mod exec;
 pub mod op;
 pub mod script;
 
-pub use exec::{Attempt, Divergence, Step};
+pub use exec::{Attempt, Divergence, Shape, Step};
 pub use op::Op;
 
 /// Which stateful check a finding belongs to.
@@ -58,6 +58,9 @@ pub struct Options {
     pub replay: Option<Saved>,
     /// Leave what the run created in place (`--keep-data`): no sweep after the sequences.
     pub keep_data: bool,
+    /// The request shapes sent: Entra's only (the `entra` profile), or the generated RFC 7644
+    /// filters too (the default, and the `rfc7644` profile); and the PATCH dialects.
+    pub shape: Shape,
 }
 
 impl Default for Options {
@@ -69,6 +72,7 @@ impl Default for Options {
             max_shrink: 512,
             replay: None,
             keep_data: false,
+            shape: Shape::default(),
         }
     }
 }
@@ -348,10 +352,10 @@ impl StatefulOutcome {
 /// Runs one sequence as a fresh attempt and cleans up after it. Its names carry the session's
 /// run-unique prefix and `-s<n>`: `n` must differ between the attempts of one session, so that
 /// attempts cannot interfere; numbering them from 0 in each run keeps reports reproducible.
-pub async fn attempt(session: &Arc<Session>, ops: &[Op], n: u64) -> Attempt {
+pub async fn attempt(session: &Arc<Session>, ops: &[Op], n: u64, shape: &Shape) -> Attempt {
     let tag = format!("{}-s{n}", session.prefix);
     let cx = Cx::new(Arc::clone(session), "stateful");
-    exec::Exec::new(cx, tag).run(ops).await
+    exec::Exec::new(cx, tag, shape.clone()).run(ops).await
 }
 
 fn runner_for(seed: u64, cases: u32) -> TestRunner {
@@ -398,7 +402,7 @@ pub async fn run(session: Arc<Session>, opts: &Options) -> StatefulOutcome {
         let ops = tree.current();
         out.sequences.push(ops.clone());
         out.cases_run += 1;
-        let first = attempt(&session, &ops, next(&mut attempts)).await;
+        let first = attempt(&session, &ops, next(&mut attempts), &opts.shape).await;
         tally(&mut out, &first);
         if let Some(e) = &first.error {
             out.error = Some(e.clone());
@@ -414,7 +418,7 @@ pub async fn run(session: Arc<Session>, opts: &Options) -> StatefulOutcome {
             while tries < opts.max_shrink {
                 tries += 1;
                 let cand = tree.current();
-                let a = attempt(&session, &cand, next(&mut attempts)).await;
+                let a = attempt(&session, &cand, next(&mut attempts), &opts.shape).await;
                 tally(&mut out, &a);
                 let more = if a.failed() {
                     best_ops = cand;
@@ -432,11 +436,32 @@ pub async fn run(session: Arc<Session>, opts: &Options) -> StatefulOutcome {
         // greedy pass drops any step whose removal still fails.
         // It has its own allowance (one try per step and restart, at most 64).
         let (mut i, limit) = (0, tries + 64);
+        // Re-creating a deleted user's name ties a create to the delete before it; a create
+        // of a fresh name usually fails the same way and lets both steps go.
+        for j in 0..best_ops.len() {
+            let Op::CreateUser { reuse: Some(_), .. } = &best_ops[j] else {
+                continue;
+            };
+            if tries >= limit {
+                break;
+            }
+            tries += 1;
+            let mut cand = best_ops.clone();
+            if let Op::CreateUser { reuse, .. } = &mut cand[j] {
+                *reuse = None;
+            }
+            let a = attempt(&session, &cand, next(&mut attempts), &opts.shape).await;
+            tally(&mut out, &a);
+            if a.failed() {
+                best_ops = cand;
+                best = a;
+            }
+        }
         while i < best_ops.len() && best_ops.len() > 1 && tries < limit {
             tries += 1;
             let mut cand = best_ops.clone();
             cand.remove(i);
-            let a = attempt(&session, &cand, next(&mut attempts)).await;
+            let a = attempt(&session, &cand, next(&mut attempts), &opts.shape).await;
             tally(&mut out, &a);
             if a.failed() {
                 best_ops = cand;
@@ -473,10 +498,15 @@ fn tally(out: &mut StatefulOutcome, a: &Attempt) {
     out.steps_run += a.steps.len() as u64;
 }
 
-/// Re-runs a saved sequence once (no shrinking).
+/// Re-runs a saved sequence once (no shrinking), with the default [`Shape`].
 pub async fn replay(session: Arc<Session>, saved: &Saved) -> StatefulOutcome {
+    replay_with(session, saved, &Shape::default()).await
+}
+
+/// Re-runs a saved sequence once (no shrinking) with the request shapes `shape`.
+pub async fn replay_with(session: Arc<Session>, saved: &Saved, shape: &Shape) -> StatefulOutcome {
     let started = Instant::now();
-    let a = attempt(&session, &saved.ops, 0).await;
+    let a = attempt(&session, &saved.ops, 0, shape).await;
     let mut out = StatefulOutcome {
         seed: saved.seed,
         cases_run: 1,
