@@ -161,11 +161,12 @@ pub struct RunArgs {
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u64).range(1..=64))]
     pub concurrency: u64,
     /// Stateful sequences generated after the fixed checks (default 64; `--cases 0` runs none;
-    /// `--only stateful` runs them alone).
+    /// `--only stateful` runs them alone). Without `--budget`, exactly N run.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=100_000))]
     pub cases: Option<u32>,
-    /// Wall-time budget of the stateful run in seconds: no new sequence starts after it
-    /// (default 120).
+    /// Wall-time budget of the stateful phase in seconds, shrinking included: no new sequence
+    /// or shrink attempt starts after it (default 120 when --cases is not given either; a
+    /// stateful check the cut left unexercised is skipped, never passed).
     #[arg(long, value_name = "SECS")]
     pub budget: Option<u64>,
     /// When a stateful sequence fails, write its minimal sequence to this file (JSON; re-run

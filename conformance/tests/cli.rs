@@ -234,7 +234,8 @@ async fn ctrl_c_leaves_nothing_behind() {
         .await
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
-    for delay_ms in [150u64, 400, 900] {
+    // Interrupt once the run has started writing, then a little later.
+    for delay_ms in [0u64, 50, 300] {
         let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_scim-conformance"))
             .args([
                 "run",
@@ -250,11 +251,17 @@ async fn ctrl_c_leaves_nothing_behind() {
             .stderr(std::process::Stdio::piped())
             .spawn()
             .unwrap();
+        for _ in 0..1000 {
+            if server.reference().counts() != (0, 0) {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
         tokio::time::sleep(std::time::Duration::from_millis(delay_ms)).await;
         let written = server.reference().counts();
         assert!(
             written.0 + written.1 > 0,
-            "after {delay_ms} ms the run has created nothing yet"
+            "{delay_ms} ms after its first write the run holds nothing"
         );
         let kill = std::process::Command::new("kill")
             .args(["-INT", &child.id().to_string()])
@@ -273,13 +280,13 @@ async fn ctrl_c_leaves_nothing_behind() {
         assert_eq!(
             status.code(),
             Some(130),
-            "after {delay_ms} ms ({written:?} on the endpoint): {stderr}"
+            "{delay_ms} ms after the first write ({written:?} on the endpoint): {stderr}"
         );
         assert!(stderr.contains("cleanup:"), "{stderr}");
         assert_eq!(
             server.reference().counts(),
             (0, 0),
-            "after {delay_ms} ms: left behind; {stderr}"
+            "{delay_ms} ms after the first write: left behind; {stderr}"
         );
     }
     server.shutdown().await;

@@ -470,3 +470,117 @@ async fn entra_profile_verdicts_do_not_depend_on_the_seed() {
         }
     }
 }
+
+/// `--budget` bounds the whole phase: when it cuts the sequences, a stateful check without
+/// enough evidence is skipped with the reason (never passed), and every check says that the
+/// budget stopped the phase.
+#[tokio::test]
+async fn a_budget_cut_never_passes_an_unexercised_check() {
+    let server = ReferenceServer::start(ReferenceConfig::default())
+        .await
+        .unwrap();
+    let o = Options {
+        cases: 64,
+        budget: Some(Duration::from_millis(1)),
+        ..Options::default()
+    };
+    let out = stateful::run(session(&server, 5), &o).await;
+    assert!(out.budget_cut, "{} sequences ran", out.cases_run);
+    assert!(out.cases_run < 64);
+    for r in out.results() {
+        match &r.outcome {
+            scim2_conformance::check::Outcome::Skip(why) => {
+                assert!(why.contains("not exercised"), "{}: {why}", r.meta.id);
+                assert!(why.contains("of 64 sequence"), "{}: {why}", r.meta.id);
+            }
+            o => panic!("{}: {o:?} after {} sequences", r.meta.id, out.cases_run),
+        }
+        assert!(
+            r.notes
+                .iter()
+                .any(|n| n.contains("the budget stopped the phase")),
+            "{:?}",
+            r.notes
+        );
+    }
+    assert_eq!(server.reference().counts(), (0, 0));
+    server.shutdown().await;
+}
+
+/// The budget also stops the shrinking: the failure is reported as shrunk so far, and says so.
+#[tokio::test]
+async fn the_budget_bounds_shrinking_too() {
+    let server =
+        ReferenceServer::start(ReferenceConfig::default().with_fault(Fault::StoredThen500))
+            .await
+            .unwrap();
+    let o = Options {
+        cases: 64,
+        budget: Some(Duration::from_millis(30)),
+        max_shrink: 100_000,
+        ..Options::default()
+    };
+    let out = stateful::run(session(&server, 11), &o).await;
+    let c = out
+        .counterexample
+        .as_ref()
+        .expect("the first sequence fails");
+    assert!(out.shrink_cut);
+    assert!(c.shrink_attempts < 100_000);
+    let failing = out
+        .results()
+        .into_iter()
+        .find(|r| r.outcome.is_problem())
+        .unwrap();
+    assert!(
+        failing
+            .notes
+            .iter()
+            .any(|n| n.contains("stopped the shrinking")),
+        "{:?}",
+        failing.notes
+    );
+    server.shutdown().await;
+}
+
+/// Without a budget, exactly the sequences asked for run, and a check with no operation of
+/// its own in them is skipped, not passed.
+#[tokio::test]
+async fn cases_are_honoured_exactly_without_a_budget() {
+    let server = ReferenceServer::start(ReferenceConfig::default())
+        .await
+        .unwrap();
+    let o = Options {
+        cases: 40,
+        budget: None,
+        ..Options::default()
+    };
+    let out = stateful::run(session(&server, 2), &o).await;
+    assert_eq!(out.cases_run, 40);
+    assert!(!out.budget_cut);
+    assert!(
+        out.results()
+            .iter()
+            .all(|r| r.outcome == scim2_conformance::check::Outcome::Pass)
+    );
+    // A saved sequence with user operations only exercises stateful.users alone.
+    let saved: Saved = serde_json::from_value(serde_json::json!({"seed": 1, "ops": [
+        {"op": "createUser", "seed": 1, "names": ["Ann", "Lee"], "domain": "example.com", "omit": 0, "reuse": null}
+    ]}))
+    .unwrap();
+    let out = stateful::replay(session(&server, 1), &saved).await;
+    let outcomes: Vec<String> = out
+        .results()
+        .iter()
+        .map(|r| format!("{} {}", r.meta.id, r.outcome.status()))
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            "stateful.users pass",
+            "stateful.groups skip",
+            "stateful.filters skip"
+        ]
+    );
+    server.shutdown().await;
+}

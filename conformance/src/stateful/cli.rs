@@ -19,8 +19,10 @@ pub const IDS: [&str; 3] = ["stateful.users", "stateful.groups", "stateful.filte
 /// issue 6: "about 64").
 pub const DEFAULT_CASES: u32 = 64;
 
-/// Wall-time budget of the stateful run when `--budget` is not given: no new sequence starts
-/// after it, so a slow endpoint cannot make a default run take unbounded time.
+/// Wall-time budget of the stateful phase (shrinking included) when neither `--budget` nor
+/// `--cases` is given, so that a slow endpoint cannot make a default run take unbounded time.
+/// An explicit `--cases N` without `--budget` runs exactly N sequences (no budget); with both,
+/// the budget may cut the sequences short, and the stateful checks say so.
 pub const DEFAULT_BUDGET: Duration = Duration::from_secs(120);
 
 /// The stateful run a `run` asks for.
@@ -43,9 +45,14 @@ pub fn options_for(
     if read_only || !wanted {
         return None;
     }
+    let budget = match (budget, cases) {
+        (Some(secs), _) => Some(Duration::from_secs(secs)),
+        (None, Some(_)) => None,
+        (None, None) => Some(DEFAULT_BUDGET),
+    };
     Some(Options {
         cases: cases.unwrap_or(DEFAULT_CASES),
-        budget: Some(budget.map_or(DEFAULT_BUDGET, Duration::from_secs)),
+        budget,
         replay,
         ..Options::default()
     })
@@ -195,5 +202,13 @@ mod tests {
         assert!(options_for(None, None, &[], &pats(&["stateful.users"]), false, None).is_some());
         let only = options_for(Some(5), Some(9), &pats(&["stateful"]), &[], false, None).unwrap();
         assert_eq!((only.cases, only.budget), (5, Some(Duration::from_secs(9))));
+        // An explicit --cases without --budget is honoured exactly.
+        let exact = options_for(Some(500), None, &[], &[], false, None).unwrap();
+        assert_eq!((exact.cases, exact.budget), (500, None));
+        let budget_only = options_for(None, Some(30), &[], &[], false, None).unwrap();
+        assert_eq!(
+            (budget_only.cases, budget_only.budget),
+            (DEFAULT_CASES, Some(Duration::from_secs(30)))
+        );
     }
 }

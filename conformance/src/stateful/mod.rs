@@ -47,7 +47,8 @@ pub enum Area {
 pub struct Options {
     /// Sequences generated (`--cases`).
     pub cases: u32,
-    /// Wall-time budget (`--budget`): no new sequence starts after it.
+    /// Wall-time budget of the whole phase (`--budget`), shrinking included: no new sequence
+    /// starts and no further shrink attempt is made after it.
     pub budget: Option<Duration>,
     /// Longest generated sequence.
     pub max_len: usize,
@@ -216,8 +217,18 @@ impl Counterexample {
 pub struct StatefulOutcome {
     /// The seed.
     pub seed: u64,
+    /// Sequences asked for (`--cases`).
+    pub cases_planned: u32,
     /// Sequences run (not counting shrink attempts).
     pub cases_run: u32,
+    /// Whether the budget stopped the phase before `cases_planned` sequences ran.
+    pub budget_cut: bool,
+    /// Whether the budget stopped the shrinking of the failing sequence (it is reported as
+    /// shrunk so far).
+    pub shrink_cut: bool,
+    /// Sequences in which operations of each check's area ran (`users`, `groups`,
+    /// `filters`; an operation skipped for want of a target does not count).
+    pub exercised: [u32; 3],
     /// Operations sent in generated sequences and shrink attempts.
     pub steps_run: u64,
     /// Requests sent.
@@ -283,7 +294,11 @@ impl StatefulOutcome {
     pub fn empty(seed: u64) -> Self {
         Self {
             seed,
+            cases_planned: 0,
             cases_run: 0,
+            budget_cut: false,
+            shrink_cut: false,
+            exercised: [0; 3],
             steps_run: 0,
             requests: 0,
             counterexample: None,
@@ -293,8 +308,34 @@ impl StatefulOutcome {
         }
     }
 
+    /// Why the check of area `i` has no evidence to pass on, if so: no operation of its area
+    /// ran in any sequence; or the budget cut the phase and fewer than
+    /// [`MIN_EXERCISED_WHEN_CUT`] sequences exercised it.
+    fn unexercised(&self, i: usize, what: &str) -> Option<String> {
+        let n = self.exercised[i];
+        let ran = format!(
+            "{} of {} sequence(s) ran",
+            self.cases_run, self.cases_planned
+        );
+        if n == 0 {
+            let why = if self.budget_cut {
+                format!("the budget stopped the phase: {ran}")
+            } else {
+                ran
+            };
+            return Some(format!("not exercised: no {what} operation ran ({why})"));
+        }
+        let needed = MIN_EXERCISED_WHEN_CUT.min(self.cases_planned);
+        (self.budget_cut && n < needed).then(|| {
+            format!(
+                "not exercised enough: the budget stopped the phase ({ran}); {what} operations ran in {n} of them, fewer than {needed}"
+            )
+        })
+    }
+
     /// The three checks `stateful.users`, `stateful.groups`, `stateful.filters` for the report;
-    /// the failing one carries the counterexample (as its detail, notes and transcript).
+    /// the failing one carries the counterexample (as its detail, notes and transcript). A
+    /// check whose operations did not run (enough) is skipped, never passed.
     #[must_use]
     pub fn results(&self) -> Vec<CheckResult> {
         let area = self.counterexample.as_ref().map(Counterexample::area);
@@ -324,6 +365,27 @@ impl StatefulOutcome {
                     transcript: Vec::new(),
                     counterexample: None,
                 };
+                let i = match a {
+                    Area::Users => 0,
+                    Area::Groups => 1,
+                    Area::Filters => 2,
+                };
+                if self.budget_cut {
+                    r.notes.insert(
+                        0,
+                        format!(
+                            "the budget stopped the phase after {} of {} sequences",
+                            self.cases_run, self.cases_planned
+                        ),
+                    );
+                }
+                if self.shrink_cut {
+                    r.notes.push(
+                        "the budget stopped the shrinking: the sequence shown may not be minimal"
+                            .into(),
+                    );
+                }
+                let what = ["user", "group", "query"][i];
                 if let Some(e) = &self.error {
                     r.outcome = Outcome::Error(e.clone());
                 } else if let (Some(c), Some(fa)) = (&self.counterexample, area)
@@ -342,12 +404,18 @@ impl StatefulOutcome {
                         .flat_map(|s| s.exchanges.iter().cloned())
                         .collect();
                     r.counterexample = Some(Box::new(c.clone()));
+                } else if let Some(why) = self.unexercised(i, what) {
+                    r.outcome = Outcome::Skip(why);
                 }
                 r
             })
             .collect()
     }
 }
+
+/// When the budget cuts the phase, a stateful check passes only if its operations ran in at
+/// least this many sequences (or in every planned one, when fewer were asked for).
+pub const MIN_EXERCISED_WHEN_CUT: u32 = 8;
 
 /// Runs one sequence as a fresh attempt and cleans up after it. Its names carry the session's
 /// run-unique prefix and `-s<n>`: `n` must differ between the attempts of one session, so that
@@ -387,9 +455,12 @@ pub async fn run(session: Arc<Session>, opts: &Options) -> StatefulOutcome {
     let strategy = op::sequence(opts.max_len);
     let mut runner = runner_for(seed, opts.cases);
     let mut out = StatefulOutcome::empty(seed);
+    out.cases_planned = opts.cases;
     let mut attempts = 0;
+    let over = || opts.budget.is_some_and(|b| started.elapsed() >= b);
     for case in 0..opts.cases {
-        if opts.budget.is_some_and(|b| started.elapsed() >= b) {
+        if over() {
+            out.budget_cut = true;
             break;
         }
         let mut tree = match strategy.new_tree(&mut runner) {
@@ -404,6 +475,7 @@ pub async fn run(session: Arc<Session>, opts: &Options) -> StatefulOutcome {
         out.cases_run += 1;
         let first = attempt(&session, &ops, next(&mut attempts), &opts.shape).await;
         tally(&mut out, &first);
+        exercise(&mut out, &first);
         if let Some(e) = &first.error {
             out.error = Some(e.clone());
             break;
@@ -416,6 +488,10 @@ pub async fn run(session: Arc<Session>, opts: &Options) -> StatefulOutcome {
         let mut tries = 0;
         if tree.simplify() {
             while tries < opts.max_shrink {
+                if over() {
+                    out.shrink_cut = true;
+                    break;
+                }
                 tries += 1;
                 let cand = tree.current();
                 let a = attempt(&session, &cand, next(&mut attempts), &opts.shape).await;
@@ -445,6 +521,10 @@ pub async fn run(session: Arc<Session>, opts: &Options) -> StatefulOutcome {
             if tries >= limit {
                 break;
             }
+            if over() {
+                out.shrink_cut = true;
+                break;
+            }
             tries += 1;
             let mut cand = best_ops.clone();
             if let Op::CreateUser { reuse, .. } = &mut cand[j] {
@@ -458,6 +538,10 @@ pub async fn run(session: Arc<Session>, opts: &Options) -> StatefulOutcome {
             }
         }
         while i < best_ops.len() && best_ops.len() > 1 && tries < limit {
+            if over() {
+                out.shrink_cut = true;
+                break;
+            }
             tries += 1;
             let mut cand = best_ops.clone();
             cand.remove(i);
@@ -498,6 +582,21 @@ fn tally(out: &mut StatefulOutcome, a: &Attempt) {
     out.steps_run += a.steps.len() as u64;
 }
 
+/// Counts the areas whose operations ran in a generated sequence (skipped steps do not count).
+fn exercise(out: &mut StatefulOutcome, a: &Attempt) {
+    let mut hit = [false; 3];
+    for s in a.steps.iter().filter(|s| !s.summary.starts_with("skipped")) {
+        hit[match s.op.area() {
+            Area::Users => 0,
+            Area::Groups => 1,
+            Area::Filters => 2,
+        }] = true;
+    }
+    for (n, h) in out.exercised.iter_mut().zip(hit) {
+        *n += u32::from(h);
+    }
+}
+
 /// Re-runs a saved sequence once (no shrinking), with the default [`Shape`].
 pub async fn replay(session: Arc<Session>, saved: &Saved) -> StatefulOutcome {
     replay_with(session, saved, &Shape::default()).await
@@ -509,7 +608,11 @@ pub async fn replay_with(session: Arc<Session>, saved: &Saved, shape: &Shape) ->
     let a = attempt(&session, &saved.ops, 0, shape).await;
     let mut out = StatefulOutcome {
         seed: saved.seed,
+        cases_planned: 1,
         cases_run: 1,
+        budget_cut: false,
+        shrink_cut: false,
+        exercised: [0; 3],
         steps_run: a.steps.len() as u64,
         requests: session.request_count(),
         counterexample: None,
@@ -517,6 +620,7 @@ pub async fn replay_with(session: Arc<Session>, saved: &Saved, shape: &Shape) ->
         duration: Duration::ZERO,
         sequences: vec![saved.ops.clone()],
     };
+    exercise(&mut out, &a);
     if a.failed() {
         out.counterexample = Some(Counterexample {
             seed: saved.seed,
