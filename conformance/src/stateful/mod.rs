@@ -7,6 +7,12 @@
 //! - [`exec`]: running one sequence (requests, predictions, comparison, cleanup).
 //! - [`script`]: the failure report's `curl` script.
 //!
+//! What is sent follows the profile ([`Shape`]): under `entra` only the requests Entra sends
+//! (`attr eq "value"` queries on `userName`, `externalId`, `displayName`, `id`; its PATCH
+//! shapes from [`crate::profile`]'s wire module, in the dialects asked for, for every operation
+//! kind); under `rfc7644` the generated RFC 7644 filters too. `--budget` bounds the whole phase,
+//! shrinking included; a check whose operations did not run (enough) is skipped, not passed.
+//!
 //! Sequences come from proptest's strategies and value trees, driven by a [`TestRunner`] whose
 //! RNG is seeded from the run's seed (same seed, same sequences). Shrinking follows proptest's
 //! `simplify`/`complicate` protocol, each candidate run as a fresh attempt with fresh run-unique
