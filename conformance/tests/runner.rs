@@ -665,3 +665,53 @@ async fn pagination_without_sw_pages_the_unfiltered_collection() {
         server.shutdown().await;
     }
 }
+
+/// Through the command line against an endpoint whose create answers are lost: the run fails
+/// (exit 1) but leaves nothing, needs no `cleanup` command, and removes its journal.
+#[tokio::test]
+async fn a_run_with_lost_create_answers_needs_no_cleanup_command() {
+    let server =
+        ReferenceServer::start(ReferenceConfig::default().with_fault(Fault::StoredThen500))
+            .await
+            .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report.json");
+    let code = scim2_conformance::cli::main_with(
+        [
+            "scim-conformance",
+            "run",
+            "--url",
+            &server.base_url(),
+            "--no-auth",
+            "--cases",
+            "4",
+            "--format",
+            "json",
+            "--output",
+            out.to_str().unwrap(),
+            "--journal-dir",
+            dir.path().to_str().unwrap(),
+        ]
+        .into_iter()
+        .map(str::to_owned),
+    )
+    .await;
+    assert_eq!(code, ExitCode::MustFailed);
+    assert_eq!(server.reference().counts(), (0, 0));
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert!(report["cleanup"]["found_by_prefix"].as_u64().unwrap() > 10);
+    assert!(report["cleanup"]["retry_command"].is_null());
+    let journals = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "jsonl")
+        })
+        .count();
+    assert_eq!(journals, 0, "a complete cleanup removes the journal");
+    server.shutdown().await;
+}
