@@ -978,7 +978,7 @@ fn probes() -> Vec<Probe> {
     vec![
         p(
             "a create answers 201 with its id",
-            &[F::CreatedWithoutId, F::StoredThen500],
+            &[F::StoredThenTimeout, F::CreatedWithoutId, F::StoredThen500],
             p_create_answers_id,
         ),
         p("DELETE removes", &[F::DeleteFails], p_delete_removes),
@@ -995,12 +995,20 @@ fn probes() -> Vec<Probe> {
         ),
         p(
             "string booleans on POST",
-            &[F::StoredThen500, F::RejectStringBooleans],
+            &[
+                F::StoredThenTimeout,
+                F::StoredThen500,
+                F::RejectStringBooleans,
+            ],
             p_string_booleans,
         ),
         p(
             "manager string on POST",
-            &[F::StoredThen500, F::RejectManagerString],
+            &[
+                F::StoredThenTimeout,
+                F::StoredThen500,
+                F::RejectManagerString,
+            ],
             p_manager_string,
         ),
         p(
@@ -1058,7 +1066,11 @@ fn probes() -> Vec<Probe> {
         p("SCIM Error bodies", &[F::ErrorBodyNotScim], p_error_body),
         p(
             "charset parameter accepted",
-            &[F::StoredThen500, F::RejectCharsetContentType],
+            &[
+                F::StoredThenTimeout,
+                F::StoredThen500,
+                F::RejectCharsetContentType,
+            ],
             p_charset,
         ),
         p("412 for a stale If-Match", &[F::EtagIgnored], p_etag),
@@ -1083,7 +1095,12 @@ fn probes() -> Vec<Probe> {
         ),
         p(
             "deleted userName reusable",
-            &[F::DeleteFails, F::StoredThen500, F::DeletedUsernameReserved],
+            &[
+                F::StoredThenTimeout,
+                F::DeleteFails,
+                F::StoredThen500,
+                F::DeletedUsernameReserved,
+            ],
             p_reuse_deleted_name,
         ),
         p(
@@ -1093,7 +1110,7 @@ fn probes() -> Vec<Probe> {
         ),
         p(
             "a member is stored once",
-            &[F::StoredThen500, F::DuplicateMembers],
+            &[F::StoredThenTimeout, F::StoredThen500, F::DuplicateMembers],
             p_members_once,
         ),
         p(

@@ -715,3 +715,47 @@ async fn a_run_with_lost_create_answers_needs_no_cleanup_command() {
     assert_eq!(journals, 0, "a complete cleanup removes the journal");
     server.shutdown().await;
 }
+
+/// A create whose answer times out (stored, answered after the client gave up): the run stops
+/// (exit 3, the endpoint did not answer) and still leaves nothing.
+#[tokio::test]
+async fn a_create_that_times_out_after_storing_leaves_nothing() {
+    let server =
+        ReferenceServer::start(ReferenceConfig::default().with_fault(Fault::StoredThenTimeout))
+            .await
+            .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let code = scim2_conformance::cli::main_with(
+        [
+            "scim-conformance",
+            "run",
+            "--url",
+            &server.base_url(),
+            "--no-auth",
+            "--timeout",
+            "1",
+            "--only",
+            "entra.user.create",
+            "--only",
+            "entra.group.create",
+            "--cases",
+            "0",
+            "--journal-dir",
+            dir.path().to_str().unwrap(),
+            "--output",
+            dir.path().join("report.txt").to_str().unwrap(),
+        ]
+        .into_iter()
+        .map(str::to_owned),
+    )
+    .await;
+    assert_eq!(code, ExitCode::Unreachable);
+    // The endpoint stored the creates before stalling; the sweep found and deleted them.
+    let report = std::fs::read_to_string(dir.path().join("report.txt")).unwrap();
+    assert!(
+        report.contains("found by the run's name prefix"),
+        "{report}"
+    );
+    assert_eq!(server.reference().counts(), (0, 0));
+    server.shutdown().await;
+}

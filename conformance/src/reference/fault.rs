@@ -156,6 +156,9 @@ pub enum Fault {
     /// 400 `invalidFilter`: an endpoint that implements only what Entra sends (RFC 7644
     /// §3.4.2.2 makes the other operators part of the protocol, Entra uses `eq` and `and`).
     EqFiltersOnly,
+    /// `POST /Users` and `POST /Groups` store the resource, then stall for 2 s and answer 504:
+    /// a client whose timeout is shorter never learns that the create succeeded.
+    StoredThenTimeout,
 }
 
 impl Fault {
@@ -210,6 +213,7 @@ impl Fault {
         Self::StoredThen500,
         Self::DeleteFails,
         Self::EqFiltersOnly,
+        Self::StoredThenTimeout,
     ];
 
     /// The stable kebab-case name (`case-sensitive-filter`).
@@ -451,6 +455,11 @@ impl Fault {
                 "eq-filters-only",
                 "filters other than `attr eq \"value\"` (joined with `and`) are refused with 400 \
                  invalidFilter: sw, co, or, not, value paths and the rest are unsupported",
+            ),
+            Self::StoredThenTimeout => (
+                "stored-then-timeout",
+                "POST stores the user or group, then stalls 2 s and answers 504: a client with a \
+                 shorter timeout never sees the create's answer",
             ),
         }
     }

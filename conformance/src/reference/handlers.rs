@@ -257,14 +257,21 @@ pub(crate) async fn create<const GROUP: bool>(
     RawQuery(q): RawQuery,
     body: Bytes,
 ) -> Response {
-    app.respond(create_impl(
-        &app,
-        kind_of::<GROUP>(),
-        &headers,
-        q.as_deref(),
-        &body,
-    ))
+    let created = create_impl(&app, kind_of::<GROUP>(), &headers, q.as_deref(), &body);
+    if app.has(Fault::StoredThenTimeout) && created.is_ok() {
+        // Stored; the answer comes too late for a client with a shorter timeout.
+        tokio::time::sleep(STALL).await;
+        return app.respond(Err(ApiError::new(
+            StatusCode::GATEWAY_TIMEOUT,
+            None,
+            "the store did not answer in time",
+        )));
+    }
+    app.respond(created)
 }
+
+/// How long a create stalls under [`Fault::StoredThenTimeout`].
+pub(crate) const STALL: std::time::Duration = std::time::Duration::from_secs(2);
 
 fn create_impl(
     app: &Reference,
