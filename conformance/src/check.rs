@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
+use crate::evidence::Evidence;
 use crate::transcript::Exchange;
 
 /// How strongly a check's behaviour is required (RFC 2119 keywords as used by RFC 7644).
@@ -89,10 +90,13 @@ pub struct CheckMeta {
     pub title: &'static str,
     /// The area the human and Markdown reports group by (`connection`, `users`, `groups`, …).
     pub area: &'static str,
-    /// MUST, SHOULD or MAY.
+    /// MUST, SHOULD or MAY: the level under the profile the check was listed for (one of
+    /// [`CheckMeta::levels`], or a profile file's override).
     pub requirement: Requirement,
-    /// The RFC section or Entra behaviour the check enforces.
-    pub source: &'static str,
+    /// The level under each built-in profile, each allowed by the [`Evidence`].
+    pub levels: Levels,
+    /// What the check rests on: public sources and the section of `docs/entra.md`.
+    pub evidence: Evidence,
     /// Names of the reference endpoint's faults (`reference::Fault` kebab-case names) this
     /// check is designed to catch.
     pub faults: &'static [&'static str],
@@ -102,6 +106,24 @@ pub struct CheckMeta {
     pub dialect: Option<Dialect>,
     /// Capabilities that must not be advertised as unsupported.
     pub needs: &'static [Capability],
+}
+
+/// A check's level under each built-in profile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Levels {
+    /// Under `entra`: MUST only for behaviour Microsoft documents or two independent sources
+    /// observed, and SHOULD at most for behaviour Entra never triggers.
+    pub entra: Requirement,
+    /// Under `rfc7644`: may also be MUST where the RFC says MUST.
+    pub rfc7644: Requirement,
+}
+
+impl CheckMeta {
+    /// The sources as one line (the catalogue's and the reports' `source`).
+    #[must_use]
+    pub fn source(&self) -> String {
+        self.evidence.summary()
+    }
 }
 
 /// The result of one check.
@@ -236,7 +258,15 @@ mod tests {
             title: "x",
             area: "a",
             requirement: Requirement::Should,
-            source: "s",
+            levels: Levels {
+                entra: Requirement::Should,
+                rfc7644: Requirement::Should,
+            },
+            evidence: Evidence {
+                docs: None,
+                entra_sends: true,
+                sources: &[],
+            },
             faults: &[],
             writes: false,
             dialect: None,

@@ -20,17 +20,19 @@ use crate::profile::file::{ProfileChoice, ProfileFile, ProfileFileError};
 use crate::profile::{Check, Profile};
 use crate::reference::{Fault, ReferenceConfig, ReferenceServer};
 use crate::report::{Format, Report, human};
-use crate::runner::{self, Progress, Quiet, RunOptions};
+use crate::runner::{self, Progress, RunOptions};
 use crate::session::Session;
 use crate::token::{Token, TokenInfo};
 use crate::transport::{HttpTransport, ReadOnly, Transport, WireRequest};
 
 const AFTER_HELP: &str = "\
 Exit codes:
-  0    every MUST check passed (skips never fail a run)
+  0    ready: every selected MUST check ran and passed, and nothing was left behind
   1    a MUST check failed, or cleanup could not remove everything the run created
-  2    usage or configuration error
-  3    the endpoint could not be reached or refused the credentials (401/403)
+  2    usage or configuration error (also an --only/--skip pattern that matches no check)
+  3    the endpoint could not be reached, is not a SCIM base URL, or refused the credentials
+  4    incomplete: no MUST check failed, but some MUST checks did not run (--read-only, a
+       capability the endpoint does not advertise, a failed prerequisite, the time budget)
   130  interrupted with Ctrl-C (after cleanup)
 
 The bearer token is read from the environment variable SCIM_TOKEN (or --token-env VAR) or
@@ -201,6 +203,12 @@ pub struct ServeArgs {
     /// Require the bearer token held in this environment variable.
     #[arg(long, value_name = "VAR")]
     pub require_token_env: Option<String>,
+    /// Declare User extension schemas (RFC 7643 §7: a schema, an array of schemas, or a
+    /// /Schemas ListResponse; repeatable). With any declared, attributes of other extensions and
+    /// unknown sub-attributes are refused (400) in POST, PUT and PATCH alike; without, all
+    /// three store them as sent.
+    #[arg(long = "schema", value_name = "FILE")]
+    pub schemas: Vec<std::path::PathBuf>,
 }
 
 /// `checks` options.
@@ -342,12 +350,16 @@ impl RunConfig {
         })
     }
 
-    /// The profile's checks (before `--only`/`--skip`/`--dialect`), in report order.
+    /// The profile's checks (before `--only`/`--skip`/`--dialect`), in report order; the
+    /// custom extension check only when the mapping has custom extension rows.
     #[must_use]
     pub fn checks(&self) -> Vec<Check> {
-        self.profile_file
+        let mut c = self
+            .profile_file
             .as_ref()
-            .map_or_else(|| self.profile.checks(), ProfileFile::checks)
+            .map_or_else(|| self.profile.checks(), ProfileFile::checks);
+        c.retain(|c| crate::profile::entra_custom::applies(c.meta.id, &self.mapping));
+        c
     }
 
     /// The profile's name as reports show it (a profile file's `name`).
@@ -454,6 +466,33 @@ pub async fn run_endpoint(
     })
 }
 
+/// Every `--only`/`--skip` pattern must match a check of the profile (a typo would otherwise
+/// select nothing and exit 0).
+///
+/// # Errors
+/// [`UsageError`] naming the pattern and the profile.
+pub fn check_patterns(cfg: &RunConfig, only: &[String], skip: &[String]) -> Result<(), UsageError> {
+    let checks = cfg.checks();
+    let ids: Vec<&str> = checks
+        .iter()
+        .map(|c| c.meta.id)
+        .chain(crate::stateful::cli::IDS)
+        .collect();
+    for (flag, patterns) in [("--only", only), ("--skip", skip)] {
+        for p in patterns {
+            if !ids.iter().any(|id| crate::check::id_matches(p, id)) {
+                return Err(UsageError(format!(
+                    "{flag} {p:?} matches no check of the {} profile (list them with \
+                     `scim-conformance checks --profile {}`)",
+                    cfg.profile_name(),
+                    cfg.profile
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// `--save FILE`: writes the failing stateful sequence, if the run found one.
 fn save_counterexample(report: &Report, path: &PathBuf) -> Result<(), UsageError> {
     let Some(c) = report
@@ -479,6 +518,15 @@ fn save_counterexample(report: &Report, path: &PathBuf) -> Result<(), UsageError
         path.display()
     );
     Ok(())
+}
+
+fn format_name(f: Format) -> &'static str {
+    match f {
+        Format::Human => "human",
+        Format::Json => "JSON",
+        Format::Junit => "JUnit",
+        Format::Markdown => "Markdown",
+    }
 }
 
 fn write_output(text: &str, output: Option<&PathBuf>) -> Result<(), UsageError> {
@@ -603,6 +651,7 @@ async fn run_cmd(
     if a.rate.is_some() && cfg.rate.is_none() {
         return Err(UsageError("--rate must be a positive number".into()));
     }
+    check_patterns(&cfg, &a.only, &a.skip)?;
     let run_id = new_run_id();
     let (server, base_url, token, journal) = if a.builtin {
         // A fresh random token, so that the run exercises bearer authentication too.
@@ -631,20 +680,15 @@ async fn run_cmd(
         };
         (None, url, token, Arc::new(journal))
     };
+    // Progress goes to stderr in every output mode, so a run that writes its report to a file
+    // or to stdout as JSON is never silent.
     let progress = human::ConsoleProgress::new();
-    let quiet = Quiet;
-    let progress: &dyn Progress = if a.format == Format::Human && a.output.is_none() {
-        &progress
-    } else {
-        &quiet
-    };
-    if a.format == Format::Human {
-        eprintln!(
-            "scim-conformance: {} profile against {base_url} (run {run_id}, names start with {}-)",
-            cfg.profile_name(),
-            crate::journal::prefix_for(&run_id)
-        );
-    }
+    let progress: &dyn Progress = &progress;
+    eprintln!(
+        "scim-conformance: {} profile against {base_url} (run {run_id}, names start with {}-)",
+        cfg.profile_name(),
+        crate::journal::prefix_for(&run_id)
+    );
     let cleanup_token = token.clone();
     let run = run_endpoint(&cfg, &base_url, token, Arc::clone(&journal), progress);
     tokio::pin!(run);
@@ -694,6 +738,22 @@ async fn run_cmd(
     }
     let text = crate::report::render(&report, a.format);
     write_output(&text, a.output.as_ref())?;
+    if a.format != Format::Human || a.output.is_some() {
+        // The human report on stdout ends with the summary; every other mode gets it here.
+        let s = report.summary();
+        eprintln!(
+            "{} checks: {} passed, {} failed, {} skipped, {} errors; {} MUST failures, {} MUST not run",
+            s.total, s.passed, s.failed, s.skipped, s.errors, s.must_failed, s.must_not_run
+        );
+        eprintln!("{}", report.verdict());
+    }
+    if let Some(p) = &a.output {
+        eprintln!(
+            "scim-conformance: {} report written to {}",
+            format_name(a.format),
+            p.display()
+        );
+    }
     if let Some(path) = &a.save {
         save_counterexample(&report, path)?;
     }
@@ -725,11 +785,35 @@ async fn serve_cmd(a: ServeArgs) -> Result<ExitCode, UsageError> {
         let t = Token::from_env(var).map_err(|e| UsageError(e.to_string()))?;
         config = config.with_token(t.expose());
     }
+    let mut declared = Vec::new();
+    for path in &a.schemas {
+        const MAX_SCHEMA_FILE: u64 = 1024 * 1024;
+        let what = |e: String| UsageError(format!("--schema {}: {e}", path.display()));
+        let len = std::fs::metadata(path)
+            .map_err(|e| what(e.to_string()))?
+            .len();
+        if len > MAX_SCHEMA_FILE {
+            return Err(what(format!("{len} bytes is larger than the 1 MiB limit")));
+        }
+        let text = std::fs::read_to_string(path).map_err(|e| what(e.to_string()))?;
+        for s in
+            crate::reference::parse_extension_schemas(&text).map_err(|e| what(e.to_string()))?
+        {
+            declared.push(s.id.clone());
+            config = config.with_extension_schema(s);
+        }
+    }
     let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, a.port));
     let server = ReferenceServer::start_on(addr, config)
         .await
         .map_err(|e| UsageError(format!("cannot listen on {addr}: {e}")))?;
     println!("serving the reference endpoint at {}", server.base_url());
+    if !declared.is_empty() {
+        println!(
+            "declared extension schemas (undeclared attributes are refused): {}",
+            declared.join(", ")
+        );
+    }
     if !a.faults.is_empty() {
         println!(
             "faults: {}",
@@ -784,6 +868,88 @@ async fn cleanup_cmd(a: CleanupArgs) -> Result<ExitCode, UsageError> {
     })
 }
 
+/// The Markdown catalogue of both built-in profiles in one table: each check's level under
+/// `entra` and under `rfc7644` (`—` where the profile does not list it), its evidence and the
+/// reference-endpoint faults it is shown to catch.
+#[must_use]
+pub fn catalogue_markdown() -> String {
+    let entra = Profile::Entra.checks();
+    let rfc = Profile::Rfc7644.checks();
+    let mut out = format!(
+        "{} checks: {} in `entra`, {} in `rfc7644` (`rfc7644` runs every `entra` check too).\n\n\
+         | Id | entra | rfc7644 | Title | Evidence | Faults caught |\n|---|---|---|---|---|---|\n",
+        rfc.len(),
+        entra.len(),
+        rfc.len()
+    );
+    for c in &rfc {
+        let m = &c.meta;
+        let in_entra = entra.iter().find(|e| e.meta.id == m.id);
+        out.push_str(&format!(
+            "| `{}` | {} | {} | {} | {} | {} |\n",
+            m.id,
+            in_entra.map_or_else(|| "—".to_owned(), |e| e.meta.requirement.to_string()),
+            m.requirement,
+            m.title.replace('|', "\\|"),
+            evidence_markdown(&m.evidence),
+            faults_markdown(m.faults),
+        ));
+    }
+    out
+}
+
+fn faults_markdown(faults: &[&str]) -> String {
+    if faults.is_empty() {
+        return "(informational)".into();
+    }
+    faults
+        .iter()
+        .map(|f| format!("`{f}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Evidence as Markdown links: the docs section, Microsoft pages, observations (by owner and
+/// repository), RFC sections with their keyword.
+fn evidence_markdown(e: &crate::evidence::Evidence) -> String {
+    use crate::evidence::Source;
+    let mut parts = Vec::new();
+    if let Some(d) = e.docs {
+        parts.push(format!("[entra.md](docs/entra.md#{d})"));
+    }
+    for s in e.sources {
+        parts.push(match s {
+            Source::Microsoft { url } => format!("[Microsoft]({url})"),
+            Source::Observed { url } => {
+                let label = url.strip_prefix("https://github.com/").map_or_else(
+                    || {
+                        url.trim_start_matches("https://")
+                            .split('/')
+                            .next()
+                            .unwrap_or_default()
+                            .to_owned()
+                    },
+                    |rest| {
+                        let p: Vec<&str> = rest.split('/').collect();
+                        match p.as_slice() {
+                            [o, r, _, n, ..] => format!("{o}/{r}#{n}"),
+                            _ => rest.to_owned(),
+                        }
+                    },
+                );
+                format!("[{label}]({url})")
+            }
+            Source::Rfc {
+                rfc,
+                section,
+                keyword,
+                ..
+            } => format!("[RFC {rfc} §{section}]({}) {keyword}", s.url()),
+        });
+    }
+    parts.join("; ")
+}
+
 /// The cleanup's result on stderr: counts, what the sweep found by name prefix, each leftover
 /// with its id and reason, and an incomplete listing.
 fn print_cleanup(c: &runner::CleanupReport) {
@@ -828,27 +994,17 @@ pub fn list_check_list(profile: &str, checks: &[Check], format: ListFormat) -> S
                 checks.len()
             ));
             out.push_str(
-                "| Id | Requirement | Title | Source | Faults caught |\n|---|---|---|---|---|\n",
+                "| Id | Level | Title | Evidence | Faults caught |\n|---|---|---|---|---|\n",
             );
             for c in checks {
                 let m = &c.meta;
-                let faults = m
-                    .faults
-                    .iter()
-                    .map(|f| format!("`{f}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ");
                 out.push_str(&format!(
                     "| `{}` | {} | {} | {} | {} |\n",
                     m.id,
                     m.requirement,
                     m.title.replace('|', "\\|"),
-                    m.source.replace('|', "\\|"),
-                    if faults.is_empty() {
-                        "(informational)".into()
-                    } else {
-                        faults
-                    }
+                    evidence_markdown(&m.evidence),
+                    faults_markdown(m.faults),
                 ));
             }
         }
@@ -861,7 +1017,7 @@ pub fn list_check_list(profile: &str, checks: &[Check], format: ListFormat) -> S
                     m.requirement.to_string(),
                     m.title
                 ));
-                out.push_str(&format!("{:<47} source: {}\n", "", m.source));
+                out.push_str(&format!("{:<47} source: {}\n", "", m.source()));
                 if !m.faults.is_empty() {
                     out.push_str(&format!("{:<47} faults: {}\n", "", m.faults.join(", ")));
                 }

@@ -15,12 +15,15 @@
 pub mod check;
 pub mod cli;
 pub mod compare;
+pub mod evidence;
 pub mod exit;
 pub mod interrupt;
 pub mod journal;
 pub mod mapping;
 pub mod model;
+pub mod names;
 pub mod path;
+pub mod preflight;
 pub mod profile;
 pub mod reference;
 pub mod report;

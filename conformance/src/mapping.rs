@@ -31,7 +31,8 @@ pub enum Generator {
     DisplayName,
     /// A job title.
     JobTitle,
-    /// `<given>.<family>.<tag>@example.com` (ASCII-folded).
+    /// `<given>.<family>.<prefix>-<tag>@example.com`: the names folded to ASCII (accents
+    /// dropped, other scripts left out), never an empty dot-separated part (RFC 5321).
     Mail,
     /// A BCP 47 language tag.
     PreferredLanguage,
@@ -208,6 +209,14 @@ impl Mapping {
                     reason: "generator \"literal\" needs a value".into(),
                 });
             }
+            if is_custom(&target) && (target.type_eq.is_some() || target.sub.is_some()) {
+                return Err(MappingError::Invalid {
+                    row,
+                    reason: format!(
+                        "target {target}: Entra maps only single-valued, simple attributes into a custom extension"
+                    ),
+                });
+            }
             if rows.iter().any(|x: &Row| x.target == target) {
                 return Err(MappingError::Invalid {
                     row,
@@ -251,11 +260,23 @@ impl Mapping {
         self.rows.iter().any(|r| r.generator == Generator::Manager)
     }
 
-    /// The schema URNs the user body needs.
+    /// The rows that map into a custom extension (`urn:ietf:params:scim:schemas:extension:<Name>:2.0:User:<attr>`):
+    /// every extension but the Enterprise User one.
+    #[must_use]
+    pub fn custom_extension_rows(&self) -> Vec<&Row> {
+        self.rows.iter().filter(|r| is_custom(&r.target)).collect()
+    }
+
+    /// The schema URNs the user body lists: the core User schema and the Enterprise User
+    /// extension when a row maps into it. Custom extension URNs are left out, as Entra leaves
+    /// them out ("The custom extension schema header is omitted … because it isn't sent in
+    /// requests from the Microsoft Entra SCIM client",
+    /// <https://learn.microsoft.com/entra/identity/app-provisioning/customize-application-attributes>).
     fn schemas(&self) -> Vec<String> {
         let mut s = vec![scim2_types::urn::USER.to_owned()];
         for r in &self.rows {
             if let Some(u) = &r.target.urn
+                && !is_custom(&r.target)
                 && !s.iter().any(|x| x.eq_ignore_ascii_case(u))
             {
                 s.push(u.clone());
@@ -287,6 +308,93 @@ impl Mapping {
         }
         body
     }
+}
+
+impl Mapping {
+    /// Checks that `body` is a create body Entra could send under this mapping: only the
+    /// mapped attributes (plus `schemas`, `meta` and `roles: []`), each of the type its row
+    /// produces (`active` a boolean, `manager` an object with a string `value`, everything
+    /// else a string), `userName` a user principal name Entra allows and every generated
+    /// e-mail address valid (RFC 5321).
+    ///
+    /// # Errors
+    /// The first attribute that Entra could not have sent, and why.
+    pub fn check_body(&self, body: &Value) -> Result<(), String> {
+        use scim2_types::address::{validate_email, validate_upn};
+        let Some(obj) = body.as_object() else {
+            return Err("the body is not a JSON object".into());
+        };
+        let allowed = self.schemas();
+        let schemas = obj.get("schemas").and_then(Value::as_array);
+        let schemas = schemas.ok_or("no schemas array")?;
+        for s in schemas {
+            let s = s.as_str().unwrap_or_default();
+            if !allowed.iter().any(|a| a.eq_ignore_ascii_case(s)) {
+                return Err(format!("schemas holds {s:?}, which no mapping row targets"));
+            }
+        }
+        // Rebuild the body from the rows' values: what is left over was not mapped.
+        let mut rebuilt = json!({"schemas": obj.get("schemas").cloned()});
+        for row in &self.rows {
+            let Some(v) = row.target.get(body) else {
+                continue;
+            };
+            let ok = match row.generator {
+                Generator::SoftDeletedSwitch => v.is_boolean(),
+                Generator::Manager => v.get("value").is_some_and(Value::is_string),
+                _ => v.is_string(),
+            };
+            if !ok {
+                return Err(format!("{}: {v} is not of the mapped type", row.target));
+            }
+            let text = v.as_str().unwrap_or_default();
+            if row.target.urn.is_none()
+                && row.target.attr.eq_ignore_ascii_case("userName")
+                && row.target.sub.is_none()
+            {
+                validate_upn(text).map_err(|e| format!("userName: {e}"))?;
+            }
+            if row.generator == Generator::Mail || row.generator == Generator::UserPrincipalName {
+                validate_email(text).map_err(|e| format!("{}: {e}", row.target))?;
+            }
+            row.target.set(&mut rebuilt, v.clone());
+            if row.primary
+                && let Some(el) = primary_slot(&mut rebuilt, &row.target)
+            {
+                el.insert("primary".into(), Value::Bool(true));
+            }
+        }
+        if let Some(o) = rebuilt.as_object_mut() {
+            for key in ["meta", "roles"] {
+                if let Some(v) = obj.get(key) {
+                    o.insert(key.into(), v.clone());
+                }
+            }
+        }
+        if obj
+            .get("meta")
+            .is_some_and(|m| m != &json!({"resourceType": "User"}))
+        {
+            return Err(format!("meta is {}", obj["meta"]));
+        }
+        if obj.get("roles").is_some_and(|r| r != &json!([])) {
+            return Err(format!("roles is {}", obj["roles"]));
+        }
+        if &rebuilt != body {
+            return Err(format!(
+                "the body holds attributes no mapping row produces: sent {body}, mapped part {rebuilt}"
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Whether `t` names an attribute of an extension other than the Enterprise User one.
+fn is_custom(t: &TargetPath) -> bool {
+    t.urn.as_deref().is_some_and(|u| {
+        !u.eq_ignore_ascii_case(scim2_types::urn::ENTERPRISE_USER)
+            && !u.eq_ignore_ascii_case(scim2_types::urn::USER)
+    })
 }
 
 fn primary_slot<'a>(
@@ -384,6 +492,12 @@ impl Person {
         }
     }
 
+    /// The random GUID this person carries (the value of a `guid` mapping row).
+    #[must_use]
+    pub fn guid(&self) -> String {
+        self.guid.clone()
+    }
+
     /// The userName this person is provisioned with.
     #[must_use]
     pub fn user_name(&self) -> String {
@@ -394,12 +508,6 @@ impl Person {
     #[must_use]
     pub fn value(&self, row: &Row, manager_id: Option<&str>) -> Option<Value> {
         use Generator as G;
-        let ascii = |s: &str| -> String {
-            s.chars()
-                .filter(char::is_ascii_alphanumeric)
-                .collect::<String>()
-                .to_lowercase()
-        };
         let s = |t: String| Some(Value::String(t));
         match row.generator {
             G::UserPrincipalName => s(self.user_name()),
@@ -407,10 +515,8 @@ impl Person {
             G::DisplayName => s(format!("{} {} {}", self.base, self.given, self.family)),
             G::JobTitle => s(self.title.clone()),
             G::Mail => s(format!(
-                "{}.{}.{}@example.com",
-                ascii(&self.given),
-                ascii(&self.family),
-                self.base
+                "{}@example.com",
+                crate::names::mail_local(&[&self.given, &self.family, &self.base])
             )),
             G::PreferredLanguage => s(self.lang.clone()),
             G::GivenName => s(self.given.clone()),
@@ -476,6 +582,95 @@ mod tests {
         // Same seed, same person.
         let mut rng2 = rand::rngs::StdRng::seed_from_u64(7);
         assert_eq!(Person::generate("scimconf-ab12-u1", &mut rng2), p);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config::with_cases(256))]
+
+        /// Every generated user (names in any script, any run-unique base) is a body Entra could
+        /// send under the default mapping: mapped attributes only, typed as mapped, a valid UPN
+        /// and a valid work e-mail address.
+        #[test]
+        fn generated_bodies_stay_inside_entra_domains(
+            seed in proptest::prelude::any::<u64>(),
+            given in scim2_types::arbitrary::person_name(),
+            family in scim2_types::arbitrary::person_name(),
+            n in 1u32..100_000,
+            manager in proptest::prelude::any::<bool>(),
+        ) {
+            let m = Mapping::entra_default().unwrap();
+            let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+            let mut p = Person::generate(&format!("scimconf-ab12-u{n}"), &mut rng);
+            p.given = given;
+            p.family = family;
+            let b = m.user_body(&p, manager.then_some("mgr-1"));
+            proptest::prop_assert_eq!(m.check_body(&b), Ok(()));
+        }
+    }
+
+    #[test]
+    fn check_body_refuses_what_entra_cannot_send() {
+        let m = Mapping::entra_default().unwrap();
+        let mut rng = rand::rngs::StdRng::seed_from_u64(1);
+        let mut p = Person::generate("scimconf-ab12-u1", &mut rng);
+        p.given = "Aa".into();
+        p.family = "Жанна".into();
+        let good = m.user_body(&p, None);
+        assert_eq!(m.check_body(&good), Ok(()));
+        assert!(
+            good["emails"][0]["value"]
+                .as_str()
+                .unwrap()
+                .starts_with("aa.scimconf-ab12-u1@")
+        );
+        let bad = |f: &dyn Fn(&mut Value)| {
+            let mut b = good.clone();
+            f(&mut b);
+            m.check_body(&b).unwrap_err()
+        };
+        // The address the ASCII folding used to build from a Cyrillic family name.
+        assert!(
+            bad(&|b| b["emails"][0]["value"] = json!("aa..scimconf-ab12-u1@example.com"))
+                .contains("empty")
+        );
+        assert!(bad(&|b| b["userName"] = json!("zoë@example.com")).contains("userName"));
+        assert!(bad(&|b| b["nickName"] = json!("Babs")).contains("no mapping row"));
+        assert!(bad(&|b| b["active"] = json!("True")).contains("mapped type"));
+        assert!(
+            bad(&|b| b["schemas"] = json!([scim2_types::urn::USER, "urn:x"])).contains("urn:x")
+        );
+        assert!(bad(&|b| b["emails"][0]["display"] = json!("x")).contains("no mapping row"));
+    }
+
+    #[test]
+    fn custom_extension_rows_are_sent_without_their_urn_in_schemas() {
+        const C: &str = "urn:ietf:params:scim:schemas:extension:CustomExtensionName:2.0:User";
+        let text = format!(
+            "{ENTRA_DEFAULT_TOML}\n[[attribute]]\nsource = \"extensionAttribute1\"\ntarget = \"{C}:CustomAttribute\"\ngenerator = \"guid\"\n"
+        );
+        let m = Mapping::from_toml(&text).unwrap();
+        assert_eq!(m.custom_extension_rows().len(), 1);
+        assert!(
+            Mapping::entra_default()
+                .unwrap()
+                .custom_extension_rows()
+                .is_empty()
+        );
+        let mut rng = rand::rngs::StdRng::seed_from_u64(3);
+        let p = Person::generate("scimconf-ab12-u1", &mut rng);
+        let b = m.user_body(&p, None);
+        assert_eq!(b[C]["CustomAttribute"], json!(p.guid()));
+        assert!(!b["schemas"].to_string().contains("CustomExtensionName"));
+        assert_eq!(m.check_body(&b), Ok(()));
+        let bad = format!(
+            "{ENTRA_DEFAULT_TOML}\n[[attribute]]\ntarget = \"{C}:Codes.value\"\ngenerator = \"guid\"\n"
+        );
+        assert!(
+            Mapping::from_toml(&bad)
+                .unwrap_err()
+                .to_string()
+                .contains("custom extension")
+        );
     }
 
     #[test]

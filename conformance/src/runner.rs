@@ -163,12 +163,14 @@ async fn run_one(
         result.outcome = Outcome::Skip(reason);
         return result;
     }
-    if let Some(a) = abort
+    if abort
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
-        .as_ref()
+        .is_some()
     {
-        result.outcome = Outcome::Skip(format!("not run: the run stopped ({a})"));
+        // The reason is the report's `aborted` line, printed once.
+        result.outcome =
+            Outcome::Skip("not run: the run stopped (the reason is at the end)".into());
         return result;
     }
     let cx = Cx::new(Arc::clone(session), check.meta.id);
@@ -211,7 +213,8 @@ pub async fn run(
 ) -> RunOutcome {
     let started = Instant::now();
     progress.start(checks.len());
-    let abort = Mutex::new(None);
+    let abort =
+        Mutex::new(crate::preflight::preflight(session.transport.as_ref(), &session.prefix).await);
     let mut results: Vec<(usize, CheckResult)> = Vec::with_capacity(checks.len());
     let (first, rest): (Vec<_>, Vec<_>) = checks
         .iter()

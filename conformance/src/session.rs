@@ -40,6 +40,17 @@ pub enum Abort {
     /// No response at all.
     #[error("{0}")]
     Unreachable(String),
+    /// The URL does not serve SCIM: 404 or a non-SCIM page for the Test Connection query,
+    /// `/Users` and `/ServiceProviderConfig` alike.
+    #[error("{url} is not a SCIM base URL: {what}; {hint}")]
+    NotScim {
+        /// The base URL.
+        url: String,
+        /// What was answered.
+        what: String,
+        /// What to change.
+        hint: String,
+    },
 }
 
 /// How a check ends early.
@@ -90,6 +101,8 @@ pub struct Session {
     requests: AtomicU64,
     writes: AtomicU64,
     header_refusal: Mutex<Option<String>>,
+    schemas: tokio::sync::OnceCell<Option<Value>>,
+    resource_types: tokio::sync::OnceCell<Option<Value>>,
 }
 
 impl Session {
@@ -116,7 +129,79 @@ impl Session {
             requests: AtomicU64::new(0),
             writes: AtomicU64::new(0),
             header_refusal: Mutex::new(None),
+            schemas: tokio::sync::OnceCell::new(),
+            resource_types: tokio::sync::OnceCell::new(),
         }
+    }
+
+    /// A discovery document (`/Schemas`, `/ResourceTypes`, RFC 7644 §4), read once per run;
+    /// `None` when the endpoint does not serve it as JSON.
+    async fn discovery(
+        &self,
+        cell: &tokio::sync::OnceCell<Option<Value>>,
+        path: &str,
+    ) -> Option<Value> {
+        cell.get_or_init(|| async {
+            match self.transport.send(WireRequest::new("GET", path)).await {
+                Ok(r) if r.status == 200 => r.json(),
+                _ => None,
+            }
+        })
+        .await
+        .clone()
+    }
+
+    /// Whether the endpoint offers the core User attribute `attr` (RFC 7643 §4.1), as its
+    /// `/Schemas` says. An endpoint without a readable `/Schemas`, or whose `/Schemas` does not
+    /// describe the core User schema, is assumed to offer it.
+    pub async fn offers_user_attr(&self, attr: &str) -> bool {
+        let Some(doc) = self.discovery(&self.schemas, "/Schemas").await else {
+            return true;
+        };
+        let items = listed(&doc).map_or_else(
+            || doc.as_array().cloned().unwrap_or_default(),
+            |l| l.resources,
+        );
+        let Some(user) = items
+            .iter()
+            .find(|s| id_of(s).as_deref() == Some(scim2_types::urn::USER))
+        else {
+            return true;
+        };
+        get_ci(user, "attributes")
+            .and_then(Value::as_array)
+            .is_none_or(|attrs| {
+                attrs.iter().any(|a| {
+                    get_ci(a, "name")
+                        .and_then(Value::as_str)
+                        .is_some_and(|n| n.eq_ignore_ascii_case(attr))
+                })
+            })
+    }
+
+    /// Whether `/ResourceTypes` declares the schema extension `urn` for the User resource type
+    /// (RFC 7643 §6 `schemaExtensions`); `None` when it cannot be read.
+    pub async fn declares_user_extension(&self, urn: &str) -> Option<bool> {
+        let doc = self
+            .discovery(&self.resource_types, "/ResourceTypes")
+            .await?;
+        let items = listed(&doc).map_or_else(
+            || doc.as_array().cloned().unwrap_or_default(),
+            |l| l.resources,
+        );
+        let user = items.iter().find(|t| {
+            get_ci(t, "name")
+                .and_then(Value::as_str)
+                .is_some_and(|n| n.eq_ignore_ascii_case("User"))
+        })?;
+        Some(
+            get_ci(user, "schemaExtensions")
+                .and_then(Value::as_array)
+                .is_some_and(|exts| {
+                    exts.iter()
+                        .any(|e| get_ci(e, "schema").and_then(Value::as_str) == Some(urn))
+                }),
+        )
     }
 
     /// Requests sent so far.
@@ -442,9 +527,10 @@ impl Cx {
             .await?;
         ensure!(
             r.status() == 201 || r.status() == 200,
-            "POST {} answered {} (expected 201 Created)",
+            "POST {} answered {} (expected 201 Created){}",
             r.url,
-            r.status()
+            r.status(),
+            error_detail(r.json.as_ref())
         );
         let created = r.body()?.clone();
         let Some(id) = id_of(&created) else {
@@ -460,12 +546,12 @@ impl Cx {
         Ok(created)
     }
 
-    /// Creates a user from the mapping (manager row filled when `manager` is given); returns
-    /// `(id, body sent)`.
+    /// Creates a user from the mapping (manager row filled when `manager` is given), as the
+    /// check's subject: a refused create fails the check. Returns `(id, body sent, person)`.
     ///
     /// # Errors
     /// As [`Cx::create`].
-    pub async fn create_user(
+    pub async fn create_user_subject(
         &self,
         slug: &str,
         manager: Option<&str>,
@@ -478,10 +564,28 @@ impl Cx {
         Ok((id_of(&created).unwrap_or_default(), body, p))
     }
 
-    /// Creates a minimal user (userName, active, externalId, displayName) for group membership.
+    /// Creates a user from the mapping as a prerequisite of the check (the subject is what
+    /// follows): a refused create ends the check as not reached (`entra.user.create` judges the
+    /// create itself). Returns `(id, body sent, person)`.
     ///
     /// # Errors
-    /// As [`Cx::create`].
+    /// As [`Cx::create`], with failures turned into [`not_reached`] skips.
+    pub async fn create_user(
+        &self,
+        slug: &str,
+        manager: Option<&str>,
+    ) -> Result<(String, Value, Person), CheckError> {
+        self.create_user_subject(slug, manager)
+            .await
+            .map_err(|e| not_reached("creating a user with the mapping", e))
+    }
+
+    /// Creates a minimal user for group membership and manager references, as a prerequisite:
+    /// userName, name (Entra's default mapping always sends givenName, familyName and
+    /// formatted), active, externalId, displayName.
+    ///
+    /// # Errors
+    /// As [`Cx::create`], with failures turned into [`not_reached`] skips.
     pub async fn create_plain_user(&self, slug: &str) -> Result<(String, String), CheckError> {
         let base = self.unique(slug);
         let user_name = format!("{base}@example.com");
@@ -489,19 +593,35 @@ impl Cx {
             "schemas": [scim2_types::urn::USER],
             "externalId": base,
             "userName": user_name,
+            "name": {"givenName": "Test", "familyName": base, "formatted": format!("Test {base}")},
             "active": true,
             "displayName": base,
             "meta": {"resourceType": "User"},
         });
-        let created = self.create(ResourceKind::Users, &body, &user_name).await?;
+        let created = self
+            .create(ResourceKind::Users, &body, &user_name)
+            .await
+            .map_err(|e| not_reached("creating a helper user", e))?;
         Ok((id_of(&created).unwrap_or_default(), user_name))
     }
 
-    /// Creates a group in Entra's shape (§2.11: `members: []`); returns `(id, displayName)`.
+    /// Creates a group in Entra's shape (`members: []`) as a prerequisite; returns
+    /// `(id, displayName)`.
+    ///
+    /// # Errors
+    /// As [`Cx::create`], with failures turned into [`not_reached`] skips.
+    pub async fn create_group(&self, slug: &str) -> Result<(String, String), CheckError> {
+        self.create_group_subject(slug)
+            .await
+            .map_err(|e| not_reached("creating a group", e))
+    }
+
+    /// Creates a group in Entra's shape (`members: []`) as the check's subject; returns
+    /// `(id, displayName)`.
     ///
     /// # Errors
     /// As [`Cx::create`].
-    pub async fn create_group(&self, slug: &str) -> Result<(String, String), CheckError> {
+    pub async fn create_group_subject(&self, slug: &str) -> Result<(String, String), CheckError> {
         let name = self.unique(slug);
         let body = serde_json::json!({
             "schemas": [scim2_types::urn::GROUP],
@@ -559,6 +679,20 @@ impl Cx {
             self.0.session.journal.deleted(kind, id);
         }
         Ok(r)
+    }
+}
+
+/// The prefix of the detail of a check whose prerequisite failed.
+pub const NOT_REACHED: &str = "not reached: ";
+
+/// Turns the failure of a prerequisite step into a skip that says so, so that the check's
+/// subject is not reported as broken when something before it failed (the check that has that
+/// step as its subject reports it). Other errors pass through.
+#[must_use]
+pub fn not_reached(step: &str, e: CheckError) -> CheckError {
+    match e {
+        CheckError::Fail(m) => CheckError::Skip(format!("{NOT_REACHED}{step} failed: {m}")),
+        other => other,
     }
 }
 

@@ -94,7 +94,7 @@ async fn unreachable_endpoint_exits_3() {
 async fn builtin_run_exits_0_and_writes_every_format() {
     let dir = tempfile::tempdir().unwrap();
     for (fmt, needle) in [
-        ("json", "\"schema_version\": \"1\""),
+        ("json", "\"schema_version\": \"2\""),
         ("junit", "<testsuites"),
         ("markdown", "# SCIM conformance"),
         ("human", "checks:"),
@@ -121,9 +121,27 @@ async fn builtin_run_exits_0_and_writes_every_format() {
 async fn a_fault_makes_the_run_exit_1() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("r.json");
+    // Entra never sends malformed JSON: under `entra` the check is a SHOULD, so its failure
+    // does not fail the run; under `rfc7644` (RFC 7644 §3.12) it is a MUST.
+    let entra = run(&[
+        "run",
+        "--builtin",
+        "--fault",
+        "malformed-json-500",
+        "--only",
+        "entra.error",
+        "--format",
+        "json",
+        "--output",
+        out.to_str().unwrap(),
+    ])
+    .await;
+    assert_eq!(entra, ExitCode::Ok);
     let code = run(&[
         "run",
         "--builtin",
+        "--profile",
+        "rfc7644",
         "--fault",
         "malformed-json-500",
         "--only",
@@ -145,6 +163,30 @@ async fn a_fault_makes_the_run_exit_1() {
         .map(|c| c["id"].as_str().unwrap())
         .collect();
     assert_eq!(failed, ["entra.error.malformed-json"]);
+}
+
+/// A pattern that matches no check is a typo, not an empty (and green) run.
+#[tokio::test]
+async fn a_pattern_that_matches_no_check_is_a_usage_error() {
+    for args in [
+        ["run", "--builtin", "--only", "entra.usr.create"],
+        ["run", "--builtin", "--skip", "entra.nothing"],
+    ] {
+        assert_eq!(run(&args).await, ExitCode::Usage, "{args:?}");
+    }
+    // Stateful ids are patterns too.
+    assert_ne!(
+        run(&[
+            "run",
+            "--builtin",
+            "--only",
+            "stateful.users",
+            "--cases",
+            "1"
+        ])
+        .await,
+        ExitCode::Usage
+    );
 }
 
 #[tokio::test]
@@ -198,9 +240,27 @@ async fn custom_mapping_and_dialect_selection() {
         out.to_str().unwrap(),
     ])
     .await;
-    assert_eq!(code, ExitCode::Ok);
+    // The mapping sends no externalId and no phone numbers, so `entra.user.find.externalid` and
+    // `entra.user.patch.typed-replace.legacy` (MUST) cannot run: the run passes nothing it did
+    // not check, and says so with exit code 4.
+    assert_eq!(code, ExitCode::Incomplete);
     let v: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let skipped_must: Vec<&str> = v["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["outcome"] == "skip" && c["requirement"] == "MUST")
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        skipped_must,
+        [
+            "entra.user.find.externalid",
+            "entra.user.patch.typed-replace.legacy"
+        ]
+    );
+    assert_eq!(v["verdict"], "incomplete");
     let ids: Vec<&str> = v["checks"]
         .as_array()
         .unwrap()

@@ -2,9 +2,10 @@
 //!
 //! `cargo xtask test` (its `interop` step) installs and starts the pinned peers on 127.0.0.1
 //! and runs every `interop` test target with `SCIM_INTEROP_PEERS=name=url,…` and the bearer
-//! token in `SCIM_INTEROP_TOKEN`. This target runs both profiles (`--seed 1`) against each
-//! peer and compares the deterministic part of the report, check id → outcome and
-//! requirement, with the peer's reviewed insta snapshot
+//! token in `SCIM_INTEROP_TOKEN`. This target runs both profiles, fixed checks and the
+//! stateful phase ([`CASES`] sequences), against each peer with each of [`SEEDS`]: a verdict
+//! that changes with the seed fails the test. The verdicts, check id → outcome and
+//! requirement, are compared with the peer's reviewed insta snapshot
 //! (`tests/snapshots/interop__<peer>.snap`): a change in any verdict fails the test. Every MUST
 //! failure in a snapshot is explained, one line each, in `tests/interop-deviations.md`.
 //!
@@ -25,6 +26,7 @@ use scim2_conformance::cli::{RunConfig, run_endpoint};
 use scim2_conformance::journal::{Journal, new_run_id};
 use scim2_conformance::profile::Profile;
 use scim2_conformance::runner::Quiet;
+use scim2_conformance::stateful::cli::{IDS, options_for};
 use scim2_conformance::token::Token;
 
 /// Peers left out of the comparison because their verdicts changed between identical runs,
@@ -37,46 +39,86 @@ const DEVIATIONS: &str = include_str!("interop-deviations.md");
 /// Profile → check id → `"<outcome> (<requirement>)"`.
 type Verdicts = BTreeMap<String, BTreeMap<String, String>>;
 
-/// Runs both profiles against one peer, one after the other; also returns the detail of each
-/// check that did not pass (for the log, not the snapshot).
-async fn verdicts(url: String, token: Option<Token>) -> (Verdicts, Vec<String>) {
+/// The seeds every peer is run with: a verdict must not depend on the seed.
+const SEEDS: [u64; 3] = [1, 2, 3];
+
+/// Stateful sequences per run (the CLI's default is 64; fewer keep the suite's time in bounds
+/// while still reaching every operation kind).
+const CASES: u32 = 16;
+
+/// Runs both profiles, fixed checks and stateful phase, against one peer with each seed, one
+/// run after the other. Returns the verdicts (identical for every seed, or the check is listed
+/// as unstable), the checks whose verdict changed with the seed, and the detail of each check
+/// that did not pass (for the log, not the snapshot).
+async fn verdicts(url: String, token: Option<Token>) -> (Verdicts, Vec<String>, Vec<String>) {
     let mut details = Vec::new();
     let mut all = Verdicts::new();
+    let mut unstable = Vec::new();
     for profile in [Profile::Entra, Profile::Rfc7644] {
-        let mut cfg = RunConfig::new(1).unwrap();
-        cfg.profile = profile;
-        cfg.timeout = Duration::from_secs(20);
-        // One check at a time: the SQLite-backed peers answer concurrent writes differently
-        // from run to run.
-        cfg.options.concurrency = 1;
-        let journal = Arc::new(Journal::in_memory(&new_run_id()));
-        let report = run_endpoint(&cfg, &url, token.clone(), journal, &Quiet)
-            .await
-            .unwrap();
-        for r in &report.outcome.results {
-            if let Some(d) = r.outcome.detail() {
-                let d: String = d.chars().take(300).collect();
-                details.push(format!(
-                    "{profile} {} {}: {d}",
-                    r.meta.id,
-                    r.outcome.status()
-                ));
+        let mut by_seed: Vec<BTreeMap<String, String>> = Vec::new();
+        for seed in SEEDS {
+            let mut cfg = RunConfig::new(seed).unwrap();
+            cfg.profile = profile;
+            cfg.timeout = Duration::from_secs(20);
+            // One check at a time: the SQLite-backed peers answer concurrent writes differently
+            // from run to run.
+            cfg.options.concurrency = 1;
+            cfg.stateful = options_for(Some(CASES), None, &[], &[], false, None);
+            let journal = Arc::new(Journal::in_memory(&new_run_id()));
+            let report = run_endpoint(&cfg, &url, token.clone(), journal, &Quiet)
+                .await
+                .unwrap();
+            for r in &report.outcome.results {
+                if let Some(d) = r.outcome.detail() {
+                    let d: String = d.chars().take(300).collect();
+                    details.push(format!(
+                        "{profile} seed {seed} {} {}: {d}",
+                        r.meta.id,
+                        r.outcome.status()
+                    ));
+                }
+            }
+            // For the review of every failure against its transcript: the human report with
+            // every exchange, one file per peer, profile and seed, when asked for.
+            if let Some(dir) = std::env::var_os("SCIM_INTEROP_TRANSCRIPTS") {
+                let dir = std::path::PathBuf::from(dir);
+                let _ = std::fs::create_dir_all(&dir);
+                let host = url.replace(['/', ':'], "_");
+                let _ = std::fs::write(
+                    dir.join(format!("{host}-{profile}-seed{seed}.txt")),
+                    scim2_conformance::report::human::summary(&report, false),
+                );
+            }
+            by_seed.push(
+                report
+                    .outcome
+                    .results
+                    .iter()
+                    .map(|r| {
+                        (
+                            r.meta.id.to_string(),
+                            format!("{} ({})", r.outcome.status(), r.meta.requirement),
+                        )
+                    })
+                    .collect(),
+            );
+        }
+        let first = by_seed[0].clone();
+        for (i, other) in by_seed.iter().enumerate().skip(1) {
+            for (id, v) in &first {
+                if other.get(id) != Some(v) {
+                    unstable.push(format!(
+                        "{profile} {id}: seed {} gave {v}, seed {} gave {:?}",
+                        SEEDS[0],
+                        SEEDS[i],
+                        other.get(id)
+                    ));
+                }
             }
         }
-        let checks = report
-            .outcome
-            .results
-            .iter()
-            .map(|r| {
-                (
-                    r.meta.id.to_string(),
-                    format!("{} ({})", r.outcome.status(), r.meta.requirement),
-                )
-            })
-            .collect();
-        all.insert(profile.to_string(), checks);
+        all.insert(profile.to_string(), first);
     }
-    (all, details)
+    (all, unstable, details)
 }
 
 /// The MUST checks that did not pass (fail or error) in any profile.
@@ -111,10 +153,18 @@ async fn profiles_against_peers_match_their_reviewed_verdicts() {
         started.elapsed()
     );
     let mut changed = Vec::new();
-    for (name, (v, details)) in results {
+    let mut unstable_peers = Vec::new();
+    for (name, (v, unstable, details)) in results {
         eprintln!("interop: {name}:");
         for d in &details {
             eprintln!("  {}", d.replace('\n', " "));
+        }
+        if !unstable.is_empty() {
+            eprintln!("interop: {name}: verdicts that depend on the seed:");
+            for u in &unstable {
+                eprintln!("  {u}");
+            }
+            unstable_peers.push(name.clone());
         }
         let unexplained: Vec<String> = must_failures(&v)
             .difference(&scim2_interop_support::explained(DEVIATIONS, &name))
@@ -136,6 +186,11 @@ async fn profiles_against_peers_match_their_reviewed_verdicts() {
         }
     }
     assert!(
+        unstable_peers.is_empty(),
+        "verdicts changed with the seed (a conformance verdict must be stable) for: {}",
+        unstable_peers.join(", ")
+    );
+    assert!(
         changed.is_empty(),
         "verdicts differ from the reviewed snapshots, or a MUST failure is unexplained, for: {} \
          (review with `cargo insta review`, and explain every MUST failure in \
@@ -151,6 +206,7 @@ fn explained_reads_the_ids_under_a_peer_heading() {
         .checks()
         .iter()
         .map(|c| c.meta.id.to_string())
+        .chain(IDS.iter().map(ToString::to_string))
         .collect();
     for peer in [
         "scim2-server",

@@ -138,7 +138,10 @@ async fn the_file_sets_dialect_and_mapping_and_the_command_line_wins() {
     );
 
     let (code, report) = run_builtin(dir.path(), &profile, &[]).await;
-    assert_eq!(code, ExitCode::Ok);
+    // The two-row mapping sends no externalId: the MUST checks that need one cannot run, so
+    // the verdict is incomplete (exit 4), not ready.
+    assert_eq!(code, ExitCode::Incomplete);
+    assert_eq!(report["summary"]["must_failed"], 0);
     assert_eq!(report["dialects"], serde_json::json!(["flagged"]));
     let ids = check_ids(&report);
     assert!(ids.iter().all(|i| i.starts_with("entra.user.")), "{ids:?}");

@@ -684,3 +684,145 @@ fn faults_are_documented() {
     }
     assert_eq!("ignore-count".parse::<Fault>().unwrap(), Fault::IgnoreCount);
 }
+
+const CUSTOM: &str = "urn:ietf:params:scim:schemas:extension:CustomExtensionName:2.0:User";
+
+/// Attributes of an undeclared custom extension, and unknown sub-attributes, are handled the
+/// same way by POST, PUT and PATCH (both of Entra's PATCH forms): stored and read back.
+#[tokio::test]
+async fn custom_extension_and_unknown_sub_attributes_alike_in_post_put_and_patch() {
+    let api = Api::new(&[]);
+    // As Entra sends it: the custom URN is not in `schemas`.
+    let post = json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+        "userName": "cx@contoso.example", "name": {"givenName": "Ada", "pronunciation": "AY-da"},
+        CUSTOM: {"CustomAttribute": "post", "Badge": "7"}});
+    let r = api.post("/Users", post).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let id = r.body["id"].as_str().unwrap().to_owned();
+    let read = |api: &Api| {
+        let path = format!("/Users/{id}");
+        let api = api.clone();
+        async move { api.get(&path).await.body }
+    };
+    let u = read(&api).await;
+    assert_eq!(u[CUSTOM]["CustomAttribute"], "post");
+    assert_eq!(u["name"]["pronunciation"], "AY-da");
+
+    let put = json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+        "userName": "cx@contoso.example", "name": {"givenName": "Ada", "pronunciation": "put"},
+        CUSTOM: {"CustomAttribute": "put"}});
+    let r = api.put(&format!("/Users/{id}"), put).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let u = read(&api).await;
+    assert_eq!(u[CUSTOM]["CustomAttribute"], "put");
+    assert_eq!(u["name"]["pronunciation"], "put");
+
+    let path = format!("{CUSTOM}:CustomAttribute");
+    for (ops, want) in [
+        (
+            json!([{"op": "Replace", "path": path, "value": "legacy"},
+                {"op": "Replace", "path": "name.pronunciation", "value": "legacy"}]),
+            "legacy",
+        ),
+        (
+            json!([{"op": "replace", "value": {path.clone(): "flagged", "name.pronunciation": "flagged"}}]),
+            "flagged",
+        ),
+        (
+            json!([{"op": "add", "value": {CUSTOM: {"CustomAttribute": "object"}, "name": {"pronunciation": "object"}}}]),
+            "object",
+        ),
+    ] {
+        let r = api
+            .patch(
+                &format!("/Users/{id}"),
+                reference_support::patch_op(ops.clone()),
+            )
+            .await;
+        assert!(
+            matches!(r.status, 200 | 204),
+            "{ops}: {} {}",
+            r.status,
+            r.text
+        );
+        let u = read(&api).await;
+        assert_eq!(u[CUSTOM]["CustomAttribute"], want, "{ops}");
+        assert_eq!(u["name"]["pronunciation"], want, "{ops}");
+    }
+}
+
+/// With a declared extension schema (`serve --schema FILE`), the endpoint checks strictly and
+/// alike in POST, PUT and PATCH: declared attributes are stored, others refused with 400.
+#[tokio::test]
+async fn declared_schemas_make_post_put_and_patch_equally_strict() {
+    let schemas = scim2_conformance::reference::parse_extension_schemas(&format!(
+        r#"{{"schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"], "totalResults": 1,
+            "Resources": [{{"id": "{CUSTOM}", "name": "Custom",
+            "attributes": [{{"name": "CustomAttribute", "type": "string"}}]}}]}}"#
+    ))
+    .unwrap();
+    let config = ReferenceConfig::default().with_extension_schema(schemas[0].clone());
+    let api = Api::with_config(config);
+    const OTHER: &str = "urn:ietf:params:scim:schemas:extension:Other:2.0:User";
+    let ok = json!({"userName": "s@contoso.example", CUSTOM: {"CustomAttribute": "a"}});
+    let r = api.post("/Users", ok.clone()).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let id = r.body["id"].as_str().unwrap().to_owned();
+    let path = format!("{CUSTOM}:CustomAttribute");
+    for ops in [
+        json!([{"op": "Replace", "path": path, "value": "b"}]),
+        json!([{"op": "replace", "value": {path.clone(): "c"}}]),
+    ] {
+        let r = api
+            .patch(&format!("/Users/{id}"), reference_support::patch_op(ops))
+            .await;
+        assert!(matches!(r.status, 200 | 204), "{} {}", r.status, r.text);
+    }
+    assert_eq!(
+        api.get(&format!("/Users/{id}")).await.body[CUSTOM]["CustomAttribute"],
+        "c"
+    );
+    // Undeclared: another extension, an unknown attribute of the declared one, an unknown
+    // sub-attribute. Each is refused by POST, PUT and PATCH.
+    let undeclared = [
+        (
+            json!({OTHER: {"x": "1"}}),
+            json!([{"op": "add", "path": format!("{OTHER}:x"), "value": "1"}]),
+        ),
+        (
+            json!({CUSTOM: {"Nope": "1"}}),
+            json!([{"op": "add", "path": format!("{CUSTOM}:Nope"), "value": "1"}]),
+        ),
+        (
+            json!({"name": {"pronunciation": "1"}}),
+            json!([{"op": "add", "path": "name.pronunciation", "value": "1"}]),
+        ),
+    ];
+    for (extra, ops) in undeclared {
+        let mut body = json!({"userName": "t@contoso.example"});
+        for (k, v) in extra.as_object().unwrap() {
+            body[k] = v.clone();
+        }
+        let r = api.post("/Users", body.clone()).await;
+        assert_eq!(r.status, 400, "POST {body}: {}", r.text);
+        body["userName"] = json!("s@contoso.example");
+        let r = api.put(&format!("/Users/{id}"), body.clone()).await;
+        assert_eq!(r.status, 400, "PUT {body}: {}", r.text);
+        let r = api
+            .patch(
+                &format!("/Users/{id}"),
+                reference_support::patch_op(ops.clone()),
+            )
+            .await;
+        assert_eq!(r.status, 400, "PATCH {ops}: {}", r.text);
+    }
+    let listed = api.get("/Schemas").await;
+    assert!(listed.text.contains(CUSTOM), "{}", listed.text);
+    assert!(
+        scim2_conformance::reference::parse_extension_schemas(&format!(
+            r#"{{"id": "{}"}}"#,
+            scim2_types::urn::USER
+        ))
+        .is_err()
+    );
+}

@@ -446,10 +446,10 @@ fn p_filter_sees_patched_value(api: Api) -> BoxFuture<'static, Outcome> {
         patch_ok(
             &api,
             &format!("/Users/{id}"),
-            json!([{"op": "replace", "path": "title", "value": "Patched Title"}]),
+            json!([{"op": "replace", "path": "title", "value": "Patched-Title"}]),
         )
         .await?;
-        let found = filter_ids(&api, "Users", "title eq \"Patched Title\"").await?;
+        let found = filter_ids(&api, "Users", "title eq \"Patched-Title\"").await?;
         ensure!(
             found == [id.clone()],
             "title filter after PATCH found {found:?}"
@@ -504,6 +504,62 @@ fn p_case_insensitive_filter(api: Api) -> BoxFuture<'static, Outcome> {
         let id = seed_users(&api, &["Mixed.Case@X.example"]).remove(0);
         let ids = filter_ids(&api, "Users", r#"userName eq "mixed.case@x.example""#).await?;
         ensure!(ids == [id], "userName in another case: {ids:?}");
+        Ok(())
+    })
+}
+
+fn p_eq_is_exact(api: Api) -> BoxFuture<'static, Outcome> {
+    Box::pin(async move {
+        // The longer names first, so that a prefix match cannot pass by returning the first.
+        let ids = seed_users(&api, &["sales@x.example.au", "sales@x.example"]);
+        let got = filter_ids(&api, "Users", r#"userName eq "sales@x.example""#).await?;
+        ensure!(got == [ids[1].clone()], "userName eq: {got:?}");
+        seed_group(&api, "group-app-test", &[]);
+        let g = seed_group(&api, "group-app", &[]);
+        let got = filter_ids(&api, "Groups", r#"displayName eq "group-app""#).await?;
+        ensure!(got == [g], "displayName eq: {got:?}");
+        Ok(())
+    })
+}
+
+fn p_escaped_quote(api: Api) -> BoxFuture<'static, Outcome> {
+    Box::pin(async move {
+        let g = seed_group(&api, r#""Nord"/Ops"#, &[]);
+        let got = filter_ids(&api, "Groups", r#"displayName eq "\"Nord\"/Ops""#).await?;
+        ensure!(got == [g], "displayName with quotes: {got:?}");
+        Ok(())
+    })
+}
+
+fn p_space_in_value(api: Api) -> BoxFuture<'static, Outcome> {
+    Box::pin(async move {
+        let g = seed_group(&api, "EDU All personal", &[]);
+        let got = filter_ids(&api, "Groups", r#"displayName eq "EDU All personal""#).await?;
+        ensure!(got == [g], "displayName with spaces: {got:?}");
+        Ok(())
+    })
+}
+
+fn p_custom_extension_patch(api: Api) -> BoxFuture<'static, Outcome> {
+    Box::pin(async move {
+        const CUSTOM: &str = "urn:ietf:params:scim:schemas:extension:CustomExtensionName:2.0:User";
+        let r = api
+            .post(
+                "/Users",
+                json!({"userName": "cx@x.example", CUSTOM: {"CustomAttribute": "a"}}),
+            )
+            .await;
+        ensure!(r.status == 201, "POST: {} {}", r.status, r.text);
+        let id = r.body["id"].as_str().unwrap_or_default().to_owned();
+        let path = format!("{CUSTOM}:CustomAttribute");
+        patch_ok(
+            &api,
+            &format!("/Users/{id}"),
+            json!([{"op": "replace", "path": path, "value": "b"}]),
+        )
+        .await?;
+        let got = user_json(&api, &id).await[CUSTOM]["CustomAttribute"].clone();
+        ensure!(got == "b", "after a PATCH on the URN path: {got}");
         Ok(())
     })
 }
@@ -633,6 +689,43 @@ fn p_manager_string_patch(api: Api) -> BoxFuture<'static, Outcome> {
             r.status == 200 || r.status == 204,
             "manager string: {}",
             r.status
+        );
+        Ok(())
+    })
+}
+
+fn p_manager_value_filter_remove(api: Api) -> BoxFuture<'static, Outcome> {
+    Box::pin(async move {
+        let ids = seed_users(&api, &["boss2@x.example", "emp2@x.example"]);
+        let path = format!("{ENTERPRISE}:manager");
+        let r = api
+            .patch(
+                &format!("/Users/{}", ids[1]),
+                patch_op(json!([{"op": "add", "path": path, "value": {"value": ids[0]}}])),
+            )
+            .await;
+        ensure!(
+            r.status == 200 || r.status == 204,
+            "set manager: {}",
+            r.status
+        );
+        let filter = format!("manager[value eq \"{}\"]", ids[0]);
+        let r = api
+            .patch(
+                &format!("/Users/{}", ids[1]),
+                patch_op(json!([{"op": "remove", "path": filter}])),
+            )
+            .await;
+        ensure!(
+            r.status == 200 || r.status == 204,
+            "remove manager[value eq …]: {}",
+            r.status
+        );
+        let u = api.get(&format!("/Users/{}", ids[1])).await;
+        ensure!(
+            u.body[ENTERPRISE].get("manager").is_none(),
+            "manager still set: {}",
+            u.text
         );
         Ok(())
     })
@@ -1119,6 +1212,32 @@ fn probes() -> Vec<Probe> {
             p_case_insensitive_filter,
         ),
         p(
+            "eq is exact, not a prefix",
+            &[F::EqMatchesPrefix],
+            p_eq_is_exact,
+        ),
+        p(
+            "PATCH on a custom extension attribute",
+            &[
+                F::CreatedWithoutId,
+                F::StoredThen500,
+                F::StoredThenTimeout,
+                F::CustomExtensionPatchRejected,
+                F::PatchNotApplied,
+            ],
+            p_custom_extension_patch,
+        ),
+        p(
+            "escaped quote in a filter value",
+            &[F::EscapedQuoteRejected],
+            p_escaped_quote,
+        ),
+        p(
+            "space in a filter value",
+            &[F::SpaceInValueRejected],
+            p_space_in_value,
+        ),
+        p(
             "empty query is 200",
             &[F::NotFoundOnEmptyQuery],
             p_empty_query,
@@ -1154,6 +1273,11 @@ fn probes() -> Vec<Probe> {
             "manager string in PATCH",
             &[F::RejectManagerString],
             p_manager_string_patch,
+        ),
+        p(
+            "manager removal with manager[value eq …]",
+            &[F::RejectManagerValueFilter, F::IgnoreValuePathPatch],
+            p_manager_value_filter_remove,
         ),
         p(
             "value-path PATCH",

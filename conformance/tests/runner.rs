@@ -131,6 +131,127 @@ async fn every_targeted_fault_fails_its_checks() {
     );
 }
 
+/// The faults of real-directory names fail exactly the checks listed here, and every other
+/// `entra` check passes with them.
+#[tokio::test]
+async fn name_faults_fail_only_their_checks() {
+    let names = [
+        "entra.names.find.users",
+        "entra.names.find.groups",
+        "entra.names.rename.legacy",
+        "entra.names.rename.flagged",
+    ];
+    let parse = [
+        "entra.names.lookup-absent",
+        "entra.names.find.groups",
+        "entra.names.rename.legacy",
+        "entra.names.rename.flagged",
+    ];
+    let cases: [(Fault, Vec<&str>); 3] = [
+        (
+            Fault::EqMatchesPrefix,
+            names
+                .iter()
+                .copied()
+                .chain(["entra.group.rename.legacy", "entra.group.rename.flagged"])
+                .collect(),
+        ),
+        (Fault::EscapedQuoteRejected, parse.to_vec()),
+        (Fault::SpaceInValueRejected, parse.to_vec()),
+    ];
+    for (fault, expected) in cases {
+        let (report, server) = run_builtin(&[fault], &cfg()).await;
+        let failed: BTreeSet<&str> = report
+            .outcome
+            .results
+            .iter()
+            .filter(|r| !matches!(r.outcome, Outcome::Pass))
+            .map(|r| r.meta.id)
+            .collect();
+        let expected: BTreeSet<&str> = expected.into_iter().collect();
+        assert_eq!(failed, expected, "fault {fault}");
+        assert_eq!(
+            server.reference().counts(),
+            (0, 0),
+            "fault {fault}: leftovers"
+        );
+        server.shutdown().await;
+    }
+}
+
+/// With custom extension rows in the mapping, `entra.user.custom-extension` runs and passes on
+/// the reference endpoint, and fails (alone) when PATCH refuses the custom extension.
+#[tokio::test]
+async fn custom_extension_rows_bring_their_check() {
+    const C: &str = "urn:ietf:params:scim:schemas:extension:CustomExtensionName:2.0:User";
+    assert!(
+        !cfg()
+            .checks()
+            .iter()
+            .any(|c| c.meta.id == "entra.user.custom-extension"),
+        "the default mapping has no custom extension rows"
+    );
+    let text = format!(
+        "{}\n[[attribute]]\nsource = \"extensionAttribute1\"\ntarget = \"{C}:CustomAttribute\"\ngenerator = \"department\"\n\n[[attribute]]\nsource = \"extensionAttribute2\"\ntarget = \"{C}:CostCode\"\ngenerator = \"guid\"\n",
+        scim2_conformance::mapping::ENTRA_DEFAULT_TOML
+    );
+    let mut c = cfg();
+    c.mapping = scim2_conformance::mapping::Mapping::from_toml(&text).unwrap();
+    for (faults, want_failed) in [
+        (vec![], vec![]),
+        (
+            vec![Fault::CustomExtensionPatchRejected],
+            vec!["entra.user.custom-extension"],
+        ),
+    ] {
+        let (report, server) = run_builtin(&faults, &c).await;
+        let outcome = report
+            .outcome
+            .results
+            .iter()
+            .find(|r| r.meta.id == "entra.user.custom-extension")
+            .map(|r| r.outcome.clone());
+        assert!(outcome.is_some(), "the check ran");
+        let failed: Vec<&str> = report
+            .outcome
+            .results
+            .iter()
+            .filter(|r| !matches!(r.outcome, Outcome::Pass))
+            .map(|r| r.meta.id)
+            .collect();
+        assert_eq!(failed, want_failed, "{faults:?}: {outcome:?}");
+        assert_eq!(server.reference().counts(), (0, 0));
+        server.shutdown().await;
+    }
+    // Against an endpoint that declares the extension (`serve --schema`): passes too.
+    let schema = scim2_conformance::reference::parse_extension_schemas(&format!(
+        r#"{{"id": "{C}", "attributes": [{{"name": "CustomAttribute", "type": "string"}},
+            {{"name": "CostCode", "type": "string"}}]}}"#
+    ))
+    .unwrap();
+    let server =
+        ReferenceServer::start(ReferenceConfig::default().with_extension_schema(schema[0].clone()))
+            .await
+            .unwrap();
+    c.options.only = vec!["entra.user.custom-extension".into()];
+    let report = run_endpoint(
+        &c,
+        &server.base_url(),
+        None,
+        Arc::new(Journal::in_memory(&new_run_id())),
+        &Quiet,
+    )
+    .await
+    .unwrap();
+    let r = &report.outcome.results;
+    assert!(
+        r.len() == 1 && r[0].outcome == Outcome::Pass,
+        "{:?}",
+        r.iter().map(|r| &r.outcome).collect::<Vec<_>>()
+    );
+    server.shutdown().await;
+}
+
 #[tokio::test]
 async fn every_check_targets_a_known_fault() {
     for c in Profile::Rfc7644.checks() {
@@ -163,6 +284,129 @@ async fn read_only_sends_no_write() {
             .iter()
             .any(|r| matches!(&r.outcome, Outcome::Skip(s) if s.contains("--read-only")))
     );
+    // MUST checks were skipped: the run cannot say "ready".
+    assert!(report.summary().must_not_run > 0);
+    assert_eq!(report.exit_code(), ExitCode::Incomplete);
+    assert!(
+        report.verdict().starts_with("INCOMPLETE"),
+        "{}",
+        report.verdict()
+    );
+    server.shutdown().await;
+}
+
+/// A Tenant URL that ends in `/Users`, or has a wrong prefix, stops the run before any check
+/// (exit 3) with a hint, and no check passes on the 404s.
+#[tokio::test]
+async fn wrong_base_url_stops_the_run_before_any_check() {
+    let server = ReferenceServer::start(ReferenceConfig::default())
+        .await
+        .unwrap();
+    for (url, hint) in [
+        (
+            format!("{}/Users", server.base_url()),
+            "without /Users (try ",
+        ),
+        (
+            format!("{}/nope", server.base_url()),
+            "check the Tenant URL",
+        ),
+    ] {
+        let journal = Arc::new(Journal::in_memory(&new_run_id()));
+        let report = run_endpoint(&cfg(), &url, None, journal, &Quiet)
+            .await
+            .unwrap();
+        let abort = report
+            .outcome
+            .abort
+            .as_ref()
+            .expect("the run stops")
+            .to_string();
+        assert!(abort.contains("is not a SCIM base URL"), "{abort}");
+        assert!(abort.contains(hint), "{abort}");
+        assert_eq!(report.exit_code(), ExitCode::Unreachable);
+        assert!(
+            report
+                .outcome
+                .results
+                .iter()
+                .all(|r| matches!(r.outcome, Outcome::Skip(_))),
+            "a check ran against a wrong base URL"
+        );
+    }
+    assert!(server.request_log().iter().all(|r| !r.is_write()));
+    assert_eq!(server.reference().counts(), (0, 0));
+    server.shutdown().await;
+}
+
+/// Answers every POST /Users with 400, as an endpoint that rejects Entra's user body would.
+struct UserCreateRefused(HttpTransport);
+
+impl Transport for UserCreateRefused {
+    fn base_url(&self) -> &str {
+        self.0.base_url()
+    }
+    fn send(&self, req: WireRequest) -> BoxFuture<'_, Result<WireResponse, TransportError>> {
+        if req.method == "POST" && req.path == "/Users" {
+            return Box::pin(async {
+                Ok(WireResponse {
+                    status: 400,
+                    headers: vec![],
+                    body: br#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"400","detail":"no"}"#.to_vec(),
+                })
+            });
+        }
+        self.0.send(req)
+    }
+}
+
+/// When the create fails, `entra.user.create` fails and every check that needed a user first
+/// says "not reached" (a skip, which keeps the run from exiting 0) instead of failing as if
+/// its own subject were broken.
+#[tokio::test]
+async fn a_refused_create_fails_the_create_check_and_the_rest_are_not_reached() {
+    let server = ReferenceServer::start(ReferenceConfig::default())
+        .await
+        .unwrap();
+    let t: Arc<dyn Transport> = Arc::new(UserCreateRefused(
+        HttpTransport::new(&server.base_url(), None, Duration::from_secs(5), None).unwrap(),
+    ));
+    let session = Arc::new(Session::new(
+        t,
+        Arc::new(Journal::in_memory(&new_run_id())),
+        Arc::new(cfg().mapping),
+        1,
+        None,
+        String::new(),
+    ));
+    let checks = runner::select(
+        Profile::Entra.checks(),
+        &scim2_conformance::runner::RunOptions {
+            only: vec!["entra.user".into()],
+            ..Default::default()
+        },
+    );
+    let out = runner::run(session, &checks, &Default::default(), &Quiet).await;
+    let outcome = |id: &str| {
+        out.results
+            .iter()
+            .find(|r| r.meta.id == id)
+            .map(|r| r.outcome.clone())
+            .unwrap()
+    };
+    assert!(matches!(outcome("entra.user.create"), Outcome::Fail(_)));
+    for id in [
+        "entra.user.mapping",
+        "entra.user.find.username",
+        "entra.user.patch.replace.legacy",
+        "entra.user.manager.flagged",
+        "entra.user.disable.legacy",
+    ] {
+        match outcome(id) {
+            Outcome::Skip(d) => assert!(d.starts_with("not reached: "), "{id}: {d}"),
+            o => panic!("{id}: {o:?}"),
+        }
+    }
     server.shutdown().await;
 }
 

@@ -156,6 +156,23 @@ pub struct Policy {
     /// table row "Roles (PATCH vs POST)", §4.1 roles section). RFC 7643 §4.1.2: `roles.value`
     /// is a string. Strict: the text is stored as the role's `value`, as given.
     pub json_encoded_role_values: bool,
+
+    /// An attribute the schemas do not declare (an attribute of an extension schema the
+    /// endpoint does not know, such as `urn:ietf:params:scim:schemas:extension:Contoso:2.0:User:badge`,
+    /// given as a path or as a path-less value key; or an unknown sub-attribute of a declared
+    /// complex attribute) is written as a simple attribute typed after the value given, where
+    /// a tolerant endpoint's POST and PUT store it (an extension's attributes in the object
+    /// keyed by its URN). Unqualified unknown top-level attributes stay `invalidPath`.
+    ///
+    /// Source: Entra's custom attribute mappings send attributes of a custom extension
+    /// (`urn:ietf:params:scim:schemas:extension:CustomExtensionName:2.0:User:CustomAttribute`)
+    /// in POST and in PATCH, and leave the extension's URN out of `schemas`
+    /// (<https://learn.microsoft.com/entra/identity/app-provisioning/customize-application-attributes>).
+    /// An endpoint that stores such attributes on POST but refuses them in PATCH makes every
+    /// later update of them fail. RFC 7644 §3.5.2: "the attribute … MUST be defined"; an
+    /// endpoint that declares its extension schemas (RFC 7643 §7) can refuse the others.
+    /// Strict: `invalidPath` (and `invalidValue` for an unknown path-less key).
+    pub undeclared_attributes: bool,
 }
 
 impl Policy {
@@ -174,6 +191,7 @@ impl Policy {
             value_filter_on_single_valued: false,
             unqualified_extension_attributes: false,
             json_encoded_role_values: false,
+            undeclared_attributes: false,
         }
     }
 
@@ -193,6 +211,7 @@ impl Policy {
             value_filter_on_single_valued: true,
             unqualified_extension_attributes: true,
             json_encoded_role_values: true,
+            undeclared_attributes: true,
         }
     }
 }
@@ -239,6 +258,7 @@ mod tests {
                 e.unqualified_extension_attributes,
             ),
             (s.json_encoded_role_values, e.json_encoded_role_values),
+            (s.undeclared_attributes, e.undeclared_attributes),
         ];
         assert!(pairs.iter().all(|&(a, b)| !a && b));
         assert_eq!(Policy::default(), e);

@@ -206,8 +206,12 @@ fn errors_carry_scim_type_and_failing_index_and_change_nothing() {
             ScimType::InvalidValue,
         ),
     ];
+    // Undeclared attributes are errors unless `undeclared_attributes` declares them (tested
+    // with the custom extension below).
+    let mut entra_declared_only = entra();
+    entra_declared_only.undeclared_attributes = false;
     for (ops, index, scim_type) in cases {
-        for policy in [Policy::strict(), entra()] {
+        for policy in [Policy::strict(), entra_declared_only] {
             assert_eq!(
                 fails(user(), ops.clone(), &policy),
                 (index, scim_type.clone()),
@@ -680,10 +684,16 @@ fn custom_extension_attributes_are_patched_with_their_urn() {
         r["schemas"],
         json!(["urn:ietf:params:scim:schemas:core:2.0:User", CUSTOM])
     );
-    // Unknown to the schemas: invalidPath, not silently stored.
+    // Unknown to the schemas: invalidPath unless the policy declares undeclared attributes.
     let mut r = user();
-    let e = patch::apply(&mut r, &op, &ResourceSchemas::user(), &entra()).unwrap_err();
+    let mut declared_only = entra();
+    declared_only.undeclared_attributes = false;
+    let e = patch::apply(&mut r, &op, &ResourceSchemas::user(), &declared_only).unwrap_err();
     assert_eq!((e.index, e.scim_type), (0, ScimType::InvalidPath));
+    // Entra-compatible: stored where a tolerant POST stores them.
+    let mut r = user();
+    patch::apply(&mut r, &op, &ResourceSchemas::user(), &entra()).unwrap();
+    assert_eq!(r[CUSTOM], json!({"CustomAttribute": "v2"}));
 }
 
 /// A value path with the longest `or` chain the default limits admit, and Entra's string

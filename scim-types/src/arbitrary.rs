@@ -41,14 +41,27 @@ pub fn person_name() -> impl Strategy<Value = String> {
     ]
 }
 
-/// A user principal name (`alias@domain`), as Entra maps `userPrincipalName` to `userName`.
+/// A user principal name (`alias@domain`), as Entra maps `userPrincipalName` to `userName`:
+/// only the characters Entra allows in a UPN (`A–Z a–z 0–9 ' . - _ ! # ^ ~`, no period first or
+/// before the `@`), and a domain of LDH labels. Every value passes
+/// [`address::validate_upn`](crate::address::validate_upn) and is a valid e-mail address.
 pub fn upn() -> impl Strategy<Value = String> {
     (
-        "[a-z][a-z0-9]{0,10}(\\.[a-z][a-z0-9]{0,10})?",
-        "[a-z][a-z0-9-]{1,12}",
-        prop_oneof!["com", "onmicrosoft.com", "org", "co.uk"],
+        prop_oneof![
+            4 => "[a-z][a-z0-9]{0,10}(\\.[a-z][a-z0-9]{0,10})?",
+            1 => "[a-z]{1,8}(['_-][a-z]{1,8})?\\.[A-Za-z][a-z0-9_]{0,8}",
+            1 => "_?[a-z][a-z0-9]{0,6}[!#^~_][a-z0-9]{1,6}",
+        ],
+        domain_label(),
+        // Literal suffixes: a string strategy would read `.` as a regex wildcard.
+        prop::sample::select(&["com", "onmicrosoft.com", "org", "co.uk"][..]),
     )
         .prop_map(|(alias, domain, tld)| format!("{alias}@{domain}.{tld}"))
+}
+
+/// One DNS label (RFC 1035 §2.3.1): letters, digits and inner hyphens.
+fn domain_label() -> impl Strategy<Value = String> {
+    "[a-z]([a-z0-9-]{0,11}[a-z0-9])?"
 }
 
 fn meta(resource_type: &'static str) -> impl Strategy<Value = Meta> {

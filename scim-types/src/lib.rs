@@ -53,6 +53,7 @@
 
 #![warn(missing_docs)]
 
+pub mod address;
 mod attr;
 pub mod enterprise;
 pub mod group;

@@ -55,6 +55,17 @@ proptest! {
     }
 
     #[test]
+    fn generated_upns_and_emails_are_valid(upn in scim2_types::arbitrary::upn(), u in user()) {
+        use scim2_types::address::{validate_email, validate_upn};
+        prop_assert_eq!(validate_upn(&upn), Ok(()));
+        prop_assert_eq!(validate_email(&upn), Ok(()));
+        prop_assert_eq!(validate_upn(&u.user_name), Ok(()));
+        for e in u.emails.iter().flatten() {
+            prop_assert_eq!(validate_email(e.value.as_deref().unwrap_or_default()), Ok(()));
+        }
+    }
+
+    #[test]
     fn group_survives_a_round_trip(g in group()) {
         let text = serde_json::to_string(&g).unwrap();
         prop_assert_eq!(Group::from_json_str(&text).unwrap(), g);

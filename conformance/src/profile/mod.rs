@@ -11,6 +11,8 @@ use crate::session::{CheckBody, Cx};
 use crate::transport::BoxFuture;
 
 pub mod entra;
+pub mod entra_custom;
+pub mod entra_names;
 pub mod file;
 pub mod rfc7644;
 pub(crate) mod wire;
@@ -64,23 +66,31 @@ impl FromStr for Profile {
 }
 
 impl Profile {
-    /// The profile's checks, in report order.
+    /// The profile's checks, in report order, each at its level under this profile.
     #[must_use]
     pub fn checks(self) -> Vec<Check> {
-        match self {
-            Self::Entra => entra::checks(),
-            Self::Rfc7644 => {
-                let mut c = entra::checks();
-                c.extend(rfc7644::checks());
-                c
+        let mut c = entra::checks();
+        c.extend(entra_names::checks());
+        c.extend(entra_custom::checks());
+        if self == Self::Rfc7644 {
+            c.extend(rfc7644::checks());
+            for check in &mut c {
+                check.meta.requirement = check.meta.levels.rfc7644;
             }
         }
+        c
     }
 }
 
-/// Builds a [`Check`] from metadata fields and an async function `fn(Cx) -> CheckBody`.
+/// Builds a [`Check`] from its metadata and an async function `fn(Cx) -> CheckBody`.
+///
+/// The level is written `Must` (the same under both profiles) or `Should / Must` (`entra` /
+/// `rfc7644`); `docs` is the anchor of the behaviour's section in `docs/entra.md` (or `None`),
+/// `sends` whether Entra sends the requests the check replays, `sources` the public evidence
+/// ([`crate::evidence`]). A test checks that every level is one the evidence allows.
 macro_rules! check {
-    ($f:path, $id:literal, $area:literal, $req:ident, $title:literal, $source:literal,
+    ($f:path, $id:literal, $area:literal, $req:ident $(/ $rfc:ident)?, $title:literal,
+     docs: $docs:expr, sends: $sends:expr, sources: [$($src:expr),* $(,)?],
      faults: [$($fault:literal),* $(,)?], writes: $w:expr, dialect: $d:expr, needs: [$($cap:ident),*]) => {
         $crate::profile::Check {
             meta: $crate::check::CheckMeta {
@@ -88,7 +98,15 @@ macro_rules! check {
                 title: $title,
                 area: $area,
                 requirement: $crate::check::Requirement::$req,
-                source: $source,
+                levels: $crate::check::Levels {
+                    entra: $crate::check::Requirement::$req,
+                    rfc7644: $crate::profile::check!(@rfc $req $(, $rfc)?),
+                },
+                evidence: $crate::evidence::Evidence {
+                    docs: $docs,
+                    entra_sends: $sends,
+                    sources: const { &[$($src),*] },
+                },
                 faults: &[$($fault),*],
                 writes: $w,
                 dialect: $d,
@@ -97,5 +115,7 @@ macro_rules! check {
             run: |cx| Box::pin($f(cx)),
         }
     };
+    (@rfc $req:ident) => { $crate::check::Requirement::$req };
+    (@rfc $req:ident, $rfc:ident) => { $crate::check::Requirement::$rfc };
 }
 pub(crate) use check;

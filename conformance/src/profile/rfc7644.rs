@@ -6,9 +6,11 @@ use serde_json::{Value, json};
 
 use super::entra::{expect_found, read_user};
 use super::{Check, check};
+use crate::check::Requirement::{May, Must};
+use crate::evidence::{ms, rfc};
 use crate::journal::ResourceKind::{Groups, Users};
 use crate::path::get_ci;
-use crate::session::{CheckBody, CheckError, Cx, enc, enc_path, id_of, listed, lit};
+use crate::session::{CheckBody, CheckError, Cx, enc, enc_path, id_of, listed, lit, not_reached};
 use crate::transport::WireRequest;
 use crate::{ensure, fail};
 
@@ -18,67 +20,112 @@ pub fn checks() -> Vec<Check> {
     vec![
         check!(discovery_spc, "rfc7644.discovery.service-provider-config", "discovery", Must,
             "GET /ServiceProviderConfig describes patch, bulk, filter, changePassword, sort, etag and authenticationSchemes",
-            "RFC 7644 §4; RFC 7643 §5",
+            docs: None, sends: false,
+            sources: [
+                rfc(7644, "4", Must),
+            ],
             faults: ["wrong-content-type"],
             writes: false, dialect: None, needs: []),
         check!(discovery_resource_types, "rfc7644.discovery.resource-types", "discovery", Must,
             "GET /ResourceTypes lists User and Group",
-            "RFC 7644 §4; RFC 7643 §6",
+            docs: None, sends: false,
+            sources: [
+                rfc(7644, "4", Must),
+            ],
             faults: ["wrong-content-type"],
             writes: false, dialect: None, needs: []),
         check!(discovery_schemas, "rfc7644.discovery.schemas", "discovery", Must,
             "GET /Schemas lists the core User and Group schemas and the enterprise extension",
-            "RFC 7644 §4; RFC 7643 §7; entra-provisioning §2.2, §9.25",
+            docs: Some("discovery"), sends: false,
+            sources: [
+                ms("https://learn.microsoft.com/en-us/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups"),
+                ms("https://learn.microsoft.com/en-us/entra/identity/enterprise-apps/app-gallery-user-provisioning-requirements"),
+                ms("https://github.com/AzureAD/SCIMReferenceCode/blob/master/Microsoft.SCIM.LogicAppValidationTemplate/StandardLogicApp/SCIM-Validation-Test-Overview.md"),
+                rfc(7644, "4", Must),
+            ],
             faults: ["wrong-content-type"],
             writes: false, dialect: None, needs: []),
         check!(filter_eq_case, "rfc7644.filter.eq.case-insensitive", "filter", Must,
             "eq on a caseExact=false attribute (title) matches in another letter case",
-            "RFC 7644 §3.4.2.2 (caseExact governs string comparison); RFC 7643 §4.1.1",
+            docs: None, sends: false,
+            sources: [
+                rfc(7644, "3.4.2.2", Must),
+            ],
             faults: ["case-sensitive-filter"],
             writes: true, dialect: None, needs: [Filter]),
         check!(filter_operators, "rfc7644.filter.operators", "filter", Must,
             "Every filter operator (eq ne co sw ew pr gt ge lt le, and/or/not, value paths) selects what the model selects",
-            "RFC 7644 §3.4.2.2",
+            docs: None, sends: false,
+            sources: [
+                rfc(7644, "3.4.2.2", Must),
+            ],
             faults: ["case-sensitive-filter"],
             writes: true, dialect: None, needs: [Filter]),
         check!(pagination_invariants, "rfc7644.pagination.invariants", "pagination", Must,
             "Pages of count=3 concatenate to the full result; totalResults is the match count; count=0 gives no resources",
-            "RFC 7644 §3.4.2.4",
+            docs: None, sends: false,
+            sources: [
+                rfc(7644, "3.4.2.4", Must),
+            ],
             faults: ["ignore-start-index", "ignore-count", "total-results-is-page-size"],
             writes: true, dialect: None, needs: [Filter]),
         check!(sorting, "rfc7644.sort", "sorting", Must,
             "sortBy=userName with ascending and descending sortOrder",
-            "RFC 7644 §3.4.2.3",
+            docs: None, sends: false,
+            sources: [
+                rfc(7644, "3.4.2.3", Must),
+            ],
             faults: ["sort-ignored"],
             writes: true, dialect: None, needs: [Filter, Sort]),
         check!(projection, "rfc7644.projection", "projection", Must,
             "attributes=userName returns id and userName only; excludedAttributes=emails drops emails",
-            "RFC 7644 §3.4.2.5, §3.9",
+            docs: None, sends: false,
+            sources: [
+                rfc(7644, "3.4.2.5", Must),
+                rfc(7644, "3.9", Must),
+            ],
             faults: ["attributes-ignored"],
             writes: true, dialect: None, needs: []),
         check!(put_replaces, "rfc7644.put", "put", Should,
             "PUT replaces the resource: attributes left out of the body are cleared",
-            "RFC 7644 §3.5.1 (omitted readWrite attributes MAY be cleared; Entra never sends PUT)",
+            docs: None, sends: false,
+            sources: [
+                rfc(7644, "3.5.1", May),
+            ],
             faults: ["put-merges"],
             writes: true, dialect: None, needs: []),
         check!(search, "rfc7644.search", "filter", Should,
             "POST /Users/.search with a SearchRequest finds the user",
-            "RFC 7644 §3.4.3 (Entra never sends /.search)",
+            docs: None, sends: false,
+            sources: [
+                rfc(7644, "3.4.3", May),
+            ],
             faults: ["search-not-supported"],
             writes: true, dialect: None, needs: [Filter]),
         check!(meta, "rfc7644.meta", "users", Must,
             "Resources carry meta.resourceType, created, lastModified and location",
-            "RFC 7643 §3.1",
+            docs: None, sends: false,
+            sources: [
+                rfc(7643, "3.1", Must),
+            ],
             faults: ["meta-missing"],
             writes: true, dialect: None, needs: []),
         check!(etag, "rfc7644.etag", "etag", Must,
             "When ETags are advertised, a stale If-Match gives 412",
-            "RFC 7644 §3.14",
+            docs: None, sends: false,
+            sources: [
+                rfc(7644, "3.14", Must),
+            ],
             faults: ["etag-ignored"],
             writes: true, dialect: None, needs: [Etag]),
         check!(wrong_token, "rfc7644.auth.wrong-token", "auth", Must,
             "A wrong bearer token gives 401",
-            "RFC 7644 §2, §3.12 (401 Unauthorized); RFC 6750 §3.1",
+            docs: Some("authentication"), sends: false,
+            sources: [
+                ms("https://learn.microsoft.com/en-us/entra/identity/app-provisioning/application-provisioning-quarantine-status"),
+                rfc(7644, "2", Must),
+                rfc(7644, "3.12", Must),
+            ],
             faults: ["token-not-checked"],
             writes: false, dialect: None, needs: []),
     ]
@@ -164,11 +211,18 @@ async fn discovery_resource_types(cx: Cx) -> CheckBody {
 
 async fn discovery_schemas(cx: Cx) -> CheckBody {
     let ids = list_ids(&cx, "/Schemas").await?;
-    for urn in [
-        scim2_types::urn::USER,
-        scim2_types::urn::GROUP,
-        scim2_types::urn::ENTERPRISE_USER,
-    ] {
+    // /Schemas lists the schemas the endpoint supports (RFC 7644 §4): the Enterprise User
+    // extension only when /ResourceTypes declares it for User (RFC 7643 §6).
+    let mut wanted = vec![scim2_types::urn::USER, scim2_types::urn::GROUP];
+    if cx
+        .session()
+        .declares_user_extension(scim2_types::urn::ENTERPRISE_USER)
+        .await
+        == Some(true)
+    {
+        wanted.push(scim2_types::urn::ENTERPRISE_USER);
+    }
+    for urn in wanted {
         ensure!(
             ids.iter().any(|i| i == urn),
             "GET /Schemas does not list {urn} (it lists {ids:?})"
@@ -177,10 +231,51 @@ async fn discovery_schemas(cx: Cx) -> CheckBody {
     Ok(())
 }
 
+/// A user with core attributes only (RFC 7643 §4.1: userName, name, displayName, active,
+/// externalId, a work e-mail, and `title` when the endpoint's /Schemas offers it), created as a
+/// prerequisite. RFC checks do not depend on Entra's mapping or the Enterprise extension, which
+/// an endpoint may leave out (RFC 7643 §3). Returns `(id, body sent, userName)`.
+async fn core_user(cx: &Cx, slug: &str) -> Result<(String, Value, String), CheckError> {
+    let base = cx.unique(slug);
+    let user_name = format!("{base}@example.com");
+    let mut body = json!({
+        "schemas": [scim2_types::urn::USER],
+        "userName": user_name,
+        "externalId": base,
+        "name": {"givenName": "Test", "familyName": base, "formatted": format!("Test {base}")},
+        "displayName": format!("{base} Test"),
+        "active": true,
+        "emails": [{"type": "work", "value": user_name, "primary": true}],
+    });
+    if cx.session().offers_user_attr("title").await {
+        body["title"] = json!("Senior Engineer");
+    }
+    let created = cx
+        .create(Users, &body, &user_name)
+        .await
+        .map_err(|e| not_reached("creating a user with core attributes", e))?;
+    Ok((id_of(&created).unwrap_or_default(), body, user_name))
+}
+
+/// Skips (never fails) when the endpoint's /Schemas does not offer a core User attribute the
+/// check needs: filtering on an attribute the endpoint does not have may answer 400
+/// invalidFilter (RFC 7644 §3.4.2.2, Table 9).
+async fn require_attrs(cx: &Cx, attrs: &[&str]) -> CheckBody {
+    for a in attrs {
+        if !cx.session().offers_user_attr(a).await {
+            return Err(CheckError::Skip(format!(
+                "the endpoint's /Schemas does not offer the User attribute {a}, which this check filters on"
+            )));
+        }
+    }
+    Ok(())
+}
+
 async fn filter_eq_case(cx: Cx) -> CheckBody {
-    let (id, body, p) = cx.create_user("fc", None).await?;
+    require_attrs(&cx, &["title"]).await?;
+    let (id, body, user_name) = core_user(&cx, "fc").await?;
     let Some(title) = get_ci(&body, "title").and_then(Value::as_str) else {
-        return Err(CheckError::Skip("the mapping sends no title".into()));
+        return Err(CheckError::Error("the created user has no title".into()));
     };
     let flipped: String = title
         .chars()
@@ -194,7 +289,7 @@ async fn filter_eq_case(cx: Cx) -> CheckBody {
         .collect();
     let f = format!(
         "userName eq {} and title eq {}",
-        lit(&p.user_name()),
+        lit(&user_name),
         lit(&flipped)
     );
     expect_found(&cx, Users, &f, "", &[&id]).await?;
@@ -202,6 +297,7 @@ async fn filter_eq_case(cx: Cx) -> CheckBody {
 }
 
 async fn filter_operators(cx: Cx) -> CheckBody {
+    require_attrs(&cx, &["title", "nickName", "emails"]).await?;
     let stem = cx.unique("fo");
     let people = [
         ("a", "Alpha Engineer", true, Some("zoe.a@example.com"), None),
@@ -209,7 +305,7 @@ async fn filter_operators(cx: Cx) -> CheckBody {
             "b",
             "Beta Manager",
             false,
-            Some("b.b@contoso.test"),
+            Some("b.b@contoso.example.com"),
             Some("Bee"),
         ),
         ("c", "Gamma engineer", true, None, Some("Cee")),
@@ -218,6 +314,7 @@ async fn filter_operators(cx: Cx) -> CheckBody {
     for (tag, title, active, email, nick) in people {
         let user_name = format!("{stem}{tag}@example.com");
         let mut body = json!({"schemas": [scim2_types::urn::USER], "userName": user_name, "externalId": format!("{stem}{tag}"),
+            "name": {"givenName": "Test", "familyName": format!("{stem}{tag}"), "formatted": format!("Test {stem}{tag}")},
             "title": title, "active": active, "displayName": format!("{stem}{tag} Zoë")});
         if let Some(e) = email {
             body["emails"] = json!([{"type": "work", "value": e}]);
@@ -225,7 +322,10 @@ async fn filter_operators(cx: Cx) -> CheckBody {
         if let Some(n) = nick {
             body["nickName"] = json!(n);
         }
-        let created = cx.create(Users, &body, &user_name).await?;
+        let created = cx
+            .create(Users, &body, &user_name)
+            .await
+            .map_err(|e| not_reached("creating the three users", e))?;
         body["id"] = json!(id_of(&created).unwrap_or_default());
         docs.push(body);
     }
@@ -277,7 +377,7 @@ async fn filter_operators(cx: Cx) -> CheckBody {
         "title ew \"manager\" or nickName eq \"cee\"".to_owned(),
         "not (title co \"engineer\")".to_owned(),
         "emails[type eq \"work\" and value co \"CONTOSO\"]".to_owned(),
-        "emails.value ew \"example.com\"".to_owned(),
+        "emails.value ew \"@example.com\"".to_owned(),
     ];
     let mut wrong = Vec::new();
     for f in &filters {
@@ -327,8 +427,12 @@ async fn create_batch(cx: &Cx, n: usize) -> Result<(String, Vec<(String, String)
             (b'a' + u8::try_from(i % 26).unwrap_or(0)) as char
         );
         let user_name = format!("{base}@example.com");
-        let body = json!({"schemas": [scim2_types::urn::USER], "userName": user_name, "externalId": base, "active": true});
-        let created = cx.create(Users, &body, &user_name).await?;
+        let body = json!({"schemas": [scim2_types::urn::USER], "userName": user_name, "externalId": base,
+            "name": {"givenName": "Test", "familyName": base, "formatted": format!("Test {base}")}, "active": true});
+        let created = cx
+            .create(Users, &body, &user_name)
+            .await
+            .map_err(|e| not_reached("creating the users to page over", e))?;
         out.push((id_of(&created).unwrap_or_default(), user_name));
     }
     Ok((format!("userName sw {}", lit(&format!("{stem}x"))), out))
@@ -424,7 +528,7 @@ async fn sorting(cx: Cx) -> CheckBody {
 }
 
 async fn projection(cx: Cx) -> CheckBody {
-    let (id, _, _) = cx.create_user("pj", None).await?;
+    let (id, _, _) = core_user(&cx, "pj").await?;
     let Some(u) = cx.read(Users, &id, "attributes=userName").await? else {
         fail!("GET /Users/{id} answered 404")
     };
@@ -467,12 +571,14 @@ async fn projection(cx: Cx) -> CheckBody {
 }
 
 async fn put_replaces(cx: Cx) -> CheckBody {
-    let (id, body, p) = cx.create_user("put", None).await?;
+    let (id, body, user_name) = core_user(&cx, "put").await?;
     let new_body = json!({
         "schemas": [scim2_types::urn::USER],
         "id": id,
-        "userName": p.user_name(),
+        "userName": user_name,
         "externalId": get_ci(&body, "externalId").cloned().unwrap_or(Value::Null),
+        // name stays: an endpoint may require it (RFC 7643 §7 `required`).
+        "name": get_ci(&body, "name").cloned().unwrap_or(Value::Null),
         "active": true,
         "displayName": "Replaced by PUT",
     });
@@ -491,7 +597,7 @@ async fn put_replaces(cx: Cx) -> CheckBody {
         "after PUT, displayName is {:?}",
         get_ci(&u, "displayName")
     );
-    let kept: Vec<&str> = ["title", "emails", "name", "addresses", "phoneNumbers"]
+    let kept: Vec<&str> = ["title", "emails", "addresses", "phoneNumbers"]
         .into_iter()
         .filter(|k| get_ci(&u, k).is_some())
         .collect();
@@ -503,8 +609,8 @@ async fn put_replaces(cx: Cx) -> CheckBody {
 }
 
 async fn search(cx: Cx) -> CheckBody {
-    let (id, _, p) = cx.create_user("srch", None).await?;
-    let body = json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"], "filter": format!("userName eq {}", lit(&p.user_name()))});
+    let (id, _, user_name) = core_user(&cx, "srch").await?;
+    let body = json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"], "filter": format!("userName eq {}", lit(&user_name))});
     let r = cx
         .send(WireRequest::new("POST", "/Users/.search").scim_json(&body))
         .await?;

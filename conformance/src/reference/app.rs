@@ -12,6 +12,7 @@ use axum::routing::{get, post};
 
 use super::error::ApiError;
 use super::handlers;
+use super::kind::Kind;
 use super::log::{LoggedRequest, RequestLog};
 use super::resource::ReadRules;
 use super::store::Store;
@@ -42,6 +43,8 @@ pub(crate) struct Inner {
     pub(crate) log: RequestLog,
     /// Attempts per list page (for the `transient-503` fault).
     pub(crate) attempts: Mutex<std::collections::HashMap<String, u32>>,
+    /// User schemas: core, Enterprise User and the declared extensions.
+    pub(crate) user_schemas: scim2_types::schema::ResourceSchemas,
 }
 
 impl std::fmt::Debug for Reference {
@@ -56,8 +59,13 @@ impl Reference {
     /// An empty endpoint with this configuration.
     #[must_use]
     pub fn new(config: ReferenceConfig) -> Self {
+        let mut user_schemas = Kind::User.schemas().clone();
+        user_schemas
+            .extensions
+            .extend(config.extension_schemas.iter().cloned());
         Self {
             inner: Arc::new(Inner {
+                user_schemas,
                 config,
                 store: Mutex::new(Store::default()),
                 log: RequestLog::default(),
@@ -147,10 +155,27 @@ impl Reference {
             .unwrap_or_else(PoisonError::into_inner)
     }
 
+    /// The schemas of `kind` (for users, with the declared extensions).
+    pub(crate) fn schemas(&self, kind: Kind) -> &scim2_types::schema::ResourceSchemas {
+        match kind {
+            Kind::User => &self.inner.user_schemas,
+            Kind::Group => Kind::Group.schemas(),
+        }
+    }
+
+    /// The one tolerance policy: Entra's deviations; undeclared attributes are stored unless
+    /// the endpoint declares its extension schemas.
+    pub(crate) fn policy(&self) -> scim2_filter::policy::Policy {
+        let mut p = scim2_filter::policy::Policy::entra_compatible();
+        p.undeclared_attributes = self.inner.config.extension_schemas.is_empty();
+        p
+    }
+
     pub(crate) fn read_rules(&self) -> ReadRules {
         ReadRules {
             string_booleans: !self.has(Fault::RejectStringBooleans),
             manager_string: !self.has(Fault::RejectManagerString),
+            undeclared: self.policy().undeclared_attributes,
         }
     }
 

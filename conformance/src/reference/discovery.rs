@@ -56,10 +56,12 @@ pub(crate) fn resource_types(base: &str) -> Vec<Value> {
     ]
 }
 
-/// The schema definitions (RFC 7643 §7): User, Group, EnterpriseUser.
-pub(crate) fn schemas(base: &str) -> Vec<Value> {
+/// The schema definitions (RFC 7643 §7): User, Group, EnterpriseUser and the declared User
+/// extensions.
+pub(crate) fn schemas(base: &str, declared: &[Schema]) -> Vec<Value> {
     [schema::user(), schema::group(), schema::enterprise_user()]
         .into_iter()
+        .chain(declared)
         .map(|s| schema_resource(s, base))
         .collect()
 }

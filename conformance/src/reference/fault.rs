@@ -143,6 +143,28 @@ pub enum Fault {
     /// Every list page after the first answers 503 with `Retry-After: 0`, always: an endpoint
     /// that goes down in the middle of a paginated read.
     PaginationOutage,
+    /// A PATCH path with a value filter on the single-valued `manager`
+    /// (`manager[value eq "…"]`, the flagged dialect's manager removal) is rejected with 400
+    /// invalidPath, as some RFC-strict servers do (RFC 7644 §3.5.2 defines value filters for
+    /// multi-valued attributes only).
+    RejectManagerValueFilter,
+    /// A string `eq` in a filter is compared as `sw` (starts with), so `displayName eq
+    /// "group-app"` also finds `group-app-test` and Entra stops with "Multiple entries were
+    /// found" (<https://github.com/FusionAuth/fusionauth-issues/issues/3111>).
+    EqMatchesPrefix,
+    /// A filter whose string value holds an escaped double quote (`\"`) is answered 400
+    /// invalidFilter: a parser that ends the string at the first quote
+    /// (<https://github.com/Captain-P-Goldfish/SCIM-SDK/pull/927>).
+    EscapedQuoteRejected,
+    /// A filter whose string value holds a space (`displayName eq "EDU All personal"`) is
+    /// answered 400 invalidFilter: a parser that splits the filter on spaces
+    /// (<https://github.com/audriga/scim-server-php/issues/1>).
+    SpaceInValueRejected,
+    /// A PATCH on an attribute of an extension the endpoint does not declare (Entra's custom
+    /// extension attributes, `urn:…:CustomExtensionName:2.0:User:CustomAttribute`, as a path
+    /// or as a path-less value key) is answered 400 invalidPath "unknown schema", although POST
+    /// and PUT store the same attributes.
+    CustomExtensionPatchRejected,
     /// `POST /Users` and `POST /Groups` store the resource but answer 201 with a body that has
     /// no `id` (and no `Location` or `meta.location` to recover it from): the client cannot
     /// know the id of what it created.
@@ -209,6 +231,11 @@ impl Fault {
         Self::FilterMissesPatchedValue,
         Self::Transient503,
         Self::PaginationOutage,
+        Self::RejectManagerValueFilter,
+        Self::EqMatchesPrefix,
+        Self::EscapedQuoteRejected,
+        Self::SpaceInValueRejected,
+        Self::CustomExtensionPatchRejected,
         Self::CreatedWithoutId,
         Self::StoredThen500,
         Self::DeleteFails,
@@ -439,6 +466,33 @@ impl Fault {
                 "pagination-outage",
                 "list pages after the first always answer 503 (Retry-After: 0): the endpoint \
                  goes down in the middle of pagination",
+            ),
+            Self::RejectManagerValueFilter => (
+                "reject-manager-value-filter",
+                "a PATCH path manager[value eq \"…\"] (the flagged dialect's manager removal) is \
+                 rejected with 400 invalidPath",
+            ),
+            Self::EqMatchesPrefix => (
+                "eq-matches-prefix",
+                "a string eq in a filter matches every value that starts with it: displayName eq \
+                 \"…-sales\" also finds \"…-sales-EMEA\" and Entra stops with \"Multiple entries \
+                 were found\"",
+            ),
+            Self::EscapedQuoteRejected => (
+                "escaped-quote-rejected",
+                "a filter value with an escaped double quote (\\\") is answered 400 invalidFilter: \
+                 groups named with quotes are never found, so Entra cannot match them",
+            ),
+            Self::SpaceInValueRejected => (
+                "space-in-value-rejected",
+                "a filter value with a space (displayName eq \"EDU All personal\") is answered 400 \
+                 invalidFilter: a parser that splits the filter on spaces",
+            ),
+            Self::CustomExtensionPatchRejected => (
+                "custom-extension-patch-rejected",
+                "PATCH on a custom extension attribute (URN path or path-less URN key) is \
+                 answered 400 invalidPath \"unknown schema\", although POST and PUT store it: \
+                 Entra's updates of custom attribute mappings fail",
             ),
             Self::CreatedWithoutId => (
                 "created-without-id",

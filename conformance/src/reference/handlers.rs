@@ -99,7 +99,7 @@ fn render(
             .excluded
             .retain(|p| !p.trim().eq_ignore_ascii_case("members"));
     }
-    project(out, &projection, kind.schemas())
+    project(out, &projection, app.schemas(kind))
 }
 
 fn single(
@@ -281,7 +281,7 @@ fn create_impl(
     body: &[u8],
 ) -> Result<Response, ApiError> {
     let json = parse_json(app, body)?;
-    let mut body = normalize(json, kind, app.read_rules())?;
+    let mut body = normalize(json, app.schemas(kind), kind, app.read_rules())?;
     required(kind, &body)?;
     let mut store = app.store();
     check_unique(app, &store, kind, &body, None)?;
@@ -452,13 +452,46 @@ fn search_impl(
     run_query(app, kinds, &query::from_search(request), headers)
 }
 
+/// Whether a quoted string of the filter text holds a space (the `space-in-value-rejected`
+/// fault looks at the text, as the parser it mimics does).
+fn space_in_quoted_value(text: &str) -> bool {
+    let (mut quoted, mut escaped) = (false, false);
+    for c in text.chars() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if quoted => escaped = true,
+            '"' => quoted = !quoted,
+            ' ' if quoted => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
 fn parse_filter(app: &Reference, kind: Kind, text: &str) -> Result<Option<ParsedFilter>, ApiError> {
-    match semantics::parse_filter(text, kind.schemas()) {
+    if app.has(Fault::EscapedQuoteRejected) && text.contains("\\\"") {
+        return Err(ApiError::bad_request(
+            ScimType::InvalidFilter,
+            "invalid filter: unexpected text after the closing quote",
+        ));
+    }
+    if app.has(Fault::SpaceInValueRejected) && space_in_quoted_value(text) {
+        return Err(ApiError::bad_request(
+            ScimType::InvalidFilter,
+            "invalid filter: incorrectly formatted attribute expression",
+        ));
+    }
+    match semantics::parse_filter(text, app.schemas(kind)) {
         Ok(f) if app.has(Fault::EqFiltersOnly) && !f.eq_only() => Err(ApiError::bad_request(
             ScimType::InvalidFilter,
             "only `attribute eq \"value\"` comparisons joined with `and` are supported",
         )),
         Ok(f) => {
+            let f = if app.has(Fault::EqMatchesPrefix) {
+                f.eq_as_prefix()
+            } else {
+                f
+            };
             if app.has(Fault::ExternalidFilterIgnored) && f.mentions("externalId") {
                 Ok(None)
             } else {
@@ -503,16 +536,16 @@ fn run_query(
         filters.push(filter);
     }
     let sort_key = match (&params.sort_by, app.has(Fault::SortIgnored)) {
-        (Some(text), false) => Some(semantics::parse_sort_by(text, kinds[0].schemas())?),
+        (Some(text), false) => Some(semantics::parse_sort_by(text, app.schemas(kinds[0]))?),
         _ => None,
     };
     let store = app.store();
     let mut matches: Vec<(Kind, &Value)> = Vec::new();
     for (kind, filter) in kinds.iter().zip(&filters) {
         let schemas = if app.has(Fault::CaseSensitiveFilter) {
-            kind.case_exact_schemas()
+            &Kind::case_exact_schemas(app.schemas(*kind))
         } else {
-            kind.schemas()
+            app.schemas(*kind)
         };
         for entry in store.collection(*kind).iter() {
             let resource = &entry.resource;
@@ -532,7 +565,7 @@ fn run_query(
         }
     }
     if let Some(key) = &sort_key {
-        let schemas = kinds[0].schemas();
+        let schemas = app.schemas(kinds[0]);
         matches.sort_by(|a, b| semantics::compare(a.1, b.1, key, schemas));
         if params.descending {
             matches.reverse();
@@ -643,12 +676,17 @@ fn replace_impl(
     body: &[u8],
 ) -> Result<Response, ApiError> {
     let json = parse_json(app, body)?;
-    let mut body = normalize(json, kind, app.read_rules())?;
+    let mut body = normalize(json, app.schemas(kind), kind, app.read_rules())?;
     let mut store = app.store();
     let entry = find(&store, kind, id)?.clone();
     check_if_match(app, headers, &entry.resource)?;
     if app.has(Fault::PutMerges) {
-        let mut merged = normalize(entry.resource.clone(), kind, app.read_rules())?;
+        let mut merged = normalize(
+            entry.resource.clone(),
+            app.schemas(kind),
+            kind,
+            app.read_rules(),
+        )?;
         merged.extend(body);
         body = merged;
     }
@@ -745,7 +783,7 @@ fn patch_impl(
     let entry = find(&store, kind, id)?.clone();
     check_if_match(app, headers, &entry.resource)?;
     let patched = patching::patch(app, kind, &entry, op)?;
-    let body = normalize(patched, kind, app.read_rules())?;
+    let body = normalize(patched, app.schemas(kind), kind, app.read_rules())?;
     let (stored, renamed, version) = revise(app, &mut store, kind, id, &entry.resource, body)?;
     if !app.has(Fault::PatchNotApplied) {
         store.collection_mut(kind).update(
@@ -866,8 +904,10 @@ fn list_of(resources: Vec<Value>) -> Response {
 
 /// `GET /Schemas` (RFC 7644 §4).
 pub(crate) async fn schemas(State(app): State<Reference>, headers: HeaderMap) -> Response {
-    let _ = app;
-    list_of(discovery::schemas(&base(&headers)))
+    list_of(discovery::schemas(
+        &base(&headers),
+        &app.inner.config.extension_schemas,
+    ))
 }
 
 /// `GET /Schemas/{id}`.
@@ -876,7 +916,8 @@ pub(crate) async fn schema(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    match discovery::by_id(discovery::schemas(&base(&headers)), &id) {
+    let all = discovery::schemas(&base(&headers), &app.inner.config.extension_schemas);
+    match discovery::by_id(all, &id) {
         Some(s) => scim(StatusCode::OK, &s),
         None => app.error_response(&ApiError::not_found("Schema", &id)),
     }

@@ -58,25 +58,17 @@ impl Kind {
         }
     }
 
-    /// The schemas with every attribute `caseExact` (for the `case-sensitive-filter` fault).
-    pub(crate) fn case_exact_schemas(self) -> &'static ResourceSchemas {
-        static USER: OnceLock<ResourceSchemas> = OnceLock::new();
-        static GROUP: OnceLock<ResourceSchemas> = OnceLock::new();
-        let build = || {
-            let mut s = self.schemas().clone();
-            for schema in std::iter::once(&mut s.core).chain(s.extensions.iter_mut()) {
-                for a in &mut schema.attributes {
-                    a.case_exact = true;
-                    for sub in &mut a.sub_attributes {
-                        sub.case_exact = true;
-                    }
+    /// `schemas` with every attribute `caseExact` (for the `case-sensitive-filter` fault).
+    pub(crate) fn case_exact_schemas(schemas: &ResourceSchemas) -> ResourceSchemas {
+        let mut s = schemas.clone();
+        for schema in std::iter::once(&mut s.core).chain(s.extensions.iter_mut()) {
+            for a in &mut schema.attributes {
+                a.case_exact = true;
+                for sub in &mut a.sub_attributes {
+                    sub.case_exact = true;
                 }
             }
-            s
-        };
-        match self {
-            Self::User => USER.get_or_init(build),
-            Self::Group => GROUP.get_or_init(build),
         }
+        s
     }
 }

@@ -55,7 +55,7 @@ mod server;
 mod store;
 
 pub use app::Reference;
-pub use config::ReferenceConfig;
+pub use config::{ReferenceConfig, SchemaFileError, parse_extension_schemas};
 pub use fault::{Fault, UnknownFault};
 pub use log::LoggedRequest;
 pub use seed::{Seed, SeedError, Seeded};

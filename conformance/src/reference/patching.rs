@@ -3,7 +3,7 @@
 //!
 //! Without faults this is one call to [`semantics::apply_patch`].
 
-use scim2_types::schema::{AttributeType, SchemaAttribute};
+use scim2_types::schema::{AttributeType, ResourceSchemas, SchemaAttribute};
 use scim2_types::{PatchOp, PatchOpKind, PatchOperation, ScimType, urn};
 use serde_json::{Map, Value};
 
@@ -16,8 +16,7 @@ use super::store::Entry;
 
 /// The top-level attribute a path names (`emails` for `emails[type eq "work"].value`,
 /// `manager` for the enterprise URN path), lower-cased, and whether it is a value path.
-fn target(path: &str, kind: Kind) -> (String, bool) {
-    let schemas = kind.schemas();
+fn target(path: &str, schemas: &ResourceSchemas, kind: Kind) -> (String, bool) {
     let mut known: Vec<&str> = schemas.extensions.iter().map(|s| s.id.as_str()).collect();
     known.push(kind.core_urn());
     let rest = urn::split_qualified(path, &known).map_or(path, |(_, rest)| rest);
@@ -26,12 +25,14 @@ fn target(path: &str, kind: Kind) -> (String, bool) {
 }
 
 /// `(attribute definition, value)` pairs an operation writes, for the pre-checks.
-fn written(op: &PatchOperation, kind: Kind) -> Vec<(&'static SchemaAttribute, &Value)> {
-    let schemas = kind.schemas();
+fn written<'a>(
+    op: &'a PatchOperation,
+    schemas: &'a ResourceSchemas,
+) -> Vec<(&'a SchemaAttribute, &'a Value)> {
     let Some(value) = &op.value else {
         return Vec::new();
     };
-    let lookup = |path: &str| -> Option<&'static SchemaAttribute> {
+    let lookup = |path: &str| -> Option<&'a SchemaAttribute> {
         // `emails[type eq "work"].primary` is checked as `emails.primary`.
         let mut plain = String::with_capacity(path.len());
         let mut depth = 0usize;
@@ -79,15 +80,55 @@ fn written(op: &PatchOperation, kind: Kind) -> Vec<(&'static SchemaAttribute, &V
     out
 }
 
+/// Whether `key` (a path, or a path-less value key) names an attribute of an extension schema
+/// the resource type does not declare.
+fn undeclared_extension(key: &str, schemas: &ResourceSchemas, kind: Kind) -> bool {
+    let mut known: Vec<&str> = schemas.extensions.iter().map(|s| s.id.as_str()).collect();
+    known.push(kind.core_urn());
+    key.len() > 4
+        && key[..4].eq_ignore_ascii_case("urn:")
+        && schemas.schema(key).is_none()
+        && urn::split_qualified(key, &known).is_none()
+}
+
 fn precheck(app: &Reference, kind: Kind, op: &PatchOp) -> Result<(), ApiError> {
     for (i, operation) in op.operations.iter().enumerate() {
+        if app.has(Fault::CustomExtensionPatchRejected) {
+            let keys: Vec<&str> = match (&operation.path, &operation.value) {
+                (Some(p), _) => vec![p.as_str()],
+                (None, Some(Value::Object(m))) => m.keys().map(String::as_str).collect(),
+                _ => Vec::new(),
+            };
+            if let Some(k) = keys
+                .into_iter()
+                .find(|k| undeclared_extension(k, app.schemas(kind), kind))
+            {
+                return Err(ApiError::bad_request(
+                    ScimType::InvalidPath,
+                    format!("operation {i}: {k}: unknown schema"),
+                ));
+            }
+        }
         if app.has(Fault::RejectCapitalizedOps) && operation.op_spelling.is_some() {
             return Err(ApiError::bad_request(
                 ScimType::InvalidSyntax,
                 format!("operation {i}: unknown op `{}`", operation.op_text()),
             ));
         }
-        for (attr, value) in written(operation, kind) {
+        if app.has(Fault::RejectManagerValueFilter)
+            && operation
+                .path
+                .as_deref()
+                .is_some_and(|p| p.to_ascii_lowercase().starts_with("manager["))
+        {
+            return Err(ApiError::bad_request(
+                ScimType::InvalidPath,
+                format!(
+                    "operation {i}: a value filter is not allowed on the single-valued manager"
+                ),
+            ));
+        }
+        for (attr, value) in written(operation, app.schemas(kind)) {
             if app.has(Fault::RejectStringBooleans)
                 && attr.kind == AttributeType::Boolean
                 && value.is_string()
@@ -121,9 +162,9 @@ fn transform(app: &Reference, kind: Kind, entry: &Entry, op: &mut PatchOp) {
     let unique = kind.unique_attribute().to_ascii_lowercase();
     op.operations.retain_mut(|operation| {
         let path = operation.path.clone();
-        let (top, value_path) = path
-            .as_deref()
-            .map_or((String::new(), false), |p| target(p, kind));
+        let (top, value_path) = path.as_deref().map_or((String::new(), false), |p| {
+            target(p, app.schemas(kind), kind)
+        });
         if app.has(Fault::IgnoreValuePathPatch) && value_path {
             return false;
         }
@@ -195,16 +236,22 @@ fn apply_one(
     operation: PatchOperation,
     touched: &mut Vec<String>,
 ) -> Result<(), ApiError> {
-    let schemas = kind.schemas();
+    let schemas = app.schemas(kind);
+    let policy = app.policy();
     let path = operation.path.clone().unwrap_or_default();
-    let (top, value_path) = target(&path, kind);
+    let (top, value_path) = target(&path, schemas, kind);
     let writes = operation.op != PatchOpKind::Remove;
     if app.has(Fault::AddressOpsSplitElements) && writes && value_path && path.contains("].") {
         let prefix = path[..path.find(']').map_or(path.len(), |i| i + 1)].to_ascii_lowercase();
         if touched.contains(&prefix) {
             // Build the element on an empty resource and append it as a new element.
             let mut scratch = serde_json::json!({ "schemas": base.get("schemas").cloned().unwrap_or(Value::Null) });
-            semantics::apply_patch(&mut scratch, &PatchOp::new(vec![operation]), schemas)?;
+            semantics::apply_patch(
+                &mut scratch,
+                &PatchOp::new(vec![operation]),
+                schemas,
+                &policy,
+            )?;
             let added = scratch
                 .as_object()
                 .and_then(|m| m.get(&key_of(m, &top)))
@@ -253,7 +300,7 @@ fn apply_one(
     let typed_replace = app.has(Fault::TypedReplaceDropsOthers)
         && operation.op == PatchOpKind::Replace
         && value_path;
-    semantics::apply_patch(base, &PatchOp::new(vec![operation]), schemas)?;
+    semantics::apply_patch(base, &PatchOp::new(vec![operation]), schemas, &policy)?;
     if typed_replace && let Value::Object(map) = base {
         {
             let key = key_of(map, &top);
@@ -302,7 +349,7 @@ pub(crate) fn patch(
             apply_one(app, kind, &mut base, operation, &mut touched)?;
         }
     } else if !op.operations.is_empty() {
-        semantics::apply_patch(&mut base, &op, kind.schemas())?;
+        semantics::apply_patch(&mut base, &op, app.schemas(kind), &app.policy())?;
     }
     Ok(base)
 }

@@ -25,12 +25,27 @@ pub(crate) struct ReadRules {
     pub(crate) string_booleans: bool,
     /// Accept a bare string for `manager`.
     pub(crate) manager_string: bool,
+    /// Store attributes of undeclared extensions and unknown sub-attributes as sent (the
+    /// endpoint policy's `undeclared_attributes`, which PATCH applies too); refuse them with
+    /// 400 `invalidValue` otherwise.
+    pub(crate) undeclared: bool,
+}
+
+fn undeclared(rules: ReadRules, what: &str) -> Result<(), ApiError> {
+    if rules.undeclared {
+        Ok(())
+    } else {
+        Err(ApiError::invalid_value(format!(
+            "{what} is not declared by the endpoint's schemas"
+        )))
+    }
 }
 
 /// Normalizes a client body (POST, PUT, or the result of a PATCH) into the stored form, without
 /// `id` and `meta`.
 pub(crate) fn normalize(
     body: Value,
+    schemas: &ResourceSchemas,
     kind: Kind,
     rules: ReadRules,
 ) -> Result<Map<String, Value>, ApiError> {
@@ -40,7 +55,6 @@ pub(crate) fn normalize(
             "the request body must be a JSON object",
         ));
     };
-    let schemas = kind.schemas();
     let mut out = Map::new();
     let mut declared: Vec<String> = Vec::new();
     for (key, value) in map {
@@ -66,6 +80,7 @@ pub(crate) fn normalize(
                             }
                             None if v.is_null() => {}
                             None => {
+                                undeclared(rules, &format!("the attribute `{key}:{k}`"))?;
                                 ext_out.insert(k, v);
                             }
                         }
@@ -93,6 +108,9 @@ pub(crate) fn normalize(
             }
             None if value.is_null() => {}
             None => {
+                if key.len() > 4 && key[..4].eq_ignore_ascii_case("urn:") {
+                    undeclared(rules, &format!("the extension `{key}`"))?;
+                }
                 out.insert(key, value);
             }
         }
@@ -216,6 +234,7 @@ fn read_single(
                     }
                     None if v.is_null() => {}
                     None => {
+                        undeclared(rules, &format!("the sub-attribute `{name}.{k}`"))?;
                         out.insert(k, v);
                     }
                 }
@@ -322,4 +341,39 @@ pub(crate) fn created_of(resource: &Value) -> String {
 /// `meta.version` of a stored resource.
 pub(crate) fn version_of(resource: &Value) -> Option<&str> {
     resource.pointer("/meta/version").and_then(Value::as_str)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CUSTOM: &str = "urn:ietf:params:scim:schemas:extension:CustomExtensionName:2.0:User";
+
+    fn rules(undeclared: bool) -> ReadRules {
+        ReadRules {
+            string_booleans: true,
+            manager_string: true,
+            undeclared,
+        }
+    }
+
+    /// POST and PUT read undeclared attributes by the rule PATCH applies
+    /// (`Policy::undeclared_attributes`): stored when it holds, refused otherwise.
+    #[test]
+    fn undeclared_attributes_follow_the_policy() {
+        let bodies = [
+            serde_json::json!({"userName": "a@x.org", CUSTOM: {"CustomAttribute": "v"}}),
+            serde_json::json!({"userName": "a@x.org", "name": {"pronunciation": "v"}}),
+            serde_json::json!({"userName": "a@x.org",
+                scim2_types::urn::ENTERPRISE_USER: {"badge": "v"}}),
+        ];
+        for b in bodies {
+            let stored =
+                normalize(b.clone(), Kind::User.schemas(), Kind::User, rules(true)).unwrap();
+            assert!(Value::Object(stored).to_string().contains("\"v\""), "{b}");
+            let e =
+                normalize(b.clone(), Kind::User.schemas(), Kind::User, rules(false)).unwrap_err();
+            assert!(format!("{e:?}").contains("not declared"), "{b}: {e:?}");
+        }
+    }
 }

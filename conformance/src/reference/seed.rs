@@ -78,6 +78,7 @@ impl Reference {
         let rules = ReadRules {
             string_booleans: true,
             manager_string: true,
+            undeclared: true,
         };
         let mut out = Seeded::default();
         let mut store = self.store();
@@ -92,7 +93,8 @@ impl Reference {
                     .and_then(Value::as_str)
                     .filter(|s| !s.is_empty())
                     .map(str::to_owned);
-                let map = normalize(body, kind, rules).map_err(|e| fail(e.detail))?;
+                let map =
+                    normalize(body, self.schemas(kind), kind, rules).map_err(|e| fail(e.detail))?;
                 let Some(key) = unique_key(kind, &Value::Object(map.clone())) else {
                     return Err(fail(format!("`{}` is required", kind.unique_attribute())));
                 };

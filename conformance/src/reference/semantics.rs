@@ -9,7 +9,7 @@
 use std::cmp::Ordering;
 
 use scim2_filter::policy::Policy;
-use scim2_filter::{AttrPath, Filter, PatchPath, eval, patch};
+use scim2_filter::{AttrPath, CompValue, CompareOp, Filter, PatchPath, eval, patch};
 use scim2_types::schema::ResourceSchemas;
 use scim2_types::{PatchOp, ScimType};
 use serde_json::Value;
@@ -56,7 +56,7 @@ impl ParsedFilter {
         let mut stack = vec![&self.0];
         while let Some(f) = stack.pop() {
             match f {
-                Filter::Compare(_, scim2_filter::CompareOp::Eq, _) => {}
+                Filter::Compare(_, CompareOp::Eq, _) => {}
                 Filter::And(a, b) => {
                     stack.push(a);
                     stack.push(b);
@@ -65,6 +65,23 @@ impl ParsedFilter {
             }
         }
         true
+    }
+
+    /// The filter with every string `eq` turned into `sw` (outside value paths), for the
+    /// `eq-matches-prefix` fault.
+    pub(crate) fn eq_as_prefix(self) -> Self {
+        fn rewrite(f: Filter) -> Filter {
+            match f {
+                Filter::Compare(p, CompareOp::Eq, v @ CompValue::String(_)) => {
+                    Filter::Compare(p, CompareOp::Sw, v)
+                }
+                Filter::Not(inner) => Filter::Not(Box::new(rewrite(*inner))),
+                Filter::And(a, b) => Filter::And(Box::new(rewrite(*a)), Box::new(rewrite(*b))),
+                Filter::Or(a, b) => Filter::Or(Box::new(rewrite(*a)), Box::new(rewrite(*b))),
+                other => other,
+            }
+        }
+        Self(rewrite(self.0))
     }
 
     /// Whether the filter names the attribute `name` anywhere (ASCII case-insensitive).
@@ -168,13 +185,15 @@ pub(crate) fn compare(a: &Value, b: &Value, key: &SortKey, schemas: &ResourceSch
 }
 
 /// Applies a PATCH request to `resource` (all or nothing), with Entra's tolerated deviations
-/// (`Policy::entra_compatible`).
+/// (the endpoint's one policy, `Reference::policy`: POST and PUT read bodies by the same
+/// `undeclared_attributes` rule).
 pub(crate) fn apply_patch(
     resource: &mut Value,
     op: &PatchOp,
     schemas: &ResourceSchemas,
+    policy: &Policy,
 ) -> Result<(), SemanticsError> {
-    patch::apply(resource, op, schemas, &Policy::entra_compatible())
+    patch::apply(resource, op, schemas, policy)
         .map(|_| ())
         .map_err(|e| SemanticsError {
             scim_type: e.scim_type.clone(),

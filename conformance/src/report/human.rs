@@ -127,8 +127,8 @@ pub fn summary(report: &Report, with_transcripts_of_passes: bool) -> String {
         }
     }
     out.push_str(&format!(
-        "\n{} checks: {} passed, {} failed, {} skipped, {} errors; {} MUST failures\n",
-        s.total, s.passed, s.failed, s.skipped, s.errors, s.must_failed
+        "\n{} checks: {} passed, {} failed, {} skipped, {} errors; {} MUST failures, {} MUST not run\n",
+        s.total, s.passed, s.failed, s.skipped, s.errors, s.must_failed, s.must_not_run
     ));
     let c = report.cleanup();
     if c.attempted || !c.leftovers.is_empty() {
@@ -169,5 +169,6 @@ pub fn summary(report: &Report, with_transcripts_of_passes: bool) -> String {
     if let Some(a) = &report.outcome.abort {
         out.push_str(&format!("\nSTOPPED: {a}\n"));
     }
+    out.push_str(&format!("{}\n", report.verdict()));
     out
 }

@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! {
-//!   "schema_version": "1",               // bumped on any incompatible change
+//!   "schema_version": "2",               // bumped on any incompatible change
 //!   "tool": {"name": "scim-conformance", "version": "0.1.0"},
 //!   "profile": "entra", "dialects": ["legacy", "flagged"],
 //!   "seed": 42,                           // --seed to reproduce generated values
@@ -14,11 +14,14 @@
 //!   "requests": 412,                      // requests the checks sent (not discovery or cleanup)
 //!   "token": {"jwt": true, "expires_at": "…", "warning": "…"} | null,
 //!   "aborted": "401 from …: the token was refused; it may have expired" | null,
-//!   "summary": {"total", "passed", "failed", "skipped", "errors", "must_failed"},
+//!   "summary": {"total", "passed", "failed", "skipped", "errors", "must_failed", "must_not_run"},
+//!   "verdict": "ready" | "not-ready" | "incomplete" | "stopped",   // the exit code's meaning
 //!   "checks": [{
 //!     "id": "entra.user.create", "title": "…", "area": "users",
 //!     "requirement": "MUST" | "SHOULD" | "MAY",
-//!     "source": "RFC 7644 §3.3 …",
+//!     "source": "docs/entra.md#user-create; Microsoft https://learn.microsoft.com/…; RFC 7644 §3.3 (MUST)",
+//!     "evidence": {"docs": "user-create" | null, "entra_sends": true,
+//!                  "sources": [{"kind": "microsoft" | "observed", "url"} | {"kind": "rfc", "rfc", "section", "keyword"}]},
 //!     "faults": ["wrong-content-type"],  // reference-endpoint faults the check targets
 //!     "outcome": "pass" | "fail" | "skip" | "error",
 //!     "detail": "…" | null, "notes": ["…"], "duration_ms": 12,
@@ -48,7 +51,7 @@ use serde_json::{Value, json};
 use super::Report;
 
 /// The JSON report's schema version.
-pub const SCHEMA_VERSION: &str = "1";
+pub const SCHEMA_VERSION: &str = "2";
 
 /// Serializes a duration as whole milliseconds.
 ///
@@ -85,7 +88,8 @@ pub fn to_value(report: &Report) -> Value {
                 "title": r.meta.title,
                 "area": r.meta.area,
                 "requirement": r.meta.requirement,
-                "source": r.meta.source,
+                "source": r.meta.source(),
+                "evidence": r.meta.evidence,
                 "faults": r.meta.faults,
                 "outcome": r.outcome.status(),
                 "detail": r.outcome.detail(),
@@ -111,9 +115,20 @@ pub fn to_value(report: &Report) -> Value {
         "token": report.token,
         "aborted": report.outcome.abort.as_ref().map(ToString::to_string),
         "summary": report.summary(),
+        "verdict": verdict_word(report),
         "checks": checks,
         "cleanup": report.cleanup(),
     })
+}
+
+fn verdict_word(report: &Report) -> &'static str {
+    use crate::exit::ExitCode;
+    match report.exit_code() {
+        ExitCode::Ok => "ready",
+        ExitCode::Incomplete => "incomplete",
+        ExitCode::Unreachable | ExitCode::Interrupted | ExitCode::Usage => "stopped",
+        ExitCode::MustFailed => "not-ready",
+    }
 }
 
 /// The report as pretty-printed JSON.

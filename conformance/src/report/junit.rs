@@ -95,7 +95,10 @@ fn write(report: &Report, w: &mut Writer<Cursor<Vec<u8>>>) -> std::io::Result<()
             }
             let mut out = format!(
                 "{} [{}] {}\nsource: {}\n",
-                r.meta.title, r.meta.requirement, r.meta.id, r.meta.source
+                r.meta.title,
+                r.meta.requirement,
+                r.meta.id,
+                r.meta.source()
             );
             if let (false, true, Some(d)) = (counts, r.outcome.is_problem(), r.outcome.detail()) {
                 out.push_str(&format!(

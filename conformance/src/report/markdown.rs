@@ -48,17 +48,14 @@ pub fn render(report: &Report) -> String {
         out.push_str(&format!("- **Stopped early:** {a}\n"));
     }
     out.push_str(&format!(
-        "\n**{}**: {} passed, {} failed, {} skipped, {} errors; {} MUST failures.\n\n",
-        if s.must_failed == 0 && report.outcome.abort.is_none() {
-            "PASS"
-        } else {
-            "FAIL"
-        },
+        "\n**{}**\n\n{} passed, {} failed, {} skipped, {} errors; {} MUST failures, {} MUST not run.\n\n",
+        report.verdict(),
         s.passed,
         s.failed,
         s.skipped,
         s.errors,
-        s.must_failed
+        s.must_failed,
+        s.must_not_run
     ));
     out.push_str("| Check | Requirement | Outcome | Detail |\n|---|---|---|---|\n");
     for (_, results) in report.grouped() {
@@ -87,7 +84,7 @@ pub fn render(report: &Report) -> String {
                 r.meta.id,
                 r.meta.requirement,
                 r.outcome.detail().unwrap_or(""),
-                r.meta.source
+                r.meta.source()
             ));
             out.push_str("<details><summary>Transcript</summary>\n\n```http\n");
             for e in &r.transcript {

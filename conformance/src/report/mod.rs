@@ -68,6 +68,9 @@ pub struct Summary {
     pub errors: usize,
     /// MUST checks that failed or errored (non-zero = exit code 1).
     pub must_failed: usize,
+    /// MUST checks that did not run: skipped, or not reached because a prerequisite failed
+    /// (non-zero without MUST failures = exit code 4, the verdict is incomplete).
+    pub must_not_run: usize,
 }
 
 impl Report {
@@ -87,6 +90,11 @@ impl Report {
             }
             if r.fails_run() {
                 s.must_failed += 1;
+            }
+            if r.meta.requirement == Requirement::Must
+                && matches!(r.outcome, crate::check::Outcome::Skip(_))
+            {
+                s.must_not_run += 1;
             }
         }
         s
@@ -121,16 +129,40 @@ impl Report {
         areas
     }
 
-    /// The exit code this report maps to (0, 1 or 3; see [`crate::exit`]).
+    /// The exit code this report maps to (0, 1, 3 or 4; see [`crate::exit`]).
     #[must_use]
     pub fn exit_code(&self) -> crate::exit::ExitCode {
         use crate::exit::ExitCode;
+        let s = self.summary();
         if self.outcome.abort.is_some() {
             ExitCode::Unreachable
-        } else if self.summary().must_failed > 0 || !self.outcome.cleanup.leftovers.is_empty() {
+        } else if s.must_failed > 0 || !self.outcome.cleanup.leftovers.is_empty() {
             ExitCode::MustFailed
+        } else if s.must_not_run > 0 {
+            ExitCode::Incomplete
         } else {
             ExitCode::Ok
+        }
+    }
+
+    /// The one-line verdict: ready, not ready, incomplete or stopped.
+    #[must_use]
+    pub fn verdict(&self) -> String {
+        use crate::exit::ExitCode;
+        let s = self.summary();
+        match self.exit_code() {
+            ExitCode::Ok => "READY: every selected MUST check ran and passed".to_owned(),
+            ExitCode::Unreachable => "STOPPED: the run could not finish (see above)".to_owned(),
+            ExitCode::Incomplete => format!(
+                "INCOMPLETE: no MUST check failed, but {} MUST check(s) did not run, so this run \
+                 cannot say the endpoint is ready",
+                s.must_not_run
+            ),
+            _ if s.must_failed > 0 => format!(
+                "NOT READY: {} MUST check(s) failed; Entra provisioning would break",
+                s.must_failed
+            ),
+            _ => "NOT READY: the run left data behind".to_owned(),
         }
     }
 }

@@ -435,7 +435,8 @@ impl Exec {
                 let Some(u) = self.live_user(*user) else {
                     return Ok(Flow::Done("skipped: no live user".into()));
                 };
-                let name = format!("{}@example.com", self.fresh("r"));
+                let n = self.names;
+                let name = crate::names::upn(&self.fresh("r"), n, "example.com");
                 self.users[u].user_name.clone_from(&name);
                 let ops = wire::rename(self.dialect(*flagged), "userName", &name);
                 self.patch_user(u, ops).await
@@ -489,7 +490,8 @@ impl Exec {
                 let Some(g) = self.live_group(*group) else {
                     return Ok(Flow::Done("skipped: no live group".into()));
                 };
-                let name = self.fresh("g");
+                let n = self.names;
+                let name = crate::names::group_name(&self.fresh("g"), n);
                 self.groups[g].name.clone_from(&name);
                 let ops = wire::rename(self.dialect(*flagged), "displayName", &name);
                 self.patch_group(g, ops).await
@@ -578,8 +580,29 @@ impl Exec {
         person.given.clone_from(&names.0);
         person.family.clone_from(&names.1);
         let mut body = self.cx.session().mapping.user_body(&person, None);
-        let mut user_name = format!("{base}@{domain}");
+        // Real-directory shapes, with prefix pairs (crate::names::sequence_user).
+        let prev = self
+            .users
+            .last()
+            .map(|u| (u.user_name.as_str(), u.external_id.as_str()));
+        let k = self.users.len();
+        let (mut user_name, nickname) =
+            match crate::names::sequence_user(&base, k, domain, prev, &person.guid()) {
+                // The previous user may hold a re-created name whose prefix pair is live.
+                (n, _)
+                    if self
+                        .users
+                        .iter()
+                        .any(|o| o.live && o.user_name.eq_ignore_ascii_case(&n)) =>
+                {
+                    crate::names::sequence_user(&base, k, domain, None, &person.guid())
+                }
+                pair => pair,
+            };
         body["userName"] = json!(user_name);
+        if get_ci(&body, "externalId").is_some() {
+            body["externalId"] = json!(nickname);
+        }
         if let Some(o) = body.as_object_mut() {
             let optional = [
                 "title",
@@ -725,7 +748,9 @@ impl Exec {
     }
 
     async fn create_group(&mut self) -> StepResult {
-        let name = self.fresh("g");
+        let base = self.fresh("g");
+        let prev = self.groups.last().map(|g| g.name.as_str());
+        let name = crate::names::sequence_group(&base, self.groups.len(), prev);
         let body = json!({
             "schemas": [scim2_types::urn::GROUP],
             "externalId": self.cx.guid(),

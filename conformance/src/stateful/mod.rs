@@ -48,6 +48,23 @@ pub enum Area {
     Filters,
 }
 
+/// What the stateful checks rest on: every operation of a sequence is a request shape a fixed
+/// check replays (and grounds), and each sequence is how Entra issues them over provisioning
+/// cycles, in any order.
+const STATEFUL_EVIDENCE: crate::evidence::Evidence = crate::evidence::Evidence {
+    docs: Some("patch-dialects"),
+    entra_sends: true,
+    sources: &[
+        crate::evidence::ms(
+            "https://learn.microsoft.com/en-us/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups",
+        ),
+        crate::evidence::ms(
+            "https://learn.microsoft.com/en-us/entra/identity/app-provisioning/how-provisioning-works",
+        ),
+        crate::evidence::rfc(7644, "3", Requirement::Must),
+    ],
+};
+
 /// How many sequences, how long, how far to shrink.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -311,6 +328,7 @@ impl StatefulOutcome {
             error: None,
             duration: Duration::ZERO,
             sequences: Vec::new(),
+            replayed: false,
         }
     }
 
@@ -341,20 +359,25 @@ impl StatefulOutcome {
 
     /// The three checks `stateful.users`, `stateful.groups`, `stateful.filters` for the report;
     /// the failing one carries the counterexample (as its detail, notes and transcript). A
-    /// check whose operations did not run (enough) is skipped, never passed.
+    /// check whose operations did not run (enough) is skipped, never passed; a replay reports
+    /// only the checks its sequence exercises.
     #[must_use]
     pub fn results(&self) -> Vec<CheckResult> {
         let area = self.counterexample.as_ref().map(Counterexample::area);
         [Area::Users, Area::Groups, Area::Filters]
             .into_iter()
             .zip(META)
-            .map(|(a, (id, title, faults))| {
+            .filter_map(|(a, (id, title, faults))| {
                 let meta = CheckMeta {
                     id,
                     title,
                     area: "stateful",
                     requirement: Requirement::Must,
-                    source: "entra-provisioning §2 (sequences); RFC 7644 §3",
+                    levels: crate::check::Levels {
+                        entra: Requirement::Must,
+                        rfc7644: Requirement::Must,
+                    },
+                    evidence: STATEFUL_EVIDENCE,
                     faults,
                     writes: true,
                     dialect: None,
@@ -411,9 +434,14 @@ impl StatefulOutcome {
                         .collect();
                     r.counterexample = Some(Box::new(c.clone()));
                 } else if let Some(why) = self.unexercised(i, what) {
+                    if self.replayed {
+                        // A replay re-runs one saved sequence: it speaks for the checks its
+                        // operations belong to only.
+                        return None;
+                    }
                     r.outcome = Outcome::Skip(why);
                 }
-                r
+                Some(r)
             })
             .collect()
     }
@@ -517,6 +545,13 @@ pub async fn run(session: Arc<Session>, opts: &Options) -> StatefulOutcome {
         // proptest's Vec tree stops removing elements once it starts shrinking them; a final
         // greedy pass drops any step whose removal still fails.
         // It has its own allowance (one try per step and restart, at most 64).
+        // Steps after the divergent one never ran: they are not part of the finding.
+        let truncate = |ops: &mut Vec<Op>, a: &Attempt| {
+            if let Some(n) = a.divergence.as_ref().and_then(|d| d.step) {
+                ops.truncate(n);
+            }
+        };
+        truncate(&mut best_ops, &best);
         let (mut i, limit) = (0, tries + 64);
         // Re-creating a deleted user's name ties a create to the delete before it; a create
         // of a fresh name usually fails the same way and lets both steps go.
@@ -561,6 +596,7 @@ pub async fn run(session: Arc<Session>, opts: &Options) -> StatefulOutcome {
                 i += 1;
             }
         }
+        truncate(&mut best_ops, &best);
         let script = script::curl_script(&best);
         out.counterexample = Some(Counterexample {
             seed,
@@ -625,6 +661,7 @@ pub async fn replay_with(session: Arc<Session>, saved: &Saved, shape: &Shape) ->
         error: a.error.clone(),
         duration: Duration::ZERO,
         sequences: vec![saved.ops.clone()],
+        replayed: true,
     };
     exercise(&mut out, &a);
     if a.failed() {

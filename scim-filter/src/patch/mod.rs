@@ -59,6 +59,7 @@ pub(crate) mod json;
 mod ops;
 mod report;
 mod target;
+mod undeclared;
 
 use scim2_types::{PatchOp, ScimType, schema::ResourceSchemas};
 use serde_json::Value;
@@ -110,6 +111,18 @@ pub fn apply(
             ScimType::InvalidSyntax,
             "the resource is not a JSON object",
         ));
+    };
+    let declared;
+    let schemas = match policy
+        .undeclared_attributes
+        .then(|| undeclared::declared_for(schemas, &op.operations))
+        .flatten()
+    {
+        Some(s) => {
+            declared = s;
+            &declared
+        }
+        None => schemas,
     };
     let ctx = target::Ctx { schemas, policy };
     let mut work = root.clone();
