@@ -172,11 +172,12 @@ pub struct RunArgs {
     #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u64).range(1..=64))]
     pub concurrency: u64,
     /// Stateful sequences generated after the fixed checks (default 64; `--cases 0` runs none;
-    /// `--only stateful` runs them alone).
+    /// `--only stateful` runs them alone). Without `--budget`, exactly N run.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=100_000))]
     pub cases: Option<u32>,
-    /// Wall-time budget of the stateful run in seconds: no new sequence starts after it
-    /// (default 120).
+    /// Wall-time budget of the stateful phase in seconds, shrinking included: no new sequence
+    /// or shrink attempt starts after it (default 120 when --cases is not given either; a
+    /// stateful check the cut left unexercised is skipped, never passed).
     #[arg(long, value_name = "SECS")]
     pub budget: Option<u64>,
     /// When a stateful sequence fails, write its minimal sequence to this file (JSON; re-run
@@ -346,6 +347,9 @@ pub struct RunConfig {
     pub opaque_expiry: OpaqueExpiry,
     /// The stateful run after the fixed checks, if any.
     pub stateful: Option<crate::stateful::Options>,
+    /// Ctrl-C switch: once triggered, the run sends no new POST/PUT/PATCH and winds down
+    /// to its cleanup.
+    pub interrupt: Option<crate::interrupt::Interrupt>,
 }
 
 impl RunConfig {
@@ -365,6 +369,7 @@ impl RunConfig {
             network: Network::default(),
             opaque_expiry: OpaqueExpiry::Ignore,
             stateful: None,
+            interrupt: None,
         })
     }
 
@@ -437,6 +442,10 @@ pub async fn run_endpoint(
     } else {
         http
     };
+    let transport: Arc<dyn Transport> = match &cfg.interrupt {
+        Some(i) => Arc::new(i.gate(transport)),
+        None => transport,
+    };
     let auth_hint = match token_info.as_ref() {
         Some(TokenInfo {
             expires_at: Some(e),
@@ -468,7 +477,11 @@ pub async fn run_endpoint(
     ));
     let checks = runner::select(cfg.checks(), &cfg.options);
     let outcome = runner::run(Arc::clone(&session), &checks, &cfg.options, progress).await;
-    let outcome = crate::stateful::cli::after_fixed(&session, cfg.stateful.as_ref(), outcome).await;
+    let stateful = cfg
+        .stateful
+        .as_ref()
+        .map(|o| crate::stateful::cli::for_run(o, cfg.profile, &cfg.options));
+    let outcome = crate::stateful::cli::after_fixed(&session, stateful.as_ref(), outcome).await;
     Ok(Report {
         tool_version: env!("CARGO_PKG_VERSION").to_owned(),
         profile: cfg.profile_name(),
@@ -684,6 +697,7 @@ async fn run_cmd(
         network: Network::direct(),
         opaque_expiry: OpaqueExpiry::Ignore,
         stateful,
+        interrupt: Some(crate::interrupt::Interrupt::default()),
     };
     if a.rate.is_some() && cfg.rate.is_none() {
         return Err(UsageError("--rate must be a positive number".into()));
@@ -746,20 +760,47 @@ async fn run_cmd(
     );
     let cleanup_token = token.clone();
     let run = run_endpoint(&cfg, &base_url, token, Arc::clone(&journal), progress);
+    tokio::pin!(run);
     let report = tokio::select! {
-        r = run => r?,
+        r = &mut run => r?,
         _ = tokio::signal::ctrl_c() => {
-            eprintln!("scim-conformance: interrupted; deleting what the run created…");
-            let http = HttpTransport::with_network(
-                &base_url,
-                cleanup_token.as_ref(),
-                cfg.timeout,
-                None,
-                &cfg.network,
-            )
-            .map_err(|e| UsageError(e.to_string()))?;
-            let c = runner::cleanup(&http, &journal).await;
-            eprintln!("cleanup: {} deleted, {} left", c.deleted, c.leftovers.len());
+            // The requests in flight finish (a create's id is journaled), nothing new is
+            // written, and the run's own cleanup runs; a second Ctrl-C, or a run that does
+            // not wind down in time, falls back to a cleanup here.
+            eprintln!(
+                "scim-conformance: interrupted; sending no new writes, waiting for the requests in flight (Ctrl-C again to stop waiting), then deleting what the run created…"
+            );
+            if let Some(i) = &cfg.interrupt {
+                i.trigger();
+            }
+            let grace = cfg.timeout.saturating_mul(2) + Duration::from_secs(5);
+            let wound_down = tokio::select! {
+                r = &mut run => r.ok(),
+                _ = tokio::signal::ctrl_c() => None,
+                () = tokio::time::sleep(grace) => None,
+            };
+            let c = match wound_down {
+                Some(report) if !cfg.options.keep_data => report.cleanup().clone(),
+                _ => {
+                    let http = HttpTransport::with_network(
+                        &base_url,
+                        cleanup_token.as_ref(),
+                        cfg.timeout,
+                        None,
+                        &cfg.network,
+                    )
+                    .map_err(|e| UsageError(e.to_string()))?;
+                    if cfg.options.keep_data {
+                        runner::CleanupReport { kept: journal.pending(), ..Default::default() }
+                    } else {
+                        runner::cleanup(&http, &journal).await
+                    }
+                }
+            };
+            print_cleanup(&c);
+            if !c.kept.is_empty() {
+                eprintln!("kept {} resources (--keep-data)", c.kept.len());
+            }
             if let Some(cmd) = c.retry_command {
                 eprintln!("retry with: {cmd}");
             }
@@ -891,23 +932,14 @@ async fn cleanup_cmd(a: CleanupArgs) -> Result<ExitCode, UsageError> {
     let timeout = spec.timeout_or(Duration::from_secs(30));
     let http = HttpTransport::with_network(&url, token.as_ref(), timeout, None, &network)
         .map_err(|e| UsageError(e.to_string()))?;
-    let found = runner::discover(&http, &journal).await;
     let pending = journal.pending().len();
     eprintln!(
-        "run {}: {pending} resources to remove ({found} found by name prefix)",
-        a.run_id
+        "run {}: {pending} resources in the journal; then sweeping for names starting with {}-",
+        a.run_id,
+        crate::journal::prefix_for(&a.run_id)
     );
     let c = runner::cleanup(&http, &journal).await;
-    eprintln!("cleanup: {} deleted, {} left", c.deleted, c.leftovers.len());
-    for l in &c.leftovers {
-        eprintln!(
-            "  left: {} {} ({}): {}",
-            l.resource.kind.path(),
-            l.resource.id,
-            l.resource.name,
-            l.reason
-        );
-    }
+    print_cleanup(&c);
     if c.leftovers.iter().any(|l| {
         l.reason.contains("answered 401")
             || l.reason.contains("answered 403")
@@ -1002,6 +1034,33 @@ fn evidence_markdown(e: &crate::evidence::Evidence) -> String {
         });
     }
     parts.join("; ")
+}
+
+/// The cleanup's result on stderr: counts, what the sweep found by name prefix, each leftover
+/// with its id and reason, and an incomplete listing.
+fn print_cleanup(c: &runner::CleanupReport) {
+    eprintln!(
+        "cleanup: {} deleted ({} found by name prefix only), {} left",
+        c.deleted,
+        c.found_by_prefix,
+        c.leftovers.len()
+    );
+    for l in &c.leftovers {
+        eprintln!(
+            "  left: {} {} ({}): {}",
+            l.resource.kind.path(),
+            l.resource.id,
+            l.resource.name,
+            l.reason
+        );
+    }
+    for n in c
+        .sweep
+        .iter()
+        .filter(|n| n.contains("incomplete") || n.contains("not listed"))
+    {
+        eprintln!("  {n}");
+    }
 }
 
 /// The check list of a profile as text or a Markdown table.

@@ -7,7 +7,8 @@
 //!   [`endpoint`]: how to reach an endpoint (URL, token, TLS, proxy, timeouts).
 //! - [`model`]: the expected state, computed from what the run sent; [`mapping`] and [`path`]:
 //!   the user attribute mapping replayed (Entra's 22 default rows, or `--mapping FILE`).
-//! - [`runner`]: selection, concurrency, early stop, cleanup; [`journal`]: created-ids journal.
+//! - [`runner`]: selection, concurrency, early stop, cleanup; [`journal`]: created-ids journal;
+//!   [`sweep`]: finding what a run left behind by its name prefix.
 //! - [`report`]: human, JSON, JUnit and Markdown reports; [`token`]: bearer token handling;
 //!   [`logging`]: `-v`/`-q`/`RUST_LOG` diagnostics on stderr.
 //! - [`compare`]: the read-only migration compare of two endpoints (`scim-conformance compare`).
@@ -21,6 +22,7 @@ pub mod diagnose;
 pub mod endpoint;
 pub mod evidence;
 pub mod exit;
+pub mod interrupt;
 pub mod journal;
 pub mod logging;
 pub mod mapping;
@@ -34,6 +36,7 @@ pub mod report;
 pub mod runner;
 pub mod session;
 pub mod stateful;
+pub mod sweep;
 pub mod token;
 pub mod transcript;
 pub mod transport;

@@ -88,7 +88,11 @@ pub async fn preflight(transport: &dyn Transport, prefix: &str) -> Option<Abort>
                 }
             },
             Err(TransportError::Refused(_)) => return None,
-            Err(e) => return Some(Abort::Unreachable(e.to_string())),
+            Err(e) => {
+                return Some(Abort::Unreachable(crate::diagnose::with_advice(
+                    &e.to_string(),
+                )));
+            }
         }
     }
     let what = first_problem.unwrap_or_default();

@@ -8,13 +8,12 @@ use std::time::{Duration, Instant};
 
 use futures::StreamExt;
 use serde::Serialize;
-use serde_json::Value;
 
 use crate::check::{CheckResult, Dialect, Outcome, id_matches};
-use crate::journal::{Created, Journal, ResourceKind};
-use crate::path::get_ci;
+use crate::journal::{Created, Journal};
 use crate::profile::Check;
-use crate::session::{Abort, CheckError, Cx, Session, enc, enc_path, id_of, listed, lit};
+use crate::session::{Abort, CheckError, Cx, Session, enc_path};
+use crate::sweep;
 use crate::transport::{Transport, WireRequest};
 
 /// Which checks run and how.
@@ -79,7 +78,7 @@ pub struct Leftover {
 /// The cleanup result.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct CleanupReport {
-    /// Whether cleanup ran (`false` with `--keep-data` or when nothing was created).
+    /// Whether cleanup ran (`true` whenever the run wrote anything, unless `--keep-data`).
     pub attempted: bool,
     /// Resources deleted and confirmed gone.
     pub deleted: usize,
@@ -87,8 +86,21 @@ pub struct CleanupReport {
     pub leftovers: Vec<Leftover>,
     /// Resources kept on purpose (`--keep-data`).
     pub kept: Vec<Created>,
+    /// Resources the journal did not list but the sweep found by the run's name prefix (a
+    /// create whose answer was lost or carried no id); they are deleted like the others.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub found_by_prefix: usize,
+    /// How the endpoint was listed to verify the cleanup (and whether that listing was
+    /// complete).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sweep: Vec<String>,
     /// The command that retries the cleanup, when something is left.
     pub retry_command: Option<String>,
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// The outcome of a whole run.
@@ -235,7 +247,9 @@ pub async fn run(
     }
 }
 
-/// The cleanup at the end of a run (or after a failure or Ctrl-C).
+/// The cleanup at the end of a run (or after a failure or Ctrl-C): nothing with `--keep-data`
+/// (what the journal lists is reported as kept) or when the run wrote nothing; otherwise
+/// [`cleanup`].
 pub async fn finish_cleanup(
     session: &Session,
     opts: &RunOptions,
@@ -248,19 +262,70 @@ pub async fn finish_cleanup(
             ..CleanupReport::default()
         };
     }
+    if opts.read_only || (pending.is_empty() && session.write_count() == 0) {
+        return CleanupReport::default();
+    }
     progress.cleaning(pending.len());
     cleanup(session.transport.as_ref(), &session.journal).await
 }
 
-/// Deletes what the journal lists (groups first), confirms each is gone with a GET, and
-/// returns what is left. Only resources the journal names are touched.
+/// Deletes what the journal lists (groups first) and confirms each is gone with a GET; then
+/// sweeps by the run's name prefix ([`sweep::find`]) for what the journal could not list (a
+/// create whose answer was lost or had no id), deletes that too, and lists once more: the
+/// leftovers reported are what that last listing and the GETs still find. Only resources the
+/// journal names or whose names carry the run's prefix are touched.
 pub async fn cleanup(transport: &dyn Transport, journal: &Journal) -> CleanupReport {
-    let pending = journal.pending();
+    let prefix = crate::journal::prefix_for(journal.run_id());
     let mut report = CleanupReport {
-        attempted: !pending.is_empty(),
+        attempted: true,
         ..CleanupReport::default()
     };
-    for c in pending {
+    delete_pending(transport, journal, &mut report).await;
+    let found = sweep::find(transport, &prefix).await;
+    for c in &found.found {
+        if !report.leftovers.iter().any(|l| same(&l.resource, c)) {
+            journal.created(c.kind, &c.id, &c.name);
+            report.found_by_prefix += 1;
+        }
+    }
+    report.leftovers.clear();
+    delete_pending(transport, journal, &mut report).await;
+    let after = sweep::find(transport, &prefix).await;
+    for c in after.found {
+        if !report.leftovers.iter().any(|l| same(&l.resource, &c)) {
+            report.leftovers.push(Leftover {
+                resource: c,
+                reason: "still listed after the cleanup".into(),
+            });
+        }
+    }
+    report.sweep = after.notes;
+    if !after.complete {
+        report.sweep.push(
+            "the listing was incomplete: resources of the run may remain that it could not see"
+                .into(),
+        );
+    }
+    if report.leftovers.is_empty() && after.complete {
+        journal.remove_file();
+    } else if journal.path().is_some() {
+        report.retry_command = Some(format!(
+            "scim-conformance cleanup --url {} --run {}",
+            transport.base_url(),
+            journal.run_id()
+        ));
+    }
+    report
+}
+
+fn same(a: &Created, b: &Created) -> bool {
+    a.kind == b.kind && a.id == b.id
+}
+
+/// Deletes every resource the journal lists as pending and confirms each is gone (404);
+/// what stays is recorded in `report.leftovers`.
+async fn delete_pending(transport: &dyn Transport, journal: &Journal, report: &mut CleanupReport) {
+    for c in journal.pending() {
         let path = format!("{}/{}", c.kind.path(), enc_path(&c.id));
         let del = transport
             .send(WireRequest::new("DELETE", path.clone()))
@@ -292,67 +357,4 @@ pub async fn cleanup(transport: &dyn Transport, journal: &Journal) -> CleanupRep
             }),
         }
     }
-    if report.leftovers.is_empty() {
-        journal.remove_file();
-    } else if journal.path().is_some() {
-        report.retry_command = Some(format!(
-            "scim-conformance cleanup --url {} --run {}",
-            transport.base_url(),
-            journal.run_id()
-        ));
-    }
-    report
-}
-
-/// Finds resources whose userName/displayName starts with the run's prefix (for `cleanup`
-/// without a journal) and adds them to the journal. Uses `sw` filters (RFC 7644 §3.4.2.2);
-/// an endpoint without `sw` support yields nothing.
-pub async fn discover(transport: &dyn Transport, journal: &Journal) -> usize {
-    let prefix = crate::journal::prefix_for(journal.run_id());
-    let known: Vec<(ResourceKind, String)> = journal
-        .pending()
-        .into_iter()
-        .map(|c| (c.kind, c.id))
-        .collect();
-    let mut added = 0;
-    for (kind, attr) in [
-        (ResourceKind::Users, "userName"),
-        (ResourceKind::Groups, "displayName"),
-    ] {
-        let filter = format!("{attr} sw {}", lit(&format!("{prefix}-")));
-        let mut start = 1u64;
-        for _ in 0..100 {
-            let path = format!(
-                "{}?filter={}&startIndex={start}&count=100",
-                kind.path(),
-                enc(&filter)
-            );
-            let Ok(r) = transport.send(WireRequest::new("GET", path)).await else {
-                break;
-            };
-            let Some(l) = r.json().as_ref().and_then(listed) else {
-                break;
-            };
-            if l.resources.is_empty() {
-                break;
-            }
-            for res in &l.resources {
-                let name = get_ci(res, attr)
-                    .and_then(Value::as_str)
-                    .unwrap_or_default();
-                // Never trust the filter alone: only names carrying the prefix are taken.
-                if let (Some(id), true) = (id_of(res), name.starts_with(&prefix))
-                    && !known.iter().any(|(k, i)| *k == kind && *i == id)
-                {
-                    journal.created(kind, &id, name);
-                    added += 1;
-                }
-            }
-            start += l.resources.len() as u64;
-            if l.total.is_some_and(|t| start > t) {
-                break;
-            }
-        }
-    }
-    added
 }

@@ -101,6 +101,7 @@ pub struct Session {
     pub auth_hint: String,
     counter: AtomicU64,
     requests: AtomicU64,
+    writes: AtomicU64,
     header_refusal: Mutex<Option<String>>,
     schemas: tokio::sync::OnceCell<Option<Value>>,
     resource_types: tokio::sync::OnceCell<Option<Value>>,
@@ -128,6 +129,7 @@ impl Session {
             auth_hint,
             counter: AtomicU64::new(0),
             requests: AtomicU64::new(0),
+            writes: AtomicU64::new(0),
             header_refusal: Mutex::new(None),
             schemas: tokio::sync::OnceCell::new(),
             resource_types: tokio::sync::OnceCell::new(),
@@ -208,6 +210,12 @@ impl Session {
     #[must_use]
     pub fn request_count(&self) -> u64 {
         self.requests.load(Ordering::Relaxed)
+    }
+
+    /// Requests that change state (POST, PUT, PATCH, DELETE) sent so far.
+    #[must_use]
+    pub fn write_count(&self) -> u64 {
+        self.writes.load(Ordering::Relaxed)
     }
 
     /// Records that the endpoint refuses requests without `Accept`/`User-Agent` (found by the
@@ -392,6 +400,9 @@ impl Cx {
     pub async fn send_raw(&self, req: WireRequest) -> Result<Resp, CheckError> {
         let s = &self.0.session;
         s.requests.fetch_add(1, Ordering::Relaxed);
+        if req.is_write() {
+            s.writes.fetch_add(1, Ordering::Relaxed);
+        }
         let url = format!("{}{}", s.transport.base_url(), req.path);
         let method = req.method.clone();
         let (result, ex) = send_recorded(s.transport.as_ref(), req).await;

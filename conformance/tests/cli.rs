@@ -508,8 +508,10 @@ async fn verbose_logs_show_attempts_and_retries_but_never_the_token() {
     assert!(!report.contains(SECRET));
     let quiet_err = String::from_utf8_lossy(&quiet.stderr);
     assert!(!quiet_err.contains("scim_attempt"), "{quiet_err}");
+}
+
 /// Runs the built binary with a clean proxy environment plus `env`.
-async fn binary(args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
+async fn binary_clean_env(args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
     let args: Vec<String> = args.iter().map(|s| (*s).to_owned()).collect();
     let env: Vec<(String, String)> = env
         .iter()
@@ -584,7 +586,7 @@ async fn run_reaches_a_tls_endpoint_through_a_proxy_with_a_ca_file() {
     let without_ca: Vec<&str> = a.split('\u{1}').collect();
 
     // HTTPS_PROXY is honoured: the run goes through a CONNECT tunnel.
-    let (code, out, err) = binary(&with_ca, &[("HTTPS_PROXY", &proxy.url)]).await;
+    let (code, out, err) = binary_clean_env(&with_ca, &[("HTTPS_PROXY", &proxy.url)]).await;
     assert_eq!(code, 0, "{out}\n{err}");
     let seen = proxy.requests();
     assert!(!seen.is_empty(), "{err}");
@@ -596,7 +598,7 @@ async fn run_reaches_a_tls_endpoint_through_a_proxy_with_a_ca_file() {
 
     // NO_PROXY bypasses it; so does --no-proxy.
     let before = proxy.requests().len();
-    let (code, out, err) = binary(
+    let (code, out, err) = binary_clean_env(
         &with_ca,
         &[("https_proxy", &proxy.url), ("no_proxy", "127.0.0.1")],
     )
@@ -604,12 +606,12 @@ async fn run_reaches_a_tls_endpoint_through_a_proxy_with_a_ca_file() {
     assert_eq!(code, 0, "{out}\n{err}");
     let mut no_proxy = with_ca.clone();
     no_proxy.push("--no-proxy");
-    let (code, out, err) = binary(&no_proxy, &[("HTTPS_PROXY", &proxy.url)]).await;
+    let (code, out, err) = binary_clean_env(&no_proxy, &[("HTTPS_PROXY", &proxy.url)]).await;
     assert_eq!(code, 0, "{out}\n{err}");
     assert_eq!(proxy.requests().len(), before);
 
     // Without the CA, the message names the certificate problem.
-    let (code, out, err) = binary(&without_ca, &[("HTTPS_PROXY", &proxy.url)]).await;
+    let (code, out, err) = binary_clean_env(&without_ca, &[("HTTPS_PROXY", &proxy.url)]).await;
     assert_eq!(code, 3, "{out}\n{err}");
     let all = format!("{out}{err}");
     assert!(all.contains("certificate"), "{all}");
@@ -643,12 +645,12 @@ async fn run_presents_a_client_certificate() {
         "--ca-file",
         &ca,
     ];
-    let (code, out, err) = binary(&args, &[]).await;
+    let (code, out, err) = binary_clean_env(&args, &[]).await;
     assert_eq!(code, 3, "{out}\n{err}");
     args.extend(["--client-cert", &cert, "--client-key", &key]);
-    let (code, out, err) = binary(&args, &[]).await;
+    let (code, out, err) = binary_clean_env(&args, &[]).await;
     assert_eq!(code, 0, "{out}\n{err}");
-    let (code, _, err) = binary(&args[..args.len() - 2], &[]).await;
+    let (code, _, err) = binary_clean_env(&args[..args.len() - 2], &[]).await;
     assert_eq!(
         code, 2,
         "--client-cert without --client-key is a usage error: {err}"
@@ -694,17 +696,10 @@ fn diagnostics_by_cause_and_phase() {
                  certificate: UnknownIssuer"
             .into(),
     };
-    let response = Error::Response(Box::new(ResponseError {
-        method: Method::GET,
-        url: url.into(),
-        status: StatusCode::FORBIDDEN,
-        scim_type: None,
-        detail: Some("Source IP 203.0.113.7 is not allowed".into()),
-        body_excerpt: None,
-        retry_after: None,
-        location: None,
-        attempts: 1,
-    }));
+    let response = Error::Response(Box::new(
+        ResponseError::new(Method::GET, url, StatusCode::FORBIDDEN)
+            .with_detail("Source IP 203.0.113.7 is not allowed"),
+    ));
     let compare_timeout = Error::Timeout {
         method: Method::GET,
         url: url.into(),
@@ -757,4 +752,79 @@ fn diagnostics_by_cause_and_phase() {
     .collect::<Vec<_>>()
     .join("\n");
     insta::assert_snapshot!(text);
+}
+
+/// Ctrl-C at several moments of a run (creates in flight included): the run winds down,
+/// cleans up, exits 130, and the endpoint holds nothing the run created.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_leaves_nothing_behind() {
+    use scim2_conformance::reference::{ReferenceConfig, ReferenceServer};
+    let server = ReferenceServer::start(ReferenceConfig::default())
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    // Interrupt once the run has started writing, then a little later.
+    for delay_ms in [0u64, 50, 300] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_scim-conformance"))
+            .args([
+                "run",
+                "--url",
+                &server.base_url(),
+                "--no-auth",
+                "--seed",
+                "3",
+            ])
+            .arg("--journal-dir")
+            .arg(dir.path())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Wait for a write, let `delay_ms` pass, then interrupt at a moment the endpoint
+        // holds something of the run's (checks create and delete their own resources, so
+        // there are moments in between when it holds nothing).
+        let holding = || async {
+            for _ in 0..1000 {
+                if server.reference().counts() != (0, 0) {
+                    break;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+            }
+        };
+        holding().await;
+        tokio::time::sleep(std::time::Duration::from_millis(delay_ms)).await;
+        holding().await;
+        let written = server.reference().counts();
+        assert!(
+            written.0 + written.1 > 0,
+            "{delay_ms} ms after its first write the run holds nothing"
+        );
+        let kill = std::process::Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(kill.success());
+        let out = tokio::task::spawn_blocking(move || {
+            let status = child.wait().unwrap();
+            let mut err = String::new();
+            std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut err).unwrap();
+            (status, err)
+        })
+        .await
+        .unwrap();
+        let (status, stderr) = out;
+        assert_eq!(
+            status.code(),
+            Some(130),
+            "{delay_ms} ms after the first write ({written:?} on the endpoint): {stderr}"
+        );
+        assert!(stderr.contains("cleanup:"), "{stderr}");
+        assert_eq!(
+            server.reference().counts(),
+            (0, 0),
+            "{delay_ms} ms after the first write: left behind; {stderr}"
+        );
+    }
+    server.shutdown().await;
 }

@@ -1011,6 +1011,55 @@ fn p_second_page_after_retries(api: Api) -> BoxFuture<'static, Outcome> {
     })
 }
 
+fn p_create_answers_id(api: Api) -> BoxFuture<'static, Outcome> {
+    Box::pin(async move {
+        let r = api
+            .post("/Users", json!({"userName": "new@x.example"}))
+            .await;
+        ensure!(r.status == 201, "POST /Users: {} {}", r.status, r.text);
+        let id = r.body["id"].as_str().unwrap_or_default().to_owned();
+        ensure!(
+            !id.is_empty(),
+            "POST /Users answered without an id: {}",
+            r.text
+        );
+        let g = api.post("/Groups", json!({"displayName": "New"})).await;
+        ensure!(
+            g.status == 201 && g.body["id"].is_string(),
+            "POST /Groups: {} {}",
+            g.status,
+            g.text
+        );
+        Ok(())
+    })
+}
+
+fn p_delete_removes(api: Api) -> BoxFuture<'static, Outcome> {
+    Box::pin(async move {
+        let id = seed_users(&api, &["gone@x.example"]).remove(0);
+        let g = seed_group(&api, "Gone", &[]);
+        for path in [format!("/Users/{id}"), format!("/Groups/{g}")] {
+            let r = api.delete(&path).await;
+            ensure!(r.status == 204, "DELETE {path}: {}", r.status);
+        }
+        ensure!(
+            api.reference.counts() == (0, 0),
+            "still stored after DELETE"
+        );
+        Ok(())
+    })
+}
+
+fn p_sw_filter(api: Api) -> BoxFuture<'static, Outcome> {
+    Box::pin(async move {
+        let ids = seed_users(&api, &["abc@x.example", "abd@x.example", "xyz@x.example"]);
+        let r = api.get("/Users?filter=userName%20sw%20%22ab%22").await;
+        ensure!(r.status == 200, "userName sw: {} {}", r.status, r.text);
+        ensure!(r.ids() == ids[..2], "userName sw found {:?}", r.ids());
+        Ok(())
+    })
+}
+
 fn probes() -> Vec<Probe> {
     use Fault as F;
     let p = |name, broken_by, run| Probe {
@@ -1020,6 +1069,13 @@ fn probes() -> Vec<Probe> {
         run,
     };
     vec![
+        p(
+            "a create answers 201 with its id",
+            &[F::StoredThenTimeout, F::CreatedWithoutId, F::StoredThen500],
+            p_create_answers_id,
+        ),
+        p("DELETE removes", &[F::DeleteFails], p_delete_removes),
+        p("sw filter", &[F::EqFiltersOnly], p_sw_filter),
         p(
             "second page answers at once",
             &[F::Transient503, F::PaginationOutage],
@@ -1032,12 +1088,20 @@ fn probes() -> Vec<Probe> {
         ),
         p(
             "string booleans on POST",
-            &[F::RejectStringBooleans],
+            &[
+                F::StoredThenTimeout,
+                F::StoredThen500,
+                F::RejectStringBooleans,
+            ],
             p_string_booleans,
         ),
         p(
             "manager string on POST",
-            &[F::RejectManagerString],
+            &[
+                F::StoredThenTimeout,
+                F::StoredThen500,
+                F::RejectManagerString,
+            ],
             p_manager_string,
         ),
         p(
@@ -1068,7 +1132,7 @@ fn probes() -> Vec<Probe> {
         ),
         p(
             "404 after delete",
-            &[F::No404AfterDelete],
+            &[F::DeleteFails, F::No404AfterDelete],
             p_404_after_delete,
         ),
         p(
@@ -1095,7 +1159,11 @@ fn probes() -> Vec<Probe> {
         p("SCIM Error bodies", &[F::ErrorBodyNotScim], p_error_body),
         p(
             "charset parameter accepted",
-            &[F::RejectCharsetContentType],
+            &[
+                F::StoredThenTimeout,
+                F::StoredThen500,
+                F::RejectCharsetContentType,
+            ],
             p_charset,
         ),
         p("412 for a stale If-Match", &[F::EtagIgnored], p_etag),
@@ -1115,12 +1183,17 @@ fn probes() -> Vec<Probe> {
         },
         p(
             "deleted user leaves groups",
-            &[F::DeletedUserStaysMember],
+            &[F::DeleteFails, F::DeletedUserStaysMember],
             p_deleted_user_leaves_group,
         ),
         p(
             "deleted userName reusable",
-            &[F::DeletedUsernameReserved],
+            &[
+                F::StoredThenTimeout,
+                F::DeleteFails,
+                F::StoredThen500,
+                F::DeletedUsernameReserved,
+            ],
             p_reuse_deleted_name,
         ),
         p(
@@ -1130,7 +1203,7 @@ fn probes() -> Vec<Probe> {
         ),
         p(
             "a member is stored once",
-            &[F::DuplicateMembers],
+            &[F::StoredThenTimeout, F::StoredThen500, F::DuplicateMembers],
             p_members_once,
         ),
         p(
@@ -1145,7 +1218,13 @@ fn probes() -> Vec<Probe> {
         ),
         p(
             "PATCH on a custom extension attribute",
-            &[F::CustomExtensionPatchRejected, F::PatchNotApplied],
+            &[
+                F::CreatedWithoutId,
+                F::StoredThen500,
+                F::StoredThenTimeout,
+                F::CustomExtensionPatchRejected,
+                F::PatchNotApplied,
+            ],
             p_custom_extension_patch,
         ),
         p(

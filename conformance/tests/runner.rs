@@ -735,3 +735,271 @@ async fn cleanup_without_a_journal_finds_leftovers_by_prefix() {
     );
     server.shutdown().await;
 }
+
+/// The ids of every user and group on the endpoint (read over HTTP, unfiltered).
+async fn ids_on(server: &ReferenceServer) -> Vec<String> {
+    let http = HttpTransport::new(&server.base_url(), None, Duration::from_secs(5), None).unwrap();
+    let mut ids = Vec::new();
+    for path in [
+        "/Users?count=1000",
+        "/Groups?count=1000&excludedAttributes=members",
+    ] {
+        let r = http.send(WireRequest::new("GET", path)).await.unwrap();
+        let body = r.json().unwrap();
+        for res in body["Resources"].as_array().cloned().unwrap_or_default() {
+            ids.push(res["id"].as_str().unwrap().to_owned());
+        }
+    }
+    ids.sort();
+    ids
+}
+
+/// A create whose answer is lost after the write (201 without an id, or 500) leaves nothing:
+/// the cleanup finds it by the run's name prefix, with the `sw` filter or, where the endpoint
+/// refuses `sw`, by paging through the collection. Fixed checks and stateful sequences both.
+#[tokio::test]
+async fn lost_create_answers_leave_nothing_behind() {
+    for faults in [
+        vec![Fault::CreatedWithoutId],
+        vec![Fault::StoredThen500],
+        vec![Fault::CreatedWithoutId, Fault::EqFiltersOnly],
+        vec![Fault::StoredThen500, Fault::EqFiltersOnly],
+    ] {
+        let mut c = cfg();
+        c.stateful = Some(scim2_conformance::stateful::Options {
+            cases: 4,
+            max_shrink: 8,
+            ..Default::default()
+        });
+        let (report, server) = run_builtin(&faults, &c).await;
+        let cleanup = report.cleanup();
+        assert!(cleanup.attempted, "{faults:?}");
+        assert!(cleanup.found_by_prefix > 10, "{faults:?}: {cleanup:?}");
+        assert!(cleanup.leftovers.is_empty(), "{faults:?}: {cleanup:?}");
+        assert_eq!(
+            server.reference().counts(),
+            (0, 0),
+            "{faults:?}: the run left resources behind"
+        );
+        let scanned = cleanup.sweep.iter().any(|n| n.contains("paging"));
+        assert_eq!(
+            scanned,
+            faults.contains(&Fault::EqFiltersOnly),
+            "{faults:?}: {:?}",
+            cleanup.sweep
+        );
+        assert!(
+            report
+                .outcome
+                .results
+                .iter()
+                .any(|r| r.meta.id == "stateful.users" && r.outcome.is_problem()),
+            "{faults:?}: the stateful phase ran and saw the fault"
+        );
+        assert_eq!(report.exit_code(), ExitCode::MustFailed);
+        server.shutdown().await;
+    }
+}
+
+/// What the endpoint refuses to delete is reported with its id, and the run exits 1; the
+/// printed `cleanup` command reports the same and exits 1 too.
+#[tokio::test]
+async fn undeletable_leftovers_are_reported_with_their_ids() {
+    let server = ReferenceServer::start(ReferenceConfig::default().with_fault(Fault::DeleteFails))
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report.json");
+    let code = scim2_conformance::cli::main_with(
+        [
+            "scim-conformance",
+            "run",
+            "--url",
+            &server.base_url(),
+            "--no-auth",
+            "--only",
+            "entra.user.create",
+            "--only",
+            "entra.group.create",
+            "--cases",
+            "0",
+            "--format",
+            "json",
+            "--output",
+            out.to_str().unwrap(),
+            "--journal-dir",
+            dir.path().to_str().unwrap(),
+        ]
+        .into_iter()
+        .map(str::to_owned),
+    )
+    .await;
+    assert_eq!(code, ExitCode::MustFailed);
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let cleanup = &report["cleanup"];
+    assert_eq!(cleanup["attempted"], true);
+    let mut reported: Vec<String> = cleanup["leftovers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            assert!(l["reason"].as_str().unwrap().contains("500"), "{l}");
+            l["id"].as_str().unwrap().to_owned()
+        })
+        .collect();
+    reported.sort();
+    let on_server = ids_on(&server).await;
+    assert!(!on_server.is_empty());
+    assert_eq!(
+        reported, on_server,
+        "the leftovers are what is really there"
+    );
+    let retry = cleanup["retry_command"].as_str().unwrap();
+    let run_id = report["run_id"].as_str().unwrap();
+    assert!(retry.ends_with(&format!("--run {run_id}")), "{retry}");
+    let code = scim2_conformance::cli::main_with(
+        [
+            "scim-conformance",
+            "cleanup",
+            "--url",
+            &server.base_url(),
+            "--run",
+            run_id,
+            "--no-auth",
+            "--journal-dir",
+            dir.path().to_str().unwrap(),
+        ]
+        .into_iter()
+        .map(str::to_owned),
+    )
+    .await;
+    assert_eq!(code, ExitCode::MustFailed);
+    assert_eq!(ids_on(&server).await, on_server);
+    server.shutdown().await;
+}
+
+/// `entra.pagination` on an endpoint that refuses its `sw` filter checks the paging
+/// invariants over the unfiltered collection instead of skipping: it passes on a correct
+/// endpoint and fails on each paging fault.
+#[tokio::test]
+async fn pagination_without_sw_pages_the_unfiltered_collection() {
+    let mut c = cfg();
+    c.options.only = vec!["entra.pagination".into()];
+    for (extra, passes) in [
+        (None, true),
+        (Some(Fault::IgnoreStartIndex), false),
+        (Some(Fault::IgnoreCount), false),
+        (Some(Fault::TotalResultsIsPageSize), false),
+    ] {
+        let faults: Vec<Fault> = std::iter::once(Fault::EqFiltersOnly).chain(extra).collect();
+        let (report, server) = run_builtin(&faults, &c).await;
+        let r = &report.outcome.results[0];
+        assert_eq!(r.meta.id, "entra.pagination");
+        match (&r.outcome, passes) {
+            (Outcome::Pass, true) => assert!(
+                r.notes.iter().any(|n| n.contains("unfiltered collection")),
+                "{:?}",
+                r.notes
+            ),
+            (Outcome::Fail(_), false) => {}
+            (o, _) => panic!("{faults:?}: {o:?} {:?}", r.notes),
+        }
+        assert_eq!(server.reference().counts(), (0, 0));
+        server.shutdown().await;
+    }
+}
+
+/// Through the command line against an endpoint whose create answers are lost: the run fails
+/// (exit 1) but leaves nothing, needs no `cleanup` command, and removes its journal.
+#[tokio::test]
+async fn a_run_with_lost_create_answers_needs_no_cleanup_command() {
+    let server =
+        ReferenceServer::start(ReferenceConfig::default().with_fault(Fault::StoredThen500))
+            .await
+            .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report.json");
+    let code = scim2_conformance::cli::main_with(
+        [
+            "scim-conformance",
+            "run",
+            "--url",
+            &server.base_url(),
+            "--no-auth",
+            "--cases",
+            "4",
+            "--format",
+            "json",
+            "--output",
+            out.to_str().unwrap(),
+            "--journal-dir",
+            dir.path().to_str().unwrap(),
+        ]
+        .into_iter()
+        .map(str::to_owned),
+    )
+    .await;
+    assert_eq!(code, ExitCode::MustFailed);
+    assert_eq!(server.reference().counts(), (0, 0));
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert!(report["cleanup"]["found_by_prefix"].as_u64().unwrap() > 10);
+    assert!(report["cleanup"]["retry_command"].is_null());
+    let journals = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "jsonl")
+        })
+        .count();
+    assert_eq!(journals, 0, "a complete cleanup removes the journal");
+    server.shutdown().await;
+}
+
+/// A create whose answer times out (stored, answered after the client gave up): the run stops
+/// (exit 3, the endpoint did not answer) and still leaves nothing.
+#[tokio::test]
+async fn a_create_that_times_out_after_storing_leaves_nothing() {
+    let server =
+        ReferenceServer::start(ReferenceConfig::default().with_fault(Fault::StoredThenTimeout))
+            .await
+            .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let code = scim2_conformance::cli::main_with(
+        [
+            "scim-conformance",
+            "run",
+            "--url",
+            &server.base_url(),
+            "--no-auth",
+            "--timeout",
+            "1",
+            "--only",
+            "entra.user.create",
+            "--only",
+            "entra.group.create",
+            "--cases",
+            "0",
+            "--journal-dir",
+            dir.path().to_str().unwrap(),
+            "--output",
+            dir.path().join("report.txt").to_str().unwrap(),
+        ]
+        .into_iter()
+        .map(str::to_owned),
+    )
+    .await;
+    assert_eq!(code, ExitCode::Unreachable);
+    // The endpoint stored the creates before stalling; the sweep found and deleted them.
+    let report = std::fs::read_to_string(dir.path().join("report.txt")).unwrap();
+    assert!(
+        report.contains("found by the run's name prefix"),
+        "{report}"
+    );
+    assert_eq!(server.reference().counts(), (0, 0));
+    server.shutdown().await;
+}

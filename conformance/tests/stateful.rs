@@ -5,6 +5,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use scim2_conformance::check::Dialect;
 use scim2_conformance::cli::{RunConfig, run_endpoint};
 use scim2_conformance::journal::{Journal, new_run_id};
 use scim2_conformance::mapping::Mapping;
@@ -108,10 +109,11 @@ const FAULTS: &[(Fault, &[&str], usize)] = &[
     (Fault::TypedReplaceDropsOthers, &["stateful.users"], 2),
     (Fault::ActiveAsString, &["stateful.users"], 1),
     (Fault::RejectStringBooleans, &["stateful.users"], 2),
+    // A legacy member add is found in 3 steps (user, group, add), a user PATCH in 2.
     (
         Fault::RejectCapitalizedOps,
         &["stateful.users", "stateful.groups"],
-        2,
+        3,
     ),
     (Fault::RejectManagerString, &["stateful.users"], 5),
     // Found by a lookup step (filters) or by the final state check's lookups (users).
@@ -387,4 +389,213 @@ async fn same_seed_same_sequences_and_same_report() {
     assert_eq!(shape(&ca), shape(&cb));
     s1.shutdown().await;
     s2.shutdown().await;
+}
+
+fn entra_opts(dialects: &[Dialect]) -> Options {
+    Options {
+        cases: 16,
+        max_shrink: 16,
+        shape: stateful::Shape {
+            entra: true,
+            dialects: dialects.to_vec(),
+        },
+        ..Options::default()
+    }
+}
+
+/// Under the `entra` profile the stateful phase sends only Entra's queries (`attr eq "value"`
+/// on userName, externalId, displayName, id; `excludedAttributes=members` for groups), picks
+/// the run's own resources out by id (no `sw`), and sends every PATCH in the dialect asked for.
+/// So its verdict on a deterministic endpoint does not depend on the seed: an endpoint with no
+/// fault, or one that implements only Entra's filters, passes for every seed; one with a
+/// fault Entra's requests hit fails for every seed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn entra_profile_verdicts_do_not_depend_on_the_seed() {
+    use Dialect::{Flagged, Legacy};
+    let both = [Legacy, Flagged];
+    let passing: &[(&[Fault], &[Dialect])] = &[
+        (&[], &both),
+        (&[Fault::EqFiltersOnly], &both),
+        // Each dialect alone, for every operation kind.
+        (&[Fault::RejectCapitalizedOps], &[Flagged]),
+        (&[Fault::RejectStringBooleans], &[Flagged]),
+        (&[Fault::PathlessReplaceIgnored], &[Legacy]),
+        (&[Fault::LegacyMemberRemoveWipesGroup], &[Flagged]),
+    ];
+    let failing: &[(&[Fault], &[Dialect])] = &[
+        (&[Fault::RejectCapitalizedOps], &[Legacy]),
+        (&[Fault::PathlessReplaceIgnored], &[Flagged]),
+        (&[Fault::RejectStringBooleans], &[Legacy]),
+        (&[Fault::MembersNotRemoved, Fault::EqFiltersOnly], &both),
+        (&[Fault::CaseSensitiveFilter], &both),
+    ];
+    for seed in [1, 2, 3] {
+        for (faults, dialects) in passing {
+            let server = ReferenceServer::start(
+                ReferenceConfig::default().with_faults(faults.iter().copied()),
+            )
+            .await
+            .unwrap();
+            let out = stateful::run(session(&server, seed), &entra_opts(dialects)).await;
+            assert!(
+                out.error.is_none(),
+                "{faults:?} seed {seed}: {:?}",
+                out.error
+            );
+            assert!(
+                out.counterexample.is_none(),
+                "{faults:?} {dialects:?} seed {seed}: {}",
+                out.counterexample.unwrap().render()
+            );
+            assert_eq!(out.cases_run, 16);
+            for r in server.request_log() {
+                let Some(q) = r.query.as_deref().filter(|q| q.contains("filter=")) else {
+                    continue;
+                };
+                let filter = q
+                    .split('&')
+                    .find_map(|p| p.strip_prefix("filter="))
+                    .map(|f| f.replace('+', " ").replace("%22", "\""))
+                    .unwrap();
+                let entra = [
+                    "userName eq ",
+                    "externalId eq ",
+                    "displayName eq ",
+                    "id eq ",
+                ]
+                .iter()
+                .any(|p| filter.starts_with(p))
+                    && !filter.contains(" and ")
+                    && !filter.contains(" or ");
+                assert!(entra, "seed {seed}: not a filter Entra sends: {q}");
+                if r.path.ends_with("/Groups") {
+                    assert!(q.contains("excludedAttributes=members"), "{q}");
+                }
+            }
+            assert_eq!(server.reference().counts(), (0, 0));
+            server.shutdown().await;
+        }
+        for (faults, dialects) in failing {
+            let server = ReferenceServer::start(
+                ReferenceConfig::default().with_faults(faults.iter().copied()),
+            )
+            .await
+            .unwrap();
+            let out = stateful::run(session(&server, seed), &entra_opts(dialects)).await;
+            assert!(
+                out.counterexample.is_some(),
+                "{faults:?} {dialects:?} seed {seed}: not found in {} sequences",
+                out.cases_run
+            );
+            server.shutdown().await;
+        }
+    }
+}
+
+/// `--budget` bounds the whole phase: when it cuts the sequences, a stateful check without
+/// enough evidence is skipped with the reason (never passed), and every check says that the
+/// budget stopped the phase.
+#[tokio::test]
+async fn a_budget_cut_never_passes_an_unexercised_check() {
+    let server = ReferenceServer::start(ReferenceConfig::default())
+        .await
+        .unwrap();
+    let o = Options {
+        cases: 64,
+        budget: Some(Duration::from_millis(1)),
+        ..Options::default()
+    };
+    let out = stateful::run(session(&server, 5), &o).await;
+    assert!(out.budget_cut, "{} sequences ran", out.cases_run);
+    assert!(out.cases_run < 64);
+    for r in out.results() {
+        match &r.outcome {
+            scim2_conformance::check::Outcome::Skip(why) => {
+                assert!(why.contains("not exercised"), "{}: {why}", r.meta.id);
+                assert!(why.contains("of 64 sequence"), "{}: {why}", r.meta.id);
+            }
+            o => panic!("{}: {o:?} after {} sequences", r.meta.id, out.cases_run),
+        }
+        assert!(
+            r.notes
+                .iter()
+                .any(|n| n.contains("the budget stopped the phase")),
+            "{:?}",
+            r.notes
+        );
+    }
+    assert_eq!(server.reference().counts(), (0, 0));
+    server.shutdown().await;
+}
+
+/// The budget also stops the shrinking: the failure is reported as shrunk so far, and says so.
+#[tokio::test]
+async fn the_budget_bounds_shrinking_too() {
+    let server =
+        ReferenceServer::start(ReferenceConfig::default().with_fault(Fault::StoredThen500))
+            .await
+            .unwrap();
+    let o = Options {
+        cases: 64,
+        budget: Some(Duration::from_millis(30)),
+        max_shrink: 100_000,
+        ..Options::default()
+    };
+    let out = stateful::run(session(&server, 11), &o).await;
+    let c = out
+        .counterexample
+        .as_ref()
+        .expect("the first sequence fails");
+    assert!(out.shrink_cut);
+    assert!(c.shrink_attempts < 100_000);
+    let failing = out
+        .results()
+        .into_iter()
+        .find(|r| r.outcome.is_problem())
+        .unwrap();
+    assert!(
+        failing
+            .notes
+            .iter()
+            .any(|n| n.contains("stopped the shrinking")),
+        "{:?}",
+        failing.notes
+    );
+    server.shutdown().await;
+}
+
+/// Without a budget, exactly the sequences asked for run, and a check with no operation of
+/// its own in them is skipped, not passed.
+#[tokio::test]
+async fn cases_are_honoured_exactly_without_a_budget() {
+    let server = ReferenceServer::start(ReferenceConfig::default())
+        .await
+        .unwrap();
+    let o = Options {
+        cases: 40,
+        budget: None,
+        ..Options::default()
+    };
+    let out = stateful::run(session(&server, 2), &o).await;
+    assert_eq!(out.cases_run, 40);
+    assert!(!out.budget_cut);
+    assert!(
+        out.results()
+            .iter()
+            .all(|r| r.outcome == scim2_conformance::check::Outcome::Pass)
+    );
+    // A saved sequence with user operations only exercises stateful.users alone.
+    let saved: Saved = serde_json::from_value(serde_json::json!({"seed": 1, "ops": [
+        {"op": "createUser", "seed": 1, "names": ["Ann", "Lee"], "domain": "example.com", "omit": 0, "reuse": null}
+    ]}))
+    .unwrap();
+    let out = stateful::replay(session(&server, 1), &saved).await;
+    let outcomes: Vec<String> = out
+        .results()
+        .iter()
+        .map(|r| format!("{} {}", r.meta.id, r.outcome.status()))
+        .collect();
+    // A replay speaks only for the checks its operations belong to: no skips for the others.
+    assert_eq!(outcomes, ["stateful.users pass"]);
+    server.shutdown().await;
 }

@@ -176,7 +176,8 @@ impl Error {
 
 /// An error status from the endpoint (RFC 7644 §3.12), with what the body said.
 ///
-/// Built by the client only; non-exhaustive so that fields can be added.
+/// Built by the client, or with [`ResponseError::new`]; non-exhaustive so that fields can be
+/// added.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ResponseError {
@@ -198,6 +199,50 @@ pub struct ResponseError {
     pub location: Option<String>,
     /// How many attempts were made.
     pub attempts: u32,
+}
+
+impl ResponseError {
+    /// An error status with nothing else known: no SCIM body, one attempt. Custom
+    /// [`Transport`](crate::Transport)s, observers and tests build one with this and the
+    /// `with_*` methods; the client fills every field itself.
+    ///
+    /// ```
+    /// use scim2_client::ResponseError;
+    /// use scim2_client::http::{Method, StatusCode};
+    ///
+    /// let e = ResponseError::new(Method::GET, "https://scim.example.com/Users", StatusCode::FORBIDDEN)
+    ///     .with_detail("Source IP 203.0.113.7 is not allowed");
+    /// assert_eq!(e.detail.as_deref(), Some("Source IP 203.0.113.7 is not allowed"));
+    /// assert!(e.to_string().starts_with("GET https://scim.example.com/Users answered 403"));
+    /// ```
+    #[must_use]
+    pub fn new(method: Method, url: impl Into<String>, status: StatusCode) -> Self {
+        Self {
+            method,
+            url: url.into(),
+            status,
+            scim_type: None,
+            detail: None,
+            body_excerpt: None,
+            retry_after: None,
+            location: None,
+            attempts: 1,
+        }
+    }
+
+    /// The same error with the SCIM Error body's `detail`.
+    #[must_use]
+    pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = Some(detail.into());
+        self
+    }
+
+    /// The same error with the SCIM Error body's `scimType`.
+    #[must_use]
+    pub fn with_scim_type(mut self, scim_type: ScimType) -> Self {
+        self.scim_type = Some(scim_type);
+        self
+    }
 }
 
 impl fmt::Display for ResponseError {
@@ -257,7 +302,8 @@ impl fmt::Display for ResponseError {
 
 /// A success response whose body did not match the expected type.
 ///
-/// Built by the client only; non-exhaustive so that fields can be added.
+/// Built by the client, or with [`ResponseError::new`]; non-exhaustive so that fields can be
+/// added.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct DecodeError {

@@ -6,6 +6,7 @@
 
 use serde_json::{Value, json};
 
+use super::wire::{self, member_values, op};
 use super::{Check, check};
 use crate::check::Dialect::{self, Flagged, Legacy};
 use crate::check::Requirement::{May, Must, Should};
@@ -18,8 +19,6 @@ use crate::session::{
 };
 use crate::transport::WireRequest;
 use crate::{ensure, fail};
-
-const ENT: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 
 /// The `entra` checks.
 #[must_use]
@@ -477,18 +476,6 @@ pub fn checks() -> Vec<Check> {
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-fn op(d: Dialect, kind: &str) -> String {
-    match d {
-        Legacy => {
-            let mut c = kind.chars();
-            c.next()
-                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
-                .unwrap_or_default()
-        }
-        Flagged => kind.to_owned(),
-    }
-}
-
 pub(super) fn tp(p: &str) -> TargetPath {
     // Paths in this file are literals of the mapping grammar (unit-tested below).
     TargetPath::parse(p).unwrap_or_else(|_| TargetPath {
@@ -497,14 +484,6 @@ pub(super) fn tp(p: &str) -> TargetPath {
         type_eq: None,
         sub: None,
     })
-}
-
-fn member_values(ids: &[&str]) -> Value {
-    Value::Array(
-        ids.iter()
-            .map(|id| json!({"$ref": null, "value": id}))
-            .collect(),
-    )
 }
 
 pub(super) async fn read_user(cx: &Cx, id: &str) -> Result<Value, CheckError> {
@@ -858,27 +837,7 @@ async fn patch_replace(cx: Cx, d: Dialect) -> CheckBody {
             json!("E-0042"),
         ),
     ];
-    let ops = match d {
-        Legacy => Value::Array(
-            changes
-                .iter()
-                .map(|(p, v)| json!({"op": "Replace", "path": p, "value": v}))
-                .collect(),
-        ),
-        Flagged => {
-            let mut folded = serde_json::Map::new();
-            let mut ops = Vec::new();
-            for (p, v) in &changes {
-                if p.contains('[') {
-                    ops.push(json!({"op": "replace", "path": p, "value": v}));
-                } else {
-                    folded.insert((*p).to_owned(), v.clone());
-                }
-            }
-            ops.push(json!({"op": "replace", "value": folded}));
-            Value::Array(ops)
-        }
-    };
+    let ops = wire::replace(d, &changes);
     model.apply(&ops).map_err(CheckError::Error)?;
     cx.patch(Users, &id, ops).await?;
     verify_user(&cx, &id, &model, &format!("the {d} replace")).await
@@ -1021,26 +980,12 @@ async fn manager(cx: Cx, d: Dialect) -> CheckBody {
     let (m2, _) = cx.create_plain_user("boss").await?;
     let (id, body, _) = cx.create_user("emp", None).await?;
     let mut model = UserModel::from_sent(&body);
-    let urn_path = format!("{ENT}:manager");
-    patch_user(
-        &cx,
-        &id,
-        &mut model,
-        json!([{"op": op(d, "add"), "path": urn_path, "value": m1}]),
-    )
-    .await?;
+    patch_user(&cx, &id, &mut model, wire::set_manager(d, "add", &m1)).await?;
     verify_user(&cx, &id, &model, "setting the manager with a bare id").await?;
-    patch_user(
-        &cx,
-        &id,
-        &mut model,
-        json!([{"op": op(d, "replace"), "path": urn_path, "value": m2}]),
-    )
-    .await?;
+    patch_user(&cx, &id, &mut model, wire::set_manager(d, "replace", &m2)).await?;
     verify_user(&cx, &id, &model, "changing the manager").await?;
     if d == Legacy {
-        let remove = json!([{"op": "Remove", "path": urn_path}]);
-        patch_user(&cx, &id, &mut model, remove).await?;
+        patch_user(&cx, &id, &mut model, wire::remove_manager(d)).await?;
         verify_user(&cx, &id, &model, "removing the manager").await?;
     }
     Ok(())
@@ -1053,16 +998,10 @@ async fn manager_remove_filter(cx: Cx) -> CheckBody {
     let (m1, _) = cx.create_plain_user("boss").await?;
     let (id, body, _) = cx.create_user("emp", None).await?;
     let mut model = UserModel::from_sent(&body);
-    let urn_path = format!("{ENT}:manager");
-    patch_user(
-        &cx,
-        &id,
-        &mut model,
-        json!([{"op": "add", "path": urn_path, "value": m1}]),
-    )
-    .await
-    .map_err(|e| crate::session::not_reached("setting the manager", e))?;
-    let remove = json!([{"op": "remove", "path": format!("manager[value eq {}]", lit(&m1))}]);
+    patch_user(&cx, &id, &mut model, wire::set_manager(Flagged, "add", &m1))
+        .await
+        .map_err(|e| crate::session::not_reached("setting the manager", e))?;
+    let remove = wire::remove_manager_filtered(&m1);
     patch_user(&cx, &id, &mut model, remove).await?;
     verify_user(
         &cx,
@@ -1083,18 +1022,10 @@ async fn manager_flagged(cx: Cx) -> CheckBody {
 async fn disable(cx: Cx, d: Dialect) -> CheckBody {
     let (id, body, p) = cx.create_user("off", None).await?;
     let mut model = UserModel::from_sent(&body);
-    let (off, on) = match d {
-        Legacy => (json!("False"), json!("True")),
-        Flagged => (json!(false), json!(true)),
-    };
-    patch_user(
-        &cx,
-        &id,
-        &mut model,
-        json!([{"op": op(d, "replace"), "path": "active", "value": off}]),
-    )
-    .await?;
-    verify_user(&cx, &id, &model, &format!("disabling with {off}")).await?;
+    let (off, on) = (wire::set_active(d, false), wire::set_active(d, true));
+    let (off_text, on_text) = (off[0]["value"].to_string(), on[0]["value"].to_string());
+    patch_user(&cx, &id, &mut model, off).await?;
+    verify_user(&cx, &id, &model, &format!("disabling with {off_text}")).await?;
     let found = expect_found(
         &cx,
         Users,
@@ -1114,14 +1045,8 @@ async fn disable(cx: Cx, d: Dialect) -> CheckBody {
         active == Some(json!(false)),
         "the disabled user is listed with active = {active:?}; expected the boolean false"
     );
-    patch_user(
-        &cx,
-        &id,
-        &mut model,
-        json!([{"op": op(d, "replace"), "path": "active", "value": on}]),
-    )
-    .await?;
-    verify_user(&cx, &id, &model, &format!("re-enabling with {on}")).await
+    patch_user(&cx, &id, &mut model, on).await?;
+    verify_user(&cx, &id, &model, &format!("re-enabling with {on_text}")).await
 }
 
 async fn disable_legacy(cx: Cx) -> CheckBody {
@@ -1135,13 +1060,7 @@ async fn rename(cx: Cx, d: Dialect) -> CheckBody {
     let (id, body, p) = cx.create_user("ren", None).await?;
     let mut model = UserModel::from_sent(&body);
     let new_name = format!("{}-renamed@example.com", cx.unique("ren"));
-    patch_user(
-        &cx,
-        &id,
-        &mut model,
-        json!([{"op": op(d, "replace"), "path": "userName", "value": new_name}]),
-    )
-    .await?;
+    patch_user(&cx, &id, &mut model, wire::rename(d, "userName", &new_name)).await?;
     verify_user(&cx, &id, &model, "the rename").await?;
     expect_found(
         &cx,
@@ -1238,12 +1157,8 @@ async fn group_duplicate(cx: Cx) -> CheckBody {
 async fn group_find(cx: Cx) -> CheckBody {
     let (gid, name) = cx.create_group("gf").await?;
     let (uid, _) = cx.create_plain_user("gfm").await?;
-    cx.patch(
-        Groups,
-        &gid,
-        json!([{"op": "Add", "path": "members", "value": member_values(&[&uid])}]),
-    )
-    .await?;
+    cx.patch(Groups, &gid, wire::add_members(Legacy, &[&uid]))
+        .await?;
     let found = expect_found(
         &cx,
         Groups,
@@ -1265,12 +1180,8 @@ async fn group_find(cx: Cx) -> CheckBody {
 async fn group_get(cx: Cx) -> CheckBody {
     let (gid, _) = cx.create_group("gg").await?;
     let (uid, _) = cx.create_plain_user("ggm").await?;
-    cx.patch(
-        Groups,
-        &gid,
-        json!([{"op": "Add", "path": "members", "value": member_values(&[&uid])}]),
-    )
-    .await?;
+    cx.patch(Groups, &gid, wire::add_members(Legacy, &[&uid]))
+        .await?;
     let Some(g) = cx.read(Groups, &gid, "excludedAttributes=members").await? else {
         fail!("GET /Groups/{gid} answered 404")
     };
@@ -1288,20 +1199,13 @@ async fn members_add(cx: Cx, d: Dialect) -> CheckBody {
         ids.push(cx.create_plain_user("gam").await?.0);
     }
     let mut model = GroupModel::default();
-    let add = op(d, "add");
-    patch_group(
-        &cx,
-        &gid,
-        &mut model,
-        json!([{"op": add, "path": "members", "value": member_values(&[&ids[0]])}]),
-    )
-    .await?;
+    patch_group(&cx, &gid, &mut model, wire::add_members(d, &[&ids[0]])).await?;
     verify_members(&cx, &gid, &model, "adding one member").await?;
     patch_group(
         &cx,
         &gid,
         &mut model,
-        json!([{"op": add, "path": "members", "value": member_values(&[&ids[1], &ids[2]])}]),
+        wire::add_members(d, &[&ids[1], &ids[2]]),
     )
     .await?;
     verify_members(&cx, &gid, &model, "adding two members in one operation").await?;
@@ -1310,8 +1214,8 @@ async fn members_add(cx: Cx, d: Dialect) -> CheckBody {
         &gid,
         &mut model,
         json!([
-            {"op": add, "path": "members", "value": member_values(&[&ids[3]])},
-            {"op": add, "path": "members", "value": member_values(&[&ids[4]])},
+            wire::add_members(d, &[&ids[3]])[0],
+            wire::add_members(d, &[&ids[4]])[0],
         ]),
     )
     .await?;
@@ -1330,18 +1234,12 @@ async fn members_repeat(cx: Cx) -> CheckBody {
     let (u1, _) = cx.create_plain_user("grm").await?;
     let (u2, _) = cx.create_plain_user("grm").await?;
     let mut model = GroupModel::default();
+    patch_group(&cx, &gid, &mut model, wire::add_members(Legacy, &[&u1])).await?;
     patch_group(
         &cx,
         &gid,
         &mut model,
-        json!([{"op": "Add", "path": "members", "value": member_values(&[&u1])}]),
-    )
-    .await?;
-    patch_group(
-        &cx,
-        &gid,
-        &mut model,
-        json!([{"op": "Add", "path": "members", "value": member_values(&[&u1, &u2])}]),
+        wire::add_members(Legacy, &[&u1, &u2]),
     )
     .await?;
     verify_members(&cx, &gid, &model, "adding a member a second time").await
@@ -1355,18 +1253,9 @@ async fn members_remove(cx: Cx, d: Dialect) -> CheckBody {
     }
     let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
     let mut model = GroupModel::default();
-    patch_group(
-        &cx,
-        &gid,
-        &mut model,
-        json!([{"op": op(d, "add"), "path": "members", "value": member_values(&refs)}]),
-    )
-    .await?;
+    patch_group(&cx, &gid, &mut model, wire::add_members(d, &refs)).await?;
     verify_members(&cx, &gid, &model, "adding three members").await?;
-    let ops = match d {
-        Legacy => json!([{"op": "Remove", "path": "members", "value": [{"value": ids[1]}]}]),
-        Flagged => json!([{"op": "remove", "path": format!("members[value eq {}]", lit(&ids[1]))}]),
-    };
+    let ops = wire::remove_members(d, &[&ids[1]]);
     patch_group(&cx, &gid, &mut model, ops).await?;
     verify_members(&cx, &gid, &model, &format!("the {d} removal of one member")).await
 }
@@ -1383,12 +1272,8 @@ async fn group_rename(cx: Cx, d: Dialect) -> CheckBody {
     // The old name is a prefix of the new one: `displayName eq "<old>"` must find nothing
     // afterwards (an `eq` read as "starts with" still finds the renamed group).
     let new = format!("{old}-renamed");
-    cx.patch(
-        Groups,
-        &gid,
-        json!([{"op": op(d, "replace"), "path": "displayName", "value": new}]),
-    )
-    .await?;
+    cx.patch(Groups, &gid, wire::rename(d, "displayName", &new))
+        .await?;
     let Some(g) = cx.read(Groups, &gid, "excludedAttributes=members").await? else {
         fail!("GET /Groups/{gid} answered 404 after the rename")
     };
@@ -1432,7 +1317,7 @@ async fn deleted_user_leaves(cx: Cx) -> CheckBody {
         &cx,
         &gid,
         &mut model,
-        json!([{"op": "Add", "path": "members", "value": member_values(&[&u1, &u2])}]),
+        wire::add_members(Legacy, &[&u1, &u2]),
     )
     .await?;
     let r = cx.delete(Users, &u1).await?;
@@ -1465,11 +1350,14 @@ async fn pagination(cx: Cx) -> CheckBody {
     for (start, want) in [(1u64, 5usize), (6, N - 5)] {
         let path = format!("/Users?startIndex={start}&count=5&filter={}", enc(&filter));
         let r = cx.get(&path).await?;
-        if r.status() == 400 {
-            return Err(CheckError::Skip(format!(
-                "the endpoint rejects the `sw` filter used to page over the run's own users only ({})",
-                r.url
-            )));
+        if start == 1 && matches!(r.status(), 400 | 501) {
+            // Entra never sends `sw`: page through the whole collection instead.
+            cx.note(format!(
+                "GET {} answered {}: the paging invariants are checked over the unfiltered collection",
+                r.url,
+                r.status()
+            ));
+            return pagination_unfiltered(&cx, &ids).await;
         }
         ensure!(r.status() == 200, "GET {} answered {}", r.url, r.status());
         let Some(l) = listed(r.body()?) else {
@@ -1509,6 +1397,115 @@ async fn pagination(cx: Cx) -> CheckBody {
         "the two pages hold {sorted:?}; expected exactly the {N} users created ({exp:?})"
     );
     Ok(())
+}
+
+/// How one walk over the unfiltered collection ended.
+enum Walk {
+    /// Every invariant held.
+    Clean,
+    /// An invariant was broken.
+    Broken(String),
+    /// `totalResults` changed during the walk (other checks write concurrently).
+    Moved,
+}
+
+/// Pages of 5 through the unfiltered `/Users` (at most [`UNFILTERED_PAGES`] pages): each
+/// answer echoes `startIndex`, holds `min(5, rest)` users, states the same `totalResults`;
+/// no user is listed twice; and, when the walk reaches the end, it lists `totalResults` users
+/// including every one `ids` names (no gaps). Other checks write concurrently, so a walk
+/// whose `totalResults` moves, or that breaks an invariant, is repeated (3 walks): the check
+/// fails only when every walk breaks one, and is skipped when none could be completed.
+async fn pagination_unfiltered(cx: &Cx, ids: &[String]) -> CheckBody {
+    let mut last = None;
+    for _ in 0..3 {
+        match walk_users(cx, ids).await? {
+            Walk::Clean => return Ok(()),
+            Walk::Broken(why) => last = Some(why),
+            Walk::Moved => {}
+        }
+    }
+    match last {
+        Some(why) => fail!("{why} (in each of 3 walks over the unfiltered collection)"),
+        None => Err(CheckError::Skip(
+            "totalResults changed during each of 3 walks over the unfiltered collection (other writers); the paging invariants could not be checked".into(),
+        )),
+    }
+}
+
+/// Most pages one unfiltered walk reads.
+const UNFILTERED_PAGES: u64 = 40;
+
+async fn walk_users(cx: &Cx, ids: &[String]) -> Result<Walk, CheckError> {
+    const PAGE: u64 = 5;
+    let mut seen: Vec<String> = Vec::new();
+    let mut total_first = None;
+    let mut start = 1u64;
+    let mut pages = 0;
+    let complete = loop {
+        let r = cx
+            .get(&format!("/Users?startIndex={start}&count={PAGE}"))
+            .await?;
+        ensure!(r.status() == 200, "GET {} answered {}", r.url, r.status());
+        let Some(l) = listed(r.body()?) else {
+            fail!("GET {} did not return a ListResponse", r.url)
+        };
+        let Some(total) = l.total else {
+            fail!("GET {}: no totalResults", r.url)
+        };
+        match total_first {
+            None => total_first = Some(total),
+            Some(t) if t != total => return Ok(Walk::Moved),
+            Some(_) => {}
+        }
+        if l.start_index != Some(start) {
+            return Ok(Walk::Broken(format!(
+                "GET {}: startIndex {:?}, expected {start} (Entra's validation checks it is echoed)",
+                r.url, l.start_index
+            )));
+        }
+        let want = PAGE.min(total.saturating_sub(start - 1));
+        if l.resources.len() as u64 != want {
+            return Ok(Walk::Broken(format!(
+                "GET {}: {} users on the page, expected {want} (count {PAGE}, totalResults {total})",
+                r.url,
+                l.resources.len()
+            )));
+        }
+        seen.extend(l.resources.iter().filter_map(id_of));
+        start += PAGE;
+        pages += 1;
+        if start > total {
+            break true;
+        }
+        if pages >= UNFILTERED_PAGES {
+            break false;
+        }
+    };
+    let mut sorted = seen.clone();
+    sorted.sort();
+    sorted.dedup();
+    if sorted.len() != seen.len() {
+        return Ok(Walk::Broken(format!(
+            "paging through /Users lists a user twice ({} ids, {} distinct)",
+            seen.len(),
+            sorted.len()
+        )));
+    }
+    if complete {
+        let missing: Vec<&String> = ids.iter().filter(|i| !sorted.contains(i)).collect();
+        if !missing.is_empty() || Some(seen.len() as u64) != total_first {
+            return Ok(Walk::Broken(format!(
+                "paging through /Users to totalResults {:?} listed {} users and missed the run's {missing:?}",
+                total_first,
+                seen.len()
+            )));
+        }
+    } else {
+        cx.note(format!(
+            "the collection holds {total_first:?} users: the first {UNFILTERED_PAGES} pages were checked, gaps only within them"
+        ));
+    }
+    Ok(Walk::Clean)
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ pub mod entra_custom;
 pub mod entra_names;
 pub mod file;
 pub mod rfc7644;
+pub(crate) mod wire;
 
 /// A check: metadata plus the function that runs it.
 #[derive(Clone)]

@@ -165,6 +165,22 @@ pub enum Fault {
     /// or as a path-less value key) is answered 400 invalidPath "unknown schema", although POST
     /// and PUT store the same attributes.
     CustomExtensionPatchRejected,
+    /// `POST /Users` and `POST /Groups` store the resource but answer 201 with a body that has
+    /// no `id` (and no `Location` or `meta.location` to recover it from): the client cannot
+    /// know the id of what it created.
+    CreatedWithoutId,
+    /// `POST /Users` and `POST /Groups` store the resource, then answer 500: the answer to a
+    /// create is lost after the write (as when a gateway times out in front of a slow store).
+    StoredThen500,
+    /// `DELETE` answers 500 and keeps the resource.
+    DeleteFails,
+    /// Filters other than `attr eq "value"` comparisons (joined with `and`) are refused with
+    /// 400 `invalidFilter`: an endpoint that implements only what Entra sends (RFC 7644
+    /// §3.4.2.2 makes the other operators part of the protocol, Entra uses `eq` and `and`).
+    EqFiltersOnly,
+    /// `POST /Users` and `POST /Groups` store the resource, then stall for 2 s and answer 504:
+    /// a client whose timeout is shorter never learns that the create succeeded.
+    StoredThenTimeout,
 }
 
 impl Fault {
@@ -220,6 +236,11 @@ impl Fault {
         Self::EscapedQuoteRejected,
         Self::SpaceInValueRejected,
         Self::CustomExtensionPatchRejected,
+        Self::CreatedWithoutId,
+        Self::StoredThen500,
+        Self::DeleteFails,
+        Self::EqFiltersOnly,
+        Self::StoredThenTimeout,
     ];
 
     /// The stable kebab-case name (`case-sensitive-filter`).
@@ -472,6 +493,27 @@ impl Fault {
                 "PATCH on a custom extension attribute (URN path or path-less URN key) is \
                  answered 400 invalidPath \"unknown schema\", although POST and PUT store it: \
                  Entra's updates of custom attribute mappings fail",
+            ),
+            Self::CreatedWithoutId => (
+                "created-without-id",
+                "POST stores the user or group but answers 201 without an id (no Location, no \
+                 meta.location): the client cannot address, or delete, what it created",
+            ),
+            Self::StoredThen500 => (
+                "stored-then-500",
+                "POST stores the user or group, then answers 500: the create's answer is lost \
+                 after the write",
+            ),
+            Self::DeleteFails => ("delete-fails", "DELETE answers 500 and the resource stays"),
+            Self::EqFiltersOnly => (
+                "eq-filters-only",
+                "filters other than `attr eq \"value\"` (joined with `and`) are refused with 400 \
+                 invalidFilter: sw, co, or, not, value paths and the rest are unsupported",
+            ),
+            Self::StoredThenTimeout => (
+                "stored-then-timeout",
+                "POST stores the user or group, then stalls 2 s and answers 504: a client with a \
+                 shorter timeout never sees the create's answer",
             ),
         }
     }

@@ -257,14 +257,21 @@ pub(crate) async fn create<const GROUP: bool>(
     RawQuery(q): RawQuery,
     body: Bytes,
 ) -> Response {
-    app.respond(create_impl(
-        &app,
-        kind_of::<GROUP>(),
-        &headers,
-        q.as_deref(),
-        &body,
-    ))
+    let created = create_impl(&app, kind_of::<GROUP>(), &headers, q.as_deref(), &body);
+    if app.has(Fault::StoredThenTimeout) && created.is_ok() {
+        // Stored; the answer comes too late for a client with a shorter timeout.
+        tokio::time::sleep(STALL).await;
+        return app.respond(Err(ApiError::new(
+            StatusCode::GATEWAY_TIMEOUT,
+            None,
+            "the store did not answer in time",
+        )));
+    }
+    app.respond(created)
 }
+
+/// How long a create stalls under [`Fault::StoredThenTimeout`].
+pub(crate) const STALL: std::time::Duration = std::time::Duration::from_secs(2);
 
 fn create_impl(
     app: &Reference,
@@ -303,9 +310,29 @@ fn create_impl(
         },
     );
     drop(store);
+    if app.has(Fault::StoredThen500) {
+        return Err(ApiError::internal("the store did not answer in time"));
+    }
     let base = base(headers);
     let projection = query::projection(&query::pairs(q));
     let response = single(app, StatusCode::CREATED, kind, &stored, &base, &projection);
+    if app.has(Fault::CreatedWithoutId) {
+        let mut anonymous = stored.clone();
+        if let Some(o) = anonymous.as_object_mut() {
+            o.remove("id");
+            if let Some(Value::Object(meta)) = o.get_mut("meta") {
+                meta.remove("location");
+            }
+        }
+        return Ok(single(
+            app,
+            StatusCode::CREATED,
+            kind,
+            &anonymous,
+            &base,
+            &projection,
+        ));
+    }
     Ok(with_header(
         response,
         header::LOCATION,
@@ -455,6 +482,10 @@ fn parse_filter(app: &Reference, kind: Kind, text: &str) -> Result<Option<Parsed
         ));
     }
     match semantics::parse_filter(text, app.schemas(kind)) {
+        Ok(f) if app.has(Fault::EqFiltersOnly) && !f.eq_only() => Err(ApiError::bad_request(
+            ScimType::InvalidFilter,
+            "only `attribute eq \"value\"` comparisons joined with `and` are supported",
+        )),
         Ok(f) => {
             let f = if app.has(Fault::EqMatchesPrefix) {
                 f.eq_as_prefix()
@@ -807,6 +838,9 @@ fn delete_impl(
     let mut store = app.store();
     let entry = find(&store, kind, id)?.clone();
     check_if_match(app, headers, &entry.resource)?;
+    if app.has(Fault::DeleteFails) {
+        return Err(ApiError::internal("the delete failed"));
+    }
     let collection = store.collection_mut(kind);
     collection.remove(kind, id);
     if let Some(key) = unique_key(kind, &entry.resource) {

@@ -50,6 +50,23 @@ impl ParsedFilter {
         self.0.matches_with(resource, schemas)
     }
 
+    /// Whether the filter is only `attr eq value` comparisons joined with `and` (the filters
+    /// Entra sends).
+    pub(crate) fn eq_only(&self) -> bool {
+        let mut stack = vec![&self.0];
+        while let Some(f) = stack.pop() {
+            match f {
+                Filter::Compare(_, CompareOp::Eq, _) => {}
+                Filter::And(a, b) => {
+                    stack.push(a);
+                    stack.push(b);
+                }
+                _ => return false,
+            }
+        }
+        true
+    }
+
     /// The filter with every string `eq` turned into `sw` (outside value paths), for the
     /// `eq-matches-prefix` fault.
     pub(crate) fn eq_as_prefix(self) -> Self {

@@ -138,6 +138,19 @@ pub fn summary(report: &Report, with_transcripts_of_passes: bool) -> String {
             c.leftovers.len()
         ));
     }
+    if c.found_by_prefix > 0 {
+        out.push_str(&format!(
+            "  {} of them were not in the journal (a create's answer was lost or had no id) and were found by the run's name prefix\n",
+            c.found_by_prefix
+        ));
+    }
+    for n in c
+        .sweep
+        .iter()
+        .filter(|n| n.contains("incomplete") || n.contains("not listed"))
+    {
+        out.push_str(&format!("  {n}\n"));
+    }
     for l in &c.leftovers {
         out.push_str(&format!(
             "  left: {} {} ({}): {}\n",

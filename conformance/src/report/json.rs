@@ -37,7 +37,9 @@
 //!     }
 //!   }],
 //!   "cleanup": {"attempted", "deleted", "leftovers": [{"kind", "id", "name", "reason"}],
-//!               "kept": [{"kind", "id", "name"}], "retry_command": "…" | null}
+//!               "kept": [{"kind", "id", "name"}], "retry_command": "…" | null,
+//!               "found_by_prefix": 3,     // when > 0: not in the journal, found by name prefix
+//!               "sweep": ["/Users: userName sw filter", …]}  // how the final listing read each collection
 //! }
 //! ```
 

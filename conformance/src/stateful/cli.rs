@@ -6,9 +6,10 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::{Options, Saved};
+use super::{Options, Saved, Shape};
 use crate::check::id_matches;
-use crate::runner::RunOutcome;
+use crate::profile::Profile;
+use crate::runner::{CleanupReport, RunOptions, RunOutcome};
 use crate::session::Session;
 
 /// The ids of the stateful checks.
@@ -18,8 +19,10 @@ pub const IDS: [&str; 3] = ["stateful.users", "stateful.groups", "stateful.filte
 /// issue 6: "about 64").
 pub const DEFAULT_CASES: u32 = 64;
 
-/// Wall-time budget of the stateful run when `--budget` is not given: no new sequence starts
-/// after it, so a slow endpoint cannot make a default run take unbounded time.
+/// Wall-time budget of the stateful phase (shrinking included) when neither `--budget` nor
+/// `--cases` is given, so that a slow endpoint cannot make a default run take unbounded time.
+/// An explicit `--cases N` without `--budget` runs exactly N sequences (no budget); with both,
+/// the budget may cut the sequences short, and the stateful checks say so.
 pub const DEFAULT_BUDGET: Duration = Duration::from_secs(120);
 
 /// The stateful run a `run` asks for.
@@ -42,12 +45,31 @@ pub fn options_for(
     if read_only || !wanted {
         return None;
     }
+    let budget = match (budget, cases) {
+        (Some(secs), _) => Some(Duration::from_secs(secs)),
+        (None, Some(_)) => None,
+        (None, None) => Some(DEFAULT_BUDGET),
+    };
     Some(Options {
         cases: cases.unwrap_or(DEFAULT_CASES),
-        budget: Some(budget.map_or(DEFAULT_BUDGET, Duration::from_secs)),
+        budget,
         replay,
         ..Options::default()
     })
+}
+
+/// `opts` for a run of `profile` with the run's options: Entra's request shapes only under
+/// the `entra` profile, the dialects asked for (`--dialect`), `--keep-data`.
+#[must_use]
+pub fn for_run(opts: &Options, profile: Profile, run: &RunOptions) -> Options {
+    Options {
+        shape: Shape {
+            entra: profile == Profile::Entra,
+            dialects: run.dialects.clone(),
+        },
+        keep_data: run.keep_data,
+        ..opts.clone()
+    }
 }
 
 /// The largest saved-sequence file `replay` reads (a generated one is a few KiB).
@@ -105,14 +127,36 @@ pub async fn after_fixed(
         return outcome;
     }
     let before = session.request_count();
+    let writes = session.write_count();
     let s = match &opts.replay {
-        Some(saved) => super::replay(Arc::clone(session), saved).await,
+        Some(saved) => super::replay_with(Arc::clone(session), saved, &opts.shape).await,
         None => super::run(Arc::clone(session), opts).await,
     };
     outcome.results.extend(s.results());
     outcome.duration += s.duration;
     outcome.requests += session.request_count().saturating_sub(before);
+    // The sequences clean up after themselves; what a lost answer left is swept here, after
+    // the last write of the run.
+    if opts.keep_data {
+        outcome.cleanup.kept = session.journal.pending();
+    } else if session.write_count() > writes {
+        let started = std::time::Instant::now();
+        let c = crate::runner::cleanup(session.transport.as_ref(), &session.journal).await;
+        merge_cleanup(&mut outcome.cleanup, c);
+        outcome.duration += started.elapsed();
+    }
     outcome
+}
+
+/// Adds a later cleanup pass to the run's: counts add up; the later pass's leftovers (every
+/// earlier leftover is still in the journal and was retried) and listing are the final word.
+fn merge_cleanup(run: &mut CleanupReport, later: CleanupReport) {
+    run.attempted = true;
+    run.deleted += later.deleted;
+    run.found_by_prefix += later.found_by_prefix;
+    run.leftovers = later.leftovers;
+    run.sweep = later.sweep;
+    run.retry_command = later.retry_command;
 }
 
 #[cfg(test)]
@@ -158,5 +202,13 @@ mod tests {
         assert!(options_for(None, None, &[], &pats(&["stateful.users"]), false, None).is_some());
         let only = options_for(Some(5), Some(9), &pats(&["stateful"]), &[], false, None).unwrap();
         assert_eq!((only.cases, only.budget), (5, Some(Duration::from_secs(9))));
+        // An explicit --cases without --budget is honoured exactly.
+        let exact = options_for(Some(500), None, &[], &[], false, None).unwrap();
+        assert_eq!((exact.cases, exact.budget), (500, None));
+        let budget_only = options_for(None, Some(30), &[], &[], false, None).unwrap();
+        assert_eq!(
+            (budget_only.cases, budget_only.budget),
+            (DEFAULT_CASES, Some(Duration::from_secs(30)))
+        );
     }
 }

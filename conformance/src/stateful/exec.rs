@@ -9,15 +9,16 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::op::{FilterAttr, FilterOp, Generated, Op, Query, UserAttr};
+use crate::check::Dialect;
 use crate::journal::ResourceKind;
 use crate::mapping::Person;
 use crate::model::{GroupModel, UserModel};
 use crate::path::{TargetPath, get_ci};
+use crate::profile::wire;
 use crate::session::{CheckError, Cx, Resp, id_of, lit, member_ids};
 use crate::transcript::Exchange;
 use crate::transport::WireRequest;
 
-const MANAGER: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager";
 const DEPARTMENT: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department";
 const EMPLOYEE_NUMBER: &str =
     "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber";
@@ -124,10 +125,32 @@ fn diverge(
     }))
 }
 
+/// Which request shapes a sequence sends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shape {
+    /// Only what Entra sends: `attr eq "value"` queries on `userName`, `externalId`,
+    /// `displayName` and `id` (no generated RFC filters, no filter to scope results: the run's
+    /// own resources are picked out by id). Otherwise the generated RFC 7644 filters too,
+    /// scoped with `and userName sw "<attempt prefix>"`.
+    pub entra: bool,
+    /// The PATCH dialects sent; an operation's `flagged` choice applies only when both are.
+    pub dialects: Vec<Dialect>,
+}
+
+impl Default for Shape {
+    fn default() -> Self {
+        Self {
+            entra: false,
+            dialects: vec![Dialect::Legacy, Dialect::Flagged],
+        }
+    }
+}
+
 /// Executes sequences for one attempt with run-unique names under `tag`.
 pub(crate) struct Exec {
     cx: Cx,
     tag: String,
+    shape: Shape,
     users: Vec<UserSlot>,
     groups: Vec<GroupSlot>,
     names: usize,
@@ -175,14 +198,25 @@ fn status_ok(r: &Resp, allowed: &[u16]) -> Option<Divergence> {
 }
 
 impl Exec {
-    pub(crate) fn new(cx: Cx, tag: String) -> Self {
+    pub(crate) fn new(cx: Cx, tag: String, shape: Shape) -> Self {
         Self {
             cx,
             tag,
+            shape,
             users: Vec::new(),
             groups: Vec::new(),
             names: 0,
             clock: 0,
+        }
+    }
+
+    /// The dialect of an operation: its own choice when both dialects run, else the one asked
+    /// for.
+    fn dialect(&self, flagged: bool) -> Dialect {
+        match self.shape.dialects.as_slice() {
+            [only] => *only,
+            _ if flagged => Dialect::Flagged,
+            _ => Dialect::Legacy,
         }
     }
 
@@ -348,32 +382,43 @@ impl Exec {
                     UserAttr::MobilePhone => json!(format!("+1 425-555-{:04}", value % 10_000)),
                     UserAttr::WorkLocality => json!(format!("Town {value}")),
                 };
-                let path = attr.path();
-                let ops = json!([{"op": if *flagged { "replace" } else { "Replace" }, "path": path, "value": v}]);
+                let ops = wire::replace(self.dialect(*flagged), &[(attr.path(), v)]);
                 if !self.users[u].patched.contains(attr) {
                     self.users[u].patched.push(*attr);
                 }
                 self.patch_user(u, ops).await
             }
-            Op::SetManager { user, manager } => {
-                let (Some(u), Some(m)) = (self.live_user(*user), self.live_user(*manager)) else {
+            Op::SetManager {
+                user,
+                manager,
+                flagged,
+            } => {
+                let (Some(u), Some(mut m)) = (self.live_user(*user), self.live_user(*manager))
+                else {
                     return Ok(Flow::Done("skipped: no live user".into()));
                 };
                 if u == m {
-                    return Ok(Flow::Done("skipped: a user is not its own manager".into()));
+                    // A user is not its own manager: the next live user is (so that dropping
+                    // an earlier create while shrinking keeps the step meaningful).
+                    match self.live_user(manager.wrapping_add(1)) {
+                        Some(n) if n != u => m = n,
+                        _ => {
+                            return Ok(Flow::Done("skipped: a user is not its own manager".into()));
+                        }
+                    }
                 }
                 let mid = self.users[m].id.clone();
                 self.users[u].manager = Some(mid.clone());
-                self.patch_user(u, json!([{"op": "Add", "path": MANAGER, "value": mid}]))
-                    .await
+                let ops = wire::set_manager(self.dialect(*flagged), "add", &mid);
+                self.patch_user(u, ops).await
             }
-            Op::ClearManager { user } => {
+            Op::ClearManager { user, flagged } => {
                 let Some(u) = self.live_user(*user) else {
                     return Ok(Flow::Done("skipped: no live user".into()));
                 };
                 self.users[u].manager = None;
-                self.patch_user(u, json!([{"op": "Remove", "path": MANAGER}]))
-                    .await
+                let ops = wire::remove_manager(self.dialect(*flagged));
+                self.patch_user(u, ops).await
             }
             Op::SetActive {
                 user,
@@ -383,25 +428,18 @@ impl Exec {
                 let Some(u) = self.live_user(*user) else {
                     return Ok(Flow::Done("skipped: no live user".into()));
                 };
-                let ops = if *flagged {
-                    json!([{"op": "replace", "path": "active", "value": active}])
-                } else {
-                    json!([{"op": "Replace", "path": "active", "value": if *active { "True" } else { "False" }}])
-                };
+                let ops = wire::set_active(self.dialect(*flagged), *active);
                 self.patch_user(u, ops).await
             }
-            Op::RenameUser { user } => {
+            Op::RenameUser { user, flagged } => {
                 let Some(u) = self.live_user(*user) else {
                     return Ok(Flow::Done("skipped: no live user".into()));
                 };
                 let n = self.names;
                 let name = crate::names::upn(&self.fresh("r"), n, "example.com");
                 self.users[u].user_name.clone_from(&name);
-                self.patch_user(
-                    u,
-                    json!([{"op": "Replace", "path": "userName", "value": name}]),
-                )
-                .await
+                let ops = wire::rename(self.dialect(*flagged), "userName", &name);
+                self.patch_user(u, ops).await
             }
             Op::DeleteUser { user } => self.delete_user(*user).await,
             Op::CreateGroup => self.create_group().await,
@@ -416,7 +454,11 @@ impl Exec {
                 self.expect_group_query(&filter, vec![self.groups[g].id.clone()])
                     .await
             }
-            Op::AddMembers { group, users } => {
+            Op::AddMembers {
+                group,
+                users,
+                flagged,
+            } => {
                 let Some(g) = self.live_group(*group) else {
                     return Ok(Flow::Done("skipped: no live group".into()));
                 };
@@ -424,9 +466,9 @@ impl Exec {
                 if ids.is_empty() {
                     return Ok(Flow::Done("skipped: no live user".into()));
                 }
-                let value: Vec<Value> = ids.iter().map(|i| json!({"value": i})).collect();
-                self.patch_group(g, json!([{"op": "Add", "path": "members", "value": value}]))
-                    .await
+                let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+                let ops = wire::add_members(self.dialect(*flagged), &refs);
+                self.patch_group(g, ops).await
             }
             Op::RemoveMembers {
                 group,
@@ -440,30 +482,19 @@ impl Exec {
                 if ids.is_empty() {
                     return Ok(Flow::Done("skipped: the group has no members".into()));
                 }
-                let ops = if *flagged {
-                    Value::Array(
-                        ids.iter()
-                            .map(|i| json!({"op": "remove", "path": format!("members[value eq {}]", lit(i))}))
-                            .collect(),
-                    )
-                } else {
-                    let value: Vec<Value> = ids.iter().map(|i| json!({"value": i})).collect();
-                    json!([{"op": "Remove", "path": "members", "value": value}])
-                };
+                let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+                let ops = wire::remove_members(self.dialect(*flagged), &refs);
                 self.patch_group(g, ops).await
             }
-            Op::RenameGroup { group } => {
+            Op::RenameGroup { group, flagged } => {
                 let Some(g) = self.live_group(*group) else {
                     return Ok(Flow::Done("skipped: no live group".into()));
                 };
                 let n = self.names;
                 let name = crate::names::group_name(&self.fresh("g"), n);
                 self.groups[g].name.clone_from(&name);
-                self.patch_group(
-                    g,
-                    json!([{"op": "Replace", "path": "displayName", "value": name}]),
-                )
-                .await
+                let ops = wire::rename(self.dialect(*flagged), "displayName", &name);
+                self.patch_group(g, ops).await
             }
             Op::DeleteGroup { group } => {
                 let Some(g) = self.live_group(*group) else {
@@ -480,6 +511,7 @@ impl Exec {
                     Some(_) => diverge(format!("GET /Groups/{id} after DELETE"), "404", "200"),
                 }
             }
+            Op::Query(q) if self.shape.entra => self.entra_query(q).await,
             Op::Query(q) => self.query(q).await,
         }
     }
@@ -553,8 +585,20 @@ impl Exec {
             .users
             .last()
             .map(|u| (u.user_name.as_str(), u.external_id.as_str()));
+        let k = self.users.len();
         let (mut user_name, nickname) =
-            crate::names::sequence_user(&base, self.users.len(), domain, prev, &person.guid());
+            match crate::names::sequence_user(&base, k, domain, prev, &person.guid()) {
+                // The previous user may hold a re-created name whose prefix pair is live.
+                (n, _)
+                    if self
+                        .users
+                        .iter()
+                        .any(|o| o.live && o.user_name.eq_ignore_ascii_case(&n)) =>
+                {
+                    crate::names::sequence_user(&base, k, domain, None, &person.guid())
+                }
+                pair => pair,
+            };
         body["userName"] = json!(user_name);
         if get_ci(&body, "externalId").is_some() {
             body["externalId"] = json!(nickname);
@@ -819,10 +863,77 @@ impl Exec {
         Ok(Flow::Done(format!("{} found", got.len())))
     }
 
+    /// Queries users with `filter` (`attr eq "value"`, as Entra sends) and compares the ids
+    /// found with the live users the model says match. With `scoped` (a value other resources
+    /// may share, such as a `displayName`), results that are not this attempt's users are left
+    /// out first: the run's own resources are picked out by id, never by an extra filter.
+    async fn expect_model(&mut self, filter: &Filter, scoped: bool) -> StepResult {
+        let mut expected: Vec<String> = self
+            .live_users()
+            .into_iter()
+            .filter(|&u| filter.matches(&self.model_doc(u)))
+            .map(|u| self.users[u].id.clone())
+            .collect();
+        let text = filter.to_string();
+        let listed = self.cx.query(ResourceKind::Users, &text, "").await?;
+        let mut got: Vec<String> = listed.resources.iter().filter_map(id_of).collect();
+        if scoped {
+            got.retain(|id| self.users.iter().any(|u| &u.id == id));
+        }
+        got.sort();
+        expected.sort();
+        if got != expected {
+            let mine = if scoped {
+                " (this attempt's users)"
+            } else {
+                ""
+            };
+            return diverge(
+                format!("GET /Users?filter={text}{mine}"),
+                format!("ids {expected:?}"),
+                format!("ids {got:?}"),
+            );
+        }
+        Ok(Flow::Done(format!("{} found", got.len())))
+    }
+
+    /// A query as Entra sends it, in place of a generated one: `userName`, `externalId`,
+    /// `displayName` or `id` `eq` a value of one of the attempt's users.
+    async fn entra_query(&mut self, q: &Query) -> StepResult {
+        let (ix, form, case) = match q {
+            Query::UserNameEq { user, case } => (*user, 0, *case),
+            Query::UserNameSw { user } | Query::TitleAndActive { user } => (*user, 1, 0),
+            Query::DisplayNameCo { user } | Query::Department { user } => (*user, 2, 0),
+            Query::WorkEmail { user } => (*user, 3, 0),
+            Query::ExternalIdOrUserName { a, .. } => (*a, 1, 0),
+            Query::NotInactive => (0, 3, 0),
+            Query::Generated { filter } => generated_seed(filter),
+        };
+        let Some(u) = self.live_user(ix) else {
+            return Ok(Flow::Done("skipped: no live user".into()));
+        };
+        let display = self.attr_of(u, "displayName");
+        let (filter, scoped) = match form {
+            1 => (
+                Filter::eq("externalId", self.users[u].external_id.as_str()),
+                false,
+            ),
+            2 if !display.is_empty() => (Filter::eq("displayName", display.as_str()), true),
+            3 => (Filter::eq("id", self.users[u].id.as_str()), false),
+            _ => (
+                Filter::eq("userName", recase(&self.users[u].user_name, case)),
+                false,
+            ),
+        };
+        self.expect_model(&filter, scoped).await
+    }
+
     /// The model's view of a user, restricted to the attributes the generated filters read.
     fn model_doc(&self, u: usize) -> Value {
-        let mut doc =
-            json!({"schemas": [scim2_types::urn::USER, scim2_types::urn::ENTERPRISE_USER]});
+        let mut doc = json!({
+            "schemas": [scim2_types::urn::USER, scim2_types::urn::ENTERPRISE_USER],
+            "id": self.users[u].id,
+        });
         for a in FILTERED {
             if let Ok(p) = TargetPath::parse(a)
                 && let Some(v) = self.users[u].model.expected(&p)
@@ -1011,7 +1122,20 @@ impl Exec {
                 if let Flow::Diverged(d) = self.expect_query(&f, vec![id.clone()]).await? {
                     return Ok(Flow::Diverged(d));
                 }
-                // A value set by PATCH is found by a filter on it (RFC 7644 §3.4.2.2).
+                // A value set by PATCH is found by a filter on it (RFC 7644 §3.4.2.2); of the
+                // PATCHed attributes Entra queries only displayName.
+                if self.shape.entra {
+                    let display = self.attr_of(u, "displayName");
+                    if self.users[u].patched.contains(&UserAttr::DisplayName)
+                        && !display.is_empty()
+                        && let Flow::Diverged(d) = self
+                            .expect_model(&Filter::eq("displayName", display.as_str()), true)
+                            .await?
+                    {
+                        return Ok(Flow::Diverged(d));
+                    }
+                    continue;
+                }
                 for attr in self.users[u].patched.clone() {
                     let Some(by) = self.filter_on(u, attr) else {
                         continue;
@@ -1040,6 +1164,29 @@ impl Exec {
             }
         }
         Ok(Flow::Done("full state matches the model".into()))
+    }
+}
+
+/// The user, the Entra query form (0 `userName`, 1 `externalId`, 2 `displayName`, 3 `id`) and
+/// the letter case an Entra-profile run uses in place of a generated filter: taken from the
+/// filter's first comparison, so that it stays put while the sequence shrinks.
+fn generated_seed(g: &Generated) -> (u8, u8, u64) {
+    match g {
+        Generated::Compare {
+            attr, user, case, ..
+        } => {
+            let form = match attr {
+                FilterAttr::UserName => 0,
+                FilterAttr::ExternalId => 1,
+                FilterAttr::DisplayName => 2,
+                _ => 3,
+            };
+            (*user, form, *case)
+        }
+        Generated::WorkEmail { user, .. } => (*user, 3, 0),
+        Generated::Active { value } => (0, u8::from(*value), 0),
+        Generated::Not { filter } => generated_seed(filter),
+        Generated::And { a, .. } | Generated::Or { a, .. } => generated_seed(a),
     }
 }
 

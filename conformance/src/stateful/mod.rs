@@ -7,6 +7,12 @@
 //! - [`exec`]: running one sequence (requests, predictions, comparison, cleanup).
 //! - [`script`]: the failure report's `curl` script.
 //!
+//! What is sent follows the profile ([`Shape`]): under `entra` only the requests Entra sends
+//! (`attr eq "value"` queries on `userName`, `externalId`, `displayName`, `id`; its PATCH
+//! shapes from [`crate::profile`]'s wire module, in the dialects asked for, for every operation
+//! kind); under `rfc7644` the generated RFC 7644 filters too. `--budget` bounds the whole phase,
+//! shrinking included; a check whose operations did not run (enough) is skipped, not passed.
+//!
 //! Sequences come from proptest's strategies and value trees, driven by a [`TestRunner`] whose
 //! RNG is seeded from the run's seed (same seed, same sequences). Shrinking follows proptest's
 //! `simplify`/`complicate` protocol, each candidate run as a fresh attempt with fresh run-unique
@@ -27,7 +33,7 @@ pub mod exec;
 pub mod op;
 pub mod script;
 
-pub use exec::{Attempt, Divergence, Step};
+pub use exec::{Attempt, Divergence, Shape, Step};
 pub use op::Op;
 
 /// Which stateful check a finding belongs to.
@@ -64,7 +70,8 @@ const STATEFUL_EVIDENCE: crate::evidence::Evidence = crate::evidence::Evidence {
 pub struct Options {
     /// Sequences generated (`--cases`).
     pub cases: u32,
-    /// Wall-time budget (`--budget`): no new sequence starts after it.
+    /// Wall-time budget of the whole phase (`--budget`), shrinking included: no new sequence
+    /// starts and no further shrink attempt is made after it.
     pub budget: Option<Duration>,
     /// Longest generated sequence.
     pub max_len: usize,
@@ -73,6 +80,11 @@ pub struct Options {
     pub max_shrink: u32,
     /// Re-run this saved sequence instead of generating (`replay FILE`).
     pub replay: Option<Saved>,
+    /// Leave what the run created in place (`--keep-data`): no sweep after the sequences.
+    pub keep_data: bool,
+    /// The request shapes sent: Entra's only (the `entra` profile), or the generated RFC 7644
+    /// filters too (the default, and the `rfc7644` profile); and the PATCH dialects.
+    pub shape: Shape,
 }
 
 impl Default for Options {
@@ -83,6 +95,8 @@ impl Default for Options {
             max_len: 24,
             max_shrink: 512,
             replay: None,
+            keep_data: false,
+            shape: Shape::default(),
         }
     }
 }
@@ -226,8 +240,18 @@ impl Counterexample {
 pub struct StatefulOutcome {
     /// The seed.
     pub seed: u64,
+    /// Sequences asked for (`--cases`).
+    pub cases_planned: u32,
     /// Sequences run (not counting shrink attempts).
     pub cases_run: u32,
+    /// Whether the budget stopped the phase before `cases_planned` sequences ran.
+    pub budget_cut: bool,
+    /// Whether the budget stopped the shrinking of the failing sequence (it is reported as
+    /// shrunk so far).
+    pub shrink_cut: bool,
+    /// Sequences in which operations of each check's area ran (`users`, `groups`,
+    /// `filters`; an operation skipped for want of a target does not count).
+    pub exercised: [u32; 3],
     /// Operations sent in generated sequences and shrink attempts.
     pub steps_run: u64,
     /// Requests sent.
@@ -242,6 +266,9 @@ pub struct StatefulOutcome {
     /// The generated sequences, in order (for reproducibility checks).
     #[serde(skip)]
     pub sequences: Vec<Vec<Op>>,
+    /// Whether this is the replay of one saved sequence (`replay`), not a generated run.
+    #[serde(skip)]
+    pub replayed: bool,
 }
 
 const META: [(&str, &str, &[&str]); 3] = [
@@ -293,25 +320,57 @@ impl StatefulOutcome {
     pub fn empty(seed: u64) -> Self {
         Self {
             seed,
+            cases_planned: 0,
             cases_run: 0,
+            budget_cut: false,
+            shrink_cut: false,
+            exercised: [0; 3],
             steps_run: 0,
             requests: 0,
             counterexample: None,
             error: None,
             duration: Duration::ZERO,
             sequences: Vec::new(),
+            replayed: false,
         }
     }
 
+    /// Why the check of area `i` has no evidence to pass on, if so: no operation of its area
+    /// ran in any sequence; or the budget cut the phase and fewer than
+    /// [`MIN_EXERCISED_WHEN_CUT`] sequences exercised it.
+    fn unexercised(&self, i: usize, what: &str) -> Option<String> {
+        let n = self.exercised[i];
+        let ran = format!(
+            "{} of {} sequence(s) ran",
+            self.cases_run, self.cases_planned
+        );
+        if n == 0 {
+            let why = if self.budget_cut {
+                format!("the budget stopped the phase: {ran}")
+            } else {
+                ran
+            };
+            return Some(format!("not exercised: no {what} operation ran ({why})"));
+        }
+        let needed = MIN_EXERCISED_WHEN_CUT.min(self.cases_planned);
+        (self.budget_cut && n < needed).then(|| {
+            format!(
+                "not exercised enough: the budget stopped the phase ({ran}); {what} operations ran in {n} of them, fewer than {needed}"
+            )
+        })
+    }
+
     /// The three checks `stateful.users`, `stateful.groups`, `stateful.filters` for the report;
-    /// the failing one carries the counterexample (as its detail, notes and transcript).
+    /// the failing one carries the counterexample (as its detail, notes and transcript). A
+    /// check whose operations did not run (enough) is skipped, never passed; a replay reports
+    /// only the checks its sequence exercises.
     #[must_use]
     pub fn results(&self) -> Vec<CheckResult> {
         let area = self.counterexample.as_ref().map(Counterexample::area);
         [Area::Users, Area::Groups, Area::Filters]
             .into_iter()
             .zip(META)
-            .map(|(a, (id, title, faults))| {
+            .filter_map(|(a, (id, title, faults))| {
                 let meta = CheckMeta {
                     id,
                     title,
@@ -338,6 +397,27 @@ impl StatefulOutcome {
                     transcript: Vec::new(),
                     counterexample: None,
                 };
+                let i = match a {
+                    Area::Users => 0,
+                    Area::Groups => 1,
+                    Area::Filters => 2,
+                };
+                if self.budget_cut {
+                    r.notes.insert(
+                        0,
+                        format!(
+                            "the budget stopped the phase after {} of {} sequences",
+                            self.cases_run, self.cases_planned
+                        ),
+                    );
+                }
+                if self.shrink_cut {
+                    r.notes.push(
+                        "the budget stopped the shrinking: the sequence shown may not be minimal"
+                            .into(),
+                    );
+                }
+                let what = ["user", "group", "query"][i];
                 if let Some(e) = &self.error {
                     r.outcome = Outcome::Error(e.clone());
                 } else if let (Some(c), Some(fa)) = (&self.counterexample, area)
@@ -356,20 +436,31 @@ impl StatefulOutcome {
                         .flat_map(|s| s.exchanges.iter().cloned())
                         .collect();
                     r.counterexample = Some(Box::new(c.clone()));
+                } else if let Some(why) = self.unexercised(i, what) {
+                    if self.replayed {
+                        // A replay re-runs one saved sequence: it speaks for the checks its
+                        // operations belong to only.
+                        return None;
+                    }
+                    r.outcome = Outcome::Skip(why);
                 }
-                r
+                Some(r)
             })
             .collect()
     }
 }
 
+/// When the budget cuts the phase, a stateful check passes only if its operations ran in at
+/// least this many sequences (or in every planned one, when fewer were asked for).
+pub const MIN_EXERCISED_WHEN_CUT: u32 = 8;
+
 /// Runs one sequence as a fresh attempt and cleans up after it. Its names carry the session's
 /// run-unique prefix and `-s<n>`: `n` must differ between the attempts of one session, so that
 /// attempts cannot interfere; numbering them from 0 in each run keeps reports reproducible.
-pub async fn attempt(session: &Arc<Session>, ops: &[Op], n: u64) -> Attempt {
+pub async fn attempt(session: &Arc<Session>, ops: &[Op], n: u64, shape: &Shape) -> Attempt {
     let tag = format!("{}-s{n}", session.prefix);
     let cx = Cx::new(Arc::clone(session), "stateful");
-    exec::Exec::new(cx, tag).run(ops).await
+    exec::Exec::new(cx, tag, shape.clone()).run(ops).await
 }
 
 fn runner_for(seed: u64, cases: u32) -> TestRunner {
@@ -401,9 +492,12 @@ pub async fn run(session: Arc<Session>, opts: &Options) -> StatefulOutcome {
     let strategy = op::sequence(opts.max_len);
     let mut runner = runner_for(seed, opts.cases);
     let mut out = StatefulOutcome::empty(seed);
+    out.cases_planned = opts.cases;
     let mut attempts = 0;
+    let over = || opts.budget.is_some_and(|b| started.elapsed() >= b);
     for case in 0..opts.cases {
-        if opts.budget.is_some_and(|b| started.elapsed() >= b) {
+        if over() {
+            out.budget_cut = true;
             break;
         }
         let mut tree = match strategy.new_tree(&mut runner) {
@@ -416,8 +510,9 @@ pub async fn run(session: Arc<Session>, opts: &Options) -> StatefulOutcome {
         let ops = tree.current();
         out.sequences.push(ops.clone());
         out.cases_run += 1;
-        let first = attempt(&session, &ops, next(&mut attempts)).await;
+        let first = attempt(&session, &ops, next(&mut attempts), &opts.shape).await;
         tally(&mut out, &first);
+        exercise(&mut out, &first);
         if let Some(e) = &first.error {
             out.error = Some(e.clone());
             break;
@@ -430,9 +525,13 @@ pub async fn run(session: Arc<Session>, opts: &Options) -> StatefulOutcome {
         let mut tries = 0;
         if tree.simplify() {
             while tries < opts.max_shrink {
+                if over() {
+                    out.shrink_cut = true;
+                    break;
+                }
                 tries += 1;
                 let cand = tree.current();
-                let a = attempt(&session, &cand, next(&mut attempts)).await;
+                let a = attempt(&session, &cand, next(&mut attempts), &opts.shape).await;
                 tally(&mut out, &a);
                 let more = if a.failed() {
                     best_ops = cand;
@@ -449,12 +548,48 @@ pub async fn run(session: Arc<Session>, opts: &Options) -> StatefulOutcome {
         // proptest's Vec tree stops removing elements once it starts shrinking them; a final
         // greedy pass drops any step whose removal still fails.
         // It has its own allowance (one try per step and restart, at most 64).
+        // Steps after the divergent one never ran: they are not part of the finding.
+        let truncate = |ops: &mut Vec<Op>, a: &Attempt| {
+            if let Some(n) = a.divergence.as_ref().and_then(|d| d.step) {
+                ops.truncate(n);
+            }
+        };
+        truncate(&mut best_ops, &best);
         let (mut i, limit) = (0, tries + 64);
+        // Re-creating a deleted user's name ties a create to the delete before it; a create
+        // of a fresh name usually fails the same way and lets both steps go.
+        for j in 0..best_ops.len() {
+            let Op::CreateUser { reuse: Some(_), .. } = &best_ops[j] else {
+                continue;
+            };
+            if tries >= limit {
+                break;
+            }
+            if over() {
+                out.shrink_cut = true;
+                break;
+            }
+            tries += 1;
+            let mut cand = best_ops.clone();
+            if let Op::CreateUser { reuse, .. } = &mut cand[j] {
+                *reuse = None;
+            }
+            let a = attempt(&session, &cand, next(&mut attempts), &opts.shape).await;
+            tally(&mut out, &a);
+            if a.failed() {
+                best_ops = cand;
+                best = a;
+            }
+        }
         while i < best_ops.len() && best_ops.len() > 1 && tries < limit {
+            if over() {
+                out.shrink_cut = true;
+                break;
+            }
             tries += 1;
             let mut cand = best_ops.clone();
             cand.remove(i);
-            let a = attempt(&session, &cand, next(&mut attempts)).await;
+            let a = attempt(&session, &cand, next(&mut attempts), &opts.shape).await;
             tally(&mut out, &a);
             if a.failed() {
                 best_ops = cand;
@@ -464,6 +599,7 @@ pub async fn run(session: Arc<Session>, opts: &Options) -> StatefulOutcome {
                 i += 1;
             }
         }
+        truncate(&mut best_ops, &best);
         let script = script::curl_script(&best);
         out.counterexample = Some(Counterexample {
             seed,
@@ -491,20 +627,46 @@ fn tally(out: &mut StatefulOutcome, a: &Attempt) {
     out.steps_run += a.steps.len() as u64;
 }
 
-/// Re-runs a saved sequence once (no shrinking).
+/// Counts the areas whose operations ran in a generated sequence (skipped steps do not count).
+fn exercise(out: &mut StatefulOutcome, a: &Attempt) {
+    let mut hit = [false; 3];
+    for s in a.steps.iter().filter(|s| !s.summary.starts_with("skipped")) {
+        hit[match s.op.area() {
+            Area::Users => 0,
+            Area::Groups => 1,
+            Area::Filters => 2,
+        }] = true;
+    }
+    for (n, h) in out.exercised.iter_mut().zip(hit) {
+        *n += u32::from(h);
+    }
+}
+
+/// Re-runs a saved sequence once (no shrinking), with the default [`Shape`].
 pub async fn replay(session: Arc<Session>, saved: &Saved) -> StatefulOutcome {
+    replay_with(session, saved, &Shape::default()).await
+}
+
+/// Re-runs a saved sequence once (no shrinking) with the request shapes `shape`.
+pub async fn replay_with(session: Arc<Session>, saved: &Saved, shape: &Shape) -> StatefulOutcome {
     let started = Instant::now();
-    let a = attempt(&session, &saved.ops, 0).await;
+    let a = attempt(&session, &saved.ops, 0, shape).await;
     let mut out = StatefulOutcome {
         seed: saved.seed,
+        cases_planned: 1,
         cases_run: 1,
+        budget_cut: false,
+        shrink_cut: false,
+        exercised: [0; 3],
         steps_run: a.steps.len() as u64,
         requests: session.request_count(),
         counterexample: None,
         error: a.error.clone(),
         duration: Duration::ZERO,
         sequences: vec![saved.ops.clone()],
+        replayed: true,
     };
+    exercise(&mut out, &a);
     if a.failed() {
         out.counterexample = Some(Counterexample {
             seed: saved.seed,

@@ -303,11 +303,17 @@ pub enum Op {
         user: u8,
         /// The manager.
         manager: u8,
+        /// Flagged dialect (absent in sequences saved before the field existed: legacy).
+        #[serde(default)]
+        flagged: bool,
     },
     /// PATCH `remove` of the manager (§2.8).
     ClearManager {
         /// The user.
         user: u8,
+        /// Flagged dialect (absent in sequences saved before the field existed: legacy).
+        #[serde(default)]
+        flagged: bool,
     },
     /// PATCH `active` (`"False"`/`"True"` in the legacy dialect, booleans when flagged; §2.7).
     SetActive {
@@ -322,6 +328,9 @@ pub enum Op {
     RenameUser {
         /// The user.
         user: u8,
+        /// Flagged dialect (absent in sequences saved before the field existed: legacy).
+        #[serde(default)]
+        flagged: bool,
     },
     /// `DELETE /Users/{id}` (§2.9).
     DeleteUser {
@@ -343,6 +352,9 @@ pub enum Op {
         group: u8,
         /// The users.
         users: Vec<u8>,
+        /// Flagged dialect (absent in sequences saved before the field existed: legacy).
+        #[serde(default)]
+        flagged: bool,
     },
     /// PATCH removal of members: legacy value array, or flagged `members[value eq "…"]` (§2.15).
     RemoveMembers {
@@ -358,6 +370,9 @@ pub enum Op {
     RenameGroup {
         /// The group.
         group: u8,
+        /// Flagged dialect (absent in sequences saved before the field existed: legacy).
+        #[serde(default)]
+        flagged: bool,
     },
     /// `DELETE /Groups/{id}`.
     DeleteGroup {
@@ -566,11 +581,20 @@ fn kinds() -> Vec<(u32, BoxedStrategy<Op>)> {
         ),
         (
             1,
-            (ix(), ix())
-                .prop_map(|(user, manager)| Op::SetManager { user, manager })
+            (ix(), ix(), any::<bool>())
+                .prop_map(|(user, manager, flagged)| Op::SetManager {
+                    user,
+                    manager,
+                    flagged,
+                })
                 .boxed(),
         ),
-        (1, ix().prop_map(|user| Op::ClearManager { user }).boxed()),
+        (
+            1,
+            (ix(), any::<bool>())
+                .prop_map(|(user, flagged)| Op::ClearManager { user, flagged })
+                .boxed(),
+        ),
         (
             2,
             (ix(), any::<bool>(), any::<bool>())
@@ -581,7 +605,12 @@ fn kinds() -> Vec<(u32, BoxedStrategy<Op>)> {
                 })
                 .boxed(),
         ),
-        (1, ix().prop_map(|user| Op::RenameUser { user }).boxed()),
+        (
+            1,
+            (ix(), any::<bool>())
+                .prop_map(|(user, flagged)| Op::RenameUser { user, flagged })
+                .boxed(),
+        ),
         (2, ix().prop_map(|user| Op::DeleteUser { user }).boxed()),
         (
             1,
@@ -591,8 +620,12 @@ fn kinds() -> Vec<(u32, BoxedStrategy<Op>)> {
         ),
         (
             5,
-            (ix(), batch(6))
-                .prop_map(|(group, users)| Op::AddMembers { group, users })
+            (ix(), batch(6), any::<bool>())
+                .prop_map(|(group, users, flagged)| Op::AddMembers {
+                    group,
+                    users,
+                    flagged,
+                })
                 .boxed(),
         ),
         (
@@ -605,7 +638,12 @@ fn kinds() -> Vec<(u32, BoxedStrategy<Op>)> {
                 })
                 .boxed(),
         ),
-        (3, ix().prop_map(|group| Op::RenameGroup { group }).boxed()),
+        (
+            3,
+            (ix(), any::<bool>())
+                .prop_map(|(group, flagged)| Op::RenameGroup { group, flagged })
+                .boxed(),
+        ),
         (1, ix().prop_map(|group| Op::DeleteGroup { group }).boxed()),
         (4, query().prop_map(Op::Query).boxed()),
     ]
