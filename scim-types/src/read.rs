@@ -1,7 +1,9 @@
 //! Reading entry points that report the JSON path of a bad value.
 //!
 //! Plain `serde_json::from_str::<User>` works too; these functions add the path of the
-//! offending value (`emails[1].primary`) to the error and bound the document size. Nesting is
+//! offending value (`emails[1].primary`) to the error and bound the document size. The path
+//! costs nothing when reading succeeds: a document is read once at `serde_json`'s speed, and
+//! read a second time, tracking paths, only when it fails. Nesting is
 //! bounded by `serde_json`'s recursion limit (128 levels), so deeply nested input is an error,
 //! never a stack overflow.
 //!
@@ -127,6 +129,12 @@ pub fn from_slice_with<T: DeserializeOwned>(bytes: &[u8], limits: &Limits) -> Re
             limit: limits.max_bytes,
         });
     }
+    // Read at full speed first; only a document that fails is read again, tracking the path
+    // of each value, to name where it failed. Reading is deterministic, so the second pass
+    // fails at the same value.
+    if let Ok(value) = serde_json::from_slice(bytes) {
+        return Ok(value);
+    }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut de).map_err(ReadError::from_path)?;
     // Trailing characters after the document are an error, as in `serde_json::from_slice`.
@@ -142,6 +150,10 @@ pub fn from_slice_with<T: DeserializeOwned>(bytes: &[u8], limits: &Limits) -> Re
 /// # Errors
 /// [`ReadError`] naming the JSON path of the offending value.
 pub fn from_value<T: DeserializeOwned>(value: &Value) -> Result<T, ReadError> {
+    // As in `from_slice_with`: the path is tracked only when reading fails.
+    if let Ok(read) = <T as serde::Deserialize>::deserialize(value) {
+        return Ok(read);
+    }
     serde_path_to_error::deserialize(value).map_err(ReadError::from_path)
 }
 
