@@ -205,15 +205,39 @@ pub(crate) fn get_ci<'a>(object: &'a Map<String, Value>, name: &str) -> Option<&
     let mut folded = None;
     for (k, v) in object {
         if k.len() == name.len() {
-            if k == name {
-                return Some(v);
-            }
-            if folded.is_none() && k.eq_ignore_ascii_case(name) {
-                folded = Some(v);
+            match spelling(k.as_bytes(), name.as_bytes()) {
+                Spelling::Exact => return Some(v),
+                Spelling::OtherCase if folded.is_none() => folded = Some(v),
+                _ => {}
             }
         }
     }
     folded
+}
+
+enum Spelling {
+    Exact,
+    OtherCase,
+    Different,
+}
+
+/// How two names of the same length compare, in one pass over their bytes (short names: a
+/// byte loop is cheaper than calling `memcmp`).
+fn spelling(a: &[u8], b: &[u8]) -> Spelling {
+    let mut exact = true;
+    for (x, y) in a.iter().zip(b) {
+        if x != y {
+            if !x.eq_ignore_ascii_case(y) {
+                return Spelling::Different;
+            }
+            exact = false;
+        }
+    }
+    if exact {
+        Spelling::Exact
+    } else {
+        Spelling::OtherCase
+    }
 }
 
 pub(crate) fn schema_top<'s>(schema: &'s Schema, name: &str) -> Option<&'s SchemaAttribute> {
