@@ -99,7 +99,7 @@ impl ReadError {
 /// # Errors
 /// [`ReadError`] naming the JSON path of the offending value.
 pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, ReadError> {
-    from_slice_with(text.as_bytes(), &Limits::default())
+    from_str_with(text, &Limits::default())
 }
 
 /// Reads a `T` from JSON text within `limits`.
@@ -107,7 +107,8 @@ pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, ReadError> {
 /// # Errors
 /// [`ReadError`] naming the JSON path of the offending value, or [`ReadError::TooLarge`].
 pub fn from_str_with<T: DeserializeOwned>(text: &str, limits: &Limits) -> Result<T, ReadError> {
-    from_slice_with(text.as_bytes(), limits)
+    // Text is known to be UTF-8: the first pass need not check it again.
+    read(text.as_bytes(), limits, || serde_json::from_str(text))
 }
 
 /// Reads a `T` from JSON bytes with the default [`Limits`].
@@ -123,6 +124,16 @@ pub fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ReadError> {
 /// # Errors
 /// [`ReadError`] naming the JSON path of the offending value, or [`ReadError::TooLarge`].
 pub fn from_slice_with<T: DeserializeOwned>(bytes: &[u8], limits: &Limits) -> Result<T, ReadError> {
+    read(bytes, limits, || serde_json::from_slice(bytes))
+}
+
+/// Reads `bytes` with `first_pass` (plain `serde_json`), and again with path tracking only
+/// when that fails.
+fn read<T: DeserializeOwned>(
+    bytes: &[u8],
+    limits: &Limits,
+    first_pass: impl FnOnce() -> Result<T, serde_json::Error>,
+) -> Result<T, ReadError> {
     if bytes.len() > limits.max_bytes {
         return Err(ReadError::TooLarge {
             size: bytes.len(),
@@ -132,7 +143,7 @@ pub fn from_slice_with<T: DeserializeOwned>(bytes: &[u8], limits: &Limits) -> Re
     // Read at full speed first; only a document that fails is read again, tracking the path
     // of each value, to name where it failed. Reading is deterministic, so the second pass
     // fails at the same value.
-    if let Ok(value) = serde_json::from_slice(bytes) {
+    if let Ok(value) = first_pass() {
         return Ok(value);
     }
     let mut de = serde_json::Deserializer::from_slice(bytes);
