@@ -8,7 +8,9 @@
 //! - A comparison on a multi-valued complex attribute without sub-attribute (`emails co "x"`)
 //!   compares each element's `value` (RFC 7643 §2.4).
 //! - Strings compare per the attribute's `caseExact` (case-insensitive when the attribute is
-//!   unknown); `id` and `externalId` are case-exact (RFC 7643 §3.1).
+//!   unknown); `id` and `externalId` are case-exact (RFC 7643 §3.1). Case-insensitive means
+//!   equal after Unicode lower-casing, with the final sigma `ς` read as `σ`; no string is
+//!   copied to compare it.
 //! - `pr`: the value is not null, not `""`, not `[]`, not `{}` (RFC 7643 §2.5).
 //! - `gt`/`ge`/`lt`/`le`: lexicographic on strings (after case folding unless caseExact),
 //!   numeric on numbers, chronological on `dateTime` attributes (RFC 3339 instants).
@@ -20,7 +22,9 @@
 //! - Values are compared as stored: a string `"True"` is not the boolean `true` (normalising
 //!   Entra ID's string booleans is the PATCH policy's job, when they are written).
 //!
-//! Evaluation never panics, whatever the JSON, and does not recurse per `and`/`or` term.
+//! Evaluation never panics, whatever the JSON, and does not recurse per `and`/`or` term. To
+//! evaluate one filter over many resources, prepare it once with [`Filter::compile`]
+//! ([`crate::CompiledFilter`]).
 //!
 //! ```
 //! use scim2_filter::Filter;
@@ -50,6 +54,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use crate::ast::{AttrPath, CompValue, CompareOp, Filter};
+use crate::text::{self, ordered};
 
 impl Filter {
     /// Whether `resource` matches, with the default schemas: Group when the resource's
@@ -128,10 +133,7 @@ fn eval(filter: &Filter, scope: &Scope<'_>) -> bool {
     match filter {
         Filter::Present(path) => {
             let (values, _) = resolve(scope, path);
-            values
-                .as_slice()
-                .iter()
-                .any(|v| any_leaf(v, &mut |v| is_present(v)))
+            values.as_slice().iter().any(|v| any_leaf(v, is_present))
         }
         Filter::Compare(path, op, expected) => {
             let (values, attr) = resolve(scope, path);
@@ -140,7 +142,7 @@ fn eval(filter: &Filter, scope: &Scope<'_>) -> bool {
         Filter::ValuePath(vp) => {
             let (values, attr) = resolve(scope, &vp.attr);
             values.as_slice().iter().any(|v| {
-                any_leaf(v, &mut |element| {
+                any_leaf(v, |element| {
                     element
                         .as_object()
                         .is_some_and(|object| eval(&vp.filter, &Scope::Element { object, attr }))
@@ -165,7 +167,7 @@ fn eval_chain(filter: &Filter, scope: &Scope<'_>, is_and: bool) -> bool {
 
 /// Calls `f` on `value`, or on each element when it is an array (one level, the way
 /// multi-valued attributes are stored); true as soon as `f` is.
-fn any_leaf<'a>(value: &'a Value, f: &mut dyn FnMut(&'a Value) -> bool) -> bool {
+pub(crate) fn any_leaf<'a>(value: &'a Value, mut f: impl FnMut(&'a Value) -> bool) -> bool {
     match value {
         Value::Array(items) => items.iter().any(|v| !v.is_null() && f(v)),
         Value::Null => false,
@@ -174,7 +176,7 @@ fn any_leaf<'a>(value: &'a Value, f: &mut dyn FnMut(&'a Value) -> bool) -> bool 
 }
 
 /// RFC 7643 §2.5: null, `""`, `[]` and `{}` (or objects of such) are unassigned.
-fn is_present(value: &Value) -> bool {
+pub(crate) fn is_present(value: &Value) -> bool {
     match value {
         Value::Null => false,
         Value::String(s) => !s.is_empty(),
@@ -185,20 +187,64 @@ fn is_present(value: &Value) -> bool {
 }
 
 /// A member of `object` by name, ASCII case-insensitively (an exact match first).
-fn get_ci<'a>(object: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
-    object.get(name).or_else(|| {
-        object
+///
+/// Resources have a few dozen members at most, so the members are scanned in order, comparing
+/// lengths first: that touches one key's text in the common case and needs no hashing. Large
+/// objects are looked up by hash first.
+pub(crate) fn get_ci<'a>(object: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
+    const SCAN_UP_TO: usize = 32;
+    if object.len() > SCAN_UP_TO {
+        if let Some(v) = object.get(name) {
+            return Some(v);
+        }
+        return object
             .iter()
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v)
-    })
+            .map(|(_, v)| v);
+    }
+    let mut folded = None;
+    for (k, v) in object {
+        if k.len() == name.len() {
+            match spelling(k.as_bytes(), name.as_bytes()) {
+                Spelling::Exact => return Some(v),
+                Spelling::OtherCase if folded.is_none() => folded = Some(v),
+                _ => {}
+            }
+        }
+    }
+    folded
 }
 
-fn schema_top<'s>(schema: &'s Schema, name: &str) -> Option<&'s SchemaAttribute> {
+enum Spelling {
+    Exact,
+    OtherCase,
+    Different,
+}
+
+/// How two names of the same length compare, in one pass over their bytes (short names: a
+/// byte loop is cheaper than calling `memcmp`).
+fn spelling(a: &[u8], b: &[u8]) -> Spelling {
+    let mut exact = true;
+    for (x, y) in a.iter().zip(b) {
+        if x != y {
+            if !x.eq_ignore_ascii_case(y) {
+                return Spelling::Different;
+            }
+            exact = false;
+        }
+    }
+    if exact {
+        Spelling::Exact
+    } else {
+        Spelling::OtherCase
+    }
+}
+
+pub(crate) fn schema_top<'s>(schema: &'s Schema, name: &str) -> Option<&'s SchemaAttribute> {
     schema.top_attribute(name)
 }
 
-fn common_top(name: &str) -> Option<&'static SchemaAttribute> {
+pub(crate) fn common_top(name: &str) -> Option<&'static SchemaAttribute> {
     scim2_types::schema::common_attributes()
         .iter()
         .find(|a| a.name.eq_ignore_ascii_case(name))
@@ -373,7 +419,7 @@ fn compare_any(
         .filter(|a| a.kind == AttributeType::Complex)
         .and_then(|a| a.sub_attribute("value"));
     values.iter().any(|v| {
-        any_leaf(v, &mut |leaf| match leaf {
+        any_leaf(v, |leaf| match leaf {
             Value::Object(o) => {
                 let complex_ok =
                     attr.is_none_or(|a| a.kind != AttributeType::Complex || value_def.is_some());
@@ -413,7 +459,7 @@ fn compare(
                 return ordered(op, a.cmp(&e));
             }
             let case_exact = attr.is_some_and(|a| a.case_exact);
-            compare_strings(a, e, op, case_exact)
+            text::compare(a, e, e.is_ascii(), op, case_exact)
         }
         (Value::Number(a), CompValue::Number(e)) => {
             if matches!(op, CompareOp::Co | CompareOp::Sw | CompareOp::Ew) {
@@ -432,52 +478,7 @@ fn compare(
     }
 }
 
-fn ordered(op: CompareOp, o: Ordering) -> bool {
-    match op {
-        CompareOp::Eq => o == Ordering::Equal,
-        CompareOp::Ne => o != Ordering::Equal,
-        CompareOp::Gt => o == Ordering::Greater,
-        CompareOp::Ge => o != Ordering::Less,
-        CompareOp::Lt => o == Ordering::Less,
-        CompareOp::Le => o != Ordering::Greater,
-        CompareOp::Co | CompareOp::Sw | CompareOp::Ew => false,
-    }
-}
-
-fn compare_strings(a: &str, e: &str, op: CompareOp, case_exact: bool) -> bool {
-    if case_exact {
-        return match op {
-            CompareOp::Co => a.contains(e),
-            CompareOp::Sw => a.starts_with(e),
-            CompareOp::Ew => a.ends_with(e),
-            _ => ordered(op, a.cmp(e)),
-        };
-    }
-    if a.is_ascii() && e.is_ascii() {
-        let (ab, eb) = (a.as_bytes(), e.as_bytes());
-        return match op {
-            CompareOp::Eq => a.eq_ignore_ascii_case(e),
-            CompareOp::Ne => !a.eq_ignore_ascii_case(e),
-            CompareOp::Sw => ab.len() >= eb.len() && ab[..eb.len()].eq_ignore_ascii_case(eb),
-            CompareOp::Ew => {
-                ab.len() >= eb.len() && ab[ab.len() - eb.len()..].eq_ignore_ascii_case(eb)
-            }
-            CompareOp::Co => {
-                eb.is_empty() || ab.windows(eb.len()).any(|w| w.eq_ignore_ascii_case(eb))
-            }
-            _ => ordered(
-                op,
-                ab.iter()
-                    .map(u8::to_ascii_lowercase)
-                    .cmp(eb.iter().map(u8::to_ascii_lowercase)),
-            ),
-        };
-    }
-    let (a, e) = (a.to_lowercase(), e.to_lowercase());
-    compare_strings(&a, &e, op, true)
-}
-
-fn number_cmp(a: &serde_json::Number, e: &serde_json::Number) -> Option<Ordering> {
+pub(crate) fn number_cmp(a: &serde_json::Number, e: &serde_json::Number) -> Option<Ordering> {
     if let (Some(a), Some(e)) = (a.as_i64(), e.as_i64()) {
         return Some(a.cmp(&e));
     }
@@ -488,7 +489,7 @@ fn number_cmp(a: &serde_json::Number, e: &serde_json::Number) -> Option<Ordering
 }
 
 /// An RFC 3339 date-time (RFC 7643 §2.3.5, `xsd:dateTime`), as an instant.
-fn date_time(s: &str) -> Option<OffsetDateTime> {
+pub(crate) fn date_time(s: &str) -> Option<OffsetDateTime> {
     OffsetDateTime::parse(s, &Rfc3339).ok()
 }
 
@@ -524,12 +525,8 @@ pub fn compare_for_sort(a: &Value, b: &Value, attr: Option<&SchemaAttribute>) ->
                 }
                 if def.is_some_and(|d| d.case_exact) {
                     x.cmp(y)
-                } else if x.is_ascii() && y.is_ascii() {
-                    x.bytes()
-                        .map(|c| c.to_ascii_lowercase())
-                        .cmp(y.bytes().map(|c| c.to_ascii_lowercase()))
                 } else {
-                    x.to_lowercase().cmp(&y.to_lowercase())
+                    text::cmp_folded(x, y)
                 }
             }
             (Value::Number(x), Value::Number(y)) => number_cmp(x, y).unwrap_or(Ordering::Equal),

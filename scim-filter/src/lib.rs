@@ -3,6 +3,8 @@
 //! - [`ast`]: one type per ABNF production; `Display` prints canonical SCIM text.
 //! - [`parse`]: the parser, with bounded depth and length and errors that point at the input.
 //! - [`eval`]: evaluation of a filter on a JSON resource with SCIM semantics.
+//! - [`compiled`]: a filter prepared once ([`Filter::compile`]) and evaluated over many
+//!   resources without allocating.
 //! - [`policy`]: the named tolerated deviations (Entra ID's dialects) and the `Strict` and
 //!   `EntraCompatible` presets.
 //! - [`patch`]: applying a PATCH request (RFC 7644 §3.5.2) to a JSON resource.
@@ -26,13 +28,16 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod ast;
+pub mod compiled;
 pub mod diff;
 pub mod eval;
 pub mod parse;
 pub mod patch;
 pub mod policy;
+mod text;
 
 pub use ast::{AttrPath, CompValue, CompareOp, Filter, PatchPath, ValuePath};
+pub use compiled::CompiledFilter;
 pub use parse::{Limits, ParseError};
 pub use policy::Policy;
 

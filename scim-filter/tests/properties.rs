@@ -5,6 +5,9 @@
 
 use proptest::prelude::*;
 use scim2_filter::{AttrPath, CompValue, CompareOp, Filter, PatchPath, ValuePath};
+use std::sync::OnceLock;
+
+use scim2_types::schema::ResourceSchemas;
 use serde_json::{Number, Value, json};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -156,6 +159,28 @@ proptest! {
 // Evaluation against a reference evaluator.
 
 const STRINGS: [&str; 7] = ["alice", "Alice", "bob", "BOB", "carol", "", "b"];
+
+fn any_text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        pool_string(),
+        prop::sample::select(UNICODE.to_vec()).prop_map(str::to_owned),
+        "[aAßσςΣİi\u{307}ǅǆK\u{212A}é]{0,4}",
+    ]
+}
+
+/// Users whose string attributes hold mixed-case and non-ASCII text.
+fn unicode_resource() -> impl Strategy<Value = Value> {
+    (
+        any_text(),
+        any_text(),
+        any_text(),
+        prop::collection::vec(any_text(), 0..3),
+    )
+        .prop_map(|(user_name, id, title, emails)| {
+            let emails: Vec<Value> = emails.into_iter().map(|e| json!({"value": e})).collect();
+            json!({"userName": user_name, "id": id, "title": title, "emails": emails})
+        })
+}
 const DATES: [&str; 4] = [
     "2011-05-13T04:42:34Z",
     "2011-05-13T06:42:34+02:00",
@@ -430,7 +455,60 @@ proptest! {
         let _ = f.matches(&value);
         let _ = scim2_filter::eval::matches_element(&f, &value, None);
     }
+
+    /// A compiled filter answers as `matches_with` does, for the User and the Group schemas,
+    /// on filters over SCIM attributes and on arbitrary filters over arbitrary JSON.
+    #[test]
+    fn compiled_evaluation_agrees_with_matches(
+        scim in eval_filter(),
+        any_filter in tree(true),
+        resources in prop::collection::vec(resource(), 4),
+        values in prop::collection::vec(json_value(), 4),
+        texts in prop::collection::vec(unicode_resource(), 4),
+        text in unicode_comparison(),
+    ) {
+        for schemas in [user_schemas(), group_schemas()] {
+            for f in [&scim, &any_filter, &text] {
+                let compiled = f.compile(schemas);
+                for r in resources.iter().chain(&values).chain(&texts) {
+                    prop_assert_eq!(
+                        compiled.matches(r),
+                        f.matches_with(r, schemas),
+                        "filter `{}` on {}", f, r
+                    );
+                }
+            }
+        }
+    }
 }
+
+fn user_schemas() -> &'static ResourceSchemas {
+    static S: OnceLock<ResourceSchemas> = OnceLock::new();
+    S.get_or_init(ResourceSchemas::user)
+}
+
+fn group_schemas() -> &'static ResourceSchemas {
+    static S: OnceLock<ResourceSchemas> = OnceLock::new();
+    S.get_or_init(ResourceSchemas::group)
+}
+
+/// A string comparison on a (case-insensitive, case-exact or unknown) attribute with a constant
+/// from a pool of mixed-case and non-ASCII text, which the resources' values also come from.
+fn unicode_comparison() -> impl Strategy<Value = Filter> {
+    let path = prop::sample::select(vec!["userName", "id", "title", "nosuch", "emails.value"]);
+    (path, compare_op(), any_text()).prop_map(|(p, op, t)| Filter::compare(p, op, t.as_str()))
+}
+
+const UNICODE: [&str; 8] = [
+    "ΟΔΟΣ",
+    "οδος",
+    "Jürgen",
+    "JÜRGEN",
+    "İstanbul",
+    "\u{212A}elvin",
+    "Straße",
+    "ǅemal",
+];
 
 /// Arbitrary JSON, with keys drawn from SCIM attribute names so that paths hit something.
 fn json_value() -> impl Strategy<Value = Value> {

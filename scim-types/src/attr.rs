@@ -223,6 +223,20 @@ macro_rules! attributes {
                 key: &str,
                 map: &mut A,
             ) -> Result<bool, A::Error> {
+                // The RFC spellings first, as one `match`; other spellings (RFC 7643 §2.1:
+                // names are case-insensitive) by comparing each name, without copying the key.
+                match key {
+                    $(
+                        $json => {
+                            if self.$field.is_some() {
+                                return Err(::serde::de::Error::duplicate_field($json));
+                            }
+                            self.$field = map.next_value_seed($crate::attr::Seed::new())?;
+                            return Ok(true);
+                        }
+                    )*
+                    _ => {}
+                }
                 $(
                     if key.eq_ignore_ascii_case($json) {
                         if self.$field.is_some() {

@@ -1,7 +1,9 @@
 //! Reading entry points that report the JSON path of a bad value.
 //!
 //! Plain `serde_json::from_str::<User>` works too; these functions add the path of the
-//! offending value (`emails[1].primary`) to the error and bound the document size. Nesting is
+//! offending value (`emails[1].primary`) to the error and bound the document size. The path
+//! costs nothing when reading succeeds: a document is read once at `serde_json`'s speed, and
+//! read a second time, tracking paths, only when it fails. Nesting is
 //! bounded by `serde_json`'s recursion limit (128 levels), so deeply nested input is an error,
 //! never a stack overflow.
 //!
@@ -97,7 +99,7 @@ impl ReadError {
 /// # Errors
 /// [`ReadError`] naming the JSON path of the offending value.
 pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, ReadError> {
-    from_slice_with(text.as_bytes(), &Limits::default())
+    from_str_with(text, &Limits::default())
 }
 
 /// Reads a `T` from JSON text within `limits`.
@@ -105,7 +107,8 @@ pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, ReadError> {
 /// # Errors
 /// [`ReadError`] naming the JSON path of the offending value, or [`ReadError::TooLarge`].
 pub fn from_str_with<T: DeserializeOwned>(text: &str, limits: &Limits) -> Result<T, ReadError> {
-    from_slice_with(text.as_bytes(), limits)
+    // Text is known to be UTF-8: the first pass need not check it again.
+    read(text.as_bytes(), limits, || serde_json::from_str(text))
 }
 
 /// Reads a `T` from JSON bytes with the default [`Limits`].
@@ -121,11 +124,27 @@ pub fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ReadError> {
 /// # Errors
 /// [`ReadError`] naming the JSON path of the offending value, or [`ReadError::TooLarge`].
 pub fn from_slice_with<T: DeserializeOwned>(bytes: &[u8], limits: &Limits) -> Result<T, ReadError> {
+    read(bytes, limits, || serde_json::from_slice(bytes))
+}
+
+/// Reads `bytes` with `first_pass` (plain `serde_json`), and again with path tracking only
+/// when that fails.
+fn read<T: DeserializeOwned>(
+    bytes: &[u8],
+    limits: &Limits,
+    first_pass: impl FnOnce() -> Result<T, serde_json::Error>,
+) -> Result<T, ReadError> {
     if bytes.len() > limits.max_bytes {
         return Err(ReadError::TooLarge {
             size: bytes.len(),
             limit: limits.max_bytes,
         });
+    }
+    // Read at full speed first; only a document that fails is read again, tracking the path
+    // of each value, to name where it failed. Reading is deterministic, so the second pass
+    // fails at the same value.
+    if let Ok(value) = first_pass() {
+        return Ok(value);
     }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut de).map_err(ReadError::from_path)?;
@@ -142,6 +161,10 @@ pub fn from_slice_with<T: DeserializeOwned>(bytes: &[u8], limits: &Limits) -> Re
 /// # Errors
 /// [`ReadError`] naming the JSON path of the offending value.
 pub fn from_value<T: DeserializeOwned>(value: &Value) -> Result<T, ReadError> {
+    // As in `from_slice_with`: the path is tracked only when reading fails.
+    if let Ok(read) = <T as serde::Deserialize>::deserialize(value) {
+        return Ok(read);
+    }
     serde_path_to_error::deserialize(value).map_err(ReadError::from_path)
 }
 
