@@ -3,6 +3,11 @@
 //! fixed checks use; a failing sequence is shrunk against the live endpoint to a minimal one and
 //! reported with its steps, the first divergence and a `curl` script that replays it.
 //!
+//! Every planned sequence runs, whatever failed before it: the verdict of each check (`users`,
+//! `groups`, `filters`) is "some sequence diverged in this area", which does not depend on the
+//! order the seed happens to put the sequences in. The first divergent sequence of each area is
+//! shrunk (candidates must diverge in the same area); later ones are counted in the notes.
+//!
 //! - [`op`]: the operations and their proptest strategies.
 //! - [`exec`]: running one sequence (requests, predictions, comparison, cleanup).
 //! - [`script`]: the failure report's `curl` script.
@@ -115,7 +120,7 @@ pub struct Saved {
 pub struct Counterexample {
     /// The run's seed (`--seed N` reproduces it).
     pub seed: u64,
-    /// Which generated sequence failed first (0-based).
+    /// Which generated sequence failed first in this area (0-based).
     pub case: u32,
     /// Length of the sequence as generated.
     pub original_len: usize,
@@ -176,16 +181,7 @@ impl Counterexample {
     /// Which check the finding belongs to: the area of the divergent step.
     #[must_use]
     pub fn area(&self) -> Area {
-        let Some(d) = self.attempt.divergence.as_ref() else {
-            return Area::Users;
-        };
-        match d.step.and_then(|n| self.ops.get(n - 1)) {
-            Some(op) => op.area(),
-            // The final state check: by what was read.
-            None if d.what.contains("/Groups") => Area::Groups,
-            None if d.what.contains("filter=") => Area::Filters,
-            None => Area::Users,
-        }
+        divergence_area(&self.ops, &self.attempt)
     }
 
     /// The report text: seed, numbered steps, first divergence.
@@ -235,6 +231,32 @@ impl Counterexample {
     }
 }
 
+/// The area of a failed attempt of `ops`: the area of its divergent step, or for the final
+/// state check, of what was read.
+fn divergence_area(ops: &[Op], attempt: &Attempt) -> Area {
+    let Some(d) = attempt.divergence.as_ref() else {
+        return Area::Users;
+    };
+    match d.step.and_then(|n| ops.get(n.checked_sub(1)?)) {
+        Some(op) => op.area(),
+        None if d.what.contains("/Groups") => Area::Groups,
+        None if d.what.contains("filter=") => Area::Filters,
+        None => Area::Users,
+    }
+}
+
+impl Area {
+    const ALL: [Area; 3] = [Area::Users, Area::Groups, Area::Filters];
+
+    fn index(self) -> usize {
+        match self {
+            Area::Users => 0,
+            Area::Groups => 1,
+            Area::Filters => 2,
+        }
+    }
+}
+
 /// The outcome of a stateful run.
 #[derive(Debug, Clone, Serialize)]
 pub struct StatefulOutcome {
@@ -256,8 +278,10 @@ pub struct StatefulOutcome {
     pub steps_run: u64,
     /// Requests sent.
     pub requests: u64,
-    /// The shrunk failure, if one was found.
-    pub counterexample: Option<Counterexample>,
+    /// Generated sequences that diverged, by area (`users`, `groups`, `filters`).
+    pub failures: [u32; 3],
+    /// The shrunk first divergence of each area that diverged, in area order.
+    pub counterexamples: Vec<Counterexample>,
     /// Why the run stopped without a verdict.
     pub error: Option<String>,
     /// Wall time.
@@ -299,6 +323,7 @@ const META: [(&str, &str, &[&str]); 3] = [
             "duplicate-members",
             "reject-capitalized-ops",
             "ignore-value-path-patch",
+            "eq-matches-prefix",
         ],
     ),
     (
@@ -310,11 +335,26 @@ const META: [(&str, &str, &[&str]); 3] = [
             "filter-misses-patched-value",
             "not-found-on-empty-query",
             "externalid-filter-ignored",
+            "eq-matches-prefix",
+            "escaped-quote-rejected",
+            "space-in-value-rejected",
         ],
     ),
 ];
 
 impl StatefulOutcome {
+    /// The first counterexample, in area order (`users`, `groups`, `filters`).
+    #[must_use]
+    pub fn counterexample(&self) -> Option<&Counterexample> {
+        self.counterexamples.first()
+    }
+
+    /// The counterexample of `area`, if a sequence diverged there.
+    #[must_use]
+    pub fn counterexample_of(&self, area: Area) -> Option<&Counterexample> {
+        self.counterexamples.iter().find(|c| c.area() == area)
+    }
+
     /// An outcome with nothing run yet.
     #[must_use]
     pub fn empty(seed: u64) -> Self {
@@ -327,7 +367,8 @@ impl StatefulOutcome {
             exercised: [0; 3],
             steps_run: 0,
             requests: 0,
-            counterexample: None,
+            failures: [0; 3],
+            counterexamples: Vec::new(),
             error: None,
             duration: Duration::ZERO,
             sequences: Vec::new(),
@@ -366,8 +407,7 @@ impl StatefulOutcome {
     /// only the checks its sequence exercises.
     #[must_use]
     pub fn results(&self) -> Vec<CheckResult> {
-        let area = self.counterexample.as_ref().map(Counterexample::area);
-        [Area::Users, Area::Groups, Area::Filters]
+        Area::ALL
             .into_iter()
             .zip(META)
             .filter_map(|(a, (id, title, faults))| {
@@ -397,11 +437,7 @@ impl StatefulOutcome {
                     transcript: Vec::new(),
                     counterexample: None,
                 };
-                let i = match a {
-                    Area::Users => 0,
-                    Area::Groups => 1,
-                    Area::Filters => 2,
-                };
+                let i = a.index();
                 if self.budget_cut {
                     r.notes.insert(
                         0,
@@ -420,10 +456,14 @@ impl StatefulOutcome {
                 let what = ["user", "group", "query"][i];
                 if let Some(e) = &self.error {
                     r.outcome = Outcome::Error(e.clone());
-                } else if let (Some(c), Some(fa)) = (&self.counterexample, area)
-                    && fa == a
-                {
+                } else if let Some(c) = self.counterexample_of(a) {
                     r.outcome = Outcome::Fail(c.render());
+                    if self.failures[i] > 1 {
+                        r.notes.push(format!(
+                            "{} of {} sequence(s) diverged in this area; the first is shown",
+                            self.failures[i], self.cases_run
+                        ));
+                    }
                     r.notes.push(format!("replay script:\n{}", c.script));
                     r.notes.push(format!(
                         "saved sequence: {}",
@@ -484,8 +524,9 @@ pub fn generate(seed: u64, opts: &Options) -> Vec<Vec<Op>> {
         .collect()
 }
 
-/// Runs up to `opts.cases` generated sequences (seeded by `session.seed`); on the first failure,
-/// shrinks it against the live endpoint and returns it as the counterexample.
+/// Runs up to `opts.cases` generated sequences (seeded by `session.seed`), all of them whatever
+/// fails; the first divergent sequence of each area is shrunk against the live endpoint and
+/// returned as that area's counterexample.
 pub async fn run(session: Arc<Session>, opts: &Options) -> StatefulOutcome {
     let started = Instant::now();
     let seed = session.seed;
@@ -500,7 +541,7 @@ pub async fn run(session: Arc<Session>, opts: &Options) -> StatefulOutcome {
             out.budget_cut = true;
             break;
         }
-        let mut tree = match strategy.new_tree(&mut runner) {
+        let tree = match strategy.new_tree(&mut runner) {
             Ok(t) => t,
             Err(e) => {
                 out.error = Some(format!("cannot generate a sequence: {e}"));
@@ -520,20 +561,73 @@ pub async fn run(session: Arc<Session>, opts: &Options) -> StatefulOutcome {
         if !first.failed() {
             continue;
         }
+        let area = divergence_area(&ops, &first);
+        out.failures[area.index()] += 1;
+        if out.counterexample_of(area).is_some() {
+            continue;
+        }
+        let mut shrink = Shrink {
+            session: &session,
+            opts,
+            started,
+            attempts: &mut attempts,
+            out: &mut out,
+            area,
+        };
+        let c = shrink.run(tree, ops, first, seed, case).await;
+        out.counterexamples.push(c);
+        out.counterexamples.sort_by_key(|c| c.area().index());
+    }
+    out.requests = session.request_count();
+    out.duration = started.elapsed();
+    out
+}
+
+/// Shrinking one area's first divergent sequence: a candidate is kept only if it diverges in
+/// the same area.
+struct Shrink<'a> {
+    session: &'a Arc<Session>,
+    opts: &'a Options,
+    started: Instant,
+    attempts: &'a mut u64,
+    out: &'a mut StatefulOutcome,
+    area: Area,
+}
+
+impl Shrink<'_> {
+    fn over(&self) -> bool {
+        self.opts
+            .budget
+            .is_some_and(|b| self.started.elapsed() >= b)
+    }
+
+    /// Runs `cand`; `Some` if it diverges in the area being shrunk.
+    async fn still_fails(&mut self, cand: &[Op]) -> Option<Attempt> {
+        let a = attempt(self.session, cand, next(self.attempts), &self.opts.shape).await;
+        tally(self.out, &a);
+        (a.failed() && a.error.is_none() && divergence_area(cand, &a) == self.area).then_some(a)
+    }
+
+    async fn run<T: ValueTree<Value = Vec<Op>>>(
+        &mut self,
+        mut tree: T,
+        ops: Vec<Op>,
+        first: Attempt,
+        seed: u64,
+        case: u32,
+    ) -> Counterexample {
         let shrink_started = Instant::now();
         let (mut best_ops, mut best) = (ops.clone(), first);
         let mut tries = 0;
         if tree.simplify() {
-            while tries < opts.max_shrink {
-                if over() {
-                    out.shrink_cut = true;
+            while tries < self.opts.max_shrink {
+                if self.over() {
+                    self.out.shrink_cut = true;
                     break;
                 }
                 tries += 1;
                 let cand = tree.current();
-                let a = attempt(&session, &cand, next(&mut attempts), &opts.shape).await;
-                tally(&mut out, &a);
-                let more = if a.failed() {
+                let more = if let Some(a) = self.still_fails(&cand).await {
                     best_ops = cand;
                     best = a;
                     tree.simplify()
@@ -565,8 +659,8 @@ pub async fn run(session: Arc<Session>, opts: &Options) -> StatefulOutcome {
             if tries >= limit {
                 break;
             }
-            if over() {
-                out.shrink_cut = true;
+            if self.over() {
+                self.out.shrink_cut = true;
                 break;
             }
             tries += 1;
@@ -574,24 +668,20 @@ pub async fn run(session: Arc<Session>, opts: &Options) -> StatefulOutcome {
             if let Op::CreateUser { reuse, .. } = &mut cand[j] {
                 *reuse = None;
             }
-            let a = attempt(&session, &cand, next(&mut attempts), &opts.shape).await;
-            tally(&mut out, &a);
-            if a.failed() {
+            if let Some(a) = self.still_fails(&cand).await {
                 best_ops = cand;
                 best = a;
             }
         }
         while i < best_ops.len() && best_ops.len() > 1 && tries < limit {
-            if over() {
-                out.shrink_cut = true;
+            if self.over() {
+                self.out.shrink_cut = true;
                 break;
             }
             tries += 1;
             let mut cand = best_ops.clone();
             cand.remove(i);
-            let a = attempt(&session, &cand, next(&mut attempts), &opts.shape).await;
-            tally(&mut out, &a);
-            if a.failed() {
+            if let Some(a) = self.still_fails(&cand).await {
                 best_ops = cand;
                 best = a;
                 i = 0;
@@ -601,7 +691,7 @@ pub async fn run(session: Arc<Session>, opts: &Options) -> StatefulOutcome {
         }
         truncate(&mut best_ops, &best);
         let script = script::curl_script(&best);
-        out.counterexample = Some(Counterexample {
+        Counterexample {
             seed,
             case,
             original_len: ops.len(),
@@ -610,12 +700,8 @@ pub async fn run(session: Arc<Session>, opts: &Options) -> StatefulOutcome {
             shrink_attempts: tries,
             shrink_time: shrink_started.elapsed(),
             script,
-        });
-        break;
+        }
     }
-    out.requests = session.request_count();
-    out.duration = started.elapsed();
-    out
 }
 
 fn next(counter: &mut u64) -> u64 {
@@ -631,11 +717,7 @@ fn tally(out: &mut StatefulOutcome, a: &Attempt) {
 fn exercise(out: &mut StatefulOutcome, a: &Attempt) {
     let mut hit = [false; 3];
     for s in a.steps.iter().filter(|s| !s.summary.starts_with("skipped")) {
-        hit[match s.op.area() {
-            Area::Users => 0,
-            Area::Groups => 1,
-            Area::Filters => 2,
-        }] = true;
+        hit[s.op.area().index()] = true;
     }
     for (n, h) in out.exercised.iter_mut().zip(hit) {
         *n += u32::from(h);
@@ -660,7 +742,8 @@ pub async fn replay_with(session: Arc<Session>, saved: &Saved, shape: &Shape) ->
         exercised: [0; 3],
         steps_run: a.steps.len() as u64,
         requests: session.request_count(),
-        counterexample: None,
+        failures: [0; 3],
+        counterexamples: Vec::new(),
         error: a.error.clone(),
         duration: Duration::ZERO,
         sequences: vec![saved.ops.clone()],
@@ -668,7 +751,8 @@ pub async fn replay_with(session: Arc<Session>, saved: &Saved, shape: &Shape) ->
     };
     exercise(&mut out, &a);
     if a.failed() {
-        out.counterexample = Some(Counterexample {
+        out.failures[divergence_area(&saved.ops, &a).index()] += 1;
+        out.counterexamples.push(Counterexample {
             seed: saved.seed,
             case: 0,
             original_len: saved.ops.len(),
