@@ -46,6 +46,9 @@ const SEEDS: [u64; 3] = [1, 2, 3];
 /// while still reaching every operation kind).
 const CASES: u32 = 16;
 
+/// Shrink attempts per counterexample (the CLI's default is 512).
+const MAX_SHRINK: u32 = 32;
+
 /// Runs both profiles, fixed checks and stateful phase, against one peer with each seed, one
 /// run after the other. Returns the verdicts (identical for every seed, or the check is listed
 /// as unstable), the checks whose verdict changed with the seed, and the detail of each check
@@ -64,6 +67,11 @@ async fn verdicts(url: String, token: Option<Token>) -> (Verdicts, Vec<String>, 
             // from run to run.
             cfg.options.concurrency = 1;
             cfg.stateful = options_for(Some(CASES), None, &[], &[], false, None);
+            // The verdicts do not depend on how far a counterexample is shrunk (a candidate is
+            // kept only if it fails in the same check); a short shrink keeps slow peers fast.
+            if let Some(s) = cfg.stateful.as_mut() {
+                s.max_shrink = MAX_SHRINK;
+            }
             let journal = Arc::new(Journal::in_memory(&new_run_id()));
             let report = run_endpoint(&cfg, &url, token.clone(), journal, &Quiet)
                 .await

@@ -318,7 +318,6 @@ const META: [(&str, &str, &[&str]); 3] = [
         &[
             "member-dropped-after-rename",
             "members-not-removed",
-            "deleted-user-stays-member",
             "legacy-member-remove-wipes-group",
             "duplicate-members",
             "reject-capitalized-ops",
