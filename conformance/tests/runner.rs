@@ -1003,3 +1003,45 @@ async fn a_create_that_times_out_after_storing_leaves_nothing() {
     assert_eq!(server.reference().counts(), (0, 0));
     server.shutdown().await;
 }
+
+/// Users whose UPNs differ only in the domain (`…@example.com`, `…@example.com.au`) get
+/// different work e-mails, as in a directory: an endpoint that keeps e-mails unique (Better Auth
+/// answers 409 to a second user with the same address) must not fail `entra.names.find.users`
+/// at its create step.
+#[tokio::test]
+async fn name_checks_give_each_user_its_own_mail() {
+    let server = ReferenceServer::start(ReferenceConfig::default())
+        .await
+        .unwrap();
+    let mut c = RunConfig::new(5).unwrap();
+    c.stateful = None;
+    c.options.only = vec!["entra.names.find.users".into()];
+    let report = run_endpoint(
+        &c,
+        &server.base_url(),
+        None,
+        Arc::new(Journal::in_memory(&new_run_id())),
+        &Quiet,
+    )
+    .await
+    .unwrap();
+    let r = &report.outcome.results[0];
+    assert_eq!(r.outcome, Outcome::Pass);
+    let mut mails = Vec::new();
+    for x in r.transcript.iter().filter(|x| x.method == "POST") {
+        let body: serde_json::Value =
+            serde_json::from_str(x.request_body.as_deref().unwrap()).unwrap();
+        let mail = body["emails"]
+            .as_array()
+            .and_then(|a| a.iter().find(|e| e["type"] == "work"))
+            .map(|e| e["value"].as_str().unwrap().to_owned())
+            .unwrap();
+        assert_eq!(mail, body["userName"].as_str().unwrap());
+        mails.push(mail);
+    }
+    assert_eq!(mails.len(), 3);
+    mails.sort();
+    mails.dedup();
+    assert_eq!(mails.len(), 3, "{mails:?}");
+    server.shutdown().await;
+}

@@ -118,11 +118,10 @@ async fn create_named_user(
     let work = TargetPath::parse("emails[type eq \"work\"].value")
         .map_err(|e| CheckError::Error(e.to_string()))?;
     if work.get(&body).is_some() {
-        let local = user_name.split_once('@').map_or(user_name, |(l, _)| l);
-        work.set(
-            &mut body,
-            json!(format!("{local}+provisioning@example.com")),
-        );
+        // The user's mail is its UPN, as in most directories: two users whose UPNs differ only
+        // in the domain (`…@example.com`, `…@example.com.au`) have different mails too, so an
+        // endpoint that keeps e-mail addresses unique accepts both.
+        work.set(&mut body, json!(user_name));
     }
     let created = cx.create(Users, &body, user_name).await?;
     Ok(id_of(&created).unwrap_or_default())
