@@ -94,7 +94,6 @@ const FAULTS: &[(Fault, &[&str], usize)] = &[
         &["stateful.users", "stateful.groups"],
         4,
     ),
-    (Fault::DuplicateMembers, &["stateful.groups"], 4),
     (Fault::InactiveUsersHidden, &["stateful.filters"], 3),
     (Fault::LegacyMemberRemoveWipesGroup, &["stateful.groups"], 7),
     (Fault::FilterMissesPatchedValue, &["stateful.filters"], 3),
@@ -123,12 +122,12 @@ const FAULTS: &[(Fault, &[&str], usize)] = &[
     ),
     (
         Fault::EscapedQuoteRejected,
-        &["stateful.filters", "stateful.users"],
+        &["stateful.filters", "stateful.users", "stateful.groups"],
         2,
     ),
     (
         Fault::SpaceInValueRejected,
-        &["stateful.filters", "stateful.users"],
+        &["stateful.filters", "stateful.users", "stateful.groups"],
         2,
     ),
 ];
@@ -647,11 +646,17 @@ async fn a_failure_in_one_area_does_not_hide_another() {
     }
 }
 
-/// A deleted user left listed in its groups is graded SHOULD (`entra.group.deleted-user`); the
-/// MUST stateful checks do not fail on it (a sequence that deletes a member still passes).
+/// A deleted user left listed in its groups, and a member listed twice after a repeated add,
+/// are graded SHOULD (`entra.group.deleted-user`, `entra.group.members.add-repeat`); the MUST
+/// stateful checks do not fail on them.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_deleted_member_left_listed_is_not_a_stateful_failure() {
-    let (out, server) = run(&[Fault::DeletedUserStaysMember], 1, 32).await;
+async fn should_level_membership_faults_are_not_stateful_failures() {
+    let (out, server) = run(
+        &[Fault::DeletedUserStaysMember, Fault::DuplicateMembers],
+        1,
+        32,
+    )
+    .await;
     assert!(
         out.counterexample().is_none(),
         "{}",
@@ -666,4 +671,31 @@ async fn a_deleted_member_left_listed_is_not_a_stateful_failure() {
                 .any(|o| matches!(o, stateful::Op::AddMembers { .. }))
     }));
     server.shutdown().await;
+}
+
+/// A fault that makes most sequences diverge at their first step (every user reads back with
+/// `active` as a string) does not hide a group fault: the rest of each divergent sequence is
+/// run again without the divergent step, so both checks fail on every seed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_early_divergence_does_not_mask_the_other_areas() {
+    for seed in [1, 2, 3, 4] {
+        let (out, server) = run(&[Fault::ActiveAsString, Fault::MembersNotRemoved], seed, 16).await;
+        let failing: Vec<&str> = out
+            .results()
+            .iter()
+            .filter(|r| r.outcome.is_problem())
+            .map(|r| r.meta.id)
+            .collect();
+        assert_eq!(
+            failing,
+            ["stateful.users", "stateful.groups"],
+            "seed {seed}"
+        );
+        assert_eq!(
+            server.reference().counts(),
+            (0, 0),
+            "seed {seed}: leftovers"
+        );
+        server.shutdown().await;
+    }
 }

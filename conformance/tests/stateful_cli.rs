@@ -115,7 +115,17 @@ async fn the_json_report_carries_the_counterexample_and_save_writes_it() {
     let saved = dir.path().join("saved.json");
     let (out_s, saved_s) = (out.to_str().unwrap(), saved.to_str().unwrap());
     let args = |fault: Option<&'static str>| {
-        let mut a = vec!["run", "--builtin", "--only", "stateful", "--seed", "11"];
+        // The rfc7644 profile: it queries users by the values PATCH set (Entra does not).
+        let mut a = vec![
+            "run",
+            "--builtin",
+            "--profile",
+            "rfc7644",
+            "--only",
+            "stateful",
+            "--seed",
+            "11",
+        ];
         if let Some(f) = fault {
             a.extend(["--fault", f]);
         }
@@ -166,6 +176,8 @@ async fn the_json_report_carries_the_counterexample_and_save_writes_it() {
             "replay",
             saved_s,
             "--builtin",
+            "--profile",
+            "rfc7644",
             "--fault",
             fault,
             "--format",
