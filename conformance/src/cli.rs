@@ -271,8 +271,12 @@ fn default_journal_dir() -> PathBuf {
 /// # Errors
 /// [`UsageError`] with the reason.
 pub fn check_url(url: &str, insecure_http: bool) -> Result<String, UsageError> {
-    let parsed =
-        url::Url::parse(url).map_err(|e| UsageError(format!("--url {url:?} is not a URL: {e}")))?;
+    let parsed = url::Url::parse(url).map_err(|e| match e {
+        url::ParseError::RelativeUrlWithoutBase => UsageError(format!(
+            "--url needs a scheme: https://host/scim/v2 (got {url:?})"
+        )),
+        e => UsageError(format!("--url {url:?} is not a URL: {e}")),
+    })?;
     let host = parsed.host_str().unwrap_or_default().to_owned();
     match parsed.scheme() {
         "https" => {}
@@ -305,6 +309,36 @@ fn opaque_expiry(spec: &EndpointSpec) -> Result<OpaqueExpiry, UsageError> {
             .map(OpaqueExpiry::At)
             .map_err(|e| UsageError(format!("--token-expires: {e}"))),
         None => Ok(OpaqueExpiry::Unknown),
+    }
+}
+
+/// What to change when the endpoint answers 401 to the token `spec` describes: the variable,
+/// the file or the OAuth options it came from (the token itself is never named).
+#[must_use]
+pub fn refused_token_advice(spec: &EndpointSpec) -> String {
+    const ELSEWHERE: &str =
+        "name another variable with --token-env NAME, or a file with --token-file PATH";
+    if spec.no_auth {
+        return format!(
+            "the endpoint wants a bearer token: drop --no-auth and set SCIM_TOKEN (or {ELSEWHERE})"
+        );
+    }
+    if spec.oauth_token_url.is_some() {
+        return "the access token came from --oauth-token-url: check --oauth-client-id, the client \
+                secret and --oauth-scope"
+            .to_owned();
+    }
+    match (&spec.token_file, &spec.token_env) {
+        (Some(p), _) => format!(
+            "put a valid token on the first line of {} (--token-file), or read it from a variable \
+             with --token-env NAME",
+            p.display()
+        ),
+        (None, Some(v)) => format!(
+            "set {v} (--token-env {v}) to a valid token, or read it from a file with \
+             --token-file PATH"
+        ),
+        (None, None) => format!("set SCIM_TOKEN to a valid token, or {ELSEWHERE}"),
     }
 }
 
@@ -350,6 +384,9 @@ pub struct RunConfig {
     /// Ctrl-C switch: once triggered, the run sends no new POST/PUT/PATCH and winds down
     /// to its cleanup.
     pub interrupt: Option<crate::interrupt::Interrupt>,
+    /// What to change when the endpoint refuses the token (401): the variable, file or
+    /// option the token came from (see [`refused_token_advice`]).
+    pub token_advice: String,
 }
 
 impl RunConfig {
@@ -370,6 +407,7 @@ impl RunConfig {
             opaque_expiry: OpaqueExpiry::Ignore,
             stateful: None,
             interrupt: None,
+            token_advice: refused_token_advice(&EndpointSpec::default()),
         })
     }
 
@@ -459,6 +497,7 @@ pub async fn run_endpoint(
         }) => format!(" (--token-expires says {e})"),
         _ => String::new(),
     };
+    let auth_hint = format!("{auth_hint}; {}", cfg.token_advice);
     // Capabilities (RFC 7644 §4); absent or unreadable = assume capable.
     let spc = match transport
         .send(WireRequest::new("GET", "/ServiceProviderConfig"))
@@ -481,7 +520,8 @@ pub async fn run_endpoint(
         .stateful
         .as_ref()
         .map(|o| crate::stateful::cli::for_run(o, cfg.profile, &cfg.options));
-    let outcome = crate::stateful::cli::after_fixed(&session, stateful.as_ref(), outcome).await;
+    let outcome =
+        crate::stateful::cli::after_fixed(&session, stateful.as_ref(), outcome, progress).await;
     Ok(Report {
         tool_version: env!("CARGO_PKG_VERSION").to_owned(),
         profile: cfg.profile_name(),
@@ -698,6 +738,7 @@ async fn run_cmd(
         opaque_expiry: OpaqueExpiry::Ignore,
         stateful,
         interrupt: Some(crate::interrupt::Interrupt::default()),
+        token_advice: refused_token_advice(&a.endpoint.spec()),
     };
     if a.rate.is_some() && cfg.rate.is_none() {
         return Err(UsageError("--rate must be a positive number".into()));
@@ -707,6 +748,14 @@ async fn run_cmd(
     if a.builtin && a.endpoint.url.is_some() {
         return Err(UsageError(
             "--url and --builtin exclude each other: the built-in endpoint has its own URL".into(),
+        ));
+    }
+    if a.builtin && (a.endpoint.token_env.is_some() || a.endpoint.token_file.is_some()) {
+        return Err(UsageError(
+            "--token-env and --token-file go with --url: --builtin makes up its own token \
+             (to see how a refused token is reported, run `scim-conformance serve \
+             --require-token-env VAR` and point `run --url` at it with another token)"
+                .into(),
         ));
     }
     let (server, base_url, token, journal) = if a.builtin {
@@ -811,10 +860,17 @@ async fn run_cmd(
     if let Some(s) = server {
         s.shutdown().await;
     }
-    let text = crate::report::render(&report, a.format);
+    // The human report on the console lists the failures only: the progress lines on stderr
+    // named every check already.
+    let on_console = a.format == Format::Human && a.output.is_none();
+    let text = if on_console {
+        human::console_summary(&report)
+    } else {
+        crate::report::render(&report, a.format)
+    };
     write_output(&text, a.output.as_ref())?;
     crate::report::write_all(&report, &a.reports).map_err(UsageError)?;
-    if a.format != Format::Human || a.output.is_some() {
+    if !on_console {
         // The human report on stdout ends with the summary; every other mode gets it here.
         let s = report.summary();
         eprintln!(
@@ -841,12 +897,13 @@ async fn run_cmd(
         save_counterexample(&report, path)?;
     }
     let code = report.exit_code();
-    if let Some(t) = report.token.as_ref().and_then(|t| t.warning.as_ref()) {
+    // The console report already carries the token warning; the stop cause is in the verdict.
+    if let Some(t) = report.token.as_ref().and_then(|t| t.warning.as_ref())
+        && !on_console
+    {
         eprintln!("warning: {t}");
     }
-    if let Some(ab) = &report.outcome.abort {
-        eprintln!("scim-conformance: {ab}");
-    } else if !a.builtin {
+    if report.outcome.abort.is_none() && !a.builtin {
         eprintln!("note: {}", crate::diagnose::REACHABILITY_NOTE);
     }
     if !report.cleanup().leftovers.is_empty() {

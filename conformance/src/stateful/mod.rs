@@ -528,6 +528,16 @@ pub fn generate(seed: u64, opts: &Options) -> Vec<Vec<Op>> {
 /// fails; the first divergent sequence of each area is shrunk against the live endpoint and
 /// returned as that area's counterexample.
 pub async fn run(session: Arc<Session>, opts: &Options) -> StatefulOutcome {
+    run_with_progress(session, opts, &|_| {}).await
+}
+
+/// As [`run`], calling `on_sequence` with the outcome so far before each sequence and once at
+/// the end (for a progress line: `cases_run` of `cases_planned`, `failures`).
+pub async fn run_with_progress(
+    session: Arc<Session>,
+    opts: &Options,
+    on_sequence: &(dyn Fn(&StatefulOutcome) + Sync),
+) -> StatefulOutcome {
     let started = Instant::now();
     let seed = session.seed;
     let strategy = op::sequence(opts.max_len);
@@ -537,6 +547,7 @@ pub async fn run(session: Arc<Session>, opts: &Options) -> StatefulOutcome {
     let mut attempts = 0;
     let over = || opts.budget.is_some_and(|b| started.elapsed() >= b);
     for case in 0..opts.cases {
+        on_sequence(&out);
         if over() {
             out.budget_cut = true;
             break;
@@ -578,6 +589,7 @@ pub async fn run(session: Arc<Session>, opts: &Options) -> StatefulOutcome {
         out.counterexamples.push(c);
         out.counterexamples.sort_by_key(|c| c.area().index());
     }
+    on_sequence(&out);
     out.requests = session.request_count();
     out.duration = started.elapsed();
     out
