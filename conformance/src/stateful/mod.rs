@@ -184,7 +184,8 @@ impl Counterexample {
         divergence_area(&self.ops, &self.attempt)
     }
 
-    /// The report text: seed, numbered steps, first divergence.
+    /// The report text: seed, numbered steps (as sentences; the JSON report and the saved
+    /// sequence keep the operations), first divergence.
     #[must_use]
     pub fn render(&self) -> String {
         use std::fmt::Write as _;
@@ -198,13 +199,7 @@ impl Counterexample {
             self.shrink_time.as_millis()
         );
         for st in &self.attempt.steps {
-            let _ = writeln!(
-                s,
-                "  {}. {} -> {}",
-                st.number,
-                serde_json::to_string(&st.op).unwrap_or_default(),
-                st.summary
-            );
+            let _ = writeln!(s, "  {}. {} -> {}", st.number, st.description, st.summary);
             for ex in &st.exchanges {
                 let _ = writeln!(
                     s,
