@@ -4,6 +4,7 @@
 //! 2 usage or configuration error; 3 the endpoint could not be reached or refused the
 //! credentials; 130 interrupted (after cleanup).
 
+use std::io::IsTerminal;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -617,12 +618,57 @@ fn write_output(text: &str, output: Option<&PathBuf>) -> Result<(), UsageError> 
     }
 }
 
+/// The message for a token given as an argument (`--token x`, `--from-token x`): there is no
+/// such option, and the value is never taken for a variable's name.
+#[must_use]
+pub fn token_argument_message(args: &[String]) -> Option<String> {
+    let flag = args.iter().skip(1).find_map(|a| {
+        let name = a.split_once('=').map_or(a.as_str(), |(n, _)| n);
+        ["--token", "--from-token", "--to-token", "--bearer"]
+            .contains(&name)
+            .then_some(name)
+    })?;
+    let p = match flag {
+        "--from-token" => "from-",
+        "--to-token" => "to-",
+        _ => "",
+    };
+    Some(format!(
+        "there is no {flag} option: the token is read from an environment variable or a file, \
+         never from an argument (arguments show in the shell history and the process list):\n  \
+         --{p}token-env NAME    the variable NAME holds the token (e.g. --{p}token-env SCIM_TOKEN)\n  \
+         --{p}token-file PATH   the first line of the file PATH is the token{}",
+        if p.is_empty() {
+            "\nWithout either, `run` reads SCIM_TOKEN: `export SCIM_TOKEN=…` (or read it with \
+             `read -rs SCIM_TOKEN; export SCIM_TOKEN`)"
+        } else {
+            ""
+        }
+    ))
+}
+
 /// Parses `args` and runs the command; returns the exit code (messages go to stderr).
 pub async fn main_with(args: impl IntoIterator<Item = String>) -> ExitCode {
+    let args: Vec<String> = args.into_iter().collect();
+    if let Some(m) = token_argument_message(&args) {
+        eprintln!("scim-conformance: {m}");
+        return ExitCode::Usage;
+    }
     let cli = match Cli::try_parse_from(args) {
         Ok(c) => c,
         Err(e) => {
-            let _ = e.print();
+            // Through the print macros rather than `e.print()`, so that a test calling this
+            // in process captures the message like any other output of the test.
+            let text = if std::io::stderr().is_terminal() && e.use_stderr() {
+                e.render().ansi().to_string()
+            } else {
+                e.render().to_string()
+            };
+            if e.use_stderr() {
+                eprint!("{text}");
+            } else {
+                print!("{text}");
+            }
             return if e.use_stderr() {
                 ExitCode::Usage
             } else {
