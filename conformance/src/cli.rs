@@ -86,7 +86,8 @@ pub enum Command {
     Run(RunArgs),
     /// Serve the built-in reference endpoint on 127.0.0.1.
     Serve(ServeArgs),
-    /// List every check with its id, requirement, source and targeted faults.
+    /// List the checks `run` runs for the profile (the fixed ones, then the stateful ones) with
+    /// their id, requirement, source and targeted faults.
     Checks(ChecksArgs),
     /// Remove the leftovers of an interrupted run.
     Cleanup(CleanupArgs),
@@ -228,6 +229,10 @@ pub struct ChecksArgs {
     /// Profile: `entra` (default), `rfc7644`, or the path of a profile file.
     #[arg(long, value_name = "entra|rfc7644|FILE", default_value = "entra")]
     pub profile: ProfileChoice,
+    /// User attribute mapping, as for `run` (a mapping with custom extension rows adds
+    /// `entra.user.custom-extension`).
+    #[arg(long, value_name = "FILE")]
+    pub mapping: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = ListFormat::Text)]
     pub format: ListFormat,
@@ -690,13 +695,7 @@ pub async fn main_with(args: impl IntoIterator<Item = String>) -> ExitCode {
             Err(e) => Err(UsageError(e)),
         },
         Command::Serve(a) => serve_cmd(a).await,
-        Command::Checks(a) => load_profile(&a.profile).map(|(p, file)| {
-            match file {
-                Some(f) => print!("{}", list_check_list(&f.name, &f.checks(), a.format)),
-                None => print!("{}", list_checks(p, a.format)),
-            }
-            ExitCode::Ok
-        }),
+        Command::Checks(a) => checks_cmd(&a),
         Command::Cleanup(a) => cleanup_cmd(a).await,
         Command::Compare(a) => Ok(compare_cmd(a).await),
         Command::Completions(a) => {
@@ -717,6 +716,25 @@ pub async fn main_with(args: impl IntoIterator<Item = String>) -> ExitCode {
             ExitCode::Usage
         }
     }
+}
+
+/// `checks`: what `run` runs for the profile and mapping; the stateful checks run after the
+/// fixed ones by default, and with a profile file only when asked for (`--cases`, `--only`).
+fn checks_cmd(a: &ChecksArgs) -> Result<ExitCode, UsageError> {
+    let (profile, profile_file) = load_profile(&a.profile)?;
+    let mut cfg = RunConfig::new(0)?;
+    let file_mapping = profile_file.as_ref().and_then(|f| f.mapping.clone());
+    if let Some(p) = a.mapping.as_ref().or(file_mapping.as_ref()) {
+        cfg.mapping = Mapping::load(p).map_err(|e| UsageError(e.to_string()))?;
+    }
+    let stateful = profile_file.is_none();
+    cfg.profile = profile;
+    cfg.profile_file = profile_file;
+    print!(
+        "{}",
+        list_check_list(&cfg.profile_name(), &cfg.checks(), stateful, a.format)
+    );
+    Ok(ExitCode::Ok)
 }
 
 /// `compare`: its own exit codes map onto the runner's (1 means differences were found).
@@ -1062,22 +1080,41 @@ async fn cleanup_cmd(a: CleanupArgs) -> Result<ExitCode, UsageError> {
 /// reference-endpoint faults it is shown to catch.
 #[must_use]
 pub fn catalogue_markdown() -> String {
-    let entra = Profile::Entra.checks();
-    let rfc = Profile::Rfc7644.checks();
+    let stateful = crate::stateful::check_metas();
+    let entra: Vec<crate::check::CheckMeta> = Profile::Entra
+        .checks()
+        .into_iter()
+        .map(|c| c.meta)
+        .chain(stateful.iter().cloned())
+        .collect();
+    let rfc: Vec<crate::check::CheckMeta> = Profile::Rfc7644
+        .checks()
+        .into_iter()
+        .map(|c| c.meta)
+        .chain(stateful.iter().cloned())
+        .collect();
+    let by_default = |n: usize| n - crate::profile::entra_custom::checks().len();
     let mut out = format!(
-        "{} checks: {} in `entra`, {} in `rfc7644` (`rfc7644` runs every `entra` check too).\n\n\
+        "{} checks: {} in `entra`, {} in `rfc7644` (`rfc7644` runs every `entra` check too), \
+         each counting the {} `stateful.*` checks that run after the fixed ones. \
+         `entra.user.custom-extension` runs only with a mapping that has custom extension rows, \
+         so a `run` with Entra's default mapping reports {} checks under `entra` and {} under \
+         `rfc7644`; `scim-conformance checks --profile P [--mapping FILE]` lists exactly what \
+         `run` runs.\n\n\
          | Id | entra | rfc7644 | Title | Evidence | Faults caught |\n|---|---|---|---|---|---|\n",
         rfc.len(),
         entra.len(),
-        rfc.len()
+        rfc.len(),
+        stateful.len(),
+        by_default(entra.len()),
+        by_default(rfc.len()),
     );
-    for c in &rfc {
-        let m = &c.meta;
-        let in_entra = entra.iter().find(|e| e.meta.id == m.id);
+    for m in &rfc {
+        let in_entra = entra.iter().find(|e| e.id == m.id);
         out.push_str(&format!(
             "| `{}` | {} | {} | {} | {} | {} |\n",
             m.id,
-            in_entra.map_or_else(|| "—".to_owned(), |e| e.meta.requirement.to_string()),
+            in_entra.map_or_else(|| "—".to_owned(), |e| e.requirement.to_string()),
             m.requirement,
             m.title.replace('|', "\\|"),
             evidence_markdown(&m.evidence),
@@ -1166,23 +1203,59 @@ fn print_cleanup(c: &runner::CleanupReport) {
     }
 }
 
-/// The check list of a profile as text or a Markdown table.
+/// The checks a `run` of a built-in profile with Entra's default mapping runs, as text, a
+/// Markdown table or JSON: the fixed checks, then the stateful ones.
 #[must_use]
 pub fn list_checks(profile: Profile, format: ListFormat) -> String {
-    list_check_list(&profile.to_string(), &profile.checks(), format)
+    let checks = RunConfig::new(0).map_or_else(
+        |_| profile.checks(),
+        |mut cfg| {
+            cfg.profile = profile;
+            cfg.checks()
+        },
+    );
+    list_check_list(&profile.to_string(), &checks, true, format)
 }
 
-/// The check list `checks` of the profile called `profile` as text or a Markdown table.
+/// The check list `checks` of the profile called `profile` as text, a Markdown table or JSON:
+/// `checks` (the fixed checks), then the stateful checks when `stateful`.
 #[must_use]
-pub fn list_check_list(profile: &str, checks: &[Check], format: ListFormat) -> String {
+pub fn list_check_list(
+    profile: &str,
+    checks: &[Check],
+    stateful: bool,
+    format: ListFormat,
+) -> String {
+    let fixed: Vec<&crate::check::CheckMeta> = checks.iter().map(|c| &c.meta).collect();
+    let extra = if stateful {
+        crate::stateful::check_metas()
+    } else {
+        Vec::new()
+    };
+    let all: Vec<(&crate::check::CheckMeta, bool)> = fixed
+        .iter()
+        .map(|m| (*m, false))
+        .chain(extra.iter().map(|m| (m, true)))
+        .collect();
+    let count = format!(
+        "{} checks: {} fixed, {} stateful (run after the fixed ones{})",
+        all.len(),
+        fixed.len(),
+        extra.len(),
+        if stateful {
+            "; `--cases 0` leaves them out"
+        } else {
+            "; with a profile file only when asked for with --cases N or --only stateful"
+        }
+    );
     let mut out = String::new();
     match format {
         ListFormat::Json => {
-            let list: Vec<serde_json::Value> = checks
+            let list: Vec<serde_json::Value> = all
                 .iter()
-                .map(|c| {
-                    let m = &c.meta;
+                .map(|(m, stateful)| {
                     serde_json::json!({
+                        "stateful": stateful,
                         "id": m.id,
                         "title": m.title,
                         "area": m.area,
@@ -1198,22 +1271,20 @@ pub fn list_check_list(profile: &str, checks: &[Check], format: ListFormat) -> S
                 .collect();
             let doc = serde_json::json!({
                 "profile": profile,
-                "count": checks.len(),
+                "count": all.len(),
+                "fixed": fixed.len(),
+                "stateful": extra.len(),
                 "checks": list,
             });
             out.push_str(&serde_json::to_string_pretty(&doc).unwrap_or_default());
             out.push('\n');
         }
         ListFormat::Markdown => {
-            out.push_str(&format!(
-                "# `{profile}` profile: {} checks\n\n",
-                checks.len()
-            ));
+            out.push_str(&format!("# `{profile}` profile: {count}\n\n"));
             out.push_str(
                 "| Id | Level | Title | Evidence | Faults caught |\n|---|---|---|---|---|\n",
             );
-            for c in checks {
-                let m = &c.meta;
+            for (m, _) in &all {
                 out.push_str(&format!(
                     "| `{}` | {} | {} | {} | {} |\n",
                     m.id,
@@ -1225,8 +1296,8 @@ pub fn list_check_list(profile: &str, checks: &[Check], format: ListFormat) -> S
             }
         }
         ListFormat::Text => {
-            for c in checks {
-                let m = &c.meta;
+            out.push_str(&format!("{profile} profile: {count}\n"));
+            for (m, _) in &all {
                 out.push_str(&format!(
                     "{:<40} {:<6} {}\n",
                     m.id,

@@ -574,10 +574,20 @@ fn checks_as_json_lists_every_check() {
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     let checks = v["checks"].as_array().unwrap();
     assert_eq!(v["count"], checks.len());
+    // What a default run runs: the fixed checks (not the custom extension one, which needs a
+    // mapping with custom extension rows), then the three stateful checks.
     assert_eq!(
         checks.len(),
-        scim2_conformance::profile::Profile::Entra.checks().len()
+        scim2_conformance::profile::Profile::Entra.checks().len() - 1 + 3
     );
+    assert_eq!(v["stateful"], 3);
+    assert!(
+        !checks
+            .iter()
+            .any(|c| c["id"] == "entra.user.custom-extension")
+    );
+    assert_eq!(checks.last().unwrap()["id"], "stateful.filters");
+    assert_eq!(checks.last().unwrap()["stateful"], true);
     let remove = checks
         .iter()
         .find(|c| c["id"] == "entra.group.members.remove.legacy")
@@ -1024,4 +1034,45 @@ async fn compare_falls_back_to_scim_token() {
     assert!(!err.contains(SECRET));
     a.shutdown().await;
     b.shutdown().await;
+}
+
+/// `checks` lists what `run` runs: the same count and ids, stateful checks included.
+#[test]
+fn checks_and_run_agree() {
+    let dir = tempfile::tempdir().unwrap();
+    for profile in ["entra", "rfc7644"] {
+        let listed = binary(&["checks", "--profile", profile, "--format", "json"], &[]);
+        let listed: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+        let report = dir.path().join(format!("{profile}.json"));
+        let out = binary(
+            &[
+                "run",
+                "--builtin",
+                "--profile",
+                profile,
+                "--cases",
+                "2",
+                "--format",
+                "json",
+                "--output",
+                report.to_str().unwrap(),
+            ],
+            &[],
+        );
+        assert_eq!(out.status.code(), Some(0), "{profile}");
+        let ran: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+        let ids = |v: &serde_json::Value| {
+            let mut ids: Vec<String> = v["checks"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["id"].as_str().unwrap().to_owned())
+                .collect();
+            ids.sort();
+            ids
+        };
+        assert_eq!(ids(&listed), ids(&ran), "{profile}");
+        assert_eq!(listed["count"], ran["summary"]["total"], "{profile}");
+    }
 }

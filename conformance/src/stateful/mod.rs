@@ -337,6 +337,33 @@ const META: [(&str, &str, &[&str]); 3] = [
     ),
 ];
 
+fn meta(id: &'static str, title: &'static str, faults: &'static [&'static str]) -> CheckMeta {
+    CheckMeta {
+        id,
+        title,
+        area: "stateful",
+        requirement: Requirement::Must,
+        levels: crate::check::Levels {
+            entra: Requirement::Must,
+            rfc7644: Requirement::Must,
+        },
+        evidence: STATEFUL_EVIDENCE,
+        faults,
+        writes: true,
+        dialect: None,
+        needs: &[],
+    }
+}
+
+/// The metadata of the stateful checks (`stateful.users`, `.groups`, `.filters`), as a run
+/// reports them after the fixed checks (for the `checks` listing and the catalogue).
+#[must_use]
+pub fn check_metas() -> Vec<CheckMeta> {
+    META.into_iter()
+        .map(|(id, title, faults)| meta(id, title, faults))
+        .collect()
+}
+
 impl StatefulOutcome {
     /// The first counterexample, in area order (`users`, `groups`, `filters`).
     #[must_use]
@@ -406,21 +433,7 @@ impl StatefulOutcome {
             .into_iter()
             .zip(META)
             .filter_map(|(a, (id, title, faults))| {
-                let meta = CheckMeta {
-                    id,
-                    title,
-                    area: "stateful",
-                    requirement: Requirement::Must,
-                    levels: crate::check::Levels {
-                        entra: Requirement::Must,
-                        rfc7644: Requirement::Must,
-                    },
-                    evidence: STATEFUL_EVIDENCE,
-                    faults,
-                    writes: true,
-                    dialect: None,
-                    needs: &[],
-                };
+                let meta = meta(id, title, faults);
                 let mut r = CheckResult {
                     meta,
                     outcome: Outcome::Pass,
