@@ -269,7 +269,7 @@ impl Progress for ConsoleProgress {
             });
             b.set_position(u64::from(done));
             b.set_message(text);
-        } else if done % stateful_step(planned) == 0 || done == planned {
+        } else if done.is_multiple_of(stateful_step(planned)) || done == planned {
             eprintln!("{text}");
         }
     }
