@@ -267,8 +267,8 @@ impl Progress for ConsoleProgress {
                 }
                 b
             });
-            b.set_position(u64::from(done));
             b.set_message(text);
+            b.set_position(u64::from(done));
         } else if done.is_multiple_of(stateful_step(planned)) || done == planned {
             eprintln!("{text}");
         }
