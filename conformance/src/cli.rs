@@ -4,6 +4,7 @@
 //! 2 usage or configuration error; 3 the endpoint could not be reached or refused the
 //! credentials; 130 interrupted (after cleanup).
 
+use std::io::IsTerminal;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -85,7 +86,8 @@ pub enum Command {
     Run(RunArgs),
     /// Serve the built-in reference endpoint on 127.0.0.1.
     Serve(ServeArgs),
-    /// List every check with its id, requirement, source and targeted faults.
+    /// List the checks `run` runs for the profile (the fixed ones, then the stateful ones) with
+    /// their id, requirement, source and targeted faults.
     Checks(ChecksArgs),
     /// Remove the leftovers of an interrupted run.
     Cleanup(CleanupArgs),
@@ -227,6 +229,10 @@ pub struct ChecksArgs {
     /// Profile: `entra` (default), `rfc7644`, or the path of a profile file.
     #[arg(long, value_name = "entra|rfc7644|FILE", default_value = "entra")]
     pub profile: ProfileChoice,
+    /// User attribute mapping, as for `run` (a mapping with custom extension rows adds
+    /// `entra.user.custom-extension`).
+    #[arg(long, value_name = "FILE")]
+    pub mapping: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = ListFormat::Text)]
     pub format: ListFormat,
@@ -271,8 +277,12 @@ fn default_journal_dir() -> PathBuf {
 /// # Errors
 /// [`UsageError`] with the reason.
 pub fn check_url(url: &str, insecure_http: bool) -> Result<String, UsageError> {
-    let parsed =
-        url::Url::parse(url).map_err(|e| UsageError(format!("--url {url:?} is not a URL: {e}")))?;
+    let parsed = url::Url::parse(url).map_err(|e| match e {
+        url::ParseError::RelativeUrlWithoutBase => UsageError(format!(
+            "--url needs a scheme: https://host/scim/v2 (got {url:?})"
+        )),
+        e => UsageError(format!("--url {url:?} is not a URL: {e}")),
+    })?;
     let host = parsed.host_str().unwrap_or_default().to_owned();
     match parsed.scheme() {
         "https" => {}
@@ -305,6 +315,36 @@ fn opaque_expiry(spec: &EndpointSpec) -> Result<OpaqueExpiry, UsageError> {
             .map(OpaqueExpiry::At)
             .map_err(|e| UsageError(format!("--token-expires: {e}"))),
         None => Ok(OpaqueExpiry::Unknown),
+    }
+}
+
+/// What to change when the endpoint answers 401 to the token `spec` describes: the variable,
+/// the file or the OAuth options it came from (the token itself is never named).
+#[must_use]
+pub fn refused_token_advice(spec: &EndpointSpec) -> String {
+    const ELSEWHERE: &str =
+        "name another variable with --token-env NAME, or a file with --token-file PATH";
+    if spec.no_auth {
+        return format!(
+            "the endpoint wants a bearer token: drop --no-auth and set SCIM_TOKEN (or {ELSEWHERE})"
+        );
+    }
+    if spec.oauth_token_url.is_some() {
+        return "the access token came from --oauth-token-url: check --oauth-client-id, the client \
+                secret and --oauth-scope"
+            .to_owned();
+    }
+    match (&spec.token_file, &spec.token_env) {
+        (Some(p), _) => format!(
+            "put a valid token on the first line of {} (--token-file), or read it from a variable \
+             with --token-env NAME",
+            p.display()
+        ),
+        (None, Some(v)) => format!(
+            "set {v} (--token-env {v}) to a valid token, or read it from a file with \
+             --token-file PATH"
+        ),
+        (None, None) => format!("set SCIM_TOKEN to a valid token, or {ELSEWHERE}"),
     }
 }
 
@@ -350,6 +390,9 @@ pub struct RunConfig {
     /// Ctrl-C switch: once triggered, the run sends no new POST/PUT/PATCH and winds down
     /// to its cleanup.
     pub interrupt: Option<crate::interrupt::Interrupt>,
+    /// What to change when the endpoint refuses the token (401): the variable, file or
+    /// option the token came from (see [`refused_token_advice`]).
+    pub token_advice: String,
 }
 
 impl RunConfig {
@@ -370,6 +413,7 @@ impl RunConfig {
             opaque_expiry: OpaqueExpiry::Ignore,
             stateful: None,
             interrupt: None,
+            token_advice: refused_token_advice(&EndpointSpec::default()),
         })
     }
 
@@ -459,6 +503,7 @@ pub async fn run_endpoint(
         }) => format!(" (--token-expires says {e})"),
         _ => String::new(),
     };
+    let auth_hint = format!("{auth_hint}; {}", cfg.token_advice);
     // Capabilities (RFC 7644 §4); absent or unreadable = assume capable.
     let spc = match transport
         .send(WireRequest::new("GET", "/ServiceProviderConfig"))
@@ -481,7 +526,8 @@ pub async fn run_endpoint(
         .stateful
         .as_ref()
         .map(|o| crate::stateful::cli::for_run(o, cfg.profile, &cfg.options));
-    let outcome = crate::stateful::cli::after_fixed(&session, stateful.as_ref(), outcome).await;
+    let outcome =
+        crate::stateful::cli::after_fixed(&session, stateful.as_ref(), outcome, progress).await;
     Ok(Report {
         tool_version: env!("CARGO_PKG_VERSION").to_owned(),
         profile: cfg.profile_name(),
@@ -577,12 +623,57 @@ fn write_output(text: &str, output: Option<&PathBuf>) -> Result<(), UsageError> 
     }
 }
 
+/// The message for a token given as an argument (`--token x`, `--from-token x`): there is no
+/// such option, and the value is never taken for a variable's name.
+#[must_use]
+pub fn token_argument_message(args: &[String]) -> Option<String> {
+    let flag = args.iter().skip(1).find_map(|a| {
+        let name = a.split_once('=').map_or(a.as_str(), |(n, _)| n);
+        ["--token", "--from-token", "--to-token", "--bearer"]
+            .contains(&name)
+            .then_some(name)
+    })?;
+    let p = match flag {
+        "--from-token" => "from-",
+        "--to-token" => "to-",
+        _ => "",
+    };
+    Some(format!(
+        "there is no {flag} option: the token is read from an environment variable or a file, \
+         never from an argument (arguments show in the shell history and the process list):\n  \
+         --{p}token-env NAME    the variable NAME holds the token (e.g. --{p}token-env SCIM_TOKEN)\n  \
+         --{p}token-file PATH   the first line of the file PATH is the token{}",
+        if p.is_empty() {
+            "\nWithout either, `run` reads SCIM_TOKEN: `export SCIM_TOKEN=…` (or read it with \
+             `read -rs SCIM_TOKEN; export SCIM_TOKEN`)"
+        } else {
+            ""
+        }
+    ))
+}
+
 /// Parses `args` and runs the command; returns the exit code (messages go to stderr).
 pub async fn main_with(args: impl IntoIterator<Item = String>) -> ExitCode {
+    let args: Vec<String> = args.into_iter().collect();
+    if let Some(m) = token_argument_message(&args) {
+        eprintln!("scim-conformance: {m}");
+        return ExitCode::Usage;
+    }
     let cli = match Cli::try_parse_from(args) {
         Ok(c) => c,
         Err(e) => {
-            let _ = e.print();
+            // Through the print macros rather than `e.print()`, so that a test calling this
+            // in process captures the message like any other output of the test.
+            let text = if std::io::stderr().is_terminal() && e.use_stderr() {
+                e.render().ansi().to_string()
+            } else {
+                e.render().to_string()
+            };
+            if e.use_stderr() {
+                eprint!("{text}");
+            } else {
+                print!("{text}");
+            }
             return if e.use_stderr() {
                 ExitCode::Usage
             } else {
@@ -604,13 +695,7 @@ pub async fn main_with(args: impl IntoIterator<Item = String>) -> ExitCode {
             Err(e) => Err(UsageError(e)),
         },
         Command::Serve(a) => serve_cmd(a).await,
-        Command::Checks(a) => load_profile(&a.profile).map(|(p, file)| {
-            match file {
-                Some(f) => print!("{}", list_check_list(&f.name, &f.checks(), a.format)),
-                None => print!("{}", list_checks(p, a.format)),
-            }
-            ExitCode::Ok
-        }),
+        Command::Checks(a) => checks_cmd(&a),
         Command::Cleanup(a) => cleanup_cmd(a).await,
         Command::Compare(a) => Ok(compare_cmd(a).await),
         Command::Completions(a) => {
@@ -631,6 +716,25 @@ pub async fn main_with(args: impl IntoIterator<Item = String>) -> ExitCode {
             ExitCode::Usage
         }
     }
+}
+
+/// `checks`: what `run` runs for the profile and mapping; the stateful checks run after the
+/// fixed ones by default, and with a profile file only when asked for (`--cases`, `--only`).
+fn checks_cmd(a: &ChecksArgs) -> Result<ExitCode, UsageError> {
+    let (profile, profile_file) = load_profile(&a.profile)?;
+    let mut cfg = RunConfig::new(0)?;
+    let file_mapping = profile_file.as_ref().and_then(|f| f.mapping.clone());
+    if let Some(p) = a.mapping.as_ref().or(file_mapping.as_ref()) {
+        cfg.mapping = Mapping::load(p).map_err(|e| UsageError(e.to_string()))?;
+    }
+    let stateful = profile_file.is_none();
+    cfg.profile = profile;
+    cfg.profile_file = profile_file;
+    print!(
+        "{}",
+        list_check_list(&cfg.profile_name(), &cfg.checks(), stateful, a.format)
+    );
+    Ok(ExitCode::Ok)
 }
 
 /// `compare`: its own exit codes map onto the runner's (1 means differences were found).
@@ -698,6 +802,7 @@ async fn run_cmd(
         opaque_expiry: OpaqueExpiry::Ignore,
         stateful,
         interrupt: Some(crate::interrupt::Interrupt::default()),
+        token_advice: refused_token_advice(&a.endpoint.spec()),
     };
     if a.rate.is_some() && cfg.rate.is_none() {
         return Err(UsageError("--rate must be a positive number".into()));
@@ -707,6 +812,14 @@ async fn run_cmd(
     if a.builtin && a.endpoint.url.is_some() {
         return Err(UsageError(
             "--url and --builtin exclude each other: the built-in endpoint has its own URL".into(),
+        ));
+    }
+    if a.builtin && (a.endpoint.token_env.is_some() || a.endpoint.token_file.is_some()) {
+        return Err(UsageError(
+            "--token-env and --token-file go with --url: --builtin makes up its own token \
+             (to see how a refused token is reported, run `scim-conformance serve \
+             --require-token-env VAR` and point `run --url` at it with another token)"
+                .into(),
         ));
     }
     let (server, base_url, token, journal) = if a.builtin {
@@ -811,10 +924,17 @@ async fn run_cmd(
     if let Some(s) = server {
         s.shutdown().await;
     }
-    let text = crate::report::render(&report, a.format);
+    // The human report on the console lists the failures only: the progress lines on stderr
+    // named every check already.
+    let on_console = a.format == Format::Human && a.output.is_none();
+    let text = if on_console {
+        human::console_summary(&report)
+    } else {
+        crate::report::render(&report, a.format)
+    };
     write_output(&text, a.output.as_ref())?;
     crate::report::write_all(&report, &a.reports).map_err(UsageError)?;
-    if a.format != Format::Human || a.output.is_some() {
+    if !on_console {
         // The human report on stdout ends with the summary; every other mode gets it here.
         let s = report.summary();
         eprintln!(
@@ -841,12 +961,13 @@ async fn run_cmd(
         save_counterexample(&report, path)?;
     }
     let code = report.exit_code();
-    if let Some(t) = report.token.as_ref().and_then(|t| t.warning.as_ref()) {
+    // The console report already carries the token warning; the stop cause is in the verdict.
+    if let Some(t) = report.token.as_ref().and_then(|t| t.warning.as_ref())
+        && !on_console
+    {
         eprintln!("warning: {t}");
     }
-    if let Some(ab) = &report.outcome.abort {
-        eprintln!("scim-conformance: {ab}");
-    } else if !a.builtin {
+    if report.outcome.abort.is_none() && !a.builtin {
         eprintln!("note: {}", crate::diagnose::REACHABILITY_NOTE);
     }
     if !report.cleanup().leftovers.is_empty() {
@@ -959,22 +1080,41 @@ async fn cleanup_cmd(a: CleanupArgs) -> Result<ExitCode, UsageError> {
 /// reference-endpoint faults it is shown to catch.
 #[must_use]
 pub fn catalogue_markdown() -> String {
-    let entra = Profile::Entra.checks();
-    let rfc = Profile::Rfc7644.checks();
+    let stateful = crate::stateful::check_metas();
+    let entra: Vec<crate::check::CheckMeta> = Profile::Entra
+        .checks()
+        .into_iter()
+        .map(|c| c.meta)
+        .chain(stateful.iter().cloned())
+        .collect();
+    let rfc: Vec<crate::check::CheckMeta> = Profile::Rfc7644
+        .checks()
+        .into_iter()
+        .map(|c| c.meta)
+        .chain(stateful.iter().cloned())
+        .collect();
+    let by_default = |n: usize| n - crate::profile::entra_custom::checks().len();
     let mut out = format!(
-        "{} checks: {} in `entra`, {} in `rfc7644` (`rfc7644` runs every `entra` check too).\n\n\
+        "{} checks: {} in `entra`, {} in `rfc7644` (`rfc7644` runs every `entra` check too), \
+         each counting the {} `stateful.*` checks that run after the fixed ones. \
+         `entra.user.custom-extension` runs only with a mapping that has custom extension rows, \
+         so a `run` with Entra's default mapping reports {} checks under `entra` and {} under \
+         `rfc7644`; `scim-conformance checks --profile P [--mapping FILE]` lists exactly what \
+         `run` runs.\n\n\
          | Id | entra | rfc7644 | Title | Evidence | Faults caught |\n|---|---|---|---|---|---|\n",
         rfc.len(),
         entra.len(),
-        rfc.len()
+        rfc.len(),
+        stateful.len(),
+        by_default(entra.len()),
+        by_default(rfc.len()),
     );
-    for c in &rfc {
-        let m = &c.meta;
-        let in_entra = entra.iter().find(|e| e.meta.id == m.id);
+    for m in &rfc {
+        let in_entra = entra.iter().find(|e| e.id == m.id);
         out.push_str(&format!(
             "| `{}` | {} | {} | {} | {} | {} |\n",
             m.id,
-            in_entra.map_or_else(|| "—".to_owned(), |e| e.meta.requirement.to_string()),
+            in_entra.map_or_else(|| "—".to_owned(), |e| e.requirement.to_string()),
             m.requirement,
             m.title.replace('|', "\\|"),
             evidence_markdown(&m.evidence),
@@ -1063,23 +1203,59 @@ fn print_cleanup(c: &runner::CleanupReport) {
     }
 }
 
-/// The check list of a profile as text or a Markdown table.
+/// The checks a `run` of a built-in profile with Entra's default mapping runs, as text, a
+/// Markdown table or JSON: the fixed checks, then the stateful ones.
 #[must_use]
 pub fn list_checks(profile: Profile, format: ListFormat) -> String {
-    list_check_list(&profile.to_string(), &profile.checks(), format)
+    let checks = RunConfig::new(0).map_or_else(
+        |_| profile.checks(),
+        |mut cfg| {
+            cfg.profile = profile;
+            cfg.checks()
+        },
+    );
+    list_check_list(&profile.to_string(), &checks, true, format)
 }
 
-/// The check list `checks` of the profile called `profile` as text or a Markdown table.
+/// The check list `checks` of the profile called `profile` as text, a Markdown table or JSON:
+/// `checks` (the fixed checks), then the stateful checks when `stateful`.
 #[must_use]
-pub fn list_check_list(profile: &str, checks: &[Check], format: ListFormat) -> String {
+pub fn list_check_list(
+    profile: &str,
+    checks: &[Check],
+    stateful: bool,
+    format: ListFormat,
+) -> String {
+    let fixed: Vec<&crate::check::CheckMeta> = checks.iter().map(|c| &c.meta).collect();
+    let extra = if stateful {
+        crate::stateful::check_metas()
+    } else {
+        Vec::new()
+    };
+    let all: Vec<(&crate::check::CheckMeta, bool)> = fixed
+        .iter()
+        .map(|m| (*m, false))
+        .chain(extra.iter().map(|m| (m, true)))
+        .collect();
+    let count = format!(
+        "{} checks: {} fixed, {} stateful (run after the fixed ones{})",
+        all.len(),
+        fixed.len(),
+        extra.len(),
+        if stateful {
+            "; `--cases 0` leaves them out"
+        } else {
+            "; with a profile file only when asked for with --cases N or --only stateful"
+        }
+    );
     let mut out = String::new();
     match format {
         ListFormat::Json => {
-            let list: Vec<serde_json::Value> = checks
+            let list: Vec<serde_json::Value> = all
                 .iter()
-                .map(|c| {
-                    let m = &c.meta;
+                .map(|(m, stateful)| {
                     serde_json::json!({
+                        "stateful": stateful,
                         "id": m.id,
                         "title": m.title,
                         "area": m.area,
@@ -1095,22 +1271,20 @@ pub fn list_check_list(profile: &str, checks: &[Check], format: ListFormat) -> S
                 .collect();
             let doc = serde_json::json!({
                 "profile": profile,
-                "count": checks.len(),
+                "count": all.len(),
+                "fixed": fixed.len(),
+                "stateful": extra.len(),
                 "checks": list,
             });
             out.push_str(&serde_json::to_string_pretty(&doc).unwrap_or_default());
             out.push('\n');
         }
         ListFormat::Markdown => {
-            out.push_str(&format!(
-                "# `{profile}` profile: {} checks\n\n",
-                checks.len()
-            ));
+            out.push_str(&format!("# `{profile}` profile: {count}\n\n"));
             out.push_str(
                 "| Id | Level | Title | Evidence | Faults caught |\n|---|---|---|---|---|\n",
             );
-            for c in checks {
-                let m = &c.meta;
+            for (m, _) in &all {
                 out.push_str(&format!(
                     "| `{}` | {} | {} | {} | {} |\n",
                     m.id,
@@ -1122,8 +1296,8 @@ pub fn list_check_list(profile: &str, checks: &[Check], format: ListFormat) -> S
             }
         }
         ListFormat::Text => {
-            for c in checks {
-                let m = &c.meta;
+            out.push_str(&format!("{profile} profile: {count}\n"));
+            for (m, _) in &all {
                 out.push_str(&format!(
                     "{:<40} {:<6} {}\n",
                     m.id,

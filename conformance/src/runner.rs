@@ -54,6 +54,18 @@ pub trait Progress: Send + Sync {
     fn finished(&self, result: &CheckResult);
     /// The run is cleaning up.
     fn cleaning(&self, pending: usize);
+    /// A check hit the cause that stops the run (a refused token, an unreachable endpoint):
+    /// the cause is printed once, at the end. By default, as [`Progress::finished`].
+    fn stopped(&self, result: &CheckResult) {
+        self.finished(result);
+    }
+    /// The checks of a phase (the fixed checks, then the stateful ones) have all finished.
+    fn checks_done(&self) {}
+    /// A stateful sequence finished: `done` of `planned` have run, `diverged` of them
+    /// diverged from the model.
+    fn sequence_done(&self, done: u32, planned: u32, diverged: u32) {
+        let _ = (done, planned, diverged);
+    }
 }
 
 /// Progress that shows nothing.
@@ -120,7 +132,7 @@ pub struct RunOutcome {
 
 fn skip_reason(check: &Check, session: &Session, opts: &RunOptions) -> Option<String> {
     if opts.read_only && check.meta.writes {
-        return Some("--read-only: this check writes".into());
+        return Some("--read-only sends no writes".into());
     }
     for cap in check.meta.needs {
         if session.lacks(*cap) {
@@ -169,8 +181,7 @@ async fn run_one(
         .is_some()
     {
         // The reason is the report's `aborted` line, printed once.
-        result.outcome =
-            Outcome::Skip("not run: the run stopped (the reason is at the end)".into());
+        result.outcome = Outcome::Skip("the run stopped first (the cause is at the end)".into());
         return result;
     }
     let cx = Cx::new(Arc::clone(session), check.meta.id);
@@ -222,7 +233,7 @@ pub async fn run(
         .partition(|(_, c)| c.meta.area == "connection");
     for (i, c) in first {
         let r = run_one(c, &session, opts, &abort).await;
-        progress.finished(&r);
+        report_progress(progress, &r, &abort);
         results.push((i, r));
     }
     let mut stream = futures::stream::iter(rest.into_iter().map(|(i, c)| {
@@ -232,10 +243,11 @@ pub async fn run(
     }))
     .buffer_unordered(opts.concurrency.max(1));
     while let Some((i, r)) = stream.next().await {
-        progress.finished(&r);
+        report_progress(progress, &r, &abort);
         results.push((i, r));
     }
     drop(stream);
+    progress.checks_done();
     results.sort_by_key(|(i, _)| *i);
     let cleanup = finish_cleanup(&session, opts, progress).await;
     RunOutcome {
@@ -244,6 +256,23 @@ pub async fn run(
         cleanup,
         duration: started.elapsed(),
         requests: session.request_count(),
+    }
+}
+
+/// Tells `progress` that a check finished, or that it is the one whose error stopped the run.
+fn report_progress(progress: &dyn Progress, r: &CheckResult, abort: &Mutex<Option<Abort>>) {
+    let stopped_here = match &r.outcome {
+        Outcome::Error(d) => abort
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .as_ref()
+            .is_some_and(|a| a.to_string() == *d),
+        _ => false,
+    };
+    if stopped_here {
+        progress.stopped(r);
+    } else {
+        progress.finished(r);
     }
 }
 

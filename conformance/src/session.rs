@@ -22,11 +22,12 @@ use crate::transport::{Transport, TransportError, WireRequest, WireResponse, sen
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Abort {
     /// 401: the token was refused.
-    #[error("401 from {url}: the token was refused; it may have expired{hint}")]
+    #[error("401 from {url}: the token was refused; it may be wrong, or it may have expired{hint}")]
     Unauthorized {
         /// The URL.
         url: String,
-        /// Extra text (e.g. the JWT's expiry).
+        /// Extra text: the JWT's expiry, and where to fix the token (`SCIM_TOKEN`,
+        /// `--token-env`, `--token-file`).
         hint: String,
     },
     /// 403: refused for this caller (the message depends on whether it was a read).

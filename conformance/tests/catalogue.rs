@@ -86,10 +86,20 @@ fn catalogue_lists_every_check_of_both_profiles_once_per_profile() {
             );
         }
     }
+    // The counts include the stateful checks, listed once each too.
+    let stateful = scim2_conformance::stateful::check_metas();
+    for m in &stateful {
+        assert_eq!(
+            text.matches(&format!("| `{}` |", m.id)).count(),
+            1,
+            "{}",
+            m.id
+        );
+    }
     assert!(text.contains(&format!(
         "{} in `entra`, {} in `rfc7644`",
-        Profile::Entra.checks().len(),
-        Profile::Rfc7644.checks().len()
+        Profile::Entra.checks().len() + stateful.len(),
+        Profile::Rfc7644.checks().len() + stateful.len()
     )));
     // Deterministic: generating twice gives the same text.
     assert_eq!(text, catalogue());

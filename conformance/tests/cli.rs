@@ -195,6 +195,175 @@ async fn token_from_the_command_line_is_impossible() {
         run(&["run", "--builtin", "--token", "abc"]).await,
         ExitCode::Usage
     );
+    // The message says where a token comes from, and does not take `abc` for a variable.
+    for (args, flag) in [
+        (
+            &["run", "--url", "https://x.example/scim", "--token", "abc"][..],
+            "--token-env NAME",
+        ),
+        (&["run", "--token=abc"][..], "--token-file PATH"),
+        (
+            &[
+                "compare",
+                "--from",
+                "https://a.example",
+                "--from-token",
+                "abc",
+            ][..],
+            "--from-token-env NAME",
+        ),
+    ] {
+        let out = binary(args, &[]);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("never from an argument"), "{err}");
+        assert!(err.contains(flag), "{err}");
+        assert!(!err.contains("abc"), "{err}");
+        assert!(!err.contains("similar argument"), "{err}");
+    }
+}
+
+/// Usage messages a new user meets: a URL without a scheme, token options with --builtin.
+#[test]
+fn usage_messages_say_what_to_type() {
+    let out = binary(
+        &["run", "--url", "tenant.example.com/scim/v2", "--no-auth"],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--url needs a scheme: https://host/scim/v2"),
+        "{err}"
+    );
+    assert!(!err.contains("relative URL"), "{err}");
+    let out = binary(&["run", "--builtin", "--token-env", "X"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--builtin makes up its own token"), "{err}");
+}
+
+/// Replaces what changes from run to run: the endpoint's address, the run id, generated ids.
+fn scrub_console(text: &str, base: &str) -> String {
+    let run_id = regex::Regex::new(r"\(run ([0-9a-z]{8}),")
+        .unwrap()
+        .captures(text)
+        .map(|c| c[1].to_owned())
+        .unwrap();
+    let guid =
+        regex::Regex::new(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}").unwrap();
+    let text = text
+        .replace(base, "http://[endpoint]")
+        .replace(&run_id, "[run]");
+    let text = guid.replace_all(&text, "[guid]");
+    regex::Regex::new(r"\d+ ms|\d+\.\d\d s")
+        .unwrap()
+        .replace_all(&text, "[t]")
+        .into_owned()
+}
+
+/// A run stopped by a refused token prints the cause once, naming the variable to fix, and
+/// collapses the checks it did not run to one line (stderr, then stdout, as on a terminal).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_token_stops_the_run_with_one_message() {
+    use scim2_conformance::reference::{ReferenceConfig, ReferenceServer};
+    let server = ReferenceServer::start(ReferenceConfig::default().with_token("right"))
+        .await
+        .unwrap();
+    let url = server.base_url();
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().to_str().unwrap().to_owned();
+    let base = [
+        "run",
+        "--url",
+        &url,
+        "--journal-dir",
+        &journal,
+        "--seed",
+        "1",
+    ];
+    let (code, out, err) = binary_clean_env(&base, &[("SCIM_TOKEN", "wrong")]).await;
+    assert_eq!(code, 3, "{out}\n{err}");
+    let all = format!("{err}{out}");
+    assert_eq!(all.matches("401 from").count(), 1, "{all}");
+    assert!(all.contains("set SCIM_TOKEN to a valid token"), "{all}");
+    assert!(
+        all.contains("--token-env NAME") && all.contains("--token-file PATH"),
+        "{all}"
+    );
+    assert!(all.lines().count() < 40, "{all}");
+    insta::assert_snapshot!(
+        "refused_token_console",
+        scrub_console(&format!("## stderr\n{err}## stdout\n{out}"), &url)
+    );
+    // The variable named with --token-env is the one the message names.
+    let mut args = base.to_vec();
+    args.extend(["--token-env", "ACME_SCIM_TOKEN"]);
+    let (code, out, err) = binary_clean_env(&args, &[("ACME_SCIM_TOKEN", "wrong")]).await;
+    assert_eq!(code, 3);
+    assert!(
+        out.contains("set ACME_SCIM_TOKEN (--token-env ACME_SCIM_TOKEN) to a valid token"),
+        "{out}\n{err}"
+    );
+    server.shutdown().await;
+}
+
+/// On the console each check is printed once, as a progress line on stderr; the report on
+/// stdout lists only the failures, skipped checks collapse to one line per cause, and the
+/// stateful phase prints progress lines.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_console_prints_each_check_once() {
+    let (code, out, err) = binary_clean_env(
+        &[
+            "run",
+            "--builtin",
+            "--seed",
+            "2",
+            "--cases",
+            "4",
+            "--fault",
+            "legacy-member-remove-wipes-group",
+        ],
+        &[],
+    )
+    .await;
+    assert_eq!(code, 1, "{out}\n{err}");
+    for id in [
+        "entra.user.create",
+        "entra.group.members.remove.legacy",
+        "stateful.users",
+    ] {
+        assert_eq!(err.matches(&format!(" {id} (")).count(), 1, "{id}: {err}");
+    }
+    assert!(!out.contains("PASS"), "{out}");
+    assert_eq!(
+        out.matches("entra.group.members.remove.legacy (").count(),
+        1,
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "fix: \"Remove\" on members with a value array must remove only the listed members"
+        ),
+        "{out}"
+    );
+    for n in 0..=4 {
+        assert!(
+            err.contains(&format!("stateful: sequence {n}/4\n")),
+            "{err}"
+        );
+    }
+    let (code, out, err) =
+        binary_clean_env(&["run", "--builtin", "--read-only", "--seed", "2"], &[]).await;
+    assert_eq!(code, 4, "{out}\n{err}");
+    for text in [&out, &err] {
+        let skips: Vec<&str> = text.lines().filter(|l| l.starts_with("SKIP")).collect();
+        assert_eq!(
+            skips,
+            ["SKIP  42 checks (34 MUST) skipped: --read-only sends no writes"],
+            "{text}"
+        );
+    }
 }
 
 #[test]
@@ -405,10 +574,20 @@ fn checks_as_json_lists_every_check() {
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     let checks = v["checks"].as_array().unwrap();
     assert_eq!(v["count"], checks.len());
+    // What a default run runs: the fixed checks (not the custom extension one, which needs a
+    // mapping with custom extension rows), then the three stateful checks.
     assert_eq!(
         checks.len(),
-        scim2_conformance::profile::Profile::Entra.checks().len()
+        scim2_conformance::profile::Profile::Entra.checks().len() - 1 + 3
     );
+    assert_eq!(v["stateful"], 3);
+    assert!(
+        !checks
+            .iter()
+            .any(|c| c["id"] == "entra.user.custom-extension")
+    );
+    assert_eq!(checks.last().unwrap()["id"], "stateful.filters");
+    assert_eq!(checks.last().unwrap()["stateful"], true);
     let remove = checks
         .iter()
         .find(|c| c["id"] == "entra.group.members.remove.legacy")
@@ -520,6 +699,8 @@ async fn binary_clean_env(args: &[&str], env: &[(&str, &str)]) -> (i32, String, 
     tokio::task::spawn_blocking(move || {
         let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_scim-conformance"));
         for var in [
+            "SCIM_TOKEN",
+            "RUST_LOG",
             "HTTPS_PROXY",
             "https_proxy",
             "HTTP_PROXY",
@@ -827,4 +1008,73 @@ async fn ctrl_c_leaves_nothing_behind() {
         );
     }
     server.shutdown().await;
+}
+
+/// `compare` falls back to SCIM_TOKEN for a side that names no token, as `run` does.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn compare_falls_back_to_scim_token() {
+    use scim2_conformance::reference::{ReferenceConfig, ReferenceServer};
+    const SECRET: &str = "tok-compare-fallback-9f3";
+    let (a, b) = (
+        ReferenceServer::start(ReferenceConfig::default().with_token(SECRET))
+            .await
+            .unwrap(),
+        ReferenceServer::start(ReferenceConfig::default().with_token(SECRET))
+            .await
+            .unwrap(),
+    );
+    let (from, to) = (a.base_url(), b.base_url());
+    let args = ["compare", "--from", &from, "--to", &to];
+    let (code, out, err) = binary_clean_env(&args, &[("SCIM_TOKEN", SECRET)]).await;
+    assert_eq!(code, 0, "{out}\n{err}");
+    // Without it, no token is sent: 401, naming where a token would come from.
+    let (code, _, err) = binary_clean_env(&args, &[]).await;
+    assert_eq!(code, 3, "{err}");
+    assert!(err.contains("401"), "{err}");
+    assert!(!err.contains(SECRET));
+    a.shutdown().await;
+    b.shutdown().await;
+}
+
+/// `checks` lists what `run` runs: the same count and ids, stateful checks included.
+#[test]
+fn checks_and_run_agree() {
+    let dir = tempfile::tempdir().unwrap();
+    for profile in ["entra", "rfc7644"] {
+        let listed = binary(&["checks", "--profile", profile, "--format", "json"], &[]);
+        let listed: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+        let report = dir.path().join(format!("{profile}.json"));
+        let out = binary(
+            &[
+                "run",
+                "--builtin",
+                "--profile",
+                profile,
+                "--seed",
+                "1",
+                "--cases",
+                "8",
+                "--format",
+                "json",
+                "--output",
+                report.to_str().unwrap(),
+            ],
+            &[],
+        );
+        assert_eq!(out.status.code(), Some(0), "{profile}");
+        let ran: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+        let ids = |v: &serde_json::Value| {
+            let mut ids: Vec<String> = v["checks"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["id"].as_str().unwrap().to_owned())
+                .collect();
+            ids.sort();
+            ids
+        };
+        assert_eq!(ids(&listed), ids(&ran), "{profile}");
+        assert_eq!(listed["count"], ran["summary"]["total"], "{profile}");
+    }
 }

@@ -281,3 +281,15 @@ fn the_human_report_is_bounded_and_says_so() {
         300
     );
 }
+
+#[test]
+fn booleans_show_unquoted() {
+    let (a, mut b) = pair();
+    find_user(&mut b, 3)["active"] = json!("False");
+    let c = run(&a, &b);
+    let h = render(&c, Format::Human);
+    assert!(h.contains(": active: true → false"), "{h}");
+    assert!(!h.contains("\"false\""), "{h}");
+    let md = render(&c, Format::Markdown);
+    assert!(md.contains("| `active` | true | false |"), "{md}");
+}

@@ -699,3 +699,50 @@ async fn an_early_divergence_does_not_mask_the_other_areas() {
         server.shutdown().await;
     }
 }
+
+/// The human report names each step in words, its users and groups by creation order (an
+/// index 0 means "the live user written last"), while the JSON keeps the replayable ops.
+#[tokio::test]
+async fn counterexample_steps_read_as_sentences() {
+    let server = ReferenceServer::start(
+        ReferenceConfig::default().with_faults([Fault::RejectManagerString]),
+    )
+    .await
+    .unwrap();
+    let saved: Saved = serde_json::from_value(serde_json::json!({
+        "seed": 1,
+        "ops": [
+            {"op": "createUser", "seed": 0, "names": ["Ann", "Lee"], "domain": "a.com", "omit": 0, "reuse": null},
+            {"op": "createUser", "seed": 1, "names": ["Bo", "Ek"], "domain": "a.com", "omit": 0, "reuse": null},
+            {"op": "createGroup"},
+            {"op": "addMembers", "group": 0, "users": [0, 1], "flagged": true},
+            {"op": "setActive", "user": 1, "active": false, "flagged": false},
+            {"op": "setManager", "user": 1, "manager": 0, "flagged": false},
+        ]
+    }))
+    .unwrap();
+    let out = stateful::replay(session(&server, 1), &saved).await;
+    server.shutdown().await;
+    let c = out.counterexample().expect("the manager PATCH is refused");
+    let text = c.render();
+    for step in [
+        "  1. POST the 1st user -> ",
+        "  2. POST the 2nd user -> ",
+        "  3. POST the 1st group -> ",
+        "  4. PATCH the 1st group: add the 2nd and 1st users as members (flagged dialect) -> ",
+        // The 2nd user was written last (step 4 touched the group, not the users), so index 1
+        // names the 1st user.
+        "  5. PATCH the 1st user: set active to false (legacy dialect) -> ",
+        // Index 1 is now the 2nd user; the manager index 0 is the user written last, the 1st.
+        "  6. PATCH the 2nd user: set manager to the 1st (legacy dialect) -> diverged",
+    ] {
+        assert!(text.contains(step), "{step:?} in\n{text}");
+    }
+    assert!(!text.contains("{\"op\""), "{text}");
+    // The JSON form is unchanged: the ops as saved.
+    assert_eq!(
+        c.to_json()["ops"],
+        serde_json::to_value(&saved.ops).unwrap()
+    );
+    assert_eq!(c.to_json()["steps"][5]["op"]["op"], "setManager");
+}

@@ -28,33 +28,23 @@
 //! ```no_run
 //! use scim2_client::{Client, Projection, Query, Secret};
 //! use scim2_filter::Filter;
-//! use serde::{Deserialize, Serialize};
-//!
-//! #[derive(Debug, Serialize, Deserialize)]
-//! #[serde(rename_all = "camelCase")]
-//! struct User {
-//!     #[serde(skip_serializing_if = "Option::is_none")]
-//!     id: Option<String>,
-//!     user_name: String,
-//! }
-//! impl scim2_types::Resource for User {
-//!     const ENDPOINT: &'static str = "/Users";
-//!     const SCHEMA: &'static str = "urn:ietf:params:scim:schemas:core:2.0:User";
-//!     const RESOURCE_TYPE: &'static str = "User";
-//!     fn id(&self) -> Option<&str> { self.id.as_deref() }
-//! }
+//! use scim2_types::User;
 //!
 //! # async fn demo() -> Result<(), scim2_client::Error> {
 //! let client = Client::builder("https://tenant.example.com/scim/v2")
 //!     .bearer(Secret::from_env("SCIM_TOKEN")?)
 //!     .build()?;
-//! let created = client.create(&User { id: None, user_name: "bjensen".into() }).await?;
+//! let mut user = User::new("bjensen@example.com");
+//! user.display_name = Some("Barbara Jensen".into());
+//! user.active = Some(true);
+//! let created = client.create(&user).await?;
 //! let id = created.id.clone().unwrap_or_default();
 //! let again: User = client.get(&id, &Projection::all()).await?;
 //! let page = client
-//!     .list::<User>(&Query::new().filter(Filter::eq("userName", "bjensen")))
+//!     .list::<User>(&Query::new().filter(Filter::eq("userName", "bjensen@example.com")))
 //!     .await?;
 //! assert_eq!(page.total_results, 1);
+//! client.set_active(&id, false).await?;
 //! client.delete::<User>(&again.id.unwrap_or_default()).await?;
 //! # Ok(()) }
 //! ```

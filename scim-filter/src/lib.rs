@@ -25,6 +25,35 @@
 //! assert_eq!(Filter::parse(&f.to_string())?, f);
 //! # Ok::<(), scim2_filter::ParseError>(())
 //! ```
+//!
+//! Applying a PATCH request (RFC 7644 §3.5.2), here in Entra ID's legacy dialect, which
+//! [`Policy::entra_compatible`] accepts and [`Policy::strict`] refuses:
+//!
+//! ```
+//! use scim2_filter::{Policy, patch};
+//! use scim2_types::{PatchOp, PatchOperation, schema::ResourceSchemas};
+//! use serde_json::json;
+//!
+//! let mut user = json!({
+//!     "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+//!     "id": "2819c223", "userName": "bjensen", "active": true,
+//!     "emails": [{"type": "work", "value": "bjensen@example.com"}]
+//! });
+//! let op = PatchOp::new(vec![
+//!     PatchOperation::replace(Some("emails[type eq \"work\"].value"), json!("babs@example.com")),
+//!     PatchOperation::replace(Some("active"), json!("False")), // Entra's string boolean
+//! ]);
+//! let schemas = ResourceSchemas::user();
+//! let report = patch::apply(&mut user, &op, &schemas, &Policy::entra_compatible())?;
+//! assert_eq!(user["emails"][0]["value"], "babs@example.com");
+//! assert_eq!(user["active"], false);
+//! assert_eq!(report.changed_attributes().len(), 2);
+//! // All or nothing: the strict policy refuses the string boolean and changes nothing.
+//! let before = user.clone();
+//! assert!(patch::apply(&mut user, &op, &schemas, &Policy::strict()).is_err());
+//! assert_eq!(user, before);
+//! # Ok::<(), patch::PatchError>(())
+//! ```
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod ast;

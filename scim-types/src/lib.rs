@@ -46,7 +46,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! Features: `schemars` (a JSON Schema for every public type), `proptest` (the [`arbitrary`]
+//! Features: `schemars` (a JSON Schema for every public type), `proptest` (the `arbitrary` module:
 //! strategies for Entra-shaped users and groups).
 //!
 //! This crate does no I/O.

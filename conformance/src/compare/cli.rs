@@ -28,7 +28,8 @@ use crate::token::{OpaqueExpiry, TokenInfo, parse_expiry};
 #[command(after_help = EXIT_CODES_HELP)]
 pub struct CompareArgs {
     /// The old endpoint (`--from https://addon-tenant.example.com/SCIM/v2`), its token
-    /// (`--from-token-env VAR` or `--from-token-file PATH`; no token is sent without one),
+    /// (`--from-token-env VAR` or `--from-token-file PATH`; without either, `SCIM_TOKEN` when
+    /// it is set, as with `run`, else no token),
     /// TLS, proxy and timeouts.
     #[command(flatten)]
     pub from: FromEndpointArgs,
@@ -93,7 +94,8 @@ pub const EXIT_CODES_HELP: &str = "Exit codes:
 
 Only GET requests are sent. Tokens are read from the environment variables named by
 --from-token-env and --to-token-env or the files named by --from-token-file and
---to-token-file, never from an argument, and never printed.";
+--to-token-file, never from an argument, and never printed. A side given neither (and not
+--from-no-auth / --to-no-auth) sends the token of SCIM_TOKEN when it is set, as `run` does.";
 
 /// The documented exit codes of `compare`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -173,7 +175,7 @@ fn client(
     let network = spec.network()?;
     let mut b = network.apply_auth(network.apply(b));
     let mut info = None;
-    if let Some(token) = spec.token(None)? {
+    if let Some(token) = spec.token(fallback_env(spec))? {
         let opaque = match &spec.token_expires {
             Some(t) => OpaqueExpiry::At(
                 parse_expiry(t).map_err(|e| format!("--{flag}-token-expires: {e}"))?,
@@ -190,6 +192,19 @@ fn client(
     Ok((client, info))
 }
 
+/// The variable a side's token falls back to, as with `run`: `SCIM_TOKEN`, when the side names
+/// no token (`--from-token-env`, `--from-token-file`, OAuth) and does not say `--from-no-auth`,
+/// and the variable is set (without it, no token is sent, as before).
+#[must_use]
+pub fn fallback_env(spec: &EndpointSpec) -> Option<&'static str> {
+    (spec.token_env.is_none()
+        && spec.token_file.is_none()
+        && !spec.no_auth
+        && spec.oauth_token_url.is_none()
+        && std::env::var_os("SCIM_TOKEN").is_some())
+    .then_some("SCIM_TOKEN")
+}
+
 /// Where a side's token came from, for messages: `$VAR`, `the file PATH`, or that none was
 /// sent.
 #[must_use]
@@ -203,7 +218,7 @@ pub fn token_source(spec: &EndpointSpec) -> Option<String> {
     match (&spec.token_file, &spec.token_env) {
         (Some(p), _) => Some(format!("the file {}", p.display())),
         (None, Some(v)) => Some(format!("${v}")),
-        (None, None) => None,
+        (None, None) => fallback_env(spec).map(|v| format!("${v}")),
     }
 }
 

@@ -41,6 +41,17 @@ fn value(v: Option<&String>) -> String {
     )
 }
 
+/// A value of `attribute` as the report shows it: booleans (`active`, `….primary`, read as
+/// booleans whether sent as `true` or `"True"`) unquoted, other values as JSON strings.
+fn value_of(attribute: &str, v: Option<&String>) -> String {
+    let last = attribute.rsplit(['.', ':']).next().unwrap_or(attribute);
+    let boolean = last.eq_ignore_ascii_case("active") || last.eq_ignore_ascii_case("primary");
+    match v {
+        Some(s) if boolean && (s == "true" || s == "false") => s.clone(),
+        _ => value(v),
+    }
+}
+
 fn verdict(c: &Comparison) -> String {
     if c.identical() {
         "identical for the mapped attributes".to_owned()
@@ -150,8 +161,8 @@ fn sections(c: &Comparison) -> Vec<Section> {
                     d.kind.as_str(),
                     d.resource,
                     d.attribute,
-                    value(d.from.as_ref()),
-                    value(d.to.as_ref()),
+                    value_of(&d.attribute, d.from.as_ref()),
+                    value_of(&d.attribute, d.to.as_ref()),
                     if d.case_only {
                         " (letter case only)"
                     } else {
@@ -287,8 +298,8 @@ fn markdown(c: &Comparison) -> String {
                 d.kind.as_str(),
                 md(&d.resource),
                 d.attribute.replace('`', "'"),
-                md(&value(d.from.as_ref())),
-                md(&value(d.to.as_ref())),
+                md(&value_of(&d.attribute, d.from.as_ref())),
+                md(&value_of(&d.attribute, d.to.as_ref())),
                 if d.case_only { "letter case only" } else { "" }
             );
         }

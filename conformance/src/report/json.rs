@@ -13,7 +13,7 @@
 //!   "read_only": false,
 //!   "requests": 412,                      // requests the checks sent (not discovery or cleanup)
 //!   "token": {"jwt": true, "expires_at": "…", "warning": "…"} | null,
-//!   "aborted": "401 from …: the token was refused; it may have expired" | null,
+//!   "aborted": "401 from …: the token was refused; it may be wrong, or it may have expired…" | null,
 //!   "summary": {"total", "passed", "failed", "skipped", "errors", "must_failed", "must_not_run"},
 //!   "verdict": "ready" | "not-ready" | "incomplete" | "stopped",   // the exit code's meaning
 //!   "checks": [{

@@ -9,6 +9,7 @@ use crate::check::{CheckResult, Requirement};
 use crate::runner::{CleanupReport, RunOutcome};
 use crate::token::TokenInfo;
 
+pub mod fix;
 pub mod human;
 pub mod json;
 pub mod junit;
@@ -183,7 +184,10 @@ impl Report {
         let s = self.summary();
         match self.exit_code() {
             ExitCode::Ok => "READY: every selected MUST check ran and passed".to_owned(),
-            ExitCode::Unreachable => "STOPPED: the run could not finish (see above)".to_owned(),
+            ExitCode::Unreachable => match &self.outcome.abort {
+                Some(a) => format!("STOPPED: {a}"),
+                None => "STOPPED: the run could not finish".to_owned(),
+            },
             ExitCode::Incomplete => format!(
                 "INCOMPLETE: no MUST check failed, but {} MUST check(s) did not run, so this run \
                  cannot say the endpoint is ready",

@@ -9,7 +9,7 @@ use std::time::Duration;
 use super::{Options, Saved, Shape};
 use crate::check::id_matches;
 use crate::profile::Profile;
-use crate::runner::{CleanupReport, RunOptions, RunOutcome};
+use crate::runner::{CleanupReport, Progress, RunOptions, RunOutcome};
 use crate::session::Session;
 
 /// The ids of the stateful checks.
@@ -116,11 +116,12 @@ pub fn load_saved(path: &Path) -> Result<Saved, String> {
 }
 
 /// Runs the stateful sequences (or the replay) after the fixed checks and appends the
-/// `stateful.*` results to `outcome`.
+/// `stateful.*` results to `outcome`; `progress` hears of each sequence and of each result.
 pub async fn after_fixed(
     session: &Arc<Session>,
     opts: Option<&Options>,
     mut outcome: RunOutcome,
+    progress: &dyn Progress,
 ) -> RunOutcome {
     let Some(opts) = opts else { return outcome };
     if outcome.abort.is_some() {
@@ -130,9 +131,19 @@ pub async fn after_fixed(
     let writes = session.write_count();
     let s = match &opts.replay {
         Some(saved) => super::replay_with(Arc::clone(session), saved, &opts.shape).await,
-        None => super::run(Arc::clone(session), opts).await,
+        None => {
+            let on_sequence = |o: &super::StatefulOutcome| {
+                progress.sequence_done(o.cases_run, o.cases_planned, o.failures.iter().sum());
+            };
+            super::run_with_progress(Arc::clone(session), opts, &on_sequence).await
+        }
     };
-    outcome.results.extend(s.results());
+    let results = s.results();
+    for r in &results {
+        progress.finished(r);
+    }
+    progress.checks_done();
+    outcome.results.extend(results);
     outcome.duration += s.duration;
     outcome.requests += session.request_count().saturating_sub(before);
     // The sequences clean up after themselves; what a lost answer left is swept here, after

@@ -46,6 +46,11 @@ pub struct Step {
     pub op: Op,
     /// What the step did (`skipped: no live user`, or a short description).
     pub summary: String,
+    /// The operation as a sentence, its users and groups named by creation order in the
+    /// sequence (`PATCH the 2nd user: set manager to the 1st user`); for the human report
+    /// only (the JSON report keeps `op`).
+    #[serde(skip)]
+    pub description: String,
     /// The requests and responses of the step.
     pub exchanges: Vec<Exchange>,
 }
@@ -223,6 +228,29 @@ pub(crate) struct Exec {
     clock: u64,
 }
 
+/// `1st`, `2nd`, `3rd`, `4th`, … `11th`, `21st`.
+#[must_use]
+pub fn ordinal(n: usize) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
+/// `the 1st user`, `the 1st and 2nd users`, `the 1st, 2nd and 3rd users`, `no user`.
+fn users_list(creation_indices: &[usize]) -> String {
+    let names: Vec<String> = creation_indices.iter().map(|i| ordinal(i + 1)).collect();
+    match names.as_slice() {
+        [] => "no user".to_owned(),
+        [one] => format!("the {one} user"),
+        [init @ .., last] => format!("the {} and {last} users", init.join(", ")),
+    }
+}
+
 fn pick(ix: u8, n: usize) -> Option<usize> {
     (n > 0).then(|| usize::from(ix) % n)
 }
@@ -323,12 +351,179 @@ impl Exec {
         pick(ix, l.len()).map(|i| l[i])
     }
 
+    /// The operation as a sentence, resolved against the state before it runs: users and
+    /// groups are named by their creation order in the sequence ("the 2nd user"), which is
+    /// what an index means once resolved (index 0 is the live one written last, see
+    /// [`Self::live_user`]).
+    fn describe(&self, op: &Op) -> String {
+        let user = |ix: u8| {
+            self.live_user(ix).map_or_else(
+                || "a user (none live)".to_owned(),
+                |u| format!("the {} user", ordinal(u + 1)),
+            )
+        };
+        let group = |ix: u8| {
+            self.live_group(ix).map_or_else(
+                || "a group (none live)".to_owned(),
+                |g| format!("the {} group", ordinal(g + 1)),
+            )
+        };
+        let dialect = |flagged: bool| match self.dialect(flagged) {
+            Dialect::Legacy => "legacy dialect",
+            Dialect::Flagged => "flagged dialect",
+        };
+        match op {
+            Op::CreateUser { reuse, .. } => {
+                let n = ordinal(self.users.len() + 1);
+                match reuse.and_then(|r| self.reusable(r)) {
+                    Some(d) => format!(
+                        "POST the {n} user, reusing the userName of the deleted {} user",
+                        ordinal(d + 1)
+                    ),
+                    None => format!("POST the {n} user"),
+                }
+            }
+            Op::FindUser {
+                user: u,
+                by_external_id,
+                ..
+            } => {
+                if *by_external_id {
+                    format!("find {} by externalId", user(*u))
+                } else {
+                    format!("find {} by userName in another letter case", user(*u))
+                }
+            }
+            Op::PatchUser {
+                user: u,
+                attr,
+                flagged,
+                ..
+            } => format!(
+                "PATCH {}: set {} ({})",
+                user(*u),
+                attr.path(),
+                dialect(*flagged)
+            ),
+            Op::SetManager {
+                user: u,
+                manager,
+                flagged,
+            } => {
+                let target = self.live_user(*u);
+                let mut m = self.live_user(*manager);
+                if m.is_some() && m == target {
+                    m = self
+                        .live_user(manager.wrapping_add(1))
+                        .filter(|n| Some(*n) != target);
+                }
+                let m = m.map_or_else(
+                    || "another user (none live)".to_owned(),
+                    |m| format!("the {}", ordinal(m + 1)),
+                );
+                format!(
+                    "PATCH {}: set manager to {m} ({})",
+                    user(*u),
+                    dialect(*flagged)
+                )
+            }
+            Op::ClearManager { user: u, flagged } => {
+                format!("PATCH {}: remove manager ({})", user(*u), dialect(*flagged))
+            }
+            Op::SetActive {
+                user: u,
+                active,
+                flagged,
+            } => format!(
+                "PATCH {}: set active to {active} ({})",
+                user(*u),
+                dialect(*flagged)
+            ),
+            Op::RenameUser { user: u, flagged } => {
+                format!(
+                    "PATCH {}: rename userName ({})",
+                    user(*u),
+                    dialect(*flagged)
+                )
+            }
+            Op::DeleteUser { user: u } => format!("DELETE {}", user(*u)),
+            Op::CreateGroup => format!("POST the {} group", ordinal(self.groups.len() + 1)),
+            Op::FindGroup { group: g, .. } => {
+                format!("find {} by displayName in another letter case", group(*g))
+            }
+            Op::AddMembers {
+                group: g,
+                users,
+                flagged,
+            } => {
+                let mut picked: Vec<usize> = Vec::new();
+                for u in users {
+                    if let Some(i) = self.live_user(*u)
+                        && !picked.contains(&i)
+                    {
+                        picked.push(i);
+                    }
+                }
+                format!(
+                    "PATCH {}: add {} as members ({})",
+                    group(*g),
+                    users_list(&picked),
+                    dialect(*flagged)
+                )
+            }
+            Op::RemoveMembers {
+                group: g,
+                users,
+                flagged,
+            } => {
+                let ids = self
+                    .live_group(*g)
+                    .map(|gi| self.current_members(gi, users))
+                    .unwrap_or_default();
+                let picked: Vec<usize> = ids
+                    .iter()
+                    .filter_map(|id| self.users.iter().position(|u| &u.id == id))
+                    .collect();
+                format!(
+                    "PATCH {}: remove {} from its members ({})",
+                    group(*g),
+                    users_list(&picked),
+                    dialect(*flagged)
+                )
+            }
+            Op::RenameGroup { group: g, flagged } => {
+                format!(
+                    "PATCH {}: rename displayName ({})",
+                    group(*g),
+                    dialect(*flagged)
+                )
+            }
+            Op::DeleteGroup { group: g } => format!("DELETE {}", group(*g)),
+            Op::Query(_) => "query /Users with a filter (shown in the request)".to_owned(),
+        }
+    }
+
+    /// The deleted user whose `userName` a create with `reuse: Some(r)` takes: one no live
+    /// user holds (RFC 7643 §4.1.1 uniqueness).
+    fn reusable(&self, r: u8) -> Option<usize> {
+        let held = |n: &str| {
+            self.users
+                .iter()
+                .any(|o| o.live && o.user_name.eq_ignore_ascii_case(n))
+        };
+        let dead: Vec<usize> = (0..self.users.len())
+            .filter(|&i| !self.users[i].live && !held(&self.users[i].user_name))
+            .collect();
+        pick(r, dead.len()).map(|i| dead[i])
+    }
+
     /// Runs `ops`, then the full-state comparison, then deletes what the attempt created.
     pub(crate) async fn run(mut self, ops: &[Op]) -> Attempt {
         let mut steps = Vec::new();
         let mut found = Found::default();
         let mut error = None;
         for (i, op) in ops.iter().enumerate() {
+            let description = self.describe(op);
             let r = self.step(op).await;
             let (exchanges, _) = self.cx.finish();
             let mut stop = false;
@@ -366,6 +561,7 @@ impl Exec {
                 number: i + 1,
                 op: op.clone(),
                 summary,
+                description,
                 exchanges,
             });
             if stop || error.is_some() {
@@ -713,15 +909,7 @@ impl Exec {
         }
         if let Some(r) = reuse {
             // A deleted user's userName that no live user holds (RFC 7643 §4.1.1 uniqueness).
-            let held = |n: &str| {
-                self.users
-                    .iter()
-                    .any(|o| o.live && o.user_name.eq_ignore_ascii_case(n))
-            };
-            let dead: Vec<usize> = (0..self.users.len())
-                .filter(|&i| !self.users[i].live && !held(&self.users[i].user_name))
-                .collect();
-            let Some(d) = pick(r, dead.len()).map(|i| dead[i]) else {
+            let Some(d) = self.reusable(r) else {
                 return Ok(Flow::Done("skipped: no deleted user to re-create".into()));
             };
             user_name.clone_from(&self.users[d].user_name);

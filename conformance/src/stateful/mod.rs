@@ -192,7 +192,8 @@ impl Counterexample {
         divergence_in(&self.ops, &self.attempt, self.area)
     }
 
-    /// The report text: seed, numbered steps, first divergence.
+    /// The report text: seed, numbered steps (as sentences; the JSON report and the saved
+    /// sequence keep the operations), first divergence.
     #[must_use]
     pub fn render(&self) -> String {
         use std::fmt::Write as _;
@@ -206,13 +207,7 @@ impl Counterexample {
             self.shrink_time.as_millis()
         );
         for st in &self.attempt.steps {
-            let _ = writeln!(
-                s,
-                "  {}. {} -> {}",
-                st.number,
-                serde_json::to_string(&st.op).unwrap_or_default(),
-                st.summary
-            );
+            let _ = writeln!(s, "  {}. {} -> {}", st.number, st.description, st.summary);
             for ex in &st.exchanges {
                 let _ = writeln!(
                     s,
@@ -355,6 +350,33 @@ const META: [(&str, &str, &[&str]); 3] = [
     ),
 ];
 
+fn meta(id: &'static str, title: &'static str, faults: &'static [&'static str]) -> CheckMeta {
+    CheckMeta {
+        id,
+        title,
+        area: "stateful",
+        requirement: Requirement::Must,
+        levels: crate::check::Levels {
+            entra: Requirement::Must,
+            rfc7644: Requirement::Must,
+        },
+        evidence: STATEFUL_EVIDENCE,
+        faults,
+        writes: true,
+        dialect: None,
+        needs: &[],
+    }
+}
+
+/// The metadata of the stateful checks (`stateful.users`, `.groups`, `.filters`), as a run
+/// reports them after the fixed checks (for the `checks` listing and the catalogue).
+#[must_use]
+pub fn check_metas() -> Vec<CheckMeta> {
+    META.into_iter()
+        .map(|(id, title, faults)| meta(id, title, faults))
+        .collect()
+}
+
 impl StatefulOutcome {
     /// The first counterexample, in area order (`users`, `groups`, `filters`).
     #[must_use]
@@ -424,21 +446,7 @@ impl StatefulOutcome {
             .into_iter()
             .zip(META)
             .filter_map(|(a, (id, title, faults))| {
-                let meta = CheckMeta {
-                    id,
-                    title,
-                    area: "stateful",
-                    requirement: Requirement::Must,
-                    levels: crate::check::Levels {
-                        entra: Requirement::Must,
-                        rfc7644: Requirement::Must,
-                    },
-                    evidence: STATEFUL_EVIDENCE,
-                    faults,
-                    writes: true,
-                    dialect: None,
-                    needs: &[],
-                };
+                let meta = meta(id, title, faults);
                 let mut r = CheckResult {
                     meta,
                     outcome: Outcome::Pass,
@@ -541,6 +549,16 @@ pub fn generate(seed: u64, opts: &Options) -> Vec<Vec<Op>> {
 /// fails; the first divergent sequence of each area is shrunk against the live endpoint and
 /// returned as that area's counterexample.
 pub async fn run(session: Arc<Session>, opts: &Options) -> StatefulOutcome {
+    run_with_progress(session, opts, &|_| {}).await
+}
+
+/// As [`run`], calling `on_sequence` with the outcome so far before each sequence and once at
+/// the end (for a progress line: `cases_run` of `cases_planned`, `failures`).
+pub async fn run_with_progress(
+    session: Arc<Session>,
+    opts: &Options,
+    on_sequence: &(dyn Fn(&StatefulOutcome) + Sync),
+) -> StatefulOutcome {
     let started = Instant::now();
     let seed = session.seed;
     let strategy = op::sequence(opts.max_len);
@@ -550,6 +568,7 @@ pub async fn run(session: Arc<Session>, opts: &Options) -> StatefulOutcome {
     let mut attempts = 0;
     let over = || opts.budget.is_some_and(|b| started.elapsed() >= b);
     for case in 0..opts.cases {
+        on_sequence(&out);
         if over() {
             out.budget_cut = true;
             break;
@@ -620,6 +639,7 @@ pub async fn run(session: Arc<Session>, opts: &Options) -> StatefulOutcome {
             }
         }
     }
+    on_sequence(&out);
     out.requests = session.request_count();
     out.duration = started.elapsed();
     out
