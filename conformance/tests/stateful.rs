@@ -408,6 +408,7 @@ fn entra_opts(dialects: &[Dialect]) -> Options {
         shape: stateful::Shape {
             entra: true,
             dialects: dialects.to_vec(),
+            ..stateful::Shape::default()
         },
         ..Options::default()
     }
@@ -745,4 +746,34 @@ async fn counterexample_steps_read_as_sentences() {
         serde_json::to_value(&saved.ops).unwrap()
     );
     assert_eq!(c.to_json()["steps"][5]["op"]["op"], "setManager");
+}
+
+/// An endpoint that advertises `filter.supported = false` is sent no query: the users and groups
+/// are compared by id only (a case-sensitive filter cannot fail them), and the filters check
+/// has nothing to pass on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_queries_when_filtering_is_not_offered() {
+    let server = ReferenceServer::start(
+        ReferenceConfig::default().with_faults([Fault::CaseSensitiveFilter]),
+    )
+    .await
+    .unwrap();
+    let mut o = opts(16);
+    o.shape.filter = false;
+    let out = stateful::run(session(&server, 3), &o).await;
+    let outcomes: Vec<String> = out
+        .results()
+        .iter()
+        .map(|r| format!("{} {}", r.meta.id, r.outcome.status()))
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            "stateful.users pass",
+            "stateful.groups pass",
+            "stateful.filters skip"
+        ]
+    );
+    assert_eq!(server.reference().counts(), (0, 0));
+    server.shutdown().await;
 }

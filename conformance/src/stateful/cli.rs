@@ -66,6 +66,7 @@ pub fn for_run(opts: &Options, profile: Profile, run: &RunOptions) -> Options {
         shape: Shape {
             entra: profile == Profile::Entra,
             dialects: run.dialects.clone(),
+            ..Shape::default()
         },
         keep_data: run.keep_data,
         ..opts.clone()
@@ -129,6 +130,10 @@ pub async fn after_fixed(
     }
     let before = session.request_count();
     let writes = session.write_count();
+    let lacks_filter = session.lacks(crate::check::Capability::Filter);
+    let mut opts = opts.clone();
+    opts.shape.filter &= !lacks_filter;
+    let opts = &opts;
     let s = match &opts.replay {
         Some(saved) => super::replay_with(Arc::clone(session), saved, &opts.shape).await,
         None => {
@@ -138,7 +143,14 @@ pub async fn after_fixed(
             super::run_with_progress(Arc::clone(session), opts, &on_sequence).await
         }
     };
-    let results = s.results();
+    let mut results = s.results();
+    for r in &mut results {
+        if lacks_filter && r.meta.needs.contains(&crate::check::Capability::Filter) {
+            r.outcome = crate::check::Outcome::Skip(
+                "the endpoint's /ServiceProviderConfig advertises filter.supported = false".into(),
+            );
+        }
+    }
     for r in &results {
         progress.finished(r);
     }

@@ -161,13 +161,17 @@ fn diverge_soft(
 /// Which request shapes a sequence sends.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Shape {
-    /// Only what Entra sends: `attr eq "value"` queries on `userName`, `externalId`,
-    /// `displayName` and `id` (no generated RFC filters, no filter to scope results: the run's
-    /// own resources are picked out by id). Otherwise the generated RFC 7644 filters too,
+    /// Only what Entra sends: `attr eq "value"` queries on users' `userName` and `externalId`
+    /// and groups' `displayName` (no generated RFC filters, no filter to scope results: the
+    /// run's own resources are picked out by id). Otherwise the generated RFC 7644 filters too,
     /// scoped with `and userName sw "<attempt prefix>"`.
     pub entra: bool,
     /// The PATCH dialects sent; an operation's `flagged` choice applies only when both are.
     pub dialects: Vec<Dialect>,
+    /// Whether queries are sent at all: not when the endpoint's `/ServiceProviderConfig`
+    /// advertises `filter.supported = false` (RFC 7643 §5); `stateful.filters` is then
+    /// skipped with that reason, as the fixed filter checks are.
+    pub filter: bool,
 }
 
 impl Default for Shape {
@@ -175,11 +179,11 @@ impl Default for Shape {
         Self {
             entra: false,
             dialects: vec![Dialect::Legacy, Dialect::Flagged],
+            filter: true,
         }
     }
 }
 
-/// Executes sequences for one attempt with run-unique names under `tag`.
 /// The divergences of one sequence: the first of each area, in order.
 #[derive(Default)]
 struct Found {
@@ -215,6 +219,7 @@ pub(crate) fn final_area(d: &Divergence) -> Area {
     }
 }
 
+/// Executes sequences for one attempt with run-unique names under `tag`.
 pub(crate) struct Exec {
     users_diverged: bool,
     /// A user that read back other than predicted in the final state check.
@@ -626,6 +631,11 @@ impl Exec {
         if self.users_diverged && matches!(op, Op::Query(_) | Op::FindUser { .. }) {
             return Ok(Flow::Done(
                 "skipped: a user read back other than predicted".into(),
+            ));
+        }
+        if !self.shape.filter && op.area() == Area::Filters {
+            return Ok(Flow::Done(
+                "skipped: the endpoint advertises filter.supported = false".into(),
             ));
         }
         match op {
@@ -1143,6 +1153,9 @@ impl Exec {
         extra: &str,
         mut expected: Vec<String>,
     ) -> StepResult {
+        if !self.shape.filter {
+            return Ok(Flow::Done("no query: filter.supported = false".into()));
+        }
         let listed = self.cx.query(kind, filter, extra).await?;
         let mut got: Vec<String> = listed.resources.iter().filter_map(id_of).collect();
         got.sort();
@@ -1167,6 +1180,9 @@ impl Exec {
     /// may share, such as a `displayName`), results that are not this attempt's users are left
     /// out first: the run's own resources are picked out by id, never by an extra filter.
     async fn expect_model(&mut self, filter: &Filter, scoped: bool) -> StepResult {
+        if !self.shape.filter {
+            return Ok(Flow::Done("no query: filter.supported = false".into()));
+        }
         let mut expected: Vec<String> = self
             .live_users()
             .into_iter()
