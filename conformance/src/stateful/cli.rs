@@ -59,7 +59,7 @@ pub fn options_for(
 }
 
 /// `opts` for a run of `profile` with the run's options: Entra's request shapes only under
-/// the `entra` profile, the dialects asked for (`--dialect`), `--keep-data`.
+/// the `entra` profile, the dialects asked for (`--dialect`), `--keep-data`, `--concurrency`.
 #[must_use]
 pub fn for_run(opts: &Options, profile: Profile, run: &RunOptions) -> Options {
     Options {
@@ -68,6 +68,7 @@ pub fn for_run(opts: &Options, profile: Profile, run: &RunOptions) -> Options {
             dialects: run.dialects.clone(),
         },
         keep_data: run.keep_data,
+        concurrency: run.concurrency,
         ..opts.clone()
     }
 }

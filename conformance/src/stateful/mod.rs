@@ -90,6 +90,10 @@ pub struct Options {
     /// The request shapes sent: Entra's only (the `entra` profile), or the generated RFC 7644
     /// filters too (the default, and the `rfc7644` profile); and the PATCH dialects.
     pub shape: Shape,
+    /// Sequences in flight at once (`--concurrency`, the option the fixed checks use too); 1
+    /// runs them one after another. The report is the same whatever it is; shrinking always
+    /// runs one attempt at a time.
+    pub concurrency: usize,
 }
 
 impl Default for Options {
@@ -102,6 +106,7 @@ impl Default for Options {
             replay: None,
             keep_data: false,
             shape: Shape::default(),
+            concurrency: 8,
         }
     }
 }
@@ -496,7 +501,9 @@ pub const MIN_EXERCISED_WHEN_CUT: u32 = 8;
 
 /// Runs one sequence as a fresh attempt and cleans up after it. Its names carry the session's
 /// run-unique prefix and `-s<n>`: `n` must differ between the attempts of one session, so that
-/// attempts cannot interfere; numbering them from 0 in each run keeps reports reproducible.
+/// attempts (also those running at the same time) cannot interfere; [`run`] gives generated
+/// case `c` the number `c` and its shrink attempts the numbers from `cases` on, so reports are
+/// reproducible whatever the concurrency.
 pub async fn attempt(session: &Arc<Session>, ops: &[Op], n: u64, shape: &Shape) -> Attempt {
     let tag = format!("{}-s{n}", session.prefix);
     let cx = Cx::new(Arc::clone(session), "stateful");
@@ -524,34 +531,52 @@ pub fn generate(seed: u64, opts: &Options) -> Vec<Vec<Op>> {
         .collect()
 }
 
+/// One generated sequence as it ran: its case number, its operations and its attempt (or why
+/// it could not be generated).
+type Ran = (u32, Result<(Vec<Op>, Attempt), String>);
+
+/// The value tree of generated case `case` (0-based), regenerated from the seed: the runner's
+/// RNG makes the same trees in the same order, so shrinking needs no tree kept per case.
+fn tree_at<S: Strategy>(strategy: &S, seed: u64, opts: &Options, case: u32) -> Option<S::Tree> {
+    let mut runner = runner_for(seed, opts.cases);
+    let mut tree = strategy.new_tree(&mut runner).ok()?;
+    for _ in 0..case {
+        tree = strategy.new_tree(&mut runner).ok()?;
+    }
+    Some(tree)
+}
+
 /// Runs up to `opts.cases` generated sequences (seeded by `session.seed`), all of them whatever
-/// fails; the first divergent sequence of each area is shrunk against the live endpoint and
-/// returned as that area's counterexample.
+/// fails, up to `opts.concurrency` at a time; the first divergent sequence of each area (by case
+/// number, not by finishing time) is then shrunk against the live endpoint and returned as
+/// that area's counterexample.
+///
+/// The report does not depend on the concurrency: sequences are generated in order, each
+/// attempt's names carry its case number (`-s<case>`; shrink attempts number on from
+/// `opts.cases`), results are taken in case order, and shrinking runs one attempt at a time
+/// after the sequences. With `--budget`, no sequence starts after the budget; those already
+/// running finish and count.
 pub async fn run(session: Arc<Session>, opts: &Options) -> StatefulOutcome {
     let started = Instant::now();
     let seed = session.seed;
-    let strategy = op::sequence(opts.max_len);
-    let mut runner = runner_for(seed, opts.cases);
     let mut out = StatefulOutcome::empty(seed);
     out.cases_planned = opts.cases;
-    let mut attempts = 0;
     let over = || opts.budget.is_some_and(|b| started.elapsed() >= b);
-    for case in 0..opts.cases {
-        if over() {
-            out.budget_cut = true;
-            break;
-        }
-        let tree = match strategy.new_tree(&mut runner) {
-            Ok(t) => t,
+    let (mut ran, cut) = run_sequences(&session, opts, &over).await;
+    ran.sort_by_key(|(case, _)| *case);
+    out.budget_cut = cut;
+    // The first divergent sequence of each area, in case order.
+    let mut firsts: Vec<(u32, Area, Vec<Op>, Attempt)> = Vec::new();
+    for (case, r) in ran {
+        let (ops, first) = match r {
+            Ok(x) => x,
             Err(e) => {
                 out.error = Some(format!("cannot generate a sequence: {e}"));
                 break;
             }
         };
-        let ops = tree.current();
         out.sequences.push(ops.clone());
         out.cases_run += 1;
-        let first = attempt(&session, &ops, next(&mut attempts), &opts.shape).await;
         tally(&mut out, &first);
         exercise(&mut out, &first);
         if let Some(e) = &first.error {
@@ -563,24 +588,100 @@ pub async fn run(session: Arc<Session>, opts: &Options) -> StatefulOutcome {
         }
         let area = divergence_area(&ops, &first);
         out.failures[area.index()] += 1;
-        if out.counterexample_of(area).is_some() {
-            continue;
+        if firsts.iter().all(|(_, a, _, _)| *a != area) {
+            firsts.push((case, area, ops, first));
         }
-        let mut shrink = Shrink {
-            session: &session,
-            opts,
-            started,
-            attempts: &mut attempts,
-            out: &mut out,
-            area,
-        };
-        let c = shrink.run(tree, ops, first, seed, case).await;
-        out.counterexamples.push(c);
+    }
+    if out.error.is_none() {
+        let strategy = op::sequence(opts.max_len);
+        let mut attempts = u64::from(opts.cases);
+        for (case, area, ops, first) in firsts {
+            let mut shrink = Shrink {
+                session: &session,
+                opts,
+                started,
+                attempts: &mut attempts,
+                out: &mut out,
+                area,
+            };
+            let c = match tree_at(&strategy, seed, opts, case) {
+                Some(tree) if tree.current() == ops => {
+                    shrink.run(tree, ops, first, seed, case).await
+                }
+                // Cannot happen (the same seed makes the same trees); reported unshrunk.
+                _ => unshrunk(ops, first, seed, case),
+            };
+            out.counterexamples.push(c);
+        }
         out.counterexamples.sort_by_key(|c| c.area().index());
     }
     out.requests = session.request_count();
     out.duration = started.elapsed();
     out
+}
+
+/// Runs the generated sequences, up to `opts.concurrency` at a time, starting them in case
+/// order; none starts once `over()` says the budget is spent or once a sequence could not be
+/// generated or ended in an error (no verdict). Results come back in finishing order, with
+/// whether the budget stopped new sequences from starting.
+async fn run_sequences(
+    session: &Arc<Session>,
+    opts: &Options,
+    over: &(dyn Fn() -> bool + Sync),
+) -> (Vec<Ran>, bool) {
+    use futures::StreamExt as _;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let strategy = op::sequence(opts.max_len);
+    let mut runner = runner_for(session.seed, opts.cases);
+    let (stop, cut) = (AtomicBool::new(false), AtomicBool::new(false));
+    let generated = (0..opts.cases).map(move |case| {
+        let ops = strategy
+            .new_tree(&mut runner)
+            .map(|t| t.current())
+            .map_err(|e| e.to_string());
+        (case, ops)
+    });
+    let (stop, cut_ref) = (&stop, &cut);
+    let ran = futures::stream::iter(generated)
+        .take_while(|_| {
+            let go = !stop.load(Ordering::SeqCst) && !over();
+            if !go && !stop.load(Ordering::SeqCst) {
+                cut_ref.store(true, Ordering::SeqCst);
+            }
+            std::future::ready(go)
+        })
+        .map(|(case, ops)| async move {
+            let ops = match ops {
+                Ok(ops) => ops,
+                Err(e) => {
+                    stop.store(true, Ordering::SeqCst);
+                    return (case, Err(e));
+                }
+            };
+            let a = attempt(session, &ops, u64::from(case), &opts.shape).await;
+            if a.error.is_some() {
+                stop.store(true, Ordering::SeqCst);
+            }
+            (case, Ok((ops, a)))
+        })
+        .buffer_unordered(opts.concurrency.max(1))
+        .collect()
+        .await;
+    (ran, cut.load(Ordering::SeqCst))
+}
+
+/// A failing sequence reported as it ran (no shrinking).
+fn unshrunk(ops: Vec<Op>, first: Attempt, seed: u64, case: u32) -> Counterexample {
+    Counterexample {
+        seed,
+        case,
+        original_len: ops.len(),
+        script: script::curl_script(&first),
+        ops,
+        attempt: first,
+        shrink_attempts: 0,
+        shrink_time: Duration::ZERO,
+    }
 }
 
 /// Shrinking one area's first divergent sequence: a candidate is kept only if it diverges in
