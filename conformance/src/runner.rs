@@ -145,7 +145,7 @@ pub fn select(checks: Vec<Check>, opts: &RunOptions) -> Vec<Check> {
 }
 
 async fn run_one(
-    check: &Check,
+    (check, index, of): (&Check, usize, usize),
     session: &Arc<Session>,
     opts: &RunOptions,
     abort: &Mutex<Option<Abort>>,
@@ -173,7 +173,7 @@ async fn run_one(
             Outcome::Skip("not run: the run stopped (the reason is at the end)".into());
         return result;
     }
-    let cx = Cx::new(Arc::clone(session), check.meta.id);
+    let cx = Cx::numbered(Arc::clone(session), check.meta.id, index, of);
     let body = (check.run)(cx.clone()).await;
     result.outcome = match body {
         Ok(()) => Outcome::Pass,
@@ -220,15 +220,16 @@ pub async fn run(
         .iter()
         .enumerate()
         .partition(|(_, c)| c.meta.area == "connection");
+    let of = checks.len();
     for (i, c) in first {
-        let r = run_one(c, &session, opts, &abort).await;
+        let r = run_one((c, i, of), &session, opts, &abort).await;
         progress.finished(&r);
         results.push((i, r));
     }
     let mut stream = futures::stream::iter(rest.into_iter().map(|(i, c)| {
         let session = &session;
         let abort = &abort;
-        async move { (i, run_one(c, session, opts, abort).await) }
+        async move { (i, run_one((c, i, of), session, opts, abort).await) }
     }))
     .buffer_unordered(opts.concurrency.max(1));
     while let Some((i, r)) = stream.next().await {
