@@ -142,7 +142,12 @@ pub async fn after_fixed(
         outcome.cleanup.kept = session.journal.pending();
     } else if session.write_count() > writes {
         let started = std::time::Instant::now();
-        let c = crate::runner::cleanup(session.transport.as_ref(), &session.journal).await;
+        let c = crate::runner::cleanup_with(
+            session.transport.as_ref(),
+            &session.journal,
+            opts.concurrency,
+        )
+        .await;
         merge_cleanup(&mut outcome.cleanup, c);
         outcome.duration += started.elapsed();
     }
