@@ -170,7 +170,8 @@ pub struct RunArgs {
     /// Keep what the run created (no cleanup).
     #[arg(long)]
     pub keep_data: bool,
-    /// Checks in flight at once.
+    /// Fixed checks, then stateful sequences, in flight at once (1: one at a time; the report
+    /// is the same whatever N is).
     #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u64).range(1..=64))]
     pub concurrency: u64,
     /// Stateful sequences generated after the fixed checks (default 64; `--cases 0` runs none;

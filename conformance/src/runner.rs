@@ -29,7 +29,8 @@ pub struct RunOptions {
     pub read_only: bool,
     /// Leave created data in place.
     pub keep_data: bool,
-    /// Checks in flight at once.
+    /// Checks in flight at once (and stateful sequences, through
+    /// [`crate::stateful::cli::for_run`]).
     pub concurrency: usize,
 }
 
@@ -157,7 +158,7 @@ pub fn select(checks: Vec<Check>, opts: &RunOptions) -> Vec<Check> {
 }
 
 async fn run_one(
-    check: &Check,
+    (check, index, of): (&Check, usize, usize),
     session: &Arc<Session>,
     opts: &RunOptions,
     abort: &Mutex<Option<Abort>>,
@@ -184,7 +185,7 @@ async fn run_one(
         result.outcome = Outcome::Skip("the run stopped first (the cause is at the end)".into());
         return result;
     }
-    let cx = Cx::new(Arc::clone(session), check.meta.id);
+    let cx = Cx::numbered(Arc::clone(session), check.meta.id, index, of);
     let body = (check.run)(cx.clone()).await;
     result.outcome = match body {
         Ok(()) => Outcome::Pass,
@@ -231,15 +232,16 @@ pub async fn run(
         .iter()
         .enumerate()
         .partition(|(_, c)| c.meta.area == "connection");
+    let of = checks.len();
     for (i, c) in first {
-        let r = run_one(c, &session, opts, &abort).await;
+        let r = run_one((c, i, of), &session, opts, &abort).await;
         report_progress(progress, &r, &abort);
         results.push((i, r));
     }
     let mut stream = futures::stream::iter(rest.into_iter().map(|(i, c)| {
         let session = &session;
         let abort = &abort;
-        async move { (i, run_one(c, session, opts, abort).await) }
+        async move { (i, run_one((c, i, of), session, opts, abort).await) }
     }))
     .buffer_unordered(opts.concurrency.max(1));
     while let Some((i, r)) = stream.next().await {
@@ -295,21 +297,37 @@ pub async fn finish_cleanup(
         return CleanupReport::default();
     }
     progress.cleaning(pending.len());
-    cleanup(session.transport.as_ref(), &session.journal).await
+    cleanup_with(
+        session.transport.as_ref(),
+        &session.journal,
+        opts.concurrency,
+    )
+    .await
 }
 
 /// Deletes what the journal lists (groups first) and confirms each is gone with a GET; then
 /// sweeps by the run's name prefix ([`sweep::find`]) for what the journal could not list (a
 /// create whose answer was lost or had no id), deletes that too, and lists once more: the
 /// leftovers reported are what that last listing and the GETs still find. Only resources the
-/// journal names or whose names carry the run's prefix are touched.
+/// journal names or whose names carry the run's prefix are touched. One resource at a time; see
+/// [`cleanup_with`].
 pub async fn cleanup(transport: &dyn Transport, journal: &Journal) -> CleanupReport {
+    cleanup_with(transport, journal, 1).await
+}
+
+/// [`cleanup`] with up to `concurrency` resources of one kind deleted at once (all groups
+/// before any user); the report lists them in the journal's order whatever the concurrency.
+pub async fn cleanup_with(
+    transport: &dyn Transport,
+    journal: &Journal,
+    concurrency: usize,
+) -> CleanupReport {
     let prefix = crate::journal::prefix_for(journal.run_id());
     let mut report = CleanupReport {
         attempted: true,
         ..CleanupReport::default()
     };
-    delete_pending(transport, journal, &mut report).await;
+    delete_pending(transport, journal, &mut report, concurrency).await;
     let found = sweep::find(transport, &prefix).await;
     for c in &found.found {
         if !report.leftovers.iter().any(|l| same(&l.resource, c)) {
@@ -318,7 +336,7 @@ pub async fn cleanup(transport: &dyn Transport, journal: &Journal) -> CleanupRep
         }
     }
     report.leftovers.clear();
-    delete_pending(transport, journal, &mut report).await;
+    delete_pending(transport, journal, &mut report, concurrency).await;
     let after = sweep::find(transport, &prefix).await;
     for c in after.found {
         if !report.leftovers.iter().any(|l| same(&l.resource, &c)) {
@@ -352,38 +370,59 @@ fn same(a: &Created, b: &Created) -> bool {
 }
 
 /// Deletes every resource the journal lists as pending and confirms each is gone (404);
-/// what stays is recorded in `report.leftovers`.
-async fn delete_pending(transport: &dyn Transport, journal: &Journal, report: &mut CleanupReport) {
-    for c in journal.pending() {
-        let path = format!("{}/{}", c.kind.path(), enc_path(&c.id));
-        let del = transport
-            .send(WireRequest::new("DELETE", path.clone()))
+/// what stays is recorded in `report.leftovers`. Groups go first (the journal lists them
+/// first), up to `concurrency` at a time, then users; results are taken in the journal's order.
+async fn delete_pending(
+    transport: &dyn Transport,
+    journal: &Journal,
+    report: &mut CleanupReport,
+    concurrency: usize,
+) {
+    let pending = journal.pending();
+    for same_kind in pending.chunk_by(|a, b| a.kind == b.kind) {
+        let done: Vec<(Created, Option<String>)> =
+            futures::stream::iter(same_kind.iter().cloned().map(|c| async move {
+                let reason = delete_one(transport, &c).await;
+                (c, reason)
+            }))
+            .buffered(concurrency.max(1))
+            .collect()
             .await;
-        let reason = match del {
-            Ok(r) if matches!(r.status, 200 | 204 | 404) => None,
-            Ok(r) => Some(format!("DELETE answered {}", r.status)),
-            Err(e) => Some(e.to_string()),
-        };
-        let reason = match reason {
-            Some(r) => Some(r),
-            None => match transport.send(WireRequest::new("GET", path)).await {
-                Ok(r) if r.status == 404 => None,
-                Ok(r) => Some(format!(
-                    "still there after DELETE (GET answered {})",
-                    r.status
-                )),
-                Err(e) => Some(e.to_string()),
-            },
-        };
-        match reason {
-            None => {
-                journal.deleted(c.kind, &c.id);
-                report.deleted += 1;
+        for (c, reason) in done {
+            match reason {
+                None => {
+                    journal.deleted(c.kind, &c.id);
+                    report.deleted += 1;
+                }
+                Some(reason) => report.leftovers.push(Leftover {
+                    resource: c,
+                    reason,
+                }),
             }
-            Some(reason) => report.leftovers.push(Leftover {
-                resource: c,
-                reason,
-            }),
         }
+    }
+}
+
+/// Deletes one resource and confirms it is gone: `None`, or why it is still there.
+async fn delete_one(transport: &dyn Transport, c: &Created) -> Option<String> {
+    let path = format!("{}/{}", c.kind.path(), enc_path(&c.id));
+    let del = transport
+        .send(WireRequest::new("DELETE", path.clone()))
+        .await;
+    let reason = match del {
+        Ok(r) if matches!(r.status, 200 | 204 | 404) => None,
+        Ok(r) => Some(format!("DELETE answered {}", r.status)),
+        Err(e) => Some(e.to_string()),
+    };
+    if reason.is_some() {
+        return reason;
+    }
+    match transport.send(WireRequest::new("GET", path)).await {
+        Ok(r) if r.status == 404 => None,
+        Ok(r) => Some(format!(
+            "still there after DELETE (GET answered {})",
+            r.status
+        )),
+        Err(e) => Some(e.to_string()),
     }
 }

@@ -252,6 +252,10 @@ struct CxInner {
     transcript: Mutex<Vec<Exchange>>,
     notes: Mutex<Vec<String>>,
     rng: Mutex<StdRng>,
+    /// The check's place in the run and the number of checks, when [`Cx::numbered`] made it.
+    place: Option<(u64, u64)>,
+    /// Names [`Cx::unique`] made so far (with `place`).
+    names: AtomicU64,
 }
 
 /// A parsed response: status, JSON body when there is one.
@@ -338,7 +342,28 @@ impl Cx {
             transcript: Mutex::new(Vec::new()),
             notes: Mutex::new(Vec::new()),
             rng: Mutex::new(rng),
+            place: None,
+            names: AtomicU64::new(0),
         }))
+    }
+
+    /// A context for check `check_id`, the `index`-th (0-based) of the `of` checks of a run:
+    /// its names ([`Cx::unique`]) are numbered by the check's place, not by a run-wide counter,
+    /// so they do not depend on the order in which checks running at the same time create
+    /// them (`--concurrency`), and no two checks of the run share one.
+    #[must_use]
+    pub fn numbered(
+        session: Arc<Session>,
+        check_id: &'static str,
+        index: usize,
+        of: usize,
+    ) -> Self {
+        let mut cx = Self::new(session, check_id);
+        if let Some(inner) = Arc::get_mut(&mut cx.0) {
+            let of = of.max(index + 1);
+            inner.place = Some((index as u64, of as u64));
+        }
+        cx
     }
 
     /// The session.
@@ -370,10 +395,20 @@ impl Cx {
             .push(text.into());
     }
 
-    /// A run-unique name: `<prefix>-<slug>-<n>`.
+    /// A run-unique name: `<prefix>-<slug><n>`. For a context made by [`Cx::numbered`] (check
+    /// `index` of `of`), the `k`-th name has `n = k × of + index`; otherwise `n` comes from a
+    /// run-wide counter.
     #[must_use]
     pub fn unique(&self, slug: &str) -> String {
-        let n = self.0.session.counter.fetch_add(1, Ordering::Relaxed);
+        let n = match self.0.place {
+            Some((index, of)) => self
+                .0
+                .names
+                .fetch_add(1, Ordering::Relaxed)
+                .saturating_mul(of)
+                .saturating_add(index),
+            None => self.0.session.counter.fetch_add(1, Ordering::Relaxed),
+        };
         format!("{}-{slug}{n}", self.0.session.prefix)
     }
 

@@ -187,7 +187,8 @@ pub async fn send_recorded(
 
 /// HTTP(S) transport over [`scim2_client::Client::send_raw`]: bearer token, timeout, the
 /// client's retry policy (429/503 with `Retry-After`, never a blind retry of a POST) and rate
-/// limit, bounded bodies.
+/// limit, bounded bodies. A `Retry-After` on a 429 or 503 holds every new request of the run
+/// until then ([`scim2_client::ThrottleGate`]), not only the retry of the throttled one.
 ///
 /// A request carries exactly the headers the check gives it (plus `Authorization`, `Host` and
 /// `Content-Length`): no `Accept` or `User-Agent` unless asked for, as Entra sends them.
@@ -226,8 +227,11 @@ impl HttpTransport {
         rate: Option<f64>,
         network: &Network,
     ) -> Result<Self, TransportError> {
+        // Both clients wait out a Retry-After together: the whole run backs off.
+        let gate = scim2_client::ThrottleGate::new();
         let build = |token: Option<&Token>, oauth: bool| {
             let b = scim2_client::Client::builder(base_url)
+                .throttle_gate(gate.clone())
                 .timeout(timeout)
                 .connect_timeout(timeout.min(Duration::from_secs(10)));
             let mut b = network

@@ -206,6 +206,21 @@ fn p_members_excluded(api: Api) -> BoxFuture<'static, Outcome> {
     })
 }
 
+/// Twice as many reads as `throttle-429` lets through in a row: each is answered at once.
+fn p_reads_answered(api: Api) -> BoxFuture<'static, Outcome> {
+    Box::pin(async move {
+        for n in 1..=2 * scim2_conformance::reference::THROTTLE_EVERY {
+            let r = api.get("/ServiceProviderConfig").await;
+            ensure!(
+                r.status == 200,
+                "read {n} of /ServiceProviderConfig: {}",
+                r.status
+            );
+        }
+        Ok(())
+    })
+}
+
 fn p_no_accept(api: Api) -> BoxFuture<'static, Outcome> {
     Box::pin(async move {
         let r = api
@@ -1139,6 +1154,11 @@ fn probes() -> Vec<Probe> {
             "excludedAttributes=members",
             &[F::MembersNotExcluded],
             p_members_excluded,
+        ),
+        p(
+            "reads answered at once",
+            &[F::Throttle429],
+            p_reads_answered,
         ),
         p("no Accept needed", &[F::RequireAcceptHeader], p_no_accept),
         p(

@@ -1045,3 +1045,68 @@ async fn name_checks_give_each_user_its_own_mail() {
     assert_eq!(mails.len(), 3, "{mails:?}");
     server.shutdown().await;
 }
+
+/// An endpoint that throttles (`throttle-429`: 429 with `Retry-After: 1` to every 50th GET,
+/// PUT or DELETE) holds the whole run, not only the throttled request: once the 429 is back,
+/// no check or sequence sends anything until the `Retry-After` has passed. Requests already on
+/// their way when the 429 left the endpoint still arrive at its start (at most one per check or
+/// sequence in flight, within moments), so the second half of every window must see no request
+/// at all, where a run that only delayed the throttled request would send dozens. The throttled
+/// requests are sent again after their window, and the run passes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_throttling_endpoint_holds_the_whole_run() {
+    let mut c = cfg();
+    c.options.only = vec!["entra.user".into(), "stateful".into()];
+    c.stateful = Some(scim2_conformance::stateful::Options {
+        cases: 16,
+        ..scim2_conformance::stateful::Options::default()
+    });
+    let (report, server) = run_builtin(&[Fault::Throttle429], &c).await;
+    let problems: Vec<String> = report
+        .outcome
+        .results
+        .iter()
+        .filter(|r| r.outcome.is_problem())
+        .map(|r| format!("{}: {:?}", r.meta.id, r.outcome))
+        .collect();
+    assert!(problems.is_empty(), "{problems:#?}");
+    assert_eq!(report.exit_code(), ExitCode::Ok);
+    let log = server.request_log();
+    let throttled: Vec<_> = log.iter().filter(|r| r.status == 429).collect();
+    assert!(
+        throttled.len() >= 2,
+        "{} throttled of {}",
+        throttled.len(),
+        log.len()
+    );
+    for t in &throttled {
+        let (half, until) = (
+            t.arrived + Duration::from_millis(500),
+            t.arrived + Duration::from_secs(1),
+        );
+        let late: Vec<String> = log
+            .iter()
+            .filter(|r| r.arrived >= half && r.arrived < until)
+            .map(|r| format!("{} {} {}", r.method, r.path, r.status))
+            .collect();
+        assert!(
+            late.is_empty(),
+            "sent during the Retry-After of {} {}: {late:#?}",
+            t.method,
+            t.path
+        );
+        // The throttled request itself is sent again, after its window.
+        assert!(
+            log.iter().any(|r| r.arrived >= until
+                && r.method == t.method
+                && r.path == t.path
+                && r.query == t.query
+                && r.status != 429),
+            "{} {} was not retried after its window",
+            t.method,
+            t.path
+        );
+    }
+    assert_eq!(server.reference().counts(), (0, 0));
+    server.shutdown().await;
+}

@@ -14,6 +14,7 @@ use tracing::Instrument;
 use url::Url;
 
 use crate::auth::Auth;
+use crate::gate::ThrottleGate;
 use crate::observer::{redact, url_for_log};
 use crate::rate_limit::RateLimiter;
 use crate::retry::{self, RetryPolicy};
@@ -47,6 +48,7 @@ pub(crate) struct Inner {
     timeout: Duration,
     retry: RetryPolicy,
     rate: Option<RateLimiter>,
+    gate: ThrottleGate,
     max_body: usize,
     user_agent: HeaderValue,
     observer: Option<Arc<dyn Observer>>,
@@ -75,6 +77,7 @@ pub struct ClientBuilder {
     connect_timeout: Duration,
     retry: RetryPolicy,
     rate: Option<f64>,
+    gate: ThrottleGate,
     max_body: usize,
     user_agent: String,
     observer: Option<Arc<dyn Observer>>,
@@ -134,6 +137,7 @@ impl Client {
             connect_timeout: Duration::from_secs(10),
             retry: RetryPolicy::default(),
             rate: None,
+            gate: ThrottleGate::new(),
             max_body: DEFAULT_MAX_BODY_BYTES,
             user_agent: DEFAULT_USER_AGENT.to_owned(),
             observer: None,
@@ -199,6 +203,14 @@ impl ClientBuilder {
     /// At most `per_second` request attempts per second, across all clones of the client.
     pub fn rate_limit(mut self, per_second: f64) -> Self {
         self.rate = Some(per_second);
+        self
+    }
+
+    /// The back-off gate: by default each client has its own, shared by its clones; give
+    /// several clients of one endpoint the same [`ThrottleGate`] to make them wait out a
+    /// `Retry-After` together.
+    pub fn throttle_gate(mut self, gate: ThrottleGate) -> Self {
+        self.gate = gate;
         self
     }
 
@@ -334,6 +346,7 @@ impl ClientBuilder {
                 timeout: self.timeout,
                 retry: self.retry,
                 rate,
+                gate: self.gate,
                 max_body: self.max_body,
                 user_agent,
                 observer: self.observer,
@@ -470,6 +483,8 @@ impl Client {
         // Logs show the URL without credentials (user info, token-like query parameters).
         let log_url = url_for_log(&p.url);
         loop {
+            // A Retry-After that any request received holds every new attempt.
+            inner.gate.wait().await;
             if let Some(rate) = &inner.rate {
                 rate.acquire().await;
             }
@@ -592,6 +607,14 @@ impl Client {
                 },
             },
         };
+        if let Attempt::Done(r) = &outcome
+            && matches!(r.status.as_u16(), 429 | 503)
+            && let Some(wait) = retry::retry_after(&r.headers, SystemTime::now())
+            && wait <= inner.retry.max_total_wait
+        {
+            // Whatever the method: even a request that is not retried makes the others wait.
+            inner.gate.hold(wait);
+        }
         let latency_ms = u64::try_from(latency.as_millis()).unwrap_or(u64::MAX);
         match &outcome {
             Attempt::Done(r) => {

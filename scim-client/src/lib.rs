@@ -58,6 +58,7 @@ mod connect;
 mod convenience;
 mod decode;
 mod error;
+mod gate;
 mod oauth;
 mod observer;
 mod paginate;
@@ -77,6 +78,7 @@ pub use client::{
     Client, ClientBuilder, DEFAULT_ACCEPT, DEFAULT_MAX_BODY_BYTES, DEFAULT_USER_AGENT, SCIM_JSON,
 };
 pub use error::{DecodeError, Error, ResponseError};
+pub use gate::ThrottleGate;
 pub use oauth::{ClientCredentials, REFRESH_MARGIN};
 pub use observer::{Exchange, Observer};
 pub use proxy::Proxy;

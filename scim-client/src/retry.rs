@@ -17,6 +17,10 @@ use rand::RngExt;
 /// Requests that are not idempotent (POST other than `/.search`, PATCH) are retried only when
 /// they provably never reached the server: when the connection could not be established.
 ///
+/// A 429 or 503 with a `Retry-After` no longer than `max_total_wait` also holds every other
+/// new request of the client until then (see [`ThrottleGate`](crate::ThrottleGate)), whether
+/// or not the answered request is retried.
+///
 /// ```
 /// use std::time::Duration;
 /// use scim2_client::RetryPolicy;

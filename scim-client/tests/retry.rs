@@ -260,3 +260,98 @@ async fn rate_limit_spaces_requests() {
     );
     assert!(Client::builder("http://h").rate_limit(0.0).build().is_err());
 }
+
+/// A transport that answers `/Users/slow` 429 with `Retry-After: 1` the first time and
+/// everything else 200, recording the path and the (virtual) time of each attempt.
+#[derive(Debug, Default)]
+struct Throttling {
+    sent: std::sync::Mutex<Vec<(String, tokio::time::Instant)>>,
+}
+
+impl Throttling {
+    fn sent(&self) -> Vec<(String, tokio::time::Instant)> {
+        self.sent.lock().unwrap().clone()
+    }
+}
+
+impl scim2_client::Transport for Throttling {
+    fn send(
+        &self,
+        request: http::Request<scim2_client::Bytes>,
+        _max_body: usize,
+    ) -> scim2_client::BoxFuture<
+        '_,
+        Result<http::Response<scim2_client::Bytes>, scim2_client::TransportError>,
+    > {
+        let path = request.uri().path().to_owned();
+        let mut sent = self.sent.lock().unwrap();
+        let throttle = path.ends_with("/slow") && !sent.iter().any(|(p, _)| *p == path);
+        sent.push((path, tokio::time::Instant::now()));
+        let response = if throttle {
+            http::Response::builder()
+                .status(429)
+                .header("retry-after", "1")
+                .body(scim2_client::Bytes::new())
+        } else {
+            http::Response::builder()
+                .status(200)
+                .header("content-type", "application/scim+json")
+                .body(scim2_client::Bytes::from_static(USER.as_bytes()))
+        };
+        Box::pin(async move { Ok(response.unwrap()) })
+    }
+}
+
+/// A `Retry-After` on one request holds every request of the client (and of the clients given
+/// the same gate) until that time, not only the retry of the throttled request; a client with
+/// its own gate is not held. Virtual time: what is compared is when attempts were sent.
+#[tokio::test(start_paused = true)]
+async fn retry_after_holds_every_request_sharing_the_gate() {
+    let transport = Arc::new(Throttling::default());
+    let gate = scim2_client::ThrottleGate::new();
+    let build = |gate: scim2_client::ThrottleGate| {
+        Client::builder("http://scim.test/v2")
+            .transport(transport.clone())
+            .throttle_gate(gate)
+            .build()
+            .unwrap()
+    };
+    let (client, other) = (build(gate.clone()), build(gate.clone()));
+    let alone = build(scim2_client::ThrottleGate::new());
+    let slow = tokio::spawn({
+        let c = client.clone();
+        async move { c.get::<TestUser>("slow", &Projection::all()).await }
+    });
+    // Until the 429 is in and holds the gate.
+    while gate.held_until().is_none() {
+        tokio::task::yield_now().await;
+    }
+    let until = gate.held_until().unwrap();
+    let alone_done = alone.get::<TestUser>("alone", &Projection::all()).await;
+    let (all, copy) = (Projection::all(), client.clone());
+    let (clone_done, other_done) = tokio::join!(
+        copy.get::<TestUser>("clone", &all),
+        other.get::<TestUser>("other", &all),
+    );
+    assert!(alone_done.is_ok() && clone_done.is_ok() && other_done.is_ok());
+    assert!(slow.await.unwrap().is_ok());
+    let sent = transport.sent();
+    let at = |p: &str| -> Vec<tokio::time::Instant> {
+        sent.iter()
+            .filter(|(q, _)| q.ends_with(p))
+            .map(|(_, t)| *t)
+            .collect()
+    };
+    let throttled = at("/slow")[0];
+    assert_eq!(until, throttled + Duration::from_secs(1));
+    // Sent while the gate was held: only the request of the client with its own gate.
+    assert!(at("/alone")[0] < until, "{sent:?}");
+    for p in ["/clone", "/other"] {
+        assert!(
+            at(p)[0] >= until,
+            "{p} sent inside the Retry-After window: {sent:?}"
+        );
+    }
+    assert_eq!(at("/slow").len(), 2);
+    assert!(at("/slow")[1] >= until);
+}

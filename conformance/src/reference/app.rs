@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
 use super::error::ApiError;
+use super::fault::THROTTLE_EVERY;
 use super::handlers;
 use super::kind::Kind;
 use super::log::{LoggedRequest, RequestLog};
@@ -43,6 +44,8 @@ pub(crate) struct Inner {
     pub(crate) log: RequestLog,
     /// Attempts per list page (for the `transient-503` fault).
     pub(crate) attempts: Mutex<std::collections::HashMap<String, u32>>,
+    /// Idempotent requests received (for the `throttle-429` fault).
+    pub(crate) idempotent: std::sync::atomic::AtomicU64,
     /// User schemas: core, Enterprise User and the declared extensions.
     pub(crate) user_schemas: scim2_types::schema::ResourceSchemas,
 }
@@ -70,6 +73,7 @@ impl Reference {
                 store: Mutex::new(Store::default()),
                 log: RequestLog::default(),
                 attempts: Mutex::default(),
+                idempotent: std::sync::atomic::AtomicU64::new(0),
             }),
         }
     }
@@ -215,6 +219,33 @@ impl Reference {
         Box::new(self.error_response(err))
     }
 
+    /// The `throttle-429` fault: every [`THROTTLE_EVERY`]th GET, PUT or DELETE is refused
+    /// with 429 and `Retry-After: 1` (RFC 6585 §4) before anything else looks at it.
+    fn throttle(&self, method: &Method) -> Result<(), Box<Response>> {
+        if !self.has(Fault::Throttle429)
+            || !matches!(*method, Method::GET | Method::PUT | Method::DELETE)
+        {
+            return Ok(());
+        }
+        let n = self
+            .inner
+            .idempotent
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+            + 1;
+        if !n.is_multiple_of(THROTTLE_EVERY) {
+            return Ok(());
+        }
+        let mut response = self.error_response(&ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            None,
+            "too many requests; retry after 1 s",
+        ));
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        Err(Box::new(response))
+    }
+
     /// The checks made before any handler runs.
     fn gate(&self, method: &Method, headers: &HeaderMap) -> Result<(), Box<Response>> {
         if self.has(Fault::RequireUserAgent) && !headers.contains_key(header::USER_AGENT) {
@@ -353,12 +384,17 @@ fn scim_error_body(app: &Reference, response: Response) -> Response {
     out
 }
 
-/// Authentication, header checks, the `wrong-content-type` fault and the request log.
+/// Throttling (`throttle-429`), authentication, header checks, the `wrong-content-type` fault
+/// and the request log.
 async fn front_door(State(app): State<Reference>, req: Request, next: Next) -> Response {
+    let arrived = std::time::Instant::now();
     let method = req.method().clone();
     let path = req.uri().path().to_owned();
     let query = req.uri().query().map(str::to_owned);
-    let mut response = match app.gate(&method, req.headers()) {
+    let checked = app
+        .throttle(&method)
+        .and_then(|()| app.gate(&method, req.headers()));
+    let mut response = match checked {
         Ok(()) => scim_error_body(&app, next.run(req).await),
         Err(response) => *response,
     };
@@ -373,6 +409,7 @@ async fn front_door(State(app): State<Reference>, req: Request, next: Next) -> R
         path,
         query,
         status: response.status().as_u16(),
+        arrived,
     });
     response
 }

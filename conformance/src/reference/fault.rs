@@ -181,7 +181,16 @@ pub enum Fault {
     /// `POST /Users` and `POST /Groups` store the resource, then stall for 2 s and answer 504:
     /// a client whose timeout is shorter never learns that the create succeeded.
     StoredThenTimeout,
+    /// Every [`THROTTLE_EVERY`]th idempotent request (GET, PUT, DELETE) is answered 429 Too Many
+    /// Requests with `Retry-After: 1` and not processed (RFC 6585 §4): a throttling endpoint,
+    /// as Entra's own rate limits and many SaaS SCIM APIs are. POST and PATCH are never
+    /// throttled, so a client that waits out `Retry-After` and retries completes every
+    /// operation.
+    Throttle429,
 }
+
+/// How often the [`Fault::Throttle429`] fault throttles: every this many idempotent requests.
+pub const THROTTLE_EVERY: u64 = 50;
 
 impl Fault {
     /// Every fault, in declaration order.
@@ -241,6 +250,7 @@ impl Fault {
         Self::DeleteFails,
         Self::EqFiltersOnly,
         Self::StoredThenTimeout,
+        Self::Throttle429,
     ];
 
     /// The stable kebab-case name (`case-sensitive-filter`).
@@ -514,6 +524,11 @@ impl Fault {
                 "stored-then-timeout",
                 "POST stores the user or group, then stalls 2 s and answers 504: a client with a \
                  shorter timeout never sees the create's answer",
+            ),
+            Self::Throttle429 => (
+                "throttle-429",
+                "every 50th GET, PUT or DELETE answers 429 with Retry-After: 1 without processing \
+                 it: a throttling endpoint; a client that waits and retries completes everything",
             ),
         }
     }

@@ -4,8 +4,8 @@ use std::sync::{Mutex, PoisonError};
 
 /// One request as the endpoint saw it, with the status it answered.
 ///
-/// Only the method, path, query string and status are kept: never headers or bodies, so the
-/// log cannot hold a token.
+/// Only the method, path, query string, status and arrival time are kept: never headers or
+/// bodies, so the log cannot hold a token.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LoggedRequest {
     /// The HTTP method (`GET`, `POST`, …).
@@ -16,6 +16,8 @@ pub struct LoggedRequest {
     pub query: Option<String>,
     /// The status code of the response.
     pub status: u16,
+    /// When the request arrived (before any handler ran).
+    pub arrived: std::time::Instant,
 }
 
 impl LoggedRequest {

@@ -56,7 +56,7 @@ mod store;
 
 pub use app::Reference;
 pub use config::{ReferenceConfig, SchemaFileError, parse_extension_schemas};
-pub use fault::{Fault, UnknownFault};
+pub use fault::{Fault, THROTTLE_EVERY, UnknownFault};
 pub use log::LoggedRequest;
 pub use seed::{Seed, SeedError, Seeded};
 pub use server::ReferenceServer;

@@ -59,7 +59,7 @@ pub fn options_for(
 }
 
 /// `opts` for a run of `profile` with the run's options: Entra's request shapes only under
-/// the `entra` profile, the dialects asked for (`--dialect`), `--keep-data`.
+/// the `entra` profile, the dialects asked for (`--dialect`), `--keep-data`, `--concurrency`.
 #[must_use]
 pub fn for_run(opts: &Options, profile: Profile, run: &RunOptions) -> Options {
     Options {
@@ -69,6 +69,7 @@ pub fn for_run(opts: &Options, profile: Profile, run: &RunOptions) -> Options {
             ..Shape::default()
         },
         keep_data: run.keep_data,
+        concurrency: run.concurrency,
         ..opts.clone()
     }
 }
@@ -137,8 +138,8 @@ pub async fn after_fixed(
     let s = match &opts.replay {
         Some(saved) => super::replay_with(Arc::clone(session), saved, &opts.shape).await,
         None => {
-            let on_sequence = |o: &super::StatefulOutcome| {
-                progress.sequence_done(o.cases_run, o.cases_planned, o.failures.iter().sum());
+            let on_sequence = |done: u32, planned: u32, diverged: u32| {
+                progress.sequence_done(done, planned, diverged);
             };
             super::run_with_progress(Arc::clone(session), opts, &on_sequence).await
         }
@@ -164,7 +165,12 @@ pub async fn after_fixed(
         outcome.cleanup.kept = session.journal.pending();
     } else if session.write_count() > writes {
         let started = std::time::Instant::now();
-        let c = crate::runner::cleanup(session.transport.as_ref(), &session.journal).await;
+        let c = crate::runner::cleanup_with(
+            session.transport.as_ref(),
+            &session.journal,
+            opts.concurrency,
+        )
+        .await;
         merge_cleanup(&mut outcome.cleanup, c);
         outcome.duration += started.elapsed();
     }

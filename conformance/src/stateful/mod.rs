@@ -90,6 +90,10 @@ pub struct Options {
     /// The request shapes sent: Entra's only (the `entra` profile), or the generated RFC 7644
     /// filters too (the default, and the `rfc7644` profile); and the PATCH dialects.
     pub shape: Shape,
+    /// Sequences in flight at once (`--concurrency`, the option the fixed checks use too); 1
+    /// runs them one after another. The report is the same whatever it is; shrinking always
+    /// runs one attempt at a time.
+    pub concurrency: usize,
 }
 
 impl Default for Options {
@@ -102,6 +106,7 @@ impl Default for Options {
             replay: None,
             keep_data: false,
             shape: Shape::default(),
+            concurrency: 8,
         }
     }
 }
@@ -547,7 +552,9 @@ pub const MIN_EXERCISED_WHEN_CUT: u32 = 8;
 
 /// Runs one sequence as a fresh attempt and cleans up after it. Its names carry the session's
 /// run-unique prefix and `-s<n>`: `n` must differ between the attempts of one session, so that
-/// attempts cannot interfere; numbering them from 0 in each run keeps reports reproducible.
+/// attempts (also those running at the same time) cannot interfere; [`run`] gives generated
+/// case `c` the number `c` and its shrink attempts the numbers from `cases` on, so reports are
+/// reproducible whatever the concurrency.
 pub async fn attempt(session: &Arc<Session>, ops: &[Op], n: u64, shape: &Shape) -> Attempt {
     let tag = format!("{}-s{n}", session.prefix);
     let cx = Cx::new(Arc::clone(session), "stateful");
@@ -575,57 +582,70 @@ pub fn generate(seed: u64, opts: &Options) -> Vec<Vec<Op>> {
         .collect()
 }
 
-/// Runs up to `opts.cases` generated sequences (seeded by `session.seed`), all of them whatever
-/// fails; the first divergent sequence of each area is shrunk against the live endpoint and
-/// returned as that area's counterexample.
-pub async fn run(session: Arc<Session>, opts: &Options) -> StatefulOutcome {
-    run_with_progress(session, opts, &|_| {}).await
+/// One generated case as it ran: its case number, and its operations with its first attempt
+/// and continuations (or why it could not be generated).
+type Ran = (u32, Result<Vec<(Vec<Op>, Attempt)>, String>);
+
+/// The value tree of generated case `case` (0-based), regenerated from the seed: the runner's
+/// RNG makes the same trees in the same order, so shrinking needs no tree kept per case.
+fn tree_at<S: Strategy>(strategy: &S, seed: u64, opts: &Options, case: u32) -> Option<S::Tree> {
+    let mut runner = runner_for(seed, opts.cases);
+    let mut tree = strategy.new_tree(&mut runner).ok()?;
+    for _ in 0..case {
+        tree = strategy.new_tree(&mut runner).ok()?;
+    }
+    Some(tree)
 }
 
-/// As [`run`], calling `on_sequence` with the outcome so far before each sequence and once at
-/// the end (for a progress line: `cases_run` of `cases_planned`, `failures`).
+/// How many times the rest of a divergent sequence is run again without its divergent step.
+const MAX_CONTINUATIONS: usize = 4;
+
+/// Runs up to `opts.cases` generated sequences (seeded by `session.seed`), all of them whatever
+/// fails, up to `opts.concurrency` at a time; the first divergent sequence of each area (by case
+/// number, not by finishing time) is then shrunk against the live endpoint and returned as
+/// that area's counterexample.
+///
+/// The report does not depend on the concurrency: sequences are generated in order, each
+/// attempt's names carry a number fixed by its case (`-s<case>` for the first run, then the
+/// continuations; shrink attempts number on after all of them), results are taken in case
+/// order, and shrinking runs one attempt at a time after the sequences. With `--budget`, no
+/// sequence starts after the budget; those already running finish and count.
+pub async fn run(session: Arc<Session>, opts: &Options) -> StatefulOutcome {
+    run_with_progress(session, opts, &|_, _, _| {}).await
+}
+
+/// As [`run`], calling `on_sequence(done, planned, diverged)` as sequences finish (in
+/// finishing order: for progress only) and once at the end.
 pub async fn run_with_progress(
     session: Arc<Session>,
     opts: &Options,
-    on_sequence: &(dyn Fn(&StatefulOutcome) + Sync),
+    on_sequence: &(dyn Fn(u32, u32, u32) + Sync),
 ) -> StatefulOutcome {
     let started = Instant::now();
     let seed = session.seed;
-    let strategy = op::sequence(opts.max_len);
-    let mut runner = runner_for(seed, opts.cases);
     let mut out = StatefulOutcome::empty(seed);
     out.cases_planned = opts.cases;
-    let mut attempts = 0;
     let over = || opts.budget.is_some_and(|b| started.elapsed() >= b);
-    for case in 0..opts.cases {
-        on_sequence(&out);
-        if over() {
-            out.budget_cut = true;
-            break;
-        }
-        let tree = match strategy.new_tree(&mut runner) {
-            Ok(t) => t,
+    on_sequence(0, opts.cases, 0);
+    let (mut ran, cut) = run_sequences(&session, opts, &over, on_sequence).await;
+    ran.sort_by_key(|(case, _)| *case);
+    out.budget_cut = cut;
+    // The first divergence of each area, in case order: (case, area, ops, attempt, whether it
+    // is the generated sequence itself, whose value tree can shrink it).
+    let mut firsts: Vec<(u32, Area, Vec<Op>, Attempt, bool)> = Vec::new();
+    for (case, r) in ran {
+        let chain = match r {
+            Ok(x) => x,
             Err(e) => {
                 out.error = Some(format!("cannot generate a sequence: {e}"));
                 break;
             }
         };
-        let ops = tree.current();
+        let Some((ops, first)) = chain.first() else {
+            continue;
+        };
         out.sequences.push(ops.clone());
         out.cases_run += 1;
-        let first = attempt(&session, &ops, next(&mut attempts), &opts.shape).await;
-        tally(&mut out, &first);
-        // The areas this case reached, over its first run and its continuations: counted once.
-        let mut hit = hits(&first);
-        if let Some(e) = &first.error {
-            out.error = Some(e.clone());
-            count(&mut out, hit);
-            break;
-        }
-        if !first.failed() {
-            count(&mut out, hit);
-            continue;
-        }
         if first
             .divergences()
             .filter_map(|d| ops.get(d.step?.checked_sub(1)?))
@@ -633,63 +653,151 @@ pub async fn run_with_progress(
         {
             out.creates_refused += 1;
         }
-        // A sequence goes on past a user that reads back other than predicted, and stops at
-        // any other divergence; its later steps are then run again without the divergent
-        // step, so that one failing operation does not hide what the others would find (how
-        // much of each area a seed exercises must not hinge on it).
-        let (mut cur_ops, mut cur, mut tree) = (ops, first, Some(tree));
-        for _ in 0..=MAX_CONTINUATIONS {
-            for area in divergence_areas(&cur_ops, &cur) {
-                out.failures[area.index()] += 1;
-                if out.counterexample_of(area).is_some() {
-                    continue;
-                }
-                let mut shrink = Shrink {
-                    session: &session,
-                    opts,
-                    started,
-                    attempts: &mut attempts,
-                    out: &mut out,
-                    area,
-                };
-                let c = shrink
-                    .run(tree.take(), cur_ops.clone(), cur.clone(), seed, case)
-                    .await;
-                out.counterexamples.push(c);
-                out.counterexamples.sort_by_key(|c| c.area().index());
-            }
-            tree = None;
-            let Some(step) = cur
-                .divergences()
-                .filter(|d| !d.soft)
-                .last()
-                .and_then(|d| d.step)
-            else {
-                break;
-            };
-            if over() || step >= cur_ops.len() {
-                break;
-            }
-            cur_ops.remove(step - 1);
-            cur = attempt(&session, &cur_ops, next(&mut attempts), &opts.shape).await;
-            tally(&mut out, &cur);
-            for (h, c) in hit.iter_mut().zip(hits(&cur)) {
+        // The areas this case reached, over its first run and its continuations: counted once.
+        let mut hit = [false; 3];
+        let mut error = None;
+        for (k, (ops, a)) in chain.iter().enumerate() {
+            tally(&mut out, a);
+            for (h, c) in hit.iter_mut().zip(hits(a)) {
                 *h |= c;
             }
-            if cur.error.is_some() || !cur.failed() {
+            if let Some(e) = &a.error {
+                // A continuation without a verdict ends the chain; only the first run's
+                // error stops the phase.
+                if k == 0 {
+                    error = Some(e.clone());
+                }
                 break;
+            }
+            for area in divergence_areas(ops, a) {
+                out.failures[area.index()] += 1;
+                if firsts.iter().all(|f| f.1 != area) {
+                    firsts.push((case, area, ops.clone(), a.clone(), k == 0));
+                }
             }
         }
         count(&mut out, hit);
+        if let Some(e) = error {
+            out.error = Some(e);
+            break;
+        }
     }
-    on_sequence(&out);
+    on_sequence(out.cases_run, opts.cases, out.failures.iter().sum());
+    if out.error.is_none() {
+        let strategy = op::sequence(opts.max_len);
+        let per_case = 1 + MAX_CONTINUATIONS as u64;
+        let mut attempts = u64::from(opts.cases) * per_case;
+        // A value tree shrinks one area only: the first that needs it.
+        let mut tree_used = std::collections::BTreeSet::new();
+        for (case, area, ops, first, generated) in firsts {
+            let tree = if generated && tree_used.insert(case) {
+                tree_at(&strategy, seed, opts, case).filter(|t| t.current() == ops)
+            } else {
+                None
+            };
+            let mut shrink = Shrink {
+                session: &session,
+                opts,
+                started,
+                attempts: &mut attempts,
+                out: &mut out,
+                area,
+            };
+            let c = shrink.run(tree, ops, first, seed, case).await;
+            out.counterexamples.push(c);
+        }
+        out.counterexamples.sort_by_key(|c| c.area().index());
+    }
     out.requests = session.request_count();
     out.duration = started.elapsed();
     out
 }
 
-/// How many times the rest of a divergent sequence is run again without its divergent step.
-const MAX_CONTINUATIONS: usize = 4;
+/// Runs the generated sequences, up to `opts.concurrency` at a time, starting them in case
+/// order; none starts once `over()` says the budget is spent or once a sequence could not be
+/// generated or ended in an error (no verdict). A sequence that stops at a divergence is run
+/// again without its divergent step (at most [`MAX_CONTINUATIONS`] times), so that one failing
+/// operation does not hide what the others would find. Results come back in finishing order,
+/// with whether the budget stopped new sequences from starting.
+async fn run_sequences(
+    session: &Arc<Session>,
+    opts: &Options,
+    over: &(dyn Fn() -> bool + Sync),
+    on_sequence: &(dyn Fn(u32, u32, u32) + Sync),
+) -> (Vec<Ran>, bool) {
+    use futures::StreamExt as _;
+    use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+    let strategy = op::sequence(opts.max_len);
+    let mut runner = runner_for(session.seed, opts.cases);
+    let (stop, cut) = (AtomicBool::new(false), AtomicBool::new(false));
+    let (done, diverged) = (AtomicU32::new(0), AtomicU32::new(0));
+    let generated = (0..opts.cases).map(move |case| {
+        let ops = strategy
+            .new_tree(&mut runner)
+            .map(|t| t.current())
+            .map_err(|e| e.to_string());
+        (case, ops)
+    });
+    let (stop, cut_ref, done, diverged) = (&stop, &cut, &done, &diverged);
+    let per_case = 1 + MAX_CONTINUATIONS as u64;
+    let ran = futures::stream::iter(generated)
+        .take_while(|_| {
+            let go = !stop.load(Ordering::SeqCst) && !over();
+            if !go && !stop.load(Ordering::SeqCst) {
+                cut_ref.store(true, Ordering::SeqCst);
+            }
+            std::future::ready(go)
+        })
+        .map(|(case, ops)| async move {
+            let ops = match ops {
+                Ok(ops) => ops,
+                Err(e) => {
+                    stop.store(true, Ordering::SeqCst);
+                    return (case, Err(e));
+                }
+            };
+            let base = u64::from(case) * per_case;
+            let first = attempt(session, &ops, base, &opts.shape).await;
+            if first.error.is_some() {
+                stop.store(true, Ordering::SeqCst);
+            }
+            if first.failed() {
+                diverged.fetch_add(1, Ordering::SeqCst);
+            }
+            let mut chain = vec![(ops, first)];
+            // A sequence goes on past a user that reads back other than predicted, and stops
+            // at any other divergence; its later steps then run again without the divergent
+            // step (how much of each area a seed exercises must not hinge on one failure).
+            for k in 1..per_case {
+                let (ops, a) = &chain[chain.len() - 1];
+                if a.error.is_some() || !a.failed() || over() {
+                    break;
+                }
+                let Some(step) = a
+                    .divergences()
+                    .filter(|d| !d.soft)
+                    .last()
+                    .and_then(|d| d.step)
+                else {
+                    break;
+                };
+                if step >= ops.len() {
+                    break;
+                }
+                let mut next_ops = ops.clone();
+                next_ops.remove(step - 1);
+                let a = attempt(session, &next_ops, base + k, &opts.shape).await;
+                chain.push((next_ops, a));
+            }
+            let n = done.fetch_add(1, Ordering::SeqCst) + 1;
+            on_sequence(n, opts.cases, diverged.load(Ordering::SeqCst));
+            (case, Ok(chain))
+        })
+        .buffer_unordered(opts.concurrency.max(1))
+        .collect()
+        .await;
+    (ran, cut.load(Ordering::SeqCst))
+}
 
 /// Shrinking one area's first divergent sequence: a candidate is kept only if it diverges in
 /// the same area.
