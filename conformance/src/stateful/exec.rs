@@ -212,7 +212,8 @@ pub(crate) fn final_area(d: &Divergence) -> Area {
     let read = |needle: &str| d.what.contains(needle) || d.actual.contains(needle);
     if read("/Groups") {
         Area::Groups
-    } else if d.what.contains("filter=") {
+    } else if read("filter=") {
+        // A query on the users' values (a refused one names its URL in `actual`).
         Area::Filters
     } else {
         Area::Users
