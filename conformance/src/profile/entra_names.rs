@@ -123,8 +123,22 @@ async fn create_named_user(
         // endpoint that keeps e-mail addresses unique accepts both.
         work.set(&mut body, json!(user_name));
     }
-    let created = cx.create(Users, &body, user_name).await?;
-    Ok(id_of(&created).unwrap_or_default())
+    match cx.create(Users, &body, user_name).await {
+        Ok(created) => Ok(id_of(&created).unwrap_or_default()),
+        // Is the name the cause, or does the endpoint refuse the mapping's users whatever
+        // their name (then `entra.user.create` reports it, and this check is not reached)?
+        Err(CheckError::Fail(m)) => match cx.create_user_subject(slug, None).await {
+            Ok((id, _, _)) => {
+                let _ = cx.delete(Users, &id).await;
+                Err(CheckError::Fail(m))
+            }
+            Err(e) => Err(crate::session::not_reached(
+                "creating a user with the mapping",
+                e,
+            )),
+        },
+        Err(e) => Err(e),
+    }
 }
 
 async fn create_named_group(cx: &Cx, name: &str) -> Result<String, CheckError> {
