@@ -33,7 +33,7 @@ impl fmt::Display for Requirement {
     }
 }
 
-/// Which of Entra's PATCH dialects a check replays (entra-provisioning reference §3).
+/// Which of Entra's PATCH dialects a check replays (docs/entra.md#patch-dialects).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Dialect {

@@ -1,5 +1,5 @@
 //! The user attribute mapping the runner replays: Entra's 22 default rows (shipped as
-//! `data/entra-user-mapping.toml`, entra-provisioning reference §4.1), or a file given with
+//! `data/entra-user-mapping.toml`, docs/entra.md#default-mapping), or a file given with
 //! `--mapping FILE` in the same documented TOML format.
 
 use std::path::Path;
@@ -285,7 +285,7 @@ impl Mapping {
         s
     }
 
-    /// Builds a POST body in Entra's shape for `person` (entra-provisioning reference §2.4):
+    /// Builds a POST body in Entra's shape for `person` (docs/entra.md#user-create):
     /// `schemas`, every mapped attribute, `meta.resourceType` and an empty `roles` array.
     /// The manager row is filled only when `manager_id` is given.
     #[must_use]

@@ -3,8 +3,8 @@
 //! A [`UserModel`] starts from the POST body and applies every PATCH request the check sends
 //! with `scim2_filter::patch::apply` under `Policy::entra_compatible()` (the workspace's one
 //! implementation of SCIM semantics: a value path creates the missing typed element, a bare
-//! manager id means `{"value": id}`, `"True"`/`"False"` are booleans, entra-provisioning
-//! §2.6–§2.8). [`UserModel::mismatches`] compares a read-back resource with it, naming each
+//! manager id means `{"value": id}`, `"True"`/`"False"` are booleans; docs/entra.md#patch-dialects,
+//! #disable, #manager). [`UserModel::mismatches`] compares a read-back resource with it, naming each
 //! attribute that differs. A [`GroupModel`] does the same for membership (§2.14, §2.15).
 //!
 //! Comparison accepts everything RFC 7644 and Entra accept: extra attributes, `meta`, extra

@@ -1,5 +1,5 @@
 //! Mapping target paths: the subset of RFC 7644 §3.5.2 `PATH` that Entra's attribute mappings
-//! use as targets (entra-provisioning reference §4.1):
+//! use as targets (docs/entra.md#default-mapping):
 //!
 //! ```text
 //! target = [ URN ":" ] attr [ "[type eq " DQUOTE type DQUOTE "]" ] [ "." subAttr ]

@@ -1,7 +1,7 @@
 //! The bearer token: read from an environment variable or a file (never a command-line
 //! argument), never printed, and inspected for a JWT expiry.
 //!
-//! Entra quarantines a provisioning job whose token expires (entra-provisioning reference §1.3,
+//! Entra quarantines a provisioning job whose token expires (docs/entra.md#authentication,
 //! MS-SCIM "Long-lived OAuth bearer tokens"), so the runner reports a JWT's `exp` and warns when
 //! it is less than [`EXPIRY_WARNING_DAYS`] days away.
 

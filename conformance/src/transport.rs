@@ -51,7 +51,7 @@ impl WireRequest {
     }
 
     /// Sets a JSON body with Entra's `Content-Type: application/scim+json; charset=utf-8`
-    /// (entra-provisioning reference §1.2).
+    /// (docs/entra.md#headers).
     #[must_use]
     pub fn scim_json(self, body: &Value) -> Self {
         let bytes = serde_json::to_vec(body).unwrap_or_default();

@@ -1,5 +1,5 @@
 //! The reference endpoint's filters, sorting and PATCH (through scim2-filter), with the
-//! request shapes Entra ID sends (entra-provisioning §2, §3, §6, §9).
+//! request shapes Entra ID sends (docs/entra.md#patch-dialects, docs/entra.md#flat-groups).
 
 #![allow(clippy::unwrap_used, clippy::cloned_ref_to_slice_refs)] // tests may unwrap (GUIDE.md); `[x.clone()]` reads best in asserts
 
@@ -599,7 +599,7 @@ async fn group_members_are_added_and_removed_in_every_entra_shape() {
     )
     .await;
     assert_eq!(api.member_ids(&g).await, [u[2].clone()]);
-    // Membership queries (entra-provisioning §2.8: the 2017 reference-check form).
+    // Membership queries (docs/entra.md#manager: the 2017 reference-check form).
     let q = format!("members[value eq \"{}\"]", u[2]);
     assert_eq!(filter_ids(&api, "Groups", &q).await, [g.clone()]);
     let q = format!(

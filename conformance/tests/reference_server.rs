@@ -114,7 +114,7 @@ async fn serves_on_loopback_with_a_bearer_token() {
     assert_eq!(r.body["Resources"], json!([]));
     assert_eq!(r.body["startIndex"], 1);
 
-    // Entra's Test Connection, exactly as observed (entra-provisioning §2.1).
+    // Entra's Test Connection, exactly as observed (docs/entra.md#test-connection).
     let probe = "/scim/v2/Users?filter=userName+eq+%227d420df3-9995-4831-a406-ecf8166f5f6a%22";
     let r = raw(
         &server,

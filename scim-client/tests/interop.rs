@@ -624,7 +624,7 @@ impl Run {
     async fn groups(&mut self, a: Option<&str>, b: Option<&str>) {
         let display_name = format!("{}group", self.prefix);
         let r = async {
-            // Entra creates a group with an empty member list (entra-provisioning §2.11).
+            // Entra creates a group with an empty member list (docs/entra.md#group-create).
             let mut group = Group::new(&display_name);
             group.members = Some(Vec::new());
             let created = self.client.create(&group).await?;

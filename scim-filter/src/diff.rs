@@ -1,8 +1,8 @@
 //! The PATCH request that turns one resource into another, in a chosen dialect.
 //!
 //! Entra ID's provisioning cycle reads the target resource, compares it with what its
-//! attribute mappings produce, and PATCHes only the differences (entra-provisioning reference
-//! §2.5, §2.6). [`diff`] computes that request, so that a test client can emulate Entra
+//! attribute mappings produce, and PATCHes only the differences (docs/entra.md#read-back and
+//! #patch-dialects in the repository). [`diff`] computes that request, so that a test client can emulate Entra
 //! exactly, in either of its two dialects (reference §3), or write plain RFC 7644 §3.5.2.
 //!
 //! For every [`Dialect`], applying `diff(a, b)` to `a` with

@@ -3,14 +3,13 @@
 //! A [`Policy`] decides how [`patch::apply`](crate::patch::apply) treats the forms that real
 //! clients send but that RFC 7644 does not define (or defines differently). Each field names
 //! exactly one deviation, says which client sends it and where that is documented (the
-//! sections refer to the project's Entra ID provisioning reference,
-//! `entra-provisioning.md`), and what [`Policy::strict`] does instead.
+//! repository's `docs/entra.md`, which cites Microsoft's pages and the public observations), and what [`Policy::strict`] does instead.
 //!
 //! Two presets exist:
 //! - [`Policy::strict`]: RFC 7644 as written; every field is `false`.
 //! - [`Policy::entra_compatible`] (also [`Default`]): what an endpoint must accept to work with
 //!   Microsoft Entra ID's provisioning service in both of its PATCH dialects (legacy and
-//!   `aadOptscim062020`, reference §3); every field is `true`.
+//!   `aadOptscim062020`, docs/entra.md#patch-dialects); every field is `true`.
 //!
 //! No other part of the crate tolerates a deviation on its own: when a field is `false`, the
 //! input it describes is an error with the `scimType` given in the field's documentation.
@@ -35,7 +34,7 @@
 pub struct Policy {
     /// Accept `op` names in any ASCII case (`"Add"`, `"Replace"`, `"Remove"`).
     ///
-    /// Source: Entra's legacy dialect capitalises every op (reference §2.6, §3 table row
+    /// Source: Entra's legacy dialect capitalises every op (docs/entra.md#patch-value-paths, §3 table row
     /// "op casing"; Microsoft: "Don't require a case-sensitive match on structural elements
     /// … in particular PATCH op"). RFC 7644 §3.5.2 spells them `"add"`, `"remove"`,
     /// `"replace"`. Strict: any other spelling is `invalidSyntax`.
@@ -45,7 +44,7 @@ pub struct Policy {
     /// as the JSON booleans `true` / `false`.
     ///
     /// Source: Entra's default `active` mapping produces a string, and the legacy dialect
-    /// disables a user with `{"op":"Replace","path":"active","value":"False"}` (reference §2.7,
+    /// disables a user with `{"op":"Replace","path":"active","value":"False"}` (docs/entra.md#disable,
     /// §3 table row "Disable user"); roles paths such as `roles[primary eq "True"]` (§4.1).
     /// The same strings compared with a boolean sub-attribute in a PATCH value filter are
     /// read as booleans, so `roles[primary eq "True"].value` selects `"primary": true`.
@@ -60,11 +59,11 @@ pub struct Policy {
     /// one-element list; an empty list removes nothing.
     ///
     /// Source: Entra's legacy (default) member removal
-    /// `{"op":"Remove","path":"members","value":[{"value":"u1091"}]}` (reference §2.15, §3 table
+    /// `{"op":"Remove","path":"members","value":[{"value":"u1091"}]}` (docs/entra.md#group-members-remove, §3 table
     /// row "Remove group member"). RFC 7644 §3.5.2.2 defines `remove` by `path` alone: "If the
     /// target location is a multi-valued attribute and no filter is specified, the attribute
     /// and all values are removed". Strict: follows the RFC, which empties the group (the
-    /// behaviour that made naive servers wipe groups, reference §2.15).
+    /// behaviour that made naive servers wipe groups, docs/entra.md#group-members-remove).
     pub remove_members_by_value_list: bool,
 
     /// `add` or `replace` on a value path (`emails[type eq "work"].value`) that matches no
@@ -74,7 +73,7 @@ pub struct Policy {
     /// (`addresses[type eq "work"].formatted`, `.locality`, `.region`) land in this one element
     /// instead of creating several.
     ///
-    /// Source: every Entra attribute mapping to a typed element (reference §2.6 "Filter-path
+    /// Source: every Entra attribute mapping to a typed element (docs/entra.md#patch-value-paths "Filter-path
     /// semantics Entra relies on", §4.1 rows 5, 10–18; OBS-GOLDFISH #416 for creation,
     /// #680 for the one-element rule). RFC 7644 §3.5.2.3: "If the target location is a
     /// multi-valued attribute for which a value selection filter ("valuePath") has been
@@ -89,7 +88,7 @@ pub struct Policy {
     /// (`"name.givenName": "Kkom"`) applies each to that sub-attribute.
     ///
     /// Source: Entra's `aadOptscim062020` dialect folds attribute updates into one path-less
-    /// replace (reference §2.6 "Flagged multi-attribute replace", §3 table row "Replace several
+    /// replace (docs/entra.md#patch-value-paths "Flagged multi-attribute replace", §3 table row "Replace several
     /// attributes"), and the same form is observed from non-flagged tenants (§2.6 "Observed
     /// path-less forms"). RFC 7644 §3.5.2.1/§3.5.2.3: the value holds attributes, whose names
     /// (`ATTRNAME`, RFC 7644 §3.10) contain no dot. Strict: a dotted key is `invalidValue`.
@@ -99,7 +98,7 @@ pub struct Policy {
     /// (`"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber": "1111"`)
     /// applies each to that attribute of that schema.
     ///
-    /// Source: the same Entra dialect (reference §2.6 "Flagged multi-attribute replace"; the
+    /// Source: the same Entra dialect (docs/entra.md#patch-value-paths "Flagged multi-attribute replace"; the
     /// Snipe-IT and OBS-GOLDFISH observations listed there). RFC 7644 §3.5.2 only allows an
     /// extension's attributes as members of an object keyed by the bare schema URN
     /// (`{"urn:…:enterprise:2.0:User": {"employeeNumber": "1111"}}`), which both modes accept.
@@ -110,7 +109,7 @@ pub struct Policy {
     /// sub-attribute (the enterprise `manager`) is stored as `{"value": "<string>"}`.
     ///
     /// Source: Entra links managers with
-    /// `{"op":"Add","path":"urn:…:enterprise:2.0:User:manager","value":"<id>"}` (reference §2.8
+    /// `{"op":"Add","path":"urn:…:enterprise:2.0:User:manager","value":"<id>"}` (docs/entra.md#manager
     /// "Observed add/change form") and has sent `"manager": "<id>"` on create (§2.4). RFC 7643
     /// §4.3 defines `manager` as complex. Strict: a string for a complex attribute is
     /// `invalidValue`.
@@ -119,7 +118,7 @@ pub struct Policy {
     /// A one-element array given for a single-valued attribute is taken as that element.
     ///
     /// Source: Microsoft's documented manager add form
-    /// `{"op":"Add","path":"manager","value":[{"$ref":"…","value":"…"}]}` (reference §2.8,
+    /// `{"op":"Add","path":"manager","value":[{"$ref":"…","value":"…"}]}` (docs/entra.md#manager,
     /// MS-SCIM Example 5). RFC 7643 §2.4: a single-valued attribute holds one value, not an
     /// array. Strict: an array for a single-valued attribute is `invalidValue`.
     pub single_element_array_for_single_valued: bool,
@@ -128,7 +127,7 @@ pub struct Policy {
     /// that attribute when the filter matches it, and selects nothing otherwise.
     ///
     /// Source: the observed manager removal
-    /// `{"op":"remove","path":"manager[value eq \"manager-id\"]"}` (reference §2.8 "Observed
+    /// `{"op":"remove","path":"manager[value eq \"manager-id\"]"}` (docs/entra.md#manager "Observed
     /// removal form"). RFC 7644 §3.5.2 uses value filters to select values of multi-valued
     /// attributes ("If the target location is a multi-valued attribute and a complex filter
     /// is specified…", §3.5.2.2). Strict: such a path is `invalidPath`.
@@ -137,7 +136,7 @@ pub struct Policy {
     /// Extension attributes may be addressed without their schema URN when the name is unique
     /// (`"path": "manager"` for the enterprise `manager`).
     ///
-    /// Source: the manager forms of reference §2.8 (`"path": "manager"` in MS-SCIM Example 5,
+    /// Source: the manager forms of docs/entra.md#manager (`"path": "manager"` in MS-SCIM Example 5,
     /// `manager[value eq …]` in the observed removal). RFC 7644 §3.10: clients "MAY omit core
     /// schema attribute URN prefixes but SHOULD fully qualify extended attributes with the
     /// associated schema extension URN". Strict: an unqualified name that only an extension
@@ -152,7 +151,7 @@ pub struct Policy {
     ///
     /// Source: Entra's legacy dialect sends PATCH `roles` values as JSON-encoded strings,
     /// `{"op":"Add","path":"roles","value":[{"value":"{\"id\":\"…\",\"value\":\"25\",
-    /// \"displayName\":\"Role1234\"}"}]}`, while its POST sends role objects (reference §3
+    /// \"displayName\":\"Role1234\"}"}]}`, while its POST sends role objects (docs/entra.md#patch-dialects
     /// table row "Roles (PATCH vs POST)", §4.1 roles section). RFC 7643 §4.1.2: `roles.value`
     /// is a string. Strict: the text is stored as the role's `value`, as given.
     pub json_encoded_role_values: bool,
@@ -196,7 +195,7 @@ impl Policy {
     }
 
     /// Every deviation that Microsoft Entra ID's provisioning service sends, in either PATCH
-    /// dialect (reference §3: "A server should accept the union"). This is the [`Default`].
+    /// dialect (docs/entra.md#patch-dialects: "A server should accept the union"). This is the [`Default`].
     #[must_use]
     pub const fn entra_compatible() -> Self {
         Self {

@@ -15,7 +15,7 @@ use serde_json::Value;
 
 const USERS: usize = 10_000;
 
-/// A user like Entra's default mappings produce (entra-provisioning reference §2.4, §4.1),
+/// A user like Entra's default mappings produce (docs/entra.md#user-create, docs/entra.md#default-mapping),
 /// as a server returns it.
 fn entra_user(i: usize) -> User {
     let given = [

@@ -1,7 +1,7 @@
 //! proptest strategies for valid users and groups shaped like what Microsoft Entra ID sends
 //! (feature `proptest`).
 //!
-//! The shapes follow Entra's default attribute mappings (entra-provisioning reference §4.1,
+//! The shapes follow Entra's default attribute mappings (docs/entra.md#default-mapping,
 //! §4.2) and its create bodies (§2.4, §2.11): a UPN-style `userName`, a `work` e-mail marked
 //! primary, `name` parts with `formatted` = "given family", `externalId` from the mail
 //! nickname, `active`, work address and phone numbers, the enterprise `employeeNumber`,

@@ -55,7 +55,7 @@ impl<'de> Attr<'de> for Value {
 }
 
 /// Booleans (RFC 7643 §2.3.2), also read from the strings `"True"`/`"False"` in any ASCII case:
-/// Entra ID's non-compliant mode sends `"active": "False"` (entra-provisioning reference §2.7).
+/// Entra ID's non-compliant mode sends `"active": "False"` (docs/entra.md#disable).
 impl<'de> Attr<'de> for bool {
     fn read<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct BoolVisitor;

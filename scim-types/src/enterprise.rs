@@ -60,8 +60,8 @@ impl EnterpriseUser {
 /// The `manager` attribute of the Enterprise User extension (RFC 7643 §4.3).
 ///
 /// Read from an object (`{"value": "…"}`, names case-insensitive) or from a bare string, the
-/// manager's id: Entra ID has been seen sending `"manager": "myuser"` (entra-provisioning
-/// reference §2.4). Always written as an object.
+/// manager's id: Entra ID has been seen sending `"manager": "myuser"` (the
+/// repository's docs/entra.md#manager). Always written as an object.
 ///
 /// ```
 /// use scim2_types::Manager;

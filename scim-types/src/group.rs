@@ -12,7 +12,7 @@ use crate::{Meta, Resource, urn};
 
 /// An element of a group's `members` (RFC 7643 §4.2).
 ///
-/// Entra ID sends `{"$ref": null, "value": "<id>"}` (entra-provisioning reference §2.14); a
+/// Entra ID sends `{"$ref": null, "value": "<id>"}` (docs/entra.md#group-members-add); a
 /// `null` reads as absent.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]

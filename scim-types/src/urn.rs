@@ -26,7 +26,7 @@ pub const BULK_RESPONSE: &str = "urn:ietf:params:scim:api:messages:2.0:BulkRespo
 /// Error message (RFC 7644 §3.12).
 pub const ERROR: &str = "urn:ietf:params:scim:api:messages:2.0:Error";
 /// The legacy group schema URI that Entra ID's provisioning service has sent on group creation
-/// (entra-provisioning reference §6). Kept, never rejected.
+/// (docs/entra.md#flat-groups). Kept, never rejected.
 pub const ENTRA_LEGACY_GROUP: &str =
     "http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group";
 

@@ -1,5 +1,5 @@
-//! The request and response bodies Entra ID sends and expects (entra-provisioning reference
-//! §2.3–§2.15, §3) read into the typed messages, and write back to equal JSON.
+//! The request and response bodies Entra ID sends and expects (docs/entra.md
+//! #user-matching–#group-members-remove, #patch-dialects) read into the typed messages, and write back to equal JSON.
 #![allow(clippy::unwrap_used)] // tests may unwrap (project guide)
 
 use scim2_types::{Group, ListResponse, PatchOp, PatchOpKind, ScimError, User, urn};
@@ -143,7 +143,7 @@ fn not_found_error_2_5() {
 /// The operations a PATCH body should read as: (op, path).
 type Expected = &'static [(PatchOpKind, Option<&'static str>)];
 
-/// Every PATCH body of §2.6–§2.8, §2.13–§2.15 and §3 reads, and writes back exactly (the
+/// Every PATCH body of #patch-value-paths–#manager, #group-members-add–#group-members-remove and #patch-dialects reads, and writes back exactly (the
 /// capitalised `op` spellings included).
 #[test]
 fn patch_bodies_2_6_to_2_15() {
@@ -274,7 +274,7 @@ fn patch_bodies_2_6_to_2_15() {
     }
 }
 
-/// The group member value `{"$ref": null, "value": …}` (§2.14) reads as a typed member.
+/// The group member value `{"$ref": null, "value": …}` (#group-members-add) reads as a typed member.
 #[test]
 fn member_with_null_ref_reads_as_group_member() {
     let patch: PatchOp = read(include_str!("fixtures/entra/patch-group-add-member.json"));

@@ -145,7 +145,7 @@ fn manager_reads_from_string_or_object_and_writes_an_object() {
 
 #[test]
 fn nulls_read_as_absent() {
-    // The 2017-era Entra create body sent nulls (entra-provisioning reference §2.4).
+    // The 2017-era Entra create body sent nulls (docs/entra.md#user-create).
     let user = User::from_value(
         &json!({"userName": "a", "addresses": null, "phoneNumbers": null,
         "title": null, urn::ENTERPRISE_USER: null}),

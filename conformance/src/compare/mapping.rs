@@ -38,7 +38,7 @@ pub const MAX_ROWS: usize = 256;
 pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
 
 /// The 22 target attributes of Entra ID's default user mapping, in its order
-/// (`entra-provisioning.md` §4.1).
+/// (docs/entra.md#default-mapping).
 pub const ENTRA_USER_TARGETS: [&str; 22] = [
     "userName",
     "active",
@@ -65,7 +65,7 @@ pub const ENTRA_USER_TARGETS: [&str; 22] = [
 ];
 
 /// The group targets of Entra ID's default group mapping besides `members`
-/// (`entra-provisioning.md` §4.2).
+/// (docs/entra.md#default-mapping).
 pub const ENTRA_GROUP_TARGETS: [&str; 2] = ["displayName", "externalId"];
 
 /// The attributes compared for users and for groups.

@@ -1,5 +1,5 @@
 //! The `entra` profile: Entra ID's provisioning requests in their own wire form
-//! (entra-provisioning reference §1–§6, the cases of §9), each confirmed by a follow-up read.
+//! (docs/entra.md#headers–§6, the cases of §9), each confirmed by a follow-up read.
 //!
 //! Every check creates its own users and groups (run-unique names), so checks share no state
 //! and run concurrently.
@@ -623,7 +623,7 @@ async fn empty_query(
                 r.status()
             ));
             fail!(
-                "GET {} without Accept and User-Agent headers answered {}; with them it answered 200. Entra sends neither header (entra-provisioning §1.2)",
+                "GET {} without Accept and User-Agent headers answered {}; with them it answered 200. Entra sends neither header (docs/entra.md#headers)",
                 r.url,
                 r.status()
             );

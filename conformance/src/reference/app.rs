@@ -19,7 +19,7 @@ use super::resource::ReadRules;
 use super::store::Store;
 use super::{BASE_PATH, Fault, ReferenceConfig};
 
-/// The media type of every SCIM response (RFC 7644 §3.1; entra-provisioning §1.2).
+/// The media type of every SCIM response (RFC 7644 §3.1; docs/entra.md#headers).
 pub(crate) const SCIM_JSON: &str = "application/scim+json";
 
 /// One in-memory reference endpoint: its configuration, its resources and its request log.

@@ -23,20 +23,20 @@ use std::str::FromStr;
 #[non_exhaustive]
 pub enum Fault {
     /// Filters compare strings case-sensitively, even for `caseExact: false` attributes such as
-    /// `userName` (RFC 7643 §2.1, §7; entra-provisioning §2.3: Entra looks users up by UPN in
+    /// `userName` (RFC 7643 §2.1, §7; docs/entra.md#user-matching: Entra looks users up by UPN in
     /// whatever case the directory holds).
     CaseSensitiveFilter,
     /// PATCH operations whose `path` is a value path (`emails[type eq "work"].value`) are
     /// silently skipped (RFC 7644 §3.5.2; servers without value-path support).
     IgnoreValuePathPatch,
     /// PATCH operations spelled `"Add"`, `"Replace"`, `"Remove"` are rejected with 400 (Entra's
-    /// legacy dialect, entra-provisioning §3).
+    /// legacy dialect, docs/entra.md#patch-dialects).
     RejectCapitalizedOps,
     /// The strings `"True"`/`"False"` for a boolean attribute are rejected with 400 (Entra's
-    /// legacy `active` mapping, entra-provisioning §2.7).
+    /// legacy `active` mapping, docs/entra.md#disable).
     RejectStringBooleans,
     /// A legacy member removal (`"Remove"` on `members` with a value list) removes every member,
-    /// as a naive reading of RFC 7644 §3.5.2.2 does (entra-provisioning §2.15).
+    /// as a naive reading of RFC 7644 §3.5.2.2 does (docs/entra.md#group-members-remove).
     LegacyMemberRemoveWipesGroup,
     /// PATCH `remove` operations on `members` are answered with success and do nothing.
     MembersNotRemoved,
@@ -48,35 +48,35 @@ pub enum Fault {
     /// Adding a member that is already in the group adds it a second time.
     DuplicateMembers,
     /// `startIndex` is ignored: every page starts at the first result (RFC 7644 §3.4.2.4; Entra's
-    /// pagination validation, entra-provisioning §5.6).
+    /// pagination validation, docs/entra.md#pagination).
     IgnoreStartIndex,
     /// `count` is ignored: every page holds all results.
     IgnoreCount,
     /// PATCH is answered 200/204 as if applied, but nothing is stored.
     PatchNotApplied,
     /// Responses carry `Content-Type: text/plain` instead of `application/scim+json`
-    /// (entra-provisioning §1.2: the validator fails such responses).
+    /// (docs/entra.md#headers: the validator fails such responses).
     WrongContentType,
     /// After DELETE, GET by id still answers 200 with the deleted resource (a soft-delete store
     /// that keeps serving tombstones).
     No404AfterDelete,
     /// `excludedAttributes=members` is ignored on groups: `members` is returned anyway
-    /// (entra-provisioning §2.10, §2.12).
+    /// (docs/entra.md#group-matching).
     MembersNotExcluded,
     /// A query that matches nothing is answered 404 instead of 200 with an empty ListResponse
-    /// (entra-provisioning §2.1: breaks Entra's Test Connection).
+    /// (docs/entra.md#test-connection: breaks Entra's Test Connection).
     NotFoundOnEmptyQuery,
     /// A request without an `Accept` header is refused with 406 (a framework that negotiates on
-    /// `Accept`; entra-provisioning §1.2, Test Connection sends none).
+    /// `Accept`; docs/entra.md#headers, Test Connection sends none).
     RequireAcceptHeader,
     /// A request without a `User-Agent` header is refused with an HTML 403 (a WAF rule;
-    /// entra-provisioning §1.2).
+    /// docs/entra.md#headers).
     RequireUserAgent,
     /// A manager given as a bare id string (`"manager": "<id>"` on POST, or the URN path with a
-    /// string value in PATCH) is rejected with 400 (entra-provisioning §2.8).
+    /// string value in PATCH) is rejected with 400 (docs/entra.md#manager).
     RejectManagerString,
     /// `active` is returned as the string `"true"`/`"false"` instead of a boolean, so
-    /// it never round-trips (entra-provisioning §2.5).
+    /// it never round-trips (docs/entra.md#read-back).
     ActiveAsString,
     /// Several PATCH operations on sub-attributes of the same typed element
     /// (`addresses[type eq "work"].locality`, `.region`) create one element each.
@@ -84,7 +84,7 @@ pub enum Fault {
     /// A `replace` on a typed element (`phoneNumbers[type eq "work"].value`) drops the elements
     /// of the other types.
     TypedReplaceDropsOthers,
-    /// Users with `active: false` are left out of query results (entra-provisioning §2.3:
+    /// Users with `active: false` are left out of query results (docs/entra.md#user-matching:
     /// inactive users must still be found).
     InactiveUsersHidden,
     /// A filter on `externalId` is ignored and every resource is returned.
@@ -97,13 +97,13 @@ pub enum Fault {
     ErrorBodyNotScim,
     /// PATCH operations that rename (`userName` on users, `displayName` on groups) are skipped.
     RenameNotApplied,
-    /// Path-less `replace`/`add` operations (Entra's flagged dialect, entra-provisioning §2.6) are
+    /// Path-less `replace`/`add` operations (Entra's flagged dialect, docs/entra.md#patch-dialects) are
     /// skipped, as the Microsoft reference code does.
     PathlessReplaceIgnored,
     /// `Content-Type: application/scim+json; charset=utf-8` request bodies are refused with 415
-    /// (entra-provisioning §1.2: Entra sends the charset parameter).
+    /// (docs/entra.md#headers: Entra sends the charset parameter).
     RejectCharsetContentType,
-    /// A duplicate group `displayName` is created instead of 409 (entra-provisioning §2.10).
+    /// A duplicate group `displayName` is created instead of 409 (docs/entra.md#group-matching).
     DuplicateGroupAccepted,
     /// `If-Match` is ignored: a stale ETag does not give 412 (RFC 7644 §3.14).
     EtagIgnored,
@@ -138,7 +138,7 @@ pub enum Fault {
     FilterMissesPatchedValue,
     /// Every list page after the first (`startIndex` > 1) answers 503 with `Retry-After: 0`
     /// to its first two attempts, then succeeds: an overloaded endpoint that recovers
-    /// (entra-provisioning §1.5: Entra retries).
+    /// (docs/entra.md#errors: Entra retries).
     Transient503,
     /// Every list page after the first answers 503 with `Retry-After: 0`, always: an endpoint
     /// that goes down in the middle of a paginated read.

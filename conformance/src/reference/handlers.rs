@@ -190,7 +190,7 @@ fn check_unique(
     Ok(())
 }
 
-/// Group members must be existing users (flat groups, entra-provisioning §6); each user once.
+/// Group members must be existing users (flat groups, docs/entra.md#flat-groups); each user once.
 fn check_members(
     app: &Reference,
     store: &Store,
@@ -605,7 +605,7 @@ fn run_query(
     let list = ListResponse::new(page, total as u64, start as u64);
     let mut body = serde_json::to_value(&list).unwrap_or(Value::Null);
     if let Value::Object(map) = &mut body {
-        // Always write `Resources`, also when empty (entra-provisioning §2.1).
+        // Always write `Resources`, also when empty (docs/entra.md#test-connection).
         map.entry("Resources")
             .or_insert_with(|| Value::Array(Vec::new()));
     }
@@ -800,7 +800,7 @@ fn patch_impl(
     }
     drop(store);
     let projection = query::projection(&query::pairs(q));
-    // Users: 200 with the resource; groups: 204 (entra-provisioning §2.6, §2.14), unless the
+    // Users: 200 with the resource; groups: 204 (docs/entra.md#patch-dialects, docs/entra.md#group-members-add), unless the
     // request asks for attributes.
     if kind == Kind::Group && !projection.is_requested() {
         let response = StatusCode::NO_CONTENT.into_response();

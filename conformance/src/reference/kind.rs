@@ -40,7 +40,7 @@ impl Kind {
     }
 
     /// The attribute that must be unique (`userName`; Entra also requires unique group
-    /// `displayName`, entra-provisioning §2.10).
+    /// `displayName`, docs/entra.md#group-matching).
     pub(crate) fn unique_attribute(self) -> &'static str {
         match self {
             Self::User => "userName",

@@ -11,7 +11,7 @@
 //!   PATCH in both of Entra's dialects (§3.5.2), DELETE (§3.6), ETags with `If-Match` → 412
 //!   and `If-None-Match` → 304 (§3.14), discovery (§4: `/ServiceProviderConfig`, `/Schemas`,
 //!   `/ResourceTypes`, also by id).
-//! - Transport (entra-provisioning §1.2): no `Accept` or `User-Agent` required; request bodies
+//! - Transport (docs/entra.md#headers): no `Accept` or `User-Agent` required; request bodies
 //!   in `application/scim+json` (with parameters) or `application/json`; every response in
 //!   `application/scim+json`; every error a SCIM Error body (RFC 7644 §3.12); a bearer token
 //!   when [`ReferenceConfig::token`] is set.

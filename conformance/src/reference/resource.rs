@@ -3,7 +3,7 @@
 //! Reading is tolerant in the ways Entra ID needs and strict otherwise: attribute names match
 //! case-insensitively and are stored in the schema's spelling (RFC 7643 §2.1); `null` means
 //! unassigned (RFC 7643 §2.5) and is dropped; Entra's `"True"`/`"False"` strings become
-//! booleans (entra-provisioning §2.7); a manager given as a bare id string becomes
+//! booleans (docs/entra.md#disable); a manager given as a bare id string becomes
 //! `{"value": id}` (§2.4); read-only attributes sent by the client are ignored (RFC 7643 §7
 //! `readOnly`, RFC 7644 §3.5.1). Values of the wrong JSON type are rejected with 400
 //! `invalidValue`. Unknown attributes are kept as sent.

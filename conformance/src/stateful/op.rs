@@ -1,5 +1,5 @@
 //! The operations a stateful run draws from: Entra ID's provisioning operations on users and
-//! groups (entra-provisioning §2), and generated queries over the run's own users.
+//! groups (docs/entra.md#patch-dialects), and generated queries over the run's own users.
 //!
 //! An [`Op`] is abstract: it names users and groups by small indices into the run's live (or
 //! deleted) resources, resolved when the sequence runs, so that shrinking a sequence (dropping
@@ -205,7 +205,7 @@ pub enum Generated {
     },
 }
 
-/// A user attribute a PATCH sets (entra-provisioning §2.6).
+/// A user attribute a PATCH sets (docs/entra.md#patch-dialects).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum UserAttr {

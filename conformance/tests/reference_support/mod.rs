@@ -215,7 +215,7 @@ impl Api {
     }
 }
 
-/// Entra's default user mapping (entra-provisioning §4.1, 22 rows) in its POST body shape.
+/// Entra's default user mapping (docs/entra.md#default-mapping, 22 rows) in its POST body shape.
 pub fn entra_user(user_name: &str, manager: Option<&str>) -> Value {
     let mut enterprise = json!({
         "employeeNumber": "E-1001",

@@ -36,7 +36,7 @@ pub struct ListResponse<T> {
     pub total_results: u64,
     /// The resources of this page (REQUIRED when `totalResults` is not zero). Always written,
     /// as `[]` when empty: Entra ID's Test Connection expects `"Resources": []` for no match
-    /// (entra-provisioning reference §2.1).
+    /// (docs/entra.md#test-connection).
     #[serde(rename = "Resources", default)]
     pub resources: Vec<T>,
     /// The 1-based index of the first result of this page.

@@ -12,7 +12,7 @@ use crate::urn;
 /// The kind of a PATCH operation (RFC 7644 §3.5.2: `"add"`, `"remove"`, `"replace"`).
 ///
 /// Read ASCII case-insensitively, because Entra ID sends `"Add"`, `"Replace"` and `"Remove"`
-/// (entra-provisioning reference §3.1); written in lower case.
+/// (docs/entra.md#patch-dialects); written in lower case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "schemars", schemars(rename_all = "lowercase"))]
