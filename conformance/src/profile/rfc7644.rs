@@ -693,7 +693,21 @@ async fn etag(cx: Cx) -> CheckBody {
             r.url
         )
     };
-    let put = |name: &str| json!({"schemas": [scim2_types::urn::USER], "id": id, "userName": user_name, "active": true, "displayName": name});
+    // A PUT replaces the whole resource (RFC 7644 §3.5.1): send what was read, without its
+    // read-only `meta`, with another displayName, so that attributes the endpoint requires
+    // (for example `name`) are kept.
+    let read = r.json.clone().filter(Value::is_object).unwrap_or_else(
+        || json!({"schemas": [scim2_types::urn::USER], "id": id, "userName": user_name, "active": true}),
+    );
+    let put = |name: &str| {
+        let mut body = read.clone();
+        if let Some(o) = body.as_object_mut() {
+            o.retain(|k, _| !k.eq_ignore_ascii_case("meta"));
+            o.retain(|k, _| !k.eq_ignore_ascii_case("displayName"));
+            o.insert("displayName".into(), json!(name));
+        }
+        body
+    };
     let path = format!("/Users/{}", enc_path(&id));
     let r = cx
         .send(WireRequest::new("PUT", path.clone()).scim_json(&put("changed")))
