@@ -182,7 +182,7 @@ pub struct CheckResult {
     pub duration: Duration,
     /// Every exchange the check made, in order (Authorization redacted).
     pub transcript: Vec<Exchange>,
-    /// The shrunk failing sequence of a failed `stateful.*` check (issue 6).
+    /// The shrunk failing sequence of a failed `stateful.*` check.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub counterexample: Option<Box<crate::stateful::Counterexample>>,
 }

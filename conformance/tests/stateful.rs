@@ -1,4 +1,4 @@
-//! Stateful runs (issue 6) against the built-in reference endpoint.
+//! Stateful runs against the built-in reference endpoint.
 
 #![allow(clippy::unwrap_used)] // tests may unwrap (GUIDE.md)
 

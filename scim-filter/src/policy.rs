@@ -34,7 +34,7 @@
 pub struct Policy {
     /// Accept `op` names in any ASCII case (`"Add"`, `"Replace"`, `"Remove"`).
     ///
-    /// Source: Entra's legacy dialect capitalises every op (docs/entra.md#patch-value-paths, §3 table row
+    /// Source: Entra's legacy dialect capitalises every op (docs/entra.md#patch-value-paths, the dialect table
     /// "op casing"; Microsoft: "Don't require a case-sensitive match on structural elements
     /// … in particular PATCH op"). RFC 7644 §3.5.2 spells them `"add"`, `"remove"`,
     /// `"replace"`. Strict: any other spelling is `invalidSyntax`.
@@ -45,7 +45,8 @@ pub struct Policy {
     ///
     /// Source: Entra's default `active` mapping produces a string, and the legacy dialect
     /// disables a user with `{"op":"Replace","path":"active","value":"False"}` (docs/entra.md#disable,
-    /// §3 table row "Disable user"); roles paths such as `roles[primary eq "True"]` (§4.1).
+    /// the dialect table, row "Disable user"); roles paths such as `roles[primary eq "True"]`
+    /// (docs/entra.md#default-mapping).
     /// The same strings compared with a boolean sub-attribute in a PATCH value filter are
     /// read as booleans, so `roles[primary eq "True"].value` selects `"primary": true`.
     /// RFC 7643 §2.3.2 booleans are JSON literals. Strict: a string for a boolean is
@@ -59,8 +60,8 @@ pub struct Policy {
     /// one-element list; an empty list removes nothing.
     ///
     /// Source: Entra's legacy (default) member removal
-    /// `{"op":"Remove","path":"members","value":[{"value":"u1091"}]}` (docs/entra.md#group-members-remove, §3 table
-    /// row "Remove group member"). RFC 7644 §3.5.2.2 defines `remove` by `path` alone: "If the
+    /// `{"op":"Remove","path":"members","value":[{"value":"u1091"}]}` (docs/entra.md#group-members-remove, the
+    /// dialect table, row "Remove group member"). RFC 7644 §3.5.2.2 defines `remove` by `path` alone: "If the
     /// target location is a multi-valued attribute and no filter is specified, the attribute
     /// and all values are removed". Strict: follows the RFC, which empties the group (the
     /// behaviour that made naive servers wipe groups, docs/entra.md#group-members-remove).
@@ -73,9 +74,9 @@ pub struct Policy {
     /// (`addresses[type eq "work"].formatted`, `.locality`, `.region`) land in this one element
     /// instead of creating several.
     ///
-    /// Source: every Entra attribute mapping to a typed element (docs/entra.md#patch-value-paths "Filter-path
-    /// semantics Entra relies on", §4.1 rows 5, 10–18; OBS-GOLDFISH #416 for creation,
-    /// #680 for the one-element rule). RFC 7644 §3.5.2.3: "If the target location is a
+    /// Source: every Entra attribute mapping to a typed element (docs/entra.md#patch-value-paths
+    /// and #default-mapping, with the public observations cited there for creation and for the
+    /// one-element rule). RFC 7644 §3.5.2.3: "If the target location is a
     /// multi-valued attribute for which a value selection filter ("valuePath") has been
     /// supplied and no record match was made, the service provider SHALL indicate failure by
     /// returning HTTP status code 400 and a "scimType" error code of "noTarget"." Strict:
@@ -88,8 +89,8 @@ pub struct Policy {
     /// (`"name.givenName": "Kkom"`) applies each to that sub-attribute.
     ///
     /// Source: Entra's `aadOptscim062020` dialect folds attribute updates into one path-less
-    /// replace (docs/entra.md#patch-value-paths "Flagged multi-attribute replace", §3 table row "Replace several
-    /// attributes"), and the same form is observed from non-flagged tenants (§2.6 "Observed
+    /// replace (docs/entra.md#patch-value-paths "Flagged multi-attribute replace", the dialect table "Replace several
+    /// attributes"), and the same form is observed from non-flagged tenants (docs/entra.md#patch-value-paths, "Observed
     /// path-less forms"). RFC 7644 §3.5.2.1/§3.5.2.3: the value holds attributes, whose names
     /// (`ATTRNAME`, RFC 7644 §3.10) contain no dot. Strict: a dotted key is `invalidValue`.
     pub pathless_dotted_keys: bool,
@@ -99,7 +100,7 @@ pub struct Policy {
     /// applies each to that attribute of that schema.
     ///
     /// Source: the same Entra dialect (docs/entra.md#patch-value-paths "Flagged multi-attribute replace"; the
-    /// Snipe-IT and OBS-GOLDFISH observations listed there). RFC 7644 §3.5.2 only allows an
+    /// public observations listed there). RFC 7644 §3.5.2 only allows an
     /// extension's attributes as members of an object keyed by the bare schema URN
     /// (`{"urn:…:enterprise:2.0:User": {"employeeNumber": "1111"}}`), which both modes accept.
     /// Strict: a URN-qualified attribute key is `invalidValue`.

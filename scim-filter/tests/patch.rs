@@ -658,7 +658,7 @@ fn string_boolean_filters_select_boolean_values_under_entra_policy() {
 
 #[test]
 fn custom_extension_attributes_are_patched_with_their_urn() {
-    // Entra's custom extension targets (reference §2.4, MS-ATTR): the custom URN may be
+    // Entra's custom extension targets: the custom URN may be
     // missing from `schemas`; the patched resource lists it.
     use scim2_types::schema::{AttributeType, Schema, SchemaAttribute};
     const CUSTOM: &str = "urn:ietf:params:scim:schemas:extension:CustomExtensionName:2.0:User";

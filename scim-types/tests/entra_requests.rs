@@ -72,8 +72,8 @@ fn user_create_response_and_queries_2_3_2_4() {
     assert_round_trip(&page, text);
 }
 
-/// Roles in a create (MS-ATTR), the enterprise `manager` as a bare string (OBS-MGR), a string
-/// boolean, and a custom extension whose URN is missing from `schemas` (MS-ATTR).
+/// Roles in a create (Microsoft's attribute table), the enterprise `manager` as a bare string (observed), a string
+/// boolean, and a custom extension whose URN is missing from `schemas` (Microsoft's attribute table).
 #[test]
 fn user_create_with_entra_deviations() {
     let user: User = read(include_str!(

@@ -266,7 +266,7 @@ impl Fault {
     }
 
     /// Whether the fault only shows up in a sequence of operations (no single fixed check is
-    /// expected to catch it; the stateful runs of issue 6 are).
+    /// expected to catch it; the stateful runs are).
     #[must_use]
     pub fn sequence_only(self) -> bool {
         matches!(

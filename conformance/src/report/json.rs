@@ -28,7 +28,7 @@
 //!     "transcript": [{"method", "url", "request_headers": [[name, value]…] (Authorization "***"),
 //!                     "request_body", "status", "response_headers", "response_body", "error",
 //!                     "latency_ms"}],
-//!     "counterexample": null | {          // a failed stateful.* check (issue 6)
+//!     "counterexample": null | {          // a failed stateful.* check
 //!       "seed", "case", "original_len",
 //!       "ops": […],                       // the minimal sequence; `replay` re-runs {seed, ops}
 //!       "steps": [{"number", "op", "summary", "exchanges": [… as transcript]}],

@@ -1,4 +1,4 @@
-//! Property-based stateful runs (issue 6): random sequences of the operations Entra ID performs,
+//! Property-based stateful runs: random sequences of the operations Entra ID performs,
 //! run against the endpoint and compared, step by step and at the end, with the model the
 //! fixed checks use; a failing sequence is shrunk against the live endpoint to a minimal one and
 //! reported with its steps, the first divergence and a `curl` script that replays it.
