@@ -1,0 +1,104 @@
+//! Answering a [`Query`] by evaluation: filter every resource with `scim2_filter`, sort,
+//! page. The fallback of every store for filters it cannot index, and the whole query
+//! engine of [`MemoryStore`](super).
+
+use std::cmp::Ordering;
+
+use scim2_filter::{AttrPath, eval};
+use scim2_types::schema::ResourceSchemas;
+use serde_json::Value;
+
+use super::{Page, Query, Sort};
+
+/// Answers `query` over `resources` (in the store's stable order) with the comparison rules
+/// of `schemas` (RFC 7644 §3.4.2.2 filtering, §3.4.2.3 sorting, §3.4.2.4 paging).
+///
+/// ```
+/// use scim2_server::store::{Query, scan};
+/// use scim2_types::schema::ResourceSchemas;
+/// use serde_json::json;
+///
+/// let users = [json!({"userName": "bjensen"}), json!({"userName": "jsmith"})];
+/// let filter = r#"userName eq "BJENSEN""#.parse()?;
+/// let page = scan::answer(users.iter(), &Query::all(10).with_filter(&filter), &ResourceSchemas::user());
+/// assert_eq!(page.total_results, 1);
+/// assert_eq!(page.resources, [json!({"userName": "bjensen"})]);
+/// # Ok::<(), scim2_filter::ParseError>(())
+/// ```
+pub fn answer<'a>(
+    resources: impl Iterator<Item = &'a Value>,
+    query: &Query<'_>,
+    schemas: &ResourceSchemas,
+) -> Page {
+    let compiled = query.filter.map(|f| f.compile(schemas));
+    let mut hits: Vec<&Value> = resources
+        .filter(|r| compiled.as_ref().is_none_or(|f| f.matches(r)))
+        .collect();
+    if let Some(sort) = query.sort {
+        sort_by(&mut hits, sort, schemas);
+    }
+    let total_results = hits.len();
+    let resources = hits
+        .into_iter()
+        .skip(query.start_index.max(1) - 1)
+        .take(query.count)
+        .cloned()
+        .collect();
+    Page {
+        total_results,
+        resources,
+    }
+}
+
+/// Sorts `resources` by `sort` (stable; resources without a value last in ascending order).
+pub fn sort_by(resources: &mut [&Value], sort: &Sort, schemas: &ResourceSchemas) {
+    let attr = schemas.attribute(&sort.by.to_string());
+    let null = Value::Null;
+    resources.sort_by(|a, b| {
+        let va = sort_value(a, &sort.by, schemas).unwrap_or(&null);
+        let vb = sort_value(b, &sort.by, schemas).unwrap_or(&null);
+        let o = eval::compare_for_sort(va, vb, attr);
+        if sort.descending { o.reverse() } else { o }
+    });
+}
+
+/// The value a resource sorts by: for a multi-valued attribute, the primary element's value,
+/// else the first (RFC 7644 §3.4.2.3).
+pub fn sort_value<'a>(
+    resource: &'a Value,
+    path: &AttrPath,
+    schemas: &ResourceSchemas,
+) -> Option<&'a Value> {
+    let Some(sub) = &path.sub_attr else {
+        return eval::values_at(resource, path, schemas).into_iter().next();
+    };
+    let parent = AttrPath {
+        uri: path.uri.clone(),
+        name: path.name.clone(),
+        sub_attr: None,
+    };
+    let elements = eval::values_at(resource, &parent, schemas);
+    let field = |e: &'a Value| {
+        e.as_object().and_then(|m| {
+            m.iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(sub))
+                .map(|(_, v)| v)
+        })
+    };
+    elements
+        .iter()
+        .find(|e| e.get("primary") == Some(&Value::Bool(true)))
+        .and_then(|e| field(e))
+        .or_else(|| elements.iter().find_map(|e| field(e)))
+}
+
+/// Orders two resources by `sort`.
+#[must_use]
+pub fn compare(a: &Value, b: &Value, sort: &Sort, schemas: &ResourceSchemas) -> Ordering {
+    let attr = schemas.attribute(&sort.by.to_string());
+    let null = Value::Null;
+    let va = sort_value(a, &sort.by, schemas).unwrap_or(&null);
+    let vb = sort_value(b, &sort.by, schemas).unwrap_or(&null);
+    let o = eval::compare_for_sort(va, vb, attr);
+    if sort.descending { o.reverse() } else { o }
+}
