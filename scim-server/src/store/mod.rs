@@ -19,6 +19,7 @@
 use std::future::Future;
 
 use scim2_filter::{AttrPath, Filter};
+use scim2_types::schema::ResourceSchemas;
 use serde_json::Value;
 
 pub mod scan;
@@ -92,13 +93,16 @@ impl Sort {
     }
 }
 
-/// One query (RFC 7644 §3.4.2): a validated filter, an order and a page.
+/// One query (RFC 7644 §3.4.2): a validated filter, an order and a page, with the schemas
+/// that give attributes their types and case rules.
 ///
 /// Resources without a sort are returned in a stable order (creation order for the stores of
 /// this crate), so that paging visits each resource once.
 #[derive(Debug, Clone, Copy)]
 #[non_exhaustive]
 pub struct Query<'a> {
+    /// The schemas of the kind queried (core, extensions), as the server is configured.
+    pub schemas: &'a ResourceSchemas,
     /// The filter, already validated against the kind's schemas.
     pub filter: Option<&'a Filter>,
     /// The order.
@@ -112,8 +116,9 @@ pub struct Query<'a> {
 impl<'a> Query<'a> {
     /// A query for everything, from the first resource, at most `count` of them.
     #[must_use]
-    pub fn all(count: usize) -> Self {
+    pub fn all(schemas: &'a ResourceSchemas, count: usize) -> Self {
         Self {
+            schemas,
             filter: None,
             sort: None,
             start_index: 1,

@@ -11,7 +11,7 @@ use serde_json::Value;
 use super::{Page, Query, Sort};
 
 /// Answers `query` over `resources` (in the store's stable order) with the comparison rules
-/// of `schemas` (RFC 7644 §3.4.2.2 filtering, §3.4.2.3 sorting, §3.4.2.4 paging).
+/// of `query.schemas` (RFC 7644 §3.4.2.2 filtering, §3.4.2.3 sorting, §3.4.2.4 paging).
 ///
 /// ```
 /// use scim2_server::store::{Query, scan};
@@ -20,16 +20,14 @@ use super::{Page, Query, Sort};
 ///
 /// let users = [json!({"userName": "bjensen"}), json!({"userName": "jsmith"})];
 /// let filter = r#"userName eq "BJENSEN""#.parse()?;
-/// let page = scan::answer(users.iter(), &Query::all(10).with_filter(&filter), &ResourceSchemas::user());
+/// let schemas = ResourceSchemas::user();
+/// let page = scan::answer(users.iter(), &Query::all(&schemas, 10).with_filter(&filter));
 /// assert_eq!(page.total_results, 1);
 /// assert_eq!(page.resources, [json!({"userName": "bjensen"})]);
 /// # Ok::<(), scim2_filter::ParseError>(())
 /// ```
-pub fn answer<'a>(
-    resources: impl Iterator<Item = &'a Value>,
-    query: &Query<'_>,
-    schemas: &ResourceSchemas,
-) -> Page {
+pub fn answer<'a>(resources: impl Iterator<Item = &'a Value>, query: &Query<'_>) -> Page {
+    let schemas = query.schemas;
     let compiled = query.filter.map(|f| f.compile(schemas));
     let mut hits: Vec<&Value> = resources
         .filter(|r| compiled.as_ref().is_none_or(|f| f.matches(r)))
