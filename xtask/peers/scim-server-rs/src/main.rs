@@ -16,6 +16,20 @@
 //! versions, SCIM error bodies for the crate's errors (RFC 7644 §3.12) and a static
 //! `/ServiceProviderConfig` (RFC 7643 §5).
 //!
+//! Behaviour of the crate left as it is (seen through this wrapper, so that benchmark figures
+//! are read with it in mind):
+//! - PATCH `add` with `path: "members"` replaces the member list instead of adding to it, and a
+//!   value-filter path (`members[value eq "…"]`, `emails[type eq "work"].value`) is refused
+//!   (400 invalidPath here); PATCH is a read then a write, not atomic under concurrency.
+//! - PATCH does not touch `meta` (`lastModified` and the version, hence the ETag, stay as they
+//!   were); PUT drops `meta` unless the body carries one.
+//! - `userName` is neither required nor compared case-insensitively (RFC 7643 §4.1.1); a
+//!   client-supplied `id` is kept; e-mail values are not checked.
+//! - Deleting a user leaves it in its groups' `members`; group `displayName` is not unique.
+//! - `meta.location` is `https://example.com/scim/v2/User/{id}`; unset sub-attributes are
+//!   returned as `null`; list order is the storage's hash-map order.
+//! - No `/Schemas`, `/ResourceTypes`, sorting, `attributes=` projection or `/Bulk` here.
+//!
 //! Environment: PORT (default 8087), SCIM_TOKEN (required bearer token; empty = open).
 //! Base URL: http://127.0.0.1:PORT/scim/v2. Started by `cargo xtask peers start scim-server-rs`.
 
@@ -435,7 +449,7 @@ async fn service_provider_config() -> Response {
             "schemas": ["urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"],
             "patch": {"supported": true},
             "bulk": {"supported": false, "maxOperations": 0, "maxPayloadSize": 0},
-            "filter": {"supported": true, "maxResults": 0},
+            "filter": {"supported": true, "maxResults": i32::MAX},
             "changePassword": {"supported": false},
             "sort": {"supported": false},
             "etag": {"supported": true},
