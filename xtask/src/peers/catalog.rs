@@ -1,8 +1,8 @@
 //! The third-party SCIM servers xtask can run, at pinned versions, and the files each needs.
 //!
 //! The pins live in the data files under `xtask/peers/` (a full `pip freeze` per Python
-//! environment, a `package-lock.json` per npm peer); the versions here are the server packages'
-//! own, for display and for the interop report.
+//! environment, a `package-lock.json` per npm peer, a `Cargo.lock` per Rust peer); the versions
+//! here are the server packages' own, for display and for the interop report.
 
 /// Which package manager installs a peer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -11,6 +11,9 @@ pub enum Tool {
     Python,
     /// `npm ci` from a checked-in `package-lock.json`, run with `node`.
     Npm,
+    /// `cargo build --release --locked` of a small wrapper crate (its own workspace, with a
+    /// checked-in `Cargo.lock`), run as the built binary.
+    Cargo,
 }
 
 /// How a peer is prepared and started.
@@ -22,6 +25,7 @@ pub enum Kind {
     Canaille,
     Scimmy,
     BetterAuthScim,
+    ScimServerRs,
 }
 
 /// One third-party SCIM server.
@@ -54,7 +58,7 @@ impl Peer {
                 Some(PythonEnv::SHARED)
             }
             Kind::Canaille => Some(PythonEnv::CANAILLE),
-            Kind::Scimmy | Kind::BetterAuthScim => None,
+            Kind::Scimmy | Kind::BetterAuthScim | Kind::ScimServerRs => None,
         }
     }
 
@@ -66,6 +70,7 @@ impl Peer {
             Kind::DjangoScim2Server => DJANGO_SCIM2_SERVER,
             Kind::Scimmy => SCIMMY,
             Kind::BetterAuthScim => BETTER_AUTH_SCIM,
+            Kind::ScimServerRs => SCIM_SERVER_RS,
         }
     }
 }
@@ -153,6 +158,16 @@ pub const PEERS: &[Peer] = &[
         base_path: "/api/auth/scim/v2",
         in_default_interop: true,
     },
+    Peer {
+        name: "scim-server-rs",
+        package: "scim-server (crates.io)",
+        version: "0.5.3",
+        tool: Tool::Cargo,
+        kind: Kind::ScimServerRs,
+        default_port: 8087,
+        base_path: "/scim/v2",
+        in_default_interop: false,
+    },
 ];
 
 /// Looks a peer up by name.
@@ -193,6 +208,10 @@ const SCIMMY: &[(&str, &str)] =
 
 const BETTER_AUTH_SCIM: &[(&str, &str)] =
     peer_files!("better-auth-scim": "package.json", "package-lock.json", "server.mjs");
+
+/// The axum wrapper around the `scim-server` crate (see its `src/main.rs`).
+const SCIM_SERVER_RS: &[(&str, &str)] =
+    peer_files!("scim-server-rs": "Cargo.toml", "Cargo.lock", "src/main.rs");
 
 #[cfg(test)]
 mod tests {
@@ -247,6 +266,44 @@ mod tests {
                 "{}: every npm dependency must be an exact version",
                 peer.name
             );
+        }
+    }
+
+    #[test]
+    fn cargo_pins_name_the_server_version() {
+        let cargo_peers: Vec<_> = PEERS.iter().filter(|p| p.tool == Tool::Cargo).collect();
+        assert!(!cargo_peers.is_empty());
+        for peer in cargo_peers {
+            let file = |name: &str| {
+                peer.files()
+                    .iter()
+                    .find(|(path, _)| *path == name)
+                    .map(|(_, text)| *text)
+                    .unwrap()
+            };
+            let crate_name = peer.package.split(' ').next().unwrap();
+            let manifest: toml_edit::DocumentMut = file("Cargo.toml").parse().unwrap();
+            assert!(
+                manifest.contains_key("workspace"),
+                "{}: the wrapper must be its own workspace",
+                peer.name
+            );
+            assert_eq!(
+                manifest["dependencies"][crate_name].as_str(),
+                Some(format!("={}", peer.version).as_str()),
+                "{}: {crate_name} must be required at exactly {}",
+                peer.name,
+                peer.version
+            );
+            let lock: toml_edit::DocumentMut = file("Cargo.lock").parse().unwrap();
+            let locked: Vec<&str> = lock["package"]
+                .as_array_of_tables()
+                .unwrap()
+                .iter()
+                .filter(|p| p["name"].as_str() == Some(crate_name))
+                .map(|p| p["version"].as_str().unwrap())
+                .collect();
+            assert_eq!(locked, [peer.version], "{}: Cargo.lock", peer.name);
         }
     }
 

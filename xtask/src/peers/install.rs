@@ -1,5 +1,6 @@
-//! Installing peers: one Python venv per pinned requirements file, `npm ci` per npm peer.
-//! An installation is reused until its pins change (a stamp file holds the pinned text).
+//! Installing peers: one Python venv per pinned requirements file, `npm ci` per npm peer,
+//! `cargo build --release --locked` per Rust peer. A Python or npm installation is reused until
+//! its pins change (a stamp file holds the pinned text); cargo decides itself what to rebuild.
 
 use std::path::Path;
 
@@ -23,6 +24,7 @@ pub fn ensure(peer: &Peer, dir: &Path) -> Result<()> {
             ensure_venv(env, dir)
         }
         Tool::Npm => ensure_npm(peer, &home),
+        Tool::Cargo => ensure_cargo(&home),
     }
 }
 
@@ -81,6 +83,25 @@ fn ensure_venv(env: PythonEnv, dir: &Path) -> Result<()> {
     )?;
     std::fs::write(&stamp, env.requirements)?;
     Ok(())
+}
+
+/// The Rust peer's target directory (under its folder in the peers directory).
+pub fn cargo_target_dir(home: &Path) -> std::path::PathBuf {
+    home.join("target")
+}
+
+/// Builds the wrapper crate written into `home` with its own `Cargo.lock` (`--locked`: a pin
+/// that no longer resolves fails instead of being updated). A no-op when it is up to date.
+fn ensure_cargo(home: &Path) -> Result<()> {
+    System.run(
+        "peers: cargo build",
+        &Cmd::cargo()
+            .args(["build", "--release", "--locked", "--manifest-path"])
+            .arg(home.join("Cargo.toml"))
+            .arg("--target-dir")
+            .arg(cargo_target_dir(home))
+            .dir(home),
+    )
 }
 
 fn ensure_npm(peer: &Peer, home: &Path) -> Result<()> {

@@ -35,6 +35,8 @@ pub fn missing_tool(tool: Tool) -> Option<&'static str> {
         Tool::Npm => (!(crate::exec::available("node", "--version")
             && crate::exec::available("npm", "--version")))
         .then_some("node and npm"),
+        // The cargo that runs xtask builds the Rust peers.
+        Tool::Cargo => None,
     }
 }
 

@@ -13,7 +13,7 @@ use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 
 use super::catalog::{Kind, Peer, PythonEnv};
-use super::install::venv_dir;
+use super::install::{cargo_target_dir, venv_dir};
 use crate::exec::Cmd;
 
 /// How long a peer may take to answer `GET /ServiceProviderConfig` after it is started.
@@ -211,6 +211,18 @@ fn prepare(peer: &Peer, port: u16, token: &str, dir: &Path) -> Result<Cmd> {
             .dir(&home)
             .env("PORT", port.to_string())
             .env("SCIM_TOKEN", token),
+        Kind::ScimServerRs => Cmd::new(
+            cargo_target_dir(&home)
+                .join("release")
+                .join(format!(
+                    "scim-server-rs-peer{}",
+                    std::env::consts::EXE_SUFFIX
+                ))
+                .to_string_lossy(),
+        )
+        .dir(&home)
+        .env("PORT", port.to_string())
+        .env("SCIM_TOKEN", token),
     })
 }
 
