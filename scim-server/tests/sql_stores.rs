@@ -304,3 +304,48 @@ async fn corrupt_rows_are_errors_not_panics() {
         "{no_id:?}"
     );
 }
+
+/// `create_many` of 1,000 users then of a batch holding a taken userName: the second stores
+/// nothing.
+macro_rules! import_check {
+    ($store:expr) => {{
+        let store = $store;
+        let users: Vec<_> = (0..1000)
+            .map(|i| user(&format!("i{i}"), &format!("imported{i}"), &format!("E-i{i}")))
+            .collect();
+        store.create_many(ResourceKind::User, &users).await.unwrap();
+        let schemas = ResourceSchemas::user();
+        let all = store
+            .query(ResourceKind::User, &Query::all(&schemas, 0))
+            .await
+            .unwrap();
+        assert_eq!(all.total_results, 1000);
+        let batch = [user("j1", "fresh", "E-j1"), user("j2", "IMPORTED7", "E-j2")];
+        let refused = store.create_many(ResourceKind::User, &batch).await;
+        assert!(
+            matches!(&refused, Err(StoreError::Conflict { value, .. }) if value == "IMPORTED7"),
+            "{refused:?}"
+        );
+        assert_eq!(store.get(ResourceKind::User, "j1").await.unwrap(), None);
+        let f = r#"userName eq "Imported999""#.parse().unwrap();
+        let page = store
+            .query(ResourceKind::User, &Query::all(&schemas, 10).with_filter(&f))
+            .await
+            .unwrap();
+        assert_eq!(page.resources, [users[999].clone()]);
+    }};
+}
+
+#[tokio::test]
+async fn sqlite_import_is_all_or_none() {
+    import_check!(SqliteStore::open_in_memory().await.unwrap());
+}
+
+#[tokio::test]
+async fn postgres_import_is_all_or_none() {
+    let Some(schema) = PgSchema::new("postgres_import_is_all_or_none").await else {
+        return;
+    };
+    import_check!(schema.store().await);
+    schema.drop().await;
+}

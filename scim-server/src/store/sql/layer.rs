@@ -147,41 +147,53 @@ where
         kind: ResourceKind,
         resource: Value,
     ) -> Result<Value, StoreError> {
-        let cols = Columns::of(kind, &resource)?;
-        let body = to_json(&resource)?;
+        self.create_many(kind, std::slice::from_ref(&resource))
+            .await?;
+        Ok(resource)
+    }
+
+    /// Inserts `resources` in one write transaction: all or none.
+    pub(crate) async fn create_many(
+        &self,
+        kind: ResourceKind,
+        resources: &[Value],
+    ) -> Result<(), StoreError> {
         let mut tx = self
             .pool
             .begin_with(DB::BEGIN_WRITE)
             .await
             .map_err(backend)?;
-        let inserted = sqlx::query(
-            "INSERT INTO scim_resources \
-             (kind, id, user_name, external_id, display_name, version, body) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(kind.resource_type())
-        .bind(cols.id.as_str())
-        .bind(cols.user_name.as_deref())
-        .bind(cols.external_id.as_deref())
-        .bind(cols.display_name.as_deref())
-        .bind(cols.version.as_deref())
-        .bind(body.as_str())
-        .execute(&mut *tx)
-        .await;
-        match inserted {
-            Ok(_) => {}
-            Err(e) if is_unique_violation(&e) => {
-                drop(tx);
-                return Err(self.conflict(kind, &cols).await);
+        for resource in resources {
+            let cols = Columns::of(kind, resource)?;
+            let body = to_json(resource)?;
+            let inserted = sqlx::query(
+                "INSERT INTO scim_resources \
+                 (kind, id, user_name, external_id, display_name, version, body) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(kind.resource_type())
+            .bind(cols.id.as_str())
+            .bind(cols.user_name.as_deref())
+            .bind(cols.external_id.as_deref())
+            .bind(cols.display_name.as_deref())
+            .bind(cols.version.as_deref())
+            .bind(body.as_str())
+            .execute(&mut *tx)
+            .await;
+            match inserted {
+                Ok(_) => {}
+                Err(e) if is_unique_violation(&e) => {
+                    drop(tx);
+                    return Err(self.conflict(kind, &cols).await);
+                }
+                Err(e) => return Err(backend(e)),
             }
-            Err(e) => return Err(backend(e)),
+            if kind == ResourceKind::Group {
+                let members: Vec<&String> = cols.members.iter().collect();
+                Self::add_members(&mut tx, &cols.id, &members).await?;
+            }
         }
-        if kind == ResourceKind::Group {
-            let members: Vec<&String> = cols.members.iter().collect();
-            Self::add_members(&mut tx, &cols.id, &members).await?;
-        }
-        tx.commit().await.map_err(backend)?;
-        Ok(resource)
+        tx.commit().await.map_err(backend)
     }
 
     async fn add_members(
