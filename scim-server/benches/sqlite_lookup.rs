@@ -49,7 +49,7 @@ fn user(i: usize) -> Value {
         "id": format!("{:08x}-0000-4000-8000-{i:012x}", i.wrapping_mul(2_654_435_761) as u32),
         "externalId": format!("ext-{i}"),
         "userName": name,
-        "active": i % 7 != 0,
+        "active": !i.is_multiple_of(7),
         "displayName": format!("User {i} Surname"),
         "name": {"givenName": format!("User{i}"), "familyName": "Surname",
                  "formatted": format!("User{i} Surname")},

@@ -4,6 +4,7 @@
 //! PostgreSQL: `SCIM_TEST_POSTGRES_URL` (default `postgres://postgres@127.0.0.1:5432/test`);
 //! each test works in a fresh schema and drops it. Unreachable, the PostgreSQL tests print
 //! that they are skipped, except with `CI=true`, where they fail.
+#![allow(clippy::unwrap_used, missing_docs)] // test helpers panic on failure by design
 
 mod support;
 
