@@ -11,7 +11,7 @@ mod support;
 use std::str::FromStr;
 
 use scim2_server::store::sql::sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
-use scim2_server::store::sql::sqlx::{self, Executor};
+use scim2_server::store::sql::sqlx::{self, ConnectOptions as _, Executor};
 use scim2_server::store::sql::{OpenError, PostgresStore, SqliteStore};
 use scim2_server::store::{Query, ResourceKind, Store, StoreError};
 use scim2_types::schema::ResourceSchemas;
@@ -32,24 +32,22 @@ impl PgSchema {
         let url =
             std::env::var("SCIM_TEST_POSTGRES_URL").unwrap_or_else(|_| DEFAULT_POSTGRES_URL.into());
         let base = PgConnectOptions::from_str(&url).expect("SCIM_TEST_POSTGRES_URL is a valid URL");
-        let admin = match PgPoolOptions::new()
+        // One direct connection first: its error names the cause (refused, unknown role, …).
+        if let Err(e) = base.connect().await {
+            let host = format!("{}:{}", base.get_host(), base.get_port());
+            assert!(
+                std::env::var("CI").as_deref() != Ok("true"),
+                "PostgreSQL not reachable at {host} ({e}); CI needs it: start it, or set \
+                 SCIM_TEST_POSTGRES_URL"
+            );
+            eprintln!("{test}: skipped: PostgreSQL not reachable at {host} ({e})");
+            return None;
+        }
+        let admin = PgPoolOptions::new()
             .max_connections(1)
-            .acquire_timeout(std::time::Duration::from_secs(5))
             .connect_with(base.clone())
             .await
-        {
-            Ok(pool) => pool,
-            Err(e) => {
-                let host = format!("{}:{}", base.get_host(), base.get_port());
-                assert!(
-                    std::env::var("CI").as_deref() != Ok("true"),
-                    "PostgreSQL not reachable at {host} ({e}); CI needs it: start it, or set \
-                     SCIM_TEST_POSTGRES_URL"
-                );
-                eprintln!("{test}: skipped: PostgreSQL not reachable at {host} ({e})");
-                return None;
-            }
-        };
+            .expect("connect to PostgreSQL");
         let name = format!("scim_test_{}", uuid::Uuid::new_v4().simple());
         admin
             .execute(format!("CREATE SCHEMA {name}").as_str())
