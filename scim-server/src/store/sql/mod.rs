@@ -1,5 +1,5 @@
-//! SQL stores: [`SqliteStore`] (feature `sqlite`, the embedded default: one file, SQLite is
-//! compiled in) and [`PostgresStore`] (feature `postgres`), sharing one SQL layer.
+//! SQL stores: `SqliteStore` (feature `sqlite`, the embedded default: one file, SQLite is
+//! compiled in) and `PostgresStore` (feature `postgres`), sharing one SQL layer.
 //!
 //! # Why sqlx
 //! [sqlx](https://docs.rs/sqlx) gives both databases one async API (queries, rows,
@@ -60,7 +60,8 @@ pub use postgres::PostgresStore;
 #[cfg(feature = "sqlite")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sqlite")))]
 pub use sqlite::SqliteStore;
-/// The sqlx this crate is built with, for [`PostgresStore::from_pool`] and connect options.
+/// The sqlx this crate is built with: its pools and connect options for `from_pool` and
+/// `connect_with`.
 pub use sqlx;
 
 /// Why a SQL store could not be opened.
