@@ -271,8 +271,10 @@ pub fn run(opts: &Options) -> Result<()> {
     } else {
         let start = SystemTime::now();
         // Only the bench targets: the libraries' own test harnesses reject criterion's flags.
+        // Every feature, as `cargo xtask test` builds: benchmarks of optional parts (the
+        // SQLite store) declare `required-features`.
         let mut cmd = Cmd::cargo()
-            .args(["bench", "--bench", "*"])
+            .args(["bench", "--all-features", "--bench", "*"])
             .dir(&meta.workspace_root);
         if opts.packages.is_empty() {
             cmd = cmd.arg("--workspace");

@@ -23,6 +23,9 @@ use scim2_types::schema::ResourceSchemas;
 use serde_json::Value;
 
 pub mod scan;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "sqlite", feature = "postgres"))))]
+pub mod sql;
 
 /// The resource types a store holds (RFC 7643 §4.1 User, §4.2 Group).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

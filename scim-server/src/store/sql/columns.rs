@@ -1,0 +1,174 @@
+//! What the SQL layer reads out of a resource for its columns: the indexed attributes, the
+//! unique value and the group's members.
+
+use std::collections::BTreeSet;
+
+use serde_json::{Map, Value};
+
+use super::lookup::fold;
+use crate::store::{ResourceKind, StoreError};
+
+/// The columns of one resource row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Columns {
+    /// `id`.
+    pub id: String,
+    /// `userName` folded (users only).
+    pub user_name: Option<String>,
+    /// `externalId` as sent.
+    pub external_id: Option<String>,
+    /// `displayName` folded.
+    pub display_name: Option<String>,
+    /// `meta.version`.
+    pub version: Option<String>,
+    /// The unique attribute's value as sent, for [`StoreError::Conflict`].
+    pub unique_value: Option<String>,
+    /// `members[].value` (groups), without duplicates.
+    pub members: BTreeSet<String>,
+}
+
+/// The member of `object` named `name` (attribute names are case-insensitive, RFC 7643 §2.1).
+fn get_ci<'a>(object: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
+    object.get(name).or_else(|| {
+        object
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v)
+    })
+}
+
+fn string_at(object: &Map<String, Value>, name: &str) -> Option<String> {
+    get_ci(object, name)
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+}
+
+/// The `members[].value` of a group resource.
+pub(crate) fn members_of(resource: &Value) -> BTreeSet<String> {
+    resource
+        .as_object()
+        .and_then(|o| get_ci(o, "members"))
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|m| m.as_object().and_then(|m| string_at(m, "value")))
+        .collect()
+}
+
+impl Columns {
+    /// The columns of `resource`, a resource of `kind` handed over by the server core.
+    ///
+    /// # Errors
+    /// [`StoreError::Corrupt`] when `resource` is not an object with a string `id`.
+    pub(crate) fn of(kind: ResourceKind, resource: &Value) -> Result<Self, StoreError> {
+        let invalid = |reason: &str| StoreError::Corrupt {
+            kind,
+            id: resource
+                .get("id")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned(),
+            reason: reason.to_owned(),
+        };
+        let object = resource
+            .as_object()
+            .ok_or_else(|| invalid("a resource must be a JSON object"))?;
+        let id =
+            string_at(object, "id").ok_or_else(|| invalid("the resource has no string `id`"))?;
+        let unique_value = string_at(object, kind.unique_attribute());
+        let display = string_at(object, "displayName");
+        Ok(Self {
+            id,
+            user_name: match kind {
+                ResourceKind::User => unique_value.as_deref().map(fold),
+                ResourceKind::Group => None,
+            },
+            external_id: string_at(object, "externalId"),
+            display_name: display.as_deref().map(fold),
+            version: get_ci(object, "meta")
+                .and_then(Value::as_object)
+                .and_then(|m| string_at(m, "version")),
+            unique_value,
+            members: match kind {
+                ResourceKind::Group => members_of(resource),
+                ResourceKind::User => BTreeSet::new(),
+            },
+        })
+    }
+}
+
+/// `resource` without the member `member_id`, with a new `meta.version` and `meta.lastModified`
+/// (RFC 7643 §3.1), as a user's deletion leaves each group it belonged to.
+pub(crate) fn without_member(resource: &Value, member_id: &str, version: &str, now: &str) -> Value {
+    let mut out = resource.clone();
+    if let Some(object) = out.as_object_mut() {
+        for (key, value) in object.iter_mut() {
+            if key.eq_ignore_ascii_case("members")
+                && let Some(members) = value.as_array_mut()
+            {
+                members.retain(|m| {
+                    m.as_object()
+                        .and_then(|m| get_ci(m, "value"))
+                        .and_then(Value::as_str)
+                        != Some(member_id)
+                });
+            }
+        }
+        let meta = object
+            .entry("meta")
+            .or_insert_with(|| Value::Object(Map::new()));
+        if let Some(meta) = meta.as_object_mut() {
+            meta.insert("version".to_owned(), Value::String(version.to_owned()));
+            meta.insert("lastModified".to_owned(), Value::String(now.to_owned()));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn columns_of_a_user_and_a_group() {
+        let user = json!({"id": "1", "userName": "BJensen", "externalId": "E1",
+            "displayName": "Babs ΣΑΣ", "meta": {"version": "W/\"3\""}});
+        let c = Columns::of(ResourceKind::User, &user).unwrap();
+        assert_eq!(c.id, "1");
+        assert_eq!(c.user_name.as_deref(), Some("bjensen"));
+        assert_eq!(c.unique_value.as_deref(), Some("BJensen"));
+        assert_eq!(c.external_id.as_deref(), Some("E1"));
+        assert_eq!(c.display_name.as_deref(), Some("babs σασ"));
+        assert_eq!(c.version.as_deref(), Some("W/\"3\""));
+        let group = json!({"id": "g", "displayName": "Ops",
+            "members": [{"value": "u2"}, {"value": "u1"}, {"value": "u2"}, {"display": "x"}]});
+        let c = Columns::of(ResourceKind::Group, &group).unwrap();
+        assert_eq!(c.user_name, None);
+        assert_eq!(c.unique_value.as_deref(), Some("Ops"));
+        assert_eq!(c.members.into_iter().collect::<Vec<_>>(), ["u1", "u2"]);
+    }
+
+    #[test]
+    fn a_resource_without_id_is_refused() {
+        for bad in [json!({"userName": "a"}), json!([1]), json!({"id": 5})] {
+            assert!(matches!(
+                Columns::of(ResourceKind::User, &bad),
+                Err(StoreError::Corrupt { .. })
+            ));
+        }
+    }
+
+    #[test]
+    fn removing_a_member_bumps_meta() {
+        let group = json!({"id": "g", "members": [{"value": "u1"}, {"value": "u2"}],
+            "meta": {"version": "W/\"1\"", "created": "c"}});
+        let out = without_member(&group, "u1", "W/\"x\"", "now");
+        assert_eq!(
+            out,
+            json!({"id": "g", "members": [{"value": "u2"}],
+                "meta": {"version": "W/\"x\"", "created": "c", "lastModified": "now"}})
+        );
+    }
+}

@@ -1,0 +1,3 @@
+//! Helpers shared by the store tests.
+
+pub mod contract;
