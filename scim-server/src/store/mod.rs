@@ -22,7 +22,11 @@ use scim2_filter::{AttrPath, Filter};
 use scim2_types::schema::ResourceSchemas;
 use serde_json::Value;
 
+pub mod memory;
+pub mod meta;
 pub mod scan;
+
+pub use memory::MemoryStore;
 
 /// The resource types a store holds (RFC 7643 §4.1 User, §4.2 Group).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
