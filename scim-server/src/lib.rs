@@ -20,7 +20,7 @@
 //!
 //! Modules: [`store`] (the [`Store`](store::Store) trait, [`MemoryStore`](store::MemoryStore),
 //! the [`scan`](store::scan) fallback, [`meta`](store::meta) helpers); with the `axum`
-//! feature, `axum` (a `Router` with bearer authentication, body limit and SCIM media types).
+//! feature, `router` (an axum `Router` with bearer authentication, body limit and SCIM media types).
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
@@ -73,6 +73,9 @@ mod request;
 mod resource;
 mod response;
 mod route;
+#[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
+pub mod router;
 mod server;
 pub mod store;
 
