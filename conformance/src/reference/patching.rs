@@ -86,7 +86,7 @@ fn undeclared_extension(key: &str, schemas: &ResourceSchemas, kind: Kind) -> boo
     let mut known: Vec<&str> = schemas.extensions.iter().map(|s| s.id.as_str()).collect();
     known.push(kind.core_urn());
     key.len() > 4
-        && key[..4].eq_ignore_ascii_case("urn:")
+        && key.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("urn:"))
         && schemas.schema(key).is_none()
         && urn::split_qualified(key, &known).is_none()
 }

@@ -108,7 +108,7 @@ pub(crate) fn normalize(
             }
             None if value.is_null() => {}
             None => {
-                if key.len() > 4 && key[..4].eq_ignore_ascii_case("urn:") {
+                if key.len() > 4 && key.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("urn:")) {
                     undeclared(rules, &format!("the extension `{key}`"))?;
                 }
                 out.insert(key, value);
