@@ -66,6 +66,7 @@ mod discovery;
 mod error;
 mod etag;
 mod handlers;
+pub mod hooks;
 mod media;
 mod params;
 mod projection;

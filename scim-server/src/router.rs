@@ -34,6 +34,7 @@ use axum::routing::any;
 use http::{StatusCode, header};
 
 use crate::error::error;
+use crate::hooks::{Hooks, NoHooks};
 use crate::request::ScimRequest;
 use crate::response::ScimResponse;
 use crate::server::ScimServer;
@@ -42,13 +43,13 @@ use crate::store::Store;
 type TokenCheck = Arc<dyn Fn(&str) -> bool + Send + Sync>;
 
 /// Builds the axum [`Router`] of a [`ScimServer`].
-pub struct ScimRouter<S> {
-    server: ScimServer<S>,
+pub struct ScimRouter<S, H = NoHooks> {
+    server: ScimServer<S, H>,
     check: Option<TokenCheck>,
     base_url: Option<String>,
 }
 
-impl<S> std::fmt::Debug for ScimRouter<S> {
+impl<S, H> std::fmt::Debug for ScimRouter<S, H> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ScimRouter")
             .field("authenticated", &self.check.is_some())
@@ -57,11 +58,11 @@ impl<S> std::fmt::Debug for ScimRouter<S> {
     }
 }
 
-impl<S: Store> ScimRouter<S> {
+impl<S: Store, H: Hooks> ScimRouter<S, H> {
     /// A router that requires `Authorization: Bearer <token>` on every request and accepts it
     /// when `check(token)` holds (compare in constant time if the token is a shared secret).
     pub fn new(
-        server: ScimServer<S>,
+        server: ScimServer<S, H>,
         check: impl Fn(&str) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self {
@@ -73,7 +74,7 @@ impl<S: Store> ScimRouter<S> {
 
     /// A router that accepts every request without authentication (tests, or behind a gateway
     /// that authenticates).
-    pub fn unauthenticated(server: ScimServer<S>) -> Self {
+    pub fn unauthenticated(server: ScimServer<S, H>) -> Self {
         Self {
             server,
             check: None,
@@ -94,8 +95,8 @@ impl<S: Store> ScimRouter<S> {
     pub fn into_router(self) -> Router {
         let state = Arc::new(self);
         Router::new()
-            .route("/", any(serve::<S>))
-            .route("/{*rest}", any(serve::<S>))
+            .route("/", any(serve::<S, H>))
+            .route("/{*rest}", any(serve::<S, H>))
             .with_state(state)
     }
 
@@ -138,8 +139,8 @@ impl<S: Store> ScimRouter<S> {
     }
 }
 
-async fn serve<S: Store>(
-    State(router): State<Arc<ScimRouter<S>>>,
+async fn serve<S: Store, H: Hooks>(
+    State(router): State<Arc<ScimRouter<S, H>>>,
     OriginalUri(original): OriginalUri,
     request: Request,
 ) -> Response {

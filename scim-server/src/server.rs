@@ -7,6 +7,7 @@ use scim2_types::ScimError;
 
 use crate::config::ServerConfig;
 use crate::error::error;
+use crate::hooks::{Hooks, NoHooks};
 use crate::request::ScimRequest;
 use crate::response::ScimResponse;
 use crate::route::Route;
@@ -37,18 +38,27 @@ use crate::{discovery, media};
 /// assert_eq!(found.json_body().unwrap()["totalResults"], 1);
 /// # }
 /// ```
-#[derive(Debug)]
-pub struct ScimServer<S> {
+pub struct ScimServer<S, H = NoHooks> {
     pub(crate) store: Arc<S>,
     pub(crate) config: Arc<ServerConfig>,
+    pub(crate) hooks: Arc<H>,
 }
 
-impl<S> Clone for ScimServer<S> {
+impl<S, H> Clone for ScimServer<S, H> {
     fn clone(&self) -> Self {
         Self {
             store: Arc::clone(&self.store),
             config: Arc::clone(&self.config),
+            hooks: Arc::clone(&self.hooks),
         }
+    }
+}
+
+impl<S, H> std::fmt::Debug for ScimServer<S, H> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ScimServer")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
     }
 }
 
@@ -62,10 +72,26 @@ impl<S: Store> ScimServer<S> {
     /// A server over a store shared with other code (a seeder, a second server).
     #[must_use]
     pub fn from_shared(store: Arc<S>, config: ServerConfig) -> Self {
+        Self::with_hooks(store, config, NoHooks)
+    }
+}
+
+impl<S: Store, H: Hooks> ScimServer<S, H> {
+    /// A server over a shared `store` whose behaviour `hooks` change at the points of
+    /// [`Hooks`].
+    #[must_use]
+    pub fn with_hooks(store: Arc<S>, config: ServerConfig, hooks: H) -> Self {
         Self {
             store,
             config: Arc::new(config),
+            hooks: Arc::new(hooks),
         }
+    }
+
+    /// The hooks.
+    #[must_use]
+    pub fn hooks(&self) -> &H {
+        &self.hooks
     }
 
     /// The store.

@@ -576,3 +576,76 @@ mod router {
         assert_eq!(b["status"], "413");
     }
 }
+
+mod hooks {
+    use super::*;
+    use scim2_server::hooks::{Hooks, PatchContext, Write, WriteKind};
+    use scim2_types::{PatchOp, PatchOpKind, ScimError};
+
+    /// Drops `remove` operations and counts the writes of each resource.
+    struct Quirky;
+
+    impl Hooks for Quirky {
+        fn apply_patch(
+            &self,
+            patch: &PatchContext<'_>,
+            resource: &mut Value,
+        ) -> Result<(), ScimError> {
+            let kept: Vec<_> = patch
+                .op
+                .operations
+                .iter()
+                .filter(|o| o.op != PatchOpKind::Remove)
+                .cloned()
+                .collect();
+            patch.apply(resource, &PatchOp::new(kept))
+        }
+
+        fn before_store(&self, write: &Write<'_>, resource: &mut Value) -> Result<(), ScimError> {
+            if write.write == WriteKind::Replace && resource["displayName"] == "forbidden" {
+                return Err(ScimError::new(
+                    400,
+                    Some(scim2_types::ScimType::Mutability),
+                    "no",
+                ));
+            }
+            let n = write
+                .previous
+                .and_then(|p| p["writes"].as_u64())
+                .unwrap_or(0);
+            resource["writes"] = (n + 1).into();
+            Ok(())
+        }
+    }
+
+    #[tokio::test]
+    async fn hooks_change_patch_application_and_stored_resources() {
+        let s = ScimServer::with_hooks(Arc::new(MemoryStore::new()), ServerConfig::new(), Quirky);
+        let created = body(
+            &s.handle(post("/Users", &json!({"userName": "a", "nickName": "n"})))
+                .await,
+        );
+        assert_eq!(created["writes"], 1);
+        let path = format!("/Users/{}", id(&created));
+        let op = json!({
+            "schemas": [scim2_types::urn::PATCH_OP],
+            "Operations": [
+                {"op": "remove", "path": "nickName"},
+                {"op": "replace", "path": "displayName", "value": "A"}
+            ]
+        });
+        let patched = body(&s.handle(req(Method::PATCH, &path).with_json(&op)).await);
+        assert_eq!(patched["nickName"], "n", "the hook dropped the remove");
+        assert_eq!(patched["displayName"], "A");
+        assert_eq!(patched["writes"], 2);
+        let refused = s
+            .handle(
+                req(Method::PUT, &path)
+                    .with_json(&json!({"userName": "a", "displayName": "forbidden"})),
+            )
+            .await;
+        assert_error(&refused, 400, Some("mutability"));
+        let stored = body(&s.handle(req(Method::GET, &path)).await);
+        assert_eq!(stored["displayName"], "A", "a refused write stores nothing");
+    }
+}

@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use super::members::Known;
 use super::{location, parse_json, required, single};
+use crate::hooks::{Hooks, Write, WriteKind};
 use crate::params;
 use crate::request::ScimRequest;
 use crate::resource::{ReadRules, normalize, with_server_fields};
@@ -13,7 +14,7 @@ use crate::response::ScimResponse;
 use crate::server::ScimServer;
 use crate::store::{ResourceKind, Store, meta};
 
-impl<S: Store> ScimServer<S> {
+impl<S: Store, H: Hooks> ScimServer<S, H> {
     pub(crate) async fn create(
         &self,
         kind: ResourceKind,
@@ -31,7 +32,13 @@ impl<S: Store> ScimServer<S> {
         }
         let id = uuid::Uuid::new_v4().to_string();
         let now = meta::now();
-        let resource = with_server_fields(body, kind, &id, &now, &now, 1);
+        let mut resource = with_server_fields(body, kind, &id, &now, &now, 1);
+        let write = Write {
+            kind,
+            write: WriteKind::Create,
+            previous: None,
+        };
+        self.hooks.before_store(&write, &mut resource)?;
         let stored = self.store.create(kind, resource).await?;
         let base = &request.base_url;
         let projection = params::projection(request.query.as_deref());

@@ -6,12 +6,13 @@ use scim2_types::ScimError;
 
 use crate::error::not_found;
 use crate::etag;
+use crate::hooks::Hooks;
 use crate::request::ScimRequest;
 use crate::response::ScimResponse;
 use crate::server::ScimServer;
 use crate::store::{ResourceKind, Store};
 
-impl<S: Store> ScimServer<S> {
+impl<S: Store, H: Hooks> ScimServer<S, H> {
     pub(crate) async fn delete(
         &self,
         kind: ResourceKind,

@@ -5,13 +5,14 @@ use scim2_types::ScimError;
 
 use super::single;
 use crate::error::not_found;
+use crate::hooks::Hooks;
 use crate::request::ScimRequest;
 use crate::response::ScimResponse;
 use crate::server::ScimServer;
 use crate::store::{ResourceKind, Store};
 use crate::{etag, params};
 
-impl<S: Store> ScimServer<S> {
+impl<S: Store, H: Hooks> ScimServer<S, H> {
     pub(crate) async fn get(
         &self,
         kind: ResourceKind,

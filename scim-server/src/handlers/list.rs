@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use super::{parse_json, render};
 use crate::error::{bad_request, invalid_syntax};
+use crate::hooks::Hooks;
 use crate::params::{self, ListParams};
 use crate::request::ScimRequest;
 use crate::response::ScimResponse;
@@ -24,7 +25,7 @@ fn parse_filter(
     Ok(filter)
 }
 
-impl<S: Store> ScimServer<S> {
+impl<S: Store, H: Hooks> ScimServer<S, H> {
     pub(crate) async fn list(
         &self,
         kind: ResourceKind,

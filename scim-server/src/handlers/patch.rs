@@ -8,7 +8,8 @@ use serde_json::Value;
 
 use super::members::Known;
 use super::{parse_json, required, single};
-use crate::error::{bad_request, invalid_syntax};
+use crate::error::invalid_syntax;
+use crate::hooks::{Hooks, PatchContext, Write, WriteKind};
 use crate::request::ScimRequest;
 use crate::resource::{ReadRules, created_of, normalize, with_server_fields};
 use crate::response::ScimResponse;
@@ -16,7 +17,7 @@ use crate::server::ScimServer;
 use crate::store::{ResourceKind, Store, meta};
 use crate::{etag, params};
 
-impl<S: Store> ScimServer<S> {
+impl<S: Store, H: Hooks> ScimServer<S, H> {
     pub(crate) async fn patch(
         &self,
         kind: ResourceKind,
@@ -45,25 +46,34 @@ impl<S: Store> ScimServer<S> {
             .modify(kind, id, |current| {
                 etag::check_if_match(request, current)?;
                 let mut patched = current.clone();
-                scim2_filter::patch::apply(&mut patched, &op, schemas, &policy).map_err(|e| {
-                    bad_request(
-                        e.scim_type.clone(),
-                        format!("operation {}: {}", e.index, e.detail),
-                    )
-                })?;
+                let context = PatchContext {
+                    kind,
+                    id,
+                    op: &op,
+                    schemas,
+                    policy: &policy,
+                };
+                self.hooks.apply_patch(&context, &mut patched)?;
                 let mut body = normalize(patched, schemas, rules)?;
                 required(kind, &body)?;
                 if kind == ResourceKind::Group {
                     known.check(&mut body, Some(current))?;
                 }
-                Ok(with_server_fields(
+                let mut next = with_server_fields(
                     body,
                     kind,
                     id,
                     &created_of(current),
                     &meta::now(),
                     meta::version(current).saturating_add(1),
-                ))
+                );
+                let write = Write {
+                    kind,
+                    write: WriteKind::Patch,
+                    previous: Some(current),
+                };
+                self.hooks.before_store(&write, &mut next)?;
+                Ok(next)
             })
             .await?;
         let projection = params::projection(request.query.as_deref());

@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use super::members::Known;
 use super::{parse_json, required, single};
+use crate::hooks::{Hooks, Write, WriteKind};
 use crate::request::ScimRequest;
 use crate::resource::{ReadRules, created_of, normalize, with_server_fields};
 use crate::response::ScimResponse;
@@ -13,7 +14,7 @@ use crate::server::ScimServer;
 use crate::store::{ResourceKind, Store, meta};
 use crate::{etag, params};
 
-impl<S: Store> ScimServer<S> {
+impl<S: Store, H: Hooks> ScimServer<S, H> {
     pub(crate) async fn replace(
         &self,
         kind: ResourceKind,
@@ -39,14 +40,21 @@ impl<S: Store> ScimServer<S> {
                 if kind == ResourceKind::Group {
                     known.check(&mut body, Some(current))?;
                 }
-                Ok(with_server_fields(
+                let mut next = with_server_fields(
                     body,
                     kind,
                     id,
                     &created_of(current),
                     &meta::now(),
                     meta::version(current).saturating_add(1),
-                ))
+                );
+                let write = Write {
+                    kind,
+                    write: WriteKind::Replace,
+                    previous: Some(current),
+                };
+                self.hooks.before_store(&write, &mut next)?;
+                Ok(next)
             })
             .await?;
         let projection = params::projection(request.query.as_deref());
