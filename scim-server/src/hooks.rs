@@ -71,6 +71,8 @@ pub struct Write<'a> {
     pub write: WriteKind,
     /// The stored resource the write replaces (`None` for a create).
     pub previous: Option<&'a Value>,
+    /// The request body as the client sent it (a resource, or a `PatchOp`).
+    pub body: &'a Value,
 }
 
 /// Points where an application changes the server's behaviour (see the [module docs](self)).

@@ -22,7 +22,11 @@ impl<S: Store, H: Hooks> ScimServer<S, H> {
     ) -> Result<ScimResponse, ScimError> {
         let schemas = self.config.schemas(kind);
         let json = parse_json(&request.body)?;
-        let mut body = normalize(json, schemas, ReadRules::from_policy(self.config.policy()))?;
+        let mut body = normalize(
+            json.clone(),
+            schemas,
+            ReadRules::from_policy(self.config.policy()),
+        )?;
         required(kind, &body)?;
         if kind == ResourceKind::Group {
             let candidates = body.get("members").cloned().unwrap_or(Value::Null);
@@ -37,6 +41,7 @@ impl<S: Store, H: Hooks> ScimServer<S, H> {
             kind,
             write: WriteKind::Create,
             previous: None,
+            body: &json,
         };
         self.hooks.before_store(&write, &mut resource)?;
         let stored = self.store.create(kind, resource).await?;

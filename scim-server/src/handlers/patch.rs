@@ -28,7 +28,7 @@ impl<S: Store, H: Hooks> ScimServer<S, H> {
         let policy = *self.config.policy();
         let rules = ReadRules::from_policy(&policy);
         let json = parse_json(&request.body)?;
-        let op: PatchOp = serde_json::from_value(json)
+        let op: PatchOp = serde_json::from_value(json.clone())
             .map_err(|e| invalid_syntax(format!("not a PatchOp: {e}")))?;
         let known = match kind {
             ResourceKind::Group => {
@@ -71,6 +71,7 @@ impl<S: Store, H: Hooks> ScimServer<S, H> {
                     kind,
                     write: WriteKind::Patch,
                     previous: Some(current),
+                    body: &json,
                 };
                 self.hooks.before_store(&write, &mut next)?;
                 Ok(next)

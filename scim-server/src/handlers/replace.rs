@@ -23,7 +23,11 @@ impl<S: Store, H: Hooks> ScimServer<S, H> {
     ) -> Result<ScimResponse, ScimError> {
         let schemas = self.config.schemas(kind);
         let json = parse_json(&request.body)?;
-        let body = normalize(json, schemas, ReadRules::from_policy(self.config.policy()))?;
+        let body = normalize(
+            json.clone(),
+            schemas,
+            ReadRules::from_policy(self.config.policy()),
+        )?;
         required(kind, &body)?;
         let known = match kind {
             ResourceKind::Group => {
@@ -52,6 +56,7 @@ impl<S: Store, H: Hooks> ScimServer<S, H> {
                     kind,
                     write: WriteKind::Replace,
                     previous: Some(current),
+                    body: &json,
                 };
                 self.hooks.before_store(&write, &mut next)?;
                 Ok(next)
