@@ -339,3 +339,64 @@ pub(crate) fn created_of(resource: &Value) -> String {
 pub(crate) fn version_of(resource: &Value) -> Option<&str> {
     resource.pointer("/meta/version").and_then(Value::as_str)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CUSTOM: &str = "urn:ietf:params:scim:schemas:extension:CustomExtensionName:2.0:User";
+
+    fn rules(undeclared: bool) -> ReadRules {
+        ReadRules {
+            string_booleans: true,
+            manager_string: true,
+            undeclared,
+        }
+    }
+
+    /// POST and PUT read undeclared attributes by the rule PATCH applies
+    /// (`Policy::undeclared_attributes`): stored when it holds, refused otherwise.
+    #[test]
+    fn undeclared_attributes_follow_the_policy() {
+        let schemas = ResourceSchemas::user();
+        let bodies = [
+            serde_json::json!({"userName": "a@x.org", CUSTOM: {"CustomAttribute": "v"}}),
+            serde_json::json!({"userName": "a@x.org", "name": {"pronunciation": "v"}}),
+            serde_json::json!({"userName": "a@x.org",
+                scim2_types::urn::ENTERPRISE_USER: {"badge": "v"}}),
+        ];
+        for b in bodies {
+            let stored = normalize(b.clone(), &schemas, rules(true)).unwrap();
+            assert!(Value::Object(stored).to_string().contains("\"v\""), "{b}");
+            let e = normalize(b.clone(), &schemas, rules(false)).unwrap_err();
+            assert!(format!("{e:?}").contains("not declared"), "{b}: {e:?}");
+        }
+    }
+
+    #[test]
+    fn reading_follows_the_schema_and_the_rules() {
+        let schemas = ResourceSchemas::user();
+        let body = serde_json::json!({
+            "USERNAME": "a", "Active": "True", "id": "client-sent", "nickName": null,
+            "emails": [{"value": "a@x", "primary": true}],
+            scim2_types::urn::ENTERPRISE_USER: {"manager": "m1"}
+        });
+        let stored = normalize(body.clone(), &schemas, rules(true)).unwrap();
+        assert_eq!(stored["userName"], "a", "stored in the schema's spelling");
+        assert_eq!(stored["active"], true);
+        assert!(
+            !stored.contains_key("id"),
+            "readOnly attributes are ignored"
+        );
+        assert!(!stored.contains_key("nickName"), "null is unassigned");
+        assert_eq!(
+            stored[scim2_types::urn::ENTERPRISE_USER]["manager"],
+            serde_json::json!({"value": "m1"})
+        );
+        let strict = ReadRules::from_policy(&Policy::strict());
+        assert!(normalize(body, &schemas, strict).is_err());
+        let two_primaries = serde_json::json!({"userName": "a",
+            "emails": [{"value": "a", "primary": true}, {"value": "b", "primary": true}]});
+        assert!(normalize(two_primaries, &schemas, rules(true)).is_err());
+    }
+}
