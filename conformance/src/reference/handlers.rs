@@ -442,9 +442,8 @@ impl Reference {
         kind: ResourceKind,
         id: &str,
     ) -> Result<(), ApiError> {
-        let current = match self.server().store().get(kind, id).await {
-            Ok(Some(c)) => c,
-            _ => return Ok(()),
+        let Ok(Some(current)) = self.server().store().get(kind, id).await else {
+            return Ok(());
         };
         if let Some(tags) = request
             .headers
@@ -497,7 +496,7 @@ impl Reference {
         match (target, &method, id) {
             (Target::Search(_), _, _) => self.rewrite_search(request, &kinds)?,
             (Target::Collection(_), &Method::GET, _) => {
-                self.rewrite_query(request, &kinds, true)?
+                self.rewrite_query(request, &kinds, true)?;
             }
             (Target::Resource(kind), &Method::DELETE, Some(id)) if self.has(Fault::DeleteFails) => {
                 self.delete_fails(request, kind, &id).await?;
