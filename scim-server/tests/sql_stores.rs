@@ -1,4 +1,4 @@
-//! The SQL stores against the store contract (`support/contract.rs`), concurrency through two
+//! The stores (memory, SQLite, PostgreSQL) against the store contract (`support/contract.rs`), concurrency through two
 //! instances on one database, restarts and bad data.
 //!
 //! PostgreSQL: `SCIM_TEST_POSTGRES_URL` (default `postgres://postgres@127.0.0.1:5432/test`);
@@ -80,6 +80,11 @@ async fn sqlite_file_keeps_the_contract() {
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteStore::open(dir.path().join("scim.db")).await.unwrap();
     contract::contract(store).await;
+}
+
+#[tokio::test]
+async fn memory_store_keeps_the_contract() {
+    contract::contract(scim2_server::store::MemoryStore::new()).await;
 }
 
 #[tokio::test]

@@ -1,7 +1,7 @@
 //! The shared state of one reference endpoint, its router and the request front door
 //! (authentication, header checks, request log).
 
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex};
 
 use axum::Router;
 use axum::extract::{Request, State};
@@ -10,13 +10,14 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
+use scim2_server::{ScimServer, ServerConfig};
+
 use super::error::ApiError;
 use super::fault::THROTTLE_EVERY;
 use super::handlers;
-use super::kind::Kind;
+use super::hooks::FaultHooks;
 use super::log::{LoggedRequest, RequestLog};
-use super::resource::ReadRules;
-use super::store::Store;
+use super::store::FaultStore;
 use super::{BASE_PATH, Fault, ReferenceConfig};
 
 /// The media type of every SCIM response (RFC 7644 §3.1; docs/entra.md#headers).
@@ -40,14 +41,12 @@ pub struct Reference {
 
 pub(crate) struct Inner {
     pub(crate) config: ReferenceConfig,
-    pub(crate) store: Mutex<Store>,
+    pub(crate) server: ScimServer<FaultStore, FaultHooks>,
     pub(crate) log: RequestLog,
     /// Attempts per list page (for the `transient-503` fault).
     pub(crate) attempts: Mutex<std::collections::HashMap<String, u32>>,
     /// Idempotent requests received (for the `throttle-429` fault).
     pub(crate) idempotent: std::sync::atomic::AtomicU64,
-    /// User schemas: core, Enterprise User and the declared extensions.
-    pub(crate) user_schemas: scim2_types::schema::ResourceSchemas,
 }
 
 impl std::fmt::Debug for Reference {
@@ -62,15 +61,19 @@ impl Reference {
     /// An empty endpoint with this configuration.
     #[must_use]
     pub fn new(config: ReferenceConfig) -> Self {
-        let mut user_schemas = Kind::User.schemas().clone();
-        user_schemas
-            .extensions
-            .extend(config.extension_schemas.iter().cloned());
+        let mut server_config = ServerConfig::new().with_policy(policy(&config));
+        for schema in &config.extension_schemas {
+            server_config = server_config.with_user_extension(schema.clone());
+        }
+        let server = ScimServer::with_hooks(
+            Arc::new(FaultStore::new(config.clone())),
+            server_config,
+            FaultHooks::new(config.clone()),
+        );
         Self {
             inner: Arc::new(Inner {
-                user_schemas,
+                server,
                 config,
-                store: Mutex::new(Store::default()),
                 log: RequestLog::default(),
                 attempts: Mutex::default(),
                 idempotent: std::sync::atomic::AtomicU64::new(0),
@@ -98,46 +101,36 @@ impl Reference {
     /// The number of users and groups stored.
     #[must_use]
     pub fn counts(&self) -> (usize, usize) {
-        let store = self.store();
-        (store.users.len(), store.groups.len())
+        self.inner.server.store().counts()
     }
 
     /// The axum router serving the SCIM API under [`BASE_PATH`](super::BASE_PATH).
     pub fn router(&self) -> Router {
         let api = Router::new()
-            .route(
-                "/Users",
-                get(handlers::list::<false>).post(handlers::create::<false>),
-            )
-            .route("/Users/.search", post(handlers::search::<false>))
+            .route("/Users", get(handlers::api).post(handlers::api))
+            .route("/Users/.search", post(handlers::api))
             .route(
                 "/Users/{id}",
-                get(handlers::get_one::<false>)
-                    .put(handlers::replace::<false>)
-                    .patch(handlers::patch::<false>)
-                    .delete(handlers::delete::<false>),
+                get(handlers::api)
+                    .put(handlers::api)
+                    .patch(handlers::api)
+                    .delete(handlers::api),
             )
-            .route(
-                "/Groups",
-                get(handlers::list::<true>).post(handlers::create::<true>),
-            )
-            .route("/Groups/.search", post(handlers::search::<true>))
+            .route("/Groups", get(handlers::api).post(handlers::api))
+            .route("/Groups/.search", post(handlers::api))
             .route(
                 "/Groups/{id}",
-                get(handlers::get_one::<true>)
-                    .put(handlers::replace::<true>)
-                    .patch(handlers::patch::<true>)
-                    .delete(handlers::delete::<true>),
+                get(handlers::api)
+                    .put(handlers::api)
+                    .patch(handlers::api)
+                    .delete(handlers::api),
             )
-            .route("/.search", post(handlers::search_all))
-            .route(
-                "/ServiceProviderConfig",
-                get(handlers::service_provider_config),
-            )
-            .route("/Schemas", get(handlers::schemas))
-            .route("/Schemas/{id}", get(handlers::schema))
-            .route("/ResourceTypes", get(handlers::resource_types))
-            .route("/ResourceTypes/{id}", get(handlers::resource_type));
+            .route("/.search", post(handlers::api))
+            .route("/ServiceProviderConfig", get(handlers::api))
+            .route("/Schemas", get(handlers::api))
+            .route("/Schemas/{id}", get(handlers::api))
+            .route("/ResourceTypes", get(handlers::api))
+            .route("/ResourceTypes/{id}", get(handlers::api));
         let inner = Router::new()
             .nest(BASE_PATH, api)
             .fallback(handlers::not_found)
@@ -152,35 +145,9 @@ impl Reference {
         self.inner.config.has(fault)
     }
 
-    pub(crate) fn store(&self) -> MutexGuard<'_, Store> {
-        self.inner
-            .store
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-    }
-
-    /// The schemas of `kind` (for users, with the declared extensions).
-    pub(crate) fn schemas(&self, kind: Kind) -> &scim2_types::schema::ResourceSchemas {
-        match kind {
-            Kind::User => &self.inner.user_schemas,
-            Kind::Group => Kind::Group.schemas(),
-        }
-    }
-
-    /// The one tolerance policy: Entra's deviations; undeclared attributes are stored unless
-    /// the endpoint declares its extension schemas.
-    pub(crate) fn policy(&self) -> scim2_filter::policy::Policy {
-        let mut p = scim2_filter::policy::Policy::entra_compatible();
-        p.undeclared_attributes = self.inner.config.extension_schemas.is_empty();
-        p
-    }
-
-    pub(crate) fn read_rules(&self) -> ReadRules {
-        ReadRules {
-            string_booleans: !self.has(Fault::RejectStringBooleans),
-            manager_string: !self.has(Fault::RejectManagerString),
-            undeclared: self.policy().undeclared_attributes,
-        }
+    /// The server the endpoint is built on.
+    pub(crate) fn server(&self) -> &ScimServer<FaultStore, FaultHooks> {
+        &self.inner.server
     }
 
     /// The response for an error: a SCIM Error body, or plain text under `error-body-not-scim`.
@@ -208,11 +175,6 @@ impl Reference {
             );
         }
         response
-    }
-
-    /// Turns a handler result into a response.
-    pub(crate) fn respond(&self, result: Result<Response, ApiError>) -> Response {
-        result.unwrap_or_else(|e| self.error_response(&e))
     }
 
     fn refuse(&self, err: &ApiError) -> Box<Response> {
@@ -360,6 +322,17 @@ fn strip_trailing_slash(mut req: Request) -> Request {
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// The endpoint's one tolerance policy: Entra's deviations; undeclared attributes are stored
+/// unless the endpoint declares its extension schemas; string booleans and a bare manager id
+/// unless a fault refuses them.
+fn policy(config: &ReferenceConfig) -> scim2_filter::policy::Policy {
+    let mut p = scim2_filter::policy::Policy::entra_compatible();
+    p.undeclared_attributes = config.extension_schemas.is_empty();
+    p.string_booleans = !config.has(Fault::RejectStringBooleans);
+    p.complex_from_bare_value = !config.has(Fault::RejectManagerString);
+    p
 }
 
 /// Errors answered by axum itself (405 for an unsupported method, 413 for a body over the

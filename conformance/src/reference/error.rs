@@ -29,25 +29,6 @@ impl ApiError {
         Self::new(StatusCode::BAD_REQUEST, Some(scim_type), detail)
     }
 
-    /// 400 `invalidValue`.
-    pub(crate) fn invalid_value(detail: impl Into<String>) -> Self {
-        Self::bad_request(ScimType::InvalidValue, detail)
-    }
-
-    /// 404 for a resource id.
-    pub(crate) fn not_found(kind: &str, id: &str) -> Self {
-        Self::new(
-            StatusCode::NOT_FOUND,
-            None,
-            format!("{kind} {id} not found"),
-        )
-    }
-
-    /// 409 `uniqueness` (RFC 7644 §3.3).
-    pub(crate) fn uniqueness(detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::CONFLICT, Some(ScimType::Uniqueness), detail)
-    }
-
     /// 500 for a deliberate fault.
     pub(crate) fn internal(detail: impl Into<String>) -> Self {
         Self::new(StatusCode::INTERNAL_SERVER_ERROR, None, detail)

@@ -1,25 +1,32 @@
-//! The HTTP handlers: one per SCIM operation (RFC 7644 §3.3–§3.6, §4).
+//! The one HTTP handler of the SCIM API: a request becomes a `scim2_server` request, the
+//! faults that live on the wire change it on its way in and the answer on its way out, and
+//! `scim2_server` answers it.
 
-use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
-use scim2_types::{ListResponse, PatchOp, ScimType, SearchRequest};
-use serde_json::{Map, Value};
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::response::Response;
+use scim2_filter::{CompValue, CompareOp, Filter, eval};
+use scim2_server::store::{ResourceKind, Store};
+use scim2_server::{ReadRules, ScimRequest, ScimResponse, normalize};
+use scim2_types::{ScimType, SearchRequest};
+use serde_json::Value;
 
-use super::app::{Reference, SCIM_JSON};
+use super::app::Reference;
 use super::error::ApiError;
-use super::kind::Kind;
-use super::projection::{Projection, project};
-use super::query::{self, ListParams};
-use super::resource::{self, normalize, with_server_fields};
-use super::semantics::{self, ParsedFilter};
-use super::store::{Entry, Store, unique_key};
-use super::{BASE_PATH, Fault, discovery, patching};
+use super::{BASE_PATH, Fault};
 
-const fn kind_of<const GROUP: bool>() -> Kind {
-    if GROUP { Kind::Group } else { Kind::User }
-}
+/// How long a create stalls under [`Fault::StoredThenTimeout`].
+pub(crate) const STALL: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// The largest request body (413 beyond).
+const MAX_BODY: usize = 2 * 1024 * 1024;
+
+/// The largest page (`filter.maxResults`); what `ignore-count` asks for.
+const MAX_PAGE: usize = 1000;
+
+/// The default page size.
+const DEFAULT_PAGE: usize = 100;
 
 /// `http://host:port/scim/v2` as the client addressed the endpoint (from `Host`).
 fn base(headers: &HeaderMap) -> String {
@@ -30,426 +37,74 @@ fn base(headers: &HeaderMap) -> String {
     }
 }
 
-fn location(base: &str, kind: Kind, id: &str) -> String {
-    format!("{base}/{}/{id}", kind.endpoint())
+/// What a request path names, for the faults.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    /// `/Users`, `/Groups`.
+    Collection(ResourceKind),
+    /// `/Users/{id}`.
+    Resource(ResourceKind),
+    /// `/.search` (both kinds) or `/Users/.search`.
+    Search(Option<ResourceKind>),
+    /// Discovery.
+    Other,
 }
 
-/// A SCIM JSON response.
-fn scim(status: StatusCode, body: &Value) -> Response {
-    let bytes = serde_json::to_vec(body).unwrap_or_default();
-    (status, [(header::CONTENT_TYPE, SCIM_JSON)], bytes).into_response()
-}
-
-fn with_header(mut response: Response, name: header::HeaderName, value: &str) -> Response {
-    if let Ok(v) = HeaderValue::from_str(value) {
-        response.headers_mut().insert(name, v);
+fn target(path: &str) -> Target {
+    let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let kind = |s: &str| match s {
+        "Users" => Some(ResourceKind::User),
+        "Groups" => Some(ResourceKind::Group),
+        _ => None,
+    };
+    match parts.as_slice() {
+        [".search"] => Target::Search(None),
+        [k] => kind(k).map_or(Target::Other, Target::Collection),
+        [k, ".search"] => kind(k).map_or(Target::Other, |k| Target::Search(Some(k))),
+        [k, _] => kind(k).map_or(Target::Other, Target::Resource),
+        _ => Target::Other,
     }
-    response
 }
 
-fn parse_json(app: &Reference, body: &[u8]) -> Result<Value, ApiError> {
-    serde_json::from_slice(body).map_err(|e| {
-        if app.has(Fault::MalformedJson500) {
-            ApiError::internal("Object reference not set to an instance of an object.")
-        } else {
-            ApiError::bad_request(ScimType::InvalidSyntax, format!("malformed JSON body: {e}"))
+impl Target {
+    fn kinds(self) -> Vec<ResourceKind> {
+        match self {
+            Self::Collection(k) | Self::Resource(k) | Self::Search(Some(k)) => vec![k],
+            Self::Search(None) => ResourceKind::ALL.to_vec(),
+            Self::Other => Vec::new(),
         }
+    }
+
+    fn returns_resources(self) -> bool {
+        !matches!(self, Self::Other)
+    }
+}
+
+/// The query parameters of a list or search, as the faults see them.
+#[derive(Debug, Default)]
+struct Params {
+    filter: Option<String>,
+    sort_by: Option<String>,
+    start_index: Option<i64>,
+    count: Option<i64>,
+    attributes: Option<String>,
+    excluded: Option<String>,
+}
+
+/// Query-string pairs, decoded.
+fn pairs(raw: Option<&str>) -> Vec<(String, String)> {
+    raw.map(|q| {
+        url::form_urlencoded::parse(q.as_bytes())
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect()
     })
+    .unwrap_or_default()
 }
 
-/// The resource as a client sees it: `meta.location` added, faults that change the output,
-/// then the projection.
-fn render(
-    app: &Reference,
-    kind: Kind,
-    resource: &Value,
-    base: &str,
-    projection: &Projection,
-) -> Value {
-    let mut out = resource.clone();
-    if let Value::Object(map) = &mut out {
-        if app.has(Fault::MetaMissing) {
-            map.remove("meta");
-        } else if let (Some(Value::Object(meta)), Some(id)) = (
-            map.get("meta").cloned(),
-            map.get("id").and_then(Value::as_str),
-        ) {
-            let mut meta = meta;
-            meta.insert(
-                "location".to_owned(),
-                Value::String(location(base, kind, id)),
-            );
-            map.insert("meta".to_owned(), Value::Object(meta));
-        }
-        if app.has(Fault::ActiveAsString)
-            && let Some(Value::Bool(b)) = map.get("active")
-        {
-            {
-                let text = b.to_string();
-                map.insert("active".to_owned(), Value::String(text));
-            }
-        }
-    }
-    let mut projection = projection.clone();
-    if app.has(Fault::AttributesIgnored) {
-        projection.attributes.clear();
-    }
-    if kind == Kind::Group && app.has(Fault::MembersNotExcluded) {
-        projection
-            .excluded
-            .retain(|p| !p.trim().eq_ignore_ascii_case("members"));
-    }
-    project(out, &projection, app.schemas(kind))
-}
-
-fn single(
-    app: &Reference,
-    status: StatusCode,
-    kind: Kind,
-    resource: &Value,
-    base: &str,
-    projection: &Projection,
-) -> Response {
-    let body = render(app, kind, resource, base, projection);
-    let response = scim(status, &body);
-    match resource::version_of(resource) {
-        Some(v) if !app.has(Fault::MetaMissing) => with_header(response, header::ETAG, v),
-        _ => response,
-    }
-}
-
-fn strip_weak(tag: &str) -> &str {
-    tag.trim().trim_start_matches("W/")
-}
-
-/// `If-Match` (RFC 7644 §3.14; RFC 7232 §3.1, weak comparison).
-fn check_if_match(app: &Reference, headers: &HeaderMap, resource: &Value) -> Result<(), ApiError> {
-    if app.has(Fault::EtagIgnored) {
-        return Ok(());
-    }
-    let Some(value) = headers.get(header::IF_MATCH) else {
-        return Ok(());
-    };
-    let text = value.to_str().unwrap_or("");
-    let current = resource::version_of(resource).unwrap_or("");
-    if text
-        .split(',')
-        .any(|t| t.trim() == "*" || strip_weak(t) == strip_weak(current))
-    {
-        Ok(())
-    } else {
-        Err(ApiError::new(
-            StatusCode::PRECONDITION_FAILED,
-            None,
-            format!("If-Match {text} does not match the current version {current}"),
-        ))
-    }
-}
-
-fn required(kind: Kind, body: &Map<String, Value>) -> Result<(), ApiError> {
-    let name = kind.unique_attribute();
-    match body.get(name).and_then(Value::as_str) {
-        Some(v) if !v.trim().is_empty() => Ok(()),
-        _ => Err(ApiError::invalid_value(format!(
-            "`{name}` is required (RFC 7643 §{})",
-            if kind == Kind::User { "4.1.1" } else { "4.2" }
-        ))),
-    }
-}
-
-fn check_unique(
-    app: &Reference,
-    store: &Store,
-    kind: Kind,
-    body: &Map<String, Value>,
-    except: Option<&str>,
-) -> Result<(), ApiError> {
-    let accepted = match kind {
-        Kind::User => Fault::DuplicateUsernameAccepted,
-        Kind::Group => Fault::DuplicateGroupAccepted,
-    };
-    if app.has(accepted) {
-        return Ok(());
-    }
-    let Some(key) = unique_key(kind, &Value::Object(body.clone())) else {
-        return Ok(());
-    };
-    let collection = store.collection(kind);
-    let reserved = kind == Kind::User
-        && app.has(Fault::DeletedUsernameReserved)
-        && collection.deleted_names.contains(&key);
-    if collection.holders(&key, except).next().is_some() || reserved {
-        return Err(ApiError::uniqueness(format!(
-            "{} `{}` is already in use",
-            kind.unique_attribute(),
-            body.get(kind.unique_attribute())
-                .and_then(Value::as_str)
-                .unwrap_or("")
-        )));
-    }
-    Ok(())
-}
-
-/// Group members must be existing users (flat groups, docs/entra.md#flat-groups); each user once.
-fn check_members(
-    app: &Reference,
-    store: &Store,
-    body: &mut Map<String, Value>,
-    previous: Option<&Value>,
-) -> Result<(), ApiError> {
-    let before: Vec<&str> = previous
-        .and_then(|p| p.get("members"))
-        .and_then(Value::as_array)
-        .map(|m| {
-            m.iter()
-                .filter_map(|e| e.get("value").and_then(Value::as_str))
-                .collect()
-        })
-        .unwrap_or_default();
-    let Some(Value::Array(members)) = body.get_mut("members") else {
-        return Ok(());
-    };
-    let mut seen: Vec<String> = Vec::with_capacity(members.len());
-    let mut kept = Vec::with_capacity(members.len());
-    for member in members.drain(..) {
-        let Some(value) = member
-            .get("value")
-            .and_then(Value::as_str)
-            .map(str::to_owned)
-        else {
-            return Err(ApiError::invalid_value(
-                "every member needs a `value` (the member's id)",
-            ));
-        };
-        if !before.contains(&value.as_str()) {
-            if store.groups.contains(&value) {
-                return Err(ApiError::invalid_value(format!(
-                    "`{value}` is a group; groups hold users only (flat groups)"
-                )));
-            }
-            if !store.users.contains(&value) {
-                return Err(ApiError::invalid_value(format!(
-                    "no user has the id `{value}`"
-                )));
-            }
-        }
-        if seen.contains(&value) && !app.has(Fault::DuplicateMembers) {
-            continue;
-        }
-        seen.push(value);
-        kept.push(member);
-    }
-    *members = kept;
-    Ok(())
-}
-
-fn find<'s>(store: &'s Store, kind: Kind, id: &str) -> Result<&'s Entry, ApiError> {
-    store
-        .collection(kind)
-        .get(id)
-        .ok_or_else(|| ApiError::not_found(kind.resource_type(), id))
-}
-
-/// `POST /Users`, `POST /Groups` (RFC 7644 §3.3).
-pub(crate) async fn create<const GROUP: bool>(
-    State(app): State<Reference>,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-    body: Bytes,
-) -> Response {
-    let created = create_impl(&app, kind_of::<GROUP>(), &headers, q.as_deref(), &body);
-    if app.has(Fault::StoredThenTimeout) && created.is_ok() {
-        // Stored; the answer comes too late for a client with a shorter timeout.
-        tokio::time::sleep(STALL).await;
-        return app.respond(Err(ApiError::new(
-            StatusCode::GATEWAY_TIMEOUT,
-            None,
-            "the store did not answer in time",
-        )));
-    }
-    app.respond(created)
-}
-
-/// How long a create stalls under [`Fault::StoredThenTimeout`].
-pub(crate) const STALL: std::time::Duration = std::time::Duration::from_secs(2);
-
-fn create_impl(
-    app: &Reference,
-    kind: Kind,
-    headers: &HeaderMap,
-    q: Option<&str>,
-    body: &[u8],
-) -> Result<Response, ApiError> {
-    let json = parse_json(app, body)?;
-    let mut body = normalize(json, app.schemas(kind), kind, app.read_rules())?;
-    required(kind, &body)?;
-    let mut store = app.store();
-    check_unique(app, &store, kind, &body, None)?;
-    if kind == Kind::Group {
-        check_members(app, &store, &mut body, None)?;
-    }
-    let id = uuid::Uuid::new_v4().to_string();
-    let now = resource::now();
-    let version = store.next_version();
-    let seq = store.next_seq();
-    let stored = with_server_fields(body, kind, &id, &now, &now, version);
-    store.collection_mut(kind).insert(
-        kind,
-        seq,
-        id.clone(),
-        Entry {
-            resource: stored.clone(),
-            created: app
-                .has(Fault::SecondPatchLosesFirst)
-                .then(|| stored.clone()),
-            indexed: app
-                .has(Fault::FilterMissesPatchedValue)
-                .then(|| stored.clone()),
-            patches: 0,
-            renamed: false,
-        },
-    );
-    drop(store);
-    if app.has(Fault::StoredThen500) {
-        return Err(ApiError::internal("the store did not answer in time"));
-    }
-    let base = base(headers);
-    let projection = query::projection(&query::pairs(q));
-    let response = single(app, StatusCode::CREATED, kind, &stored, &base, &projection);
-    if app.has(Fault::CreatedWithoutId) {
-        let mut anonymous = stored.clone();
-        if let Some(o) = anonymous.as_object_mut() {
-            o.remove("id");
-            if let Some(Value::Object(meta)) = o.get_mut("meta") {
-                meta.remove("location");
-            }
-        }
-        return Ok(single(
-            app,
-            StatusCode::CREATED,
-            kind,
-            &anonymous,
-            &base,
-            &projection,
-        ));
-    }
-    Ok(with_header(
-        response,
-        header::LOCATION,
-        &location(&base, kind, &id),
-    ))
-}
-
-/// `GET /Users/{id}` (RFC 7644 §3.4.1).
-pub(crate) async fn get_one<const GROUP: bool>(
-    State(app): State<Reference>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> Response {
-    app.respond(get_impl(
-        &app,
-        kind_of::<GROUP>(),
-        &id,
-        &headers,
-        q.as_deref(),
-    ))
-}
-
-fn get_impl(
-    app: &Reference,
-    kind: Kind,
-    id: &str,
-    headers: &HeaderMap,
-    q: Option<&str>,
-) -> Result<Response, ApiError> {
-    let store = app.store();
-    let collection = store.collection(kind);
-    let resource = match collection.get(id) {
-        Some(e) => e.resource.clone(),
-        None => match collection.tombstones.get(id) {
-            Some(t) if app.has(Fault::No404AfterDelete) => t.clone(),
-            _ => return Err(ApiError::not_found(kind.resource_type(), id)),
-        },
-    };
-    drop(store);
-    if let (Some(tags), Some(current)) = (
-        headers.get(header::IF_NONE_MATCH),
-        resource::version_of(&resource),
-    ) {
-        let tags = tags.to_str().unwrap_or("");
-        if tags
-            .split(',')
-            .any(|t| t.trim() == "*" || strip_weak(t) == strip_weak(current))
-        {
-            let response = StatusCode::NOT_MODIFIED.into_response();
-            return Ok(with_header(response, header::ETAG, current));
-        }
-    }
-    let projection = query::projection(&query::pairs(q));
-    Ok(single(
-        app,
-        StatusCode::OK,
-        kind,
-        &resource,
-        &base(headers),
-        &projection,
-    ))
-}
-
-/// `GET /Users?…` (RFC 7644 §3.4.2).
-pub(crate) async fn list<const GROUP: bool>(
-    State(app): State<Reference>,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> Response {
-    let kind = kind_of::<GROUP>();
-    let result = query::from_query(q.as_deref())
-        .and_then(|params| run_query(&app, &[kind], &params, &headers));
-    app.respond(result)
-}
-
-/// `POST /Users/.search` (RFC 7644 §3.4.3).
-pub(crate) async fn search<const GROUP: bool>(
-    State(app): State<Reference>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    app.respond(search_impl(&app, &[kind_of::<GROUP>()], &headers, &body))
-}
-
-/// `POST /.search` at the root: users and groups (RFC 7644 §3.4.3).
-pub(crate) async fn search_all(
-    State(app): State<Reference>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    app.respond(search_impl(
-        &app,
-        &[Kind::User, Kind::Group],
-        &headers,
-        &body,
-    ))
-}
-
-fn search_impl(
-    app: &Reference,
-    kinds: &[Kind],
-    headers: &HeaderMap,
-    body: &[u8],
-) -> Result<Response, ApiError> {
-    if app.has(Fault::SearchNotSupported) {
-        return Err(ApiError::new(
-            StatusCode::NOT_FOUND,
-            None,
-            "no such endpoint",
-        ));
-    }
-    let json = parse_json(app, body)?;
-    let request: SearchRequest = serde_json::from_value(json).map_err(|e| {
-        ApiError::bad_request(ScimType::InvalidSyntax, format!("not a SearchRequest: {e}"))
-    })?;
-    run_query(app, kinds, &query::from_search(request), headers)
+fn encode(pairs: &[(String, String)]) -> String {
+    url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs)
+        .finish()
 }
 
 /// Whether a quoted string of the filter text holds a space (the `space-in-value-rejected`
@@ -468,476 +123,540 @@ fn space_in_quoted_value(text: &str) -> bool {
     false
 }
 
-fn parse_filter(app: &Reference, kind: Kind, text: &str) -> Result<Option<ParsedFilter>, ApiError> {
-    if app.has(Fault::EscapedQuoteRejected) && text.contains("\\\"") {
-        return Err(ApiError::bad_request(
-            ScimType::InvalidFilter,
-            "invalid filter: unexpected text after the closing quote",
-        ));
-    }
-    if app.has(Fault::SpaceInValueRejected) && space_in_quoted_value(text) {
-        return Err(ApiError::bad_request(
-            ScimType::InvalidFilter,
-            "invalid filter: incorrectly formatted attribute expression",
-        ));
-    }
-    match semantics::parse_filter(text, app.schemas(kind)) {
-        Ok(f) if app.has(Fault::EqFiltersOnly) && !f.eq_only() => Err(ApiError::bad_request(
-            ScimType::InvalidFilter,
-            "only `attribute eq \"value\"` comparisons joined with `and` are supported",
-        )),
-        Ok(f) => {
-            let f = if app.has(Fault::EqMatchesPrefix) {
-                f.eq_as_prefix()
-            } else {
-                f
-            };
-            if app.has(Fault::ExternalidFilterIgnored) && f.mentions("externalId") {
-                Ok(None)
-            } else {
-                Ok(Some(f))
+/// Whether the filter is only `attr eq value` comparisons joined with `and`.
+fn eq_only(filter: &Filter) -> bool {
+    let mut stack = vec![filter];
+    while let Some(f) = stack.pop() {
+        match f {
+            Filter::Compare(_, CompareOp::Eq, _) => {}
+            Filter::And(a, b) => {
+                stack.push(a);
+                stack.push(b);
             }
+            _ => return false,
         }
-        Err(e) if e.is_invalid_input() && app.has(Fault::InvalidFilter500) => Err(
-            ApiError::internal("unexpected error while reading the filter"),
-        ),
-        Err(e) => Err(e.into()),
+    }
+    true
+}
+
+/// The filter with every string `eq` turned into `sw` (outside value paths).
+fn eq_as_prefix(f: Filter) -> Filter {
+    match f {
+        Filter::Compare(p, CompareOp::Eq, v @ CompValue::String(_)) => {
+            Filter::Compare(p, CompareOp::Sw, v)
+        }
+        Filter::Not(inner) => Filter::Not(Box::new(eq_as_prefix(*inner))),
+        Filter::And(a, b) => Filter::And(Box::new(eq_as_prefix(*a)), Box::new(eq_as_prefix(*b))),
+        Filter::Or(a, b) => Filter::Or(Box::new(eq_as_prefix(*a)), Box::new(eq_as_prefix(*b))),
+        other => other,
     }
 }
 
-/// What a filter sees under the `filter-misses-patched-value` fault: the indexed copy, with the
-/// attributes an index keys on (`id`, `userName`, `externalId`, `active`) read from the live
-/// resource.
-fn stale_view(indexed: &Value, live: &Value) -> Value {
-    let mut seen = indexed.clone();
-    if let (Value::Object(seen), Value::Object(live)) = (&mut seen, live) {
-        for key in ["id", "userName", "externalId", "active"] {
-            seen.remove(key);
-            if let Some(v) = live.get(key) {
-                seen.insert(key.to_owned(), v.clone());
+/// Whether the filter names the attribute `name` anywhere (ASCII case-insensitive).
+fn mentions(filter: &Filter, name: &str) -> bool {
+    let mut stack = vec![filter];
+    while let Some(f) = stack.pop() {
+        match f {
+            Filter::Present(p) | Filter::Compare(p, _, _) => {
+                if p.name.eq_ignore_ascii_case(name) {
+                    return true;
+                }
+            }
+            Filter::ValuePath(vp) => {
+                if vp.attr.name.eq_ignore_ascii_case(name) {
+                    return true;
+                }
+                stack.push(&vp.filter);
+            }
+            Filter::Not(inner) => stack.push(inner),
+            Filter::And(a, b) | Filter::Or(a, b) => {
+                stack.push(a);
+                stack.push(b);
             }
         }
     }
-    seen
+    false
 }
 
-fn run_query(
-    app: &Reference,
-    kinds: &[Kind],
-    params: &ListParams,
-    headers: &HeaderMap,
-) -> Result<Response, ApiError> {
-    let mut filters = Vec::with_capacity(kinds.len());
-    for kind in kinds {
-        let filter = match &params.filter {
-            Some(text) => parse_filter(app, *kind, text)?,
-            None => None,
+impl Reference {
+    /// The filter faults: refuse (`Err`), or the filter text to use (`None`: no filter).
+    fn filter_faults(
+        &self,
+        kinds: &[ResourceKind],
+        text: &str,
+    ) -> Result<Option<String>, ApiError> {
+        if self.has(Fault::EscapedQuoteRejected) && text.contains("\\\"") {
+            return Err(ApiError::bad_request(
+                ScimType::InvalidFilter,
+                "invalid filter: unexpected text after the closing quote",
+            ));
+        }
+        if self.has(Fault::SpaceInValueRejected) && space_in_quoted_value(text) {
+            return Err(ApiError::bad_request(
+                ScimType::InvalidFilter,
+                "invalid filter: incorrectly formatted attribute expression",
+            ));
+        }
+        let mut parsed = None;
+        for kind in kinds {
+            let checked = Filter::parse(text).ok().and_then(|f| {
+                eval::validate(&f, self.server().config().schemas(*kind))
+                    .ok()
+                    .map(|()| f)
+            });
+            match checked {
+                Some(f) => parsed = Some(f),
+                None if self.has(Fault::InvalidFilter500) => {
+                    return Err(ApiError::internal(
+                        "unexpected error while reading the filter",
+                    ));
+                }
+                // The server answers the invalid filter.
+                None => return Ok(Some(text.to_owned())),
+            }
+        }
+        let Some(filter) = parsed else {
+            return Ok(Some(text.to_owned()));
         };
-        filters.push(filter);
-    }
-    let sort_key = match (&params.sort_by, app.has(Fault::SortIgnored)) {
-        (Some(text), false) => Some(semantics::parse_sort_by(text, app.schemas(kinds[0]))?),
-        _ => None,
-    };
-    let store = app.store();
-    let mut matches: Vec<(Kind, &Value)> = Vec::new();
-    for (kind, filter) in kinds.iter().zip(&filters) {
-        let schemas = if app.has(Fault::CaseSensitiveFilter) {
-            &Kind::case_exact_schemas(app.schemas(*kind))
+        if self.has(Fault::EqFiltersOnly) && !eq_only(&filter) {
+            return Err(ApiError::bad_request(
+                ScimType::InvalidFilter,
+                "only `attribute eq \"value\"` comparisons joined with `and` are supported",
+            ));
+        }
+        let filter = if self.has(Fault::EqMatchesPrefix) {
+            eq_as_prefix(filter)
         } else {
-            app.schemas(*kind)
+            filter
         };
-        for entry in store.collection(*kind).iter() {
-            let resource = &entry.resource;
-            let stale = (*kind == Kind::User)
-                .then(|| entry.indexed.as_ref().map(|i| stale_view(i, resource)))
-                .flatten();
-            let seen = stale.as_ref().unwrap_or(resource);
-            if *kind == Kind::User
-                && app.has(Fault::InactiveUsersHidden)
-                && resource.get("active") == Some(&Value::Bool(false))
-            {
-                continue;
-            }
-            if filter.as_ref().is_none_or(|f| f.matches(seen, schemas)) {
-                matches.push((*kind, resource));
-            }
+        if self.has(Fault::ExternalidFilterIgnored) && mentions(&filter, "externalId") {
+            return Ok(None);
         }
-    }
-    if let Some(key) = &sort_key {
-        let schemas = app.schemas(kinds[0]);
-        matches.sort_by(|a, b| semantics::compare(a.1, b.1, key, schemas));
-        if params.descending {
-            matches.reverse();
+        if self.has(Fault::EqMatchesPrefix) {
+            return Ok(Some(filter.to_string()));
         }
+        Ok(Some(text.to_owned()))
     }
-    let total = matches.len();
-    if total == 0 && params.filter.is_some() && app.has(Fault::NotFoundOnEmptyQuery) {
-        return Err(ApiError::new(
-            StatusCode::NOT_FOUND,
-            None,
-            "no resource matches the filter",
-        ));
-    }
-    let (mut start, mut count) = query::page(params.start_index, params.count);
-    if start > 1 {
-        unavailable(app, kinds, params, start, count)?;
-    }
-    if app.has(Fault::IgnoreStartIndex) {
-        start = 1;
-    }
-    if app.has(Fault::IgnoreCount) {
-        count = total;
-    }
-    let base = base(headers);
-    let page: Vec<Value> = matches
-        .iter()
-        .skip(start - 1)
-        .take(count)
-        .map(|(kind, r)| render(app, *kind, r, &base, &params.projection))
-        .collect();
-    drop(store);
-    let total = if app.has(Fault::TotalResultsIsPageSize) {
-        page.len()
-    } else {
-        total
-    };
-    let list = ListResponse::new(page, total as u64, start as u64);
-    let mut body = serde_json::to_value(&list).unwrap_or(Value::Null);
-    if let Value::Object(map) = &mut body {
-        // Always write `Resources`, also when empty (docs/entra.md#test-connection).
-        map.entry("Resources")
-            .or_insert_with(|| Value::Array(Vec::new()));
-    }
-    Ok(scim(StatusCode::OK, &body))
-}
 
-/// The `transient-503` and `pagination-outage` faults, for a page after the first.
-fn unavailable(
-    app: &Reference,
-    kinds: &[Kind],
-    params: &ListParams,
-    start: usize,
-    count: usize,
-) -> Result<(), ApiError> {
-    let refuse = || {
-        ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            None,
-            "the service is busy; retry later",
-        )
-    };
-    if app.has(Fault::PaginationOutage) {
-        return Err(refuse());
+    /// The faults on the parameters of a list or search, and the `transient-503` and
+    /// `pagination-outage` faults for a page after the first.
+    fn params_faults(&self, kinds: &[ResourceKind], params: &mut Params) -> Result<(), ApiError> {
+        if let Some(text) = params.filter.take() {
+            params.filter = self.filter_faults(kinds, &text)?;
+        }
+        if self.has(Fault::SortIgnored) {
+            params.sort_by = None;
+        }
+        let start = usize::try_from(params.start_index.unwrap_or(1).max(1)).unwrap_or(usize::MAX);
+        let count = params
+            .count
+            .map_or(DEFAULT_PAGE, |c| {
+                usize::try_from(c.max(0)).unwrap_or(usize::MAX)
+            })
+            .min(MAX_PAGE);
+        if start > 1 {
+            self.unavailable(kinds, params, start, count)?;
+        }
+        if self.has(Fault::IgnoreStartIndex) {
+            params.start_index = None;
+        }
+        if self.has(Fault::IgnoreCount) {
+            params.count = Some(MAX_PAGE as i64);
+        }
+        Ok(())
     }
-    if app.has(Fault::Transient503) {
-        let key = format!(
-            "{kinds:?} {start} {count} {:?} {:?}",
-            params.filter, params.sort_by
-        );
-        let mut attempts = app
-            .inner
-            .attempts
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let n = attempts.entry(key).or_insert(0);
-        *n += 1;
-        if *n <= 2 {
+
+    /// The `transient-503` and `pagination-outage` faults.
+    fn unavailable(
+        &self,
+        kinds: &[ResourceKind],
+        params: &Params,
+        start: usize,
+        count: usize,
+    ) -> Result<(), ApiError> {
+        let refuse = || {
+            ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                None,
+                "the service is busy; retry later",
+            )
+        };
+        if self.has(Fault::PaginationOutage) {
             return Err(refuse());
         }
+        if self.has(Fault::Transient503) {
+            let key = format!(
+                "{kinds:?} {start} {count} {:?} {:?}",
+                params.filter, params.sort_by
+            );
+            let mut attempts = self
+                .inner
+                .attempts
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let n = attempts.entry(key).or_insert(0);
+            *n += 1;
+            if *n <= 2 {
+                return Err(refuse());
+            }
+        }
+        Ok(())
     }
-    Ok(())
-}
 
-/// `PUT /Users/{id}` (RFC 7644 §3.5.1).
-pub(crate) async fn replace<const GROUP: bool>(
-    State(app): State<Reference>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-    body: Bytes,
-) -> Response {
-    app.respond(replace_impl(
-        &app,
-        kind_of::<GROUP>(),
-        &id,
-        &headers,
-        q.as_deref(),
-        &body,
-    ))
-}
-
-fn replace_impl(
-    app: &Reference,
-    kind: Kind,
-    id: &str,
-    headers: &HeaderMap,
-    q: Option<&str>,
-    body: &[u8],
-) -> Result<Response, ApiError> {
-    let json = parse_json(app, body)?;
-    let mut body = normalize(json, app.schemas(kind), kind, app.read_rules())?;
-    let mut store = app.store();
-    let entry = find(&store, kind, id)?.clone();
-    check_if_match(app, headers, &entry.resource)?;
-    if app.has(Fault::PutMerges) {
-        let mut merged = normalize(
-            entry.resource.clone(),
-            app.schemas(kind),
-            kind,
-            app.read_rules(),
-        )?;
-        merged.extend(body);
-        body = merged;
+    /// The projection faults.
+    fn projection_faults(&self, kinds: &[ResourceKind], params: &mut Params) {
+        if self.has(Fault::AttributesIgnored) {
+            params.attributes = None;
+        }
+        if kinds == [ResourceKind::Group] && self.has(Fault::MembersNotExcluded) {
+            params.excluded = params.excluded.take().map(|e| {
+                e.split(',')
+                    .filter(|p| !p.trim().eq_ignore_ascii_case("members"))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            });
+        }
     }
-    let (stored, renamed, _) = revise(app, &mut store, kind, id, &entry.resource, body)?;
-    store.collection_mut(kind).update(
-        kind,
-        id,
-        Entry {
-            resource: stored.clone(),
-            renamed: entry.renamed || renamed,
-            indexed: app
-                .has(Fault::FilterMissesPatchedValue)
-                .then(|| stored.clone()),
-            ..entry
-        },
-    );
-    drop(store);
-    let projection = query::projection(&query::pairs(q));
-    Ok(single(
-        app,
-        StatusCode::OK,
-        kind,
-        &stored,
-        &base(headers),
-        &projection,
-    ))
-}
 
-/// The new state of an existing resource (PUT or PATCH, RFC 7644 §3.5): checks the required
-/// attributes, uniqueness and (groups) the members, then adds the server's fields. Gives the
-/// resource to store, whether it renames the resource, and its new version.
-fn revise(
-    app: &Reference,
-    store: &mut Store,
-    kind: Kind,
-    id: &str,
-    old: &Value,
-    mut body: Map<String, Value>,
-) -> Result<(Value, bool, u64), ApiError> {
-    required(kind, &body)?;
-    check_unique(app, store, kind, &body, Some(id))?;
-    if kind == Kind::Group {
-        check_members(app, store, &mut body, Some(old))?;
+    /// Rewrites the query string of `request` (list parameters when `list`, projection always).
+    fn rewrite_query(
+        &self,
+        request: &mut ScimRequest,
+        kinds: &[ResourceKind],
+        list: bool,
+    ) -> Result<(), ApiError> {
+        let mut all = pairs(request.query.as_deref());
+        let get = |name: &str| {
+            all.iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                .map(|(_, v)| v.clone())
+        };
+        let int = |name: &str| get(name).and_then(|v| v.trim().parse::<i64>().ok());
+        let mut params = Params {
+            filter: get("filter"),
+            sort_by: get("sortBy"),
+            start_index: int("startIndex"),
+            count: int("count"),
+            attributes: get("attributes"),
+            excluded: get("excludedAttributes"),
+        };
+        let before = format!("{params:?}");
+        if list {
+            // A malformed startIndex or count is the server's to refuse.
+            if get("startIndex").is_some() != params.start_index.is_some()
+                || get("count").is_some() != params.count.is_some()
+            {
+                return Ok(());
+            }
+            self.params_faults(kinds, &mut params)?;
+        }
+        self.projection_faults(kinds, &mut params);
+        if format!("{params:?}") == before {
+            return Ok(());
+        }
+        let named = [
+            ("filter", params.filter),
+            ("sortBy", params.sort_by),
+            ("startIndex", params.start_index.map(|v| v.to_string())),
+            ("count", params.count.map(|v| v.to_string())),
+            ("attributes", params.attributes),
+            ("excludedAttributes", params.excluded),
+        ];
+        all.retain(|(k, _)| !named.iter().any(|(n, _)| k.eq_ignore_ascii_case(n)));
+        for (name, value) in named {
+            if let Some(v) = value {
+                all.push((name.to_owned(), v));
+            }
+        }
+        request.query = Some(encode(&all));
+        Ok(())
     }
-    let renamed = renamed(kind, old, &body);
-    let version = store.next_version();
-    let stored = with_server_fields(
-        body,
-        kind,
-        id,
-        &resource::created_of(old),
-        &resource::now(),
-        version,
-    );
-    Ok((stored, renamed, version))
-}
 
-fn renamed(kind: Kind, old: &Value, new: &Map<String, Value>) -> bool {
-    let name = kind.unique_attribute();
-    old.get(name) != new.get(name)
-}
-
-/// `PATCH /Users/{id}` (RFC 7644 §3.5.2).
-pub(crate) async fn patch<const GROUP: bool>(
-    State(app): State<Reference>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-    body: Bytes,
-) -> Response {
-    app.respond(patch_impl(
-        &app,
-        kind_of::<GROUP>(),
-        &id,
-        &headers,
-        q.as_deref(),
-        &body,
-    ))
-}
-
-fn patch_impl(
-    app: &Reference,
-    kind: Kind,
-    id: &str,
-    headers: &HeaderMap,
-    q: Option<&str>,
-    body: &[u8],
-) -> Result<Response, ApiError> {
-    let json = parse_json(app, body)?;
-    let op: PatchOp = serde_json::from_value(json).map_err(|e| {
-        ApiError::bad_request(ScimType::InvalidSyntax, format!("not a PatchOp: {e}"))
-    })?;
-    let mut store = app.store();
-    let entry = find(&store, kind, id)?.clone();
-    check_if_match(app, headers, &entry.resource)?;
-    let patched = patching::patch(app, kind, &entry, op)?;
-    let body = normalize(patched, app.schemas(kind), kind, app.read_rules())?;
-    let (stored, renamed, version) = revise(app, &mut store, kind, id, &entry.resource, body)?;
-    if !app.has(Fault::PatchNotApplied) {
-        store.collection_mut(kind).update(
-            kind,
-            id,
-            Entry {
-                resource: stored.clone(),
-                patches: entry.patches + 1,
-                renamed: entry.renamed || renamed,
-                created: entry.created,
-                indexed: entry.indexed,
-            },
-        );
+    /// Rewrites the body of a `.search` request.
+    fn rewrite_search(
+        &self,
+        request: &mut ScimRequest,
+        kinds: &[ResourceKind],
+    ) -> Result<(), ApiError> {
+        let Ok(mut search) = serde_json::from_slice::<SearchRequest>(&request.body) else {
+            return Ok(());
+        };
+        let mut params = Params {
+            filter: search.filter.take(),
+            sort_by: search.sort_by.take(),
+            start_index: search
+                .start_index
+                .map(|v| i64::try_from(v).unwrap_or(i64::MAX)),
+            count: search.count.map(|v| i64::try_from(v).unwrap_or(i64::MAX)),
+            attributes: search.attributes.take().map(|a| a.join(",")),
+            excluded: search.excluded_attributes.take().map(|a| a.join(",")),
+        };
+        self.params_faults(kinds, &mut params)?;
+        self.projection_faults(kinds, &mut params);
+        let split = |s: String| -> Vec<String> {
+            s.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect()
+        };
+        search.filter = params.filter;
+        search.sort_by = params.sort_by;
+        search.start_index = params
+            .start_index
+            .and_then(|v| u64::try_from(v.max(0)).ok());
+        search.count = params.count.and_then(|v| u64::try_from(v.max(0)).ok());
+        search.attributes = params.attributes.map(split);
+        search.excluded_attributes = params.excluded.map(split);
+        if let Ok(bytes) = serde_json::to_vec(&search) {
+            request.body = bytes.into();
+        }
+        Ok(())
     }
-    drop(store);
-    let projection = query::projection(&query::pairs(q));
-    // Users: 200 with the resource; groups: 204 (docs/entra.md#patch-dialects, docs/entra.md#group-members-add), unless the
-    // request asks for attributes.
-    if kind == Kind::Group && !projection.is_requested() {
-        let response = StatusCode::NO_CONTENT.into_response();
-        return Ok(with_header(
-            response,
-            header::ETAG,
-            &resource::etag(version),
+
+    /// `put-merges`: the PUT body is merged over the stored resource.
+    async fn merge_put(&self, request: &mut ScimRequest, kind: ResourceKind, id: &str) {
+        let Ok(body) = serde_json::from_slice::<Value>(&request.body) else {
+            return;
+        };
+        let Ok(Some(current)) = self.server().store().get(kind, id).await else {
+            return;
+        };
+        let schemas = self.server().config().schemas(kind);
+        let rules = ReadRules::from_policy(self.server().config().policy());
+        if let (Ok(mut merged), Ok(body)) = (
+            normalize(current, schemas, rules),
+            normalize(body, schemas, rules),
+        ) {
+            merged.extend(body);
+            if let Ok(bytes) = serde_json::to_vec(&Value::Object(merged)) {
+                request.body = bytes.into();
+            }
+        }
+    }
+
+    /// `delete-fails`: a DELETE that would succeed answers 500.
+    async fn delete_fails(
+        &self,
+        request: &ScimRequest,
+        kind: ResourceKind,
+        id: &str,
+    ) -> Result<(), ApiError> {
+        let Ok(Some(current)) = self.server().store().get(kind, id).await else {
+            return Ok(());
+        };
+        if let Some(tags) = request
+            .headers
+            .get(header::IF_MATCH)
+            .and_then(|v| v.to_str().ok())
+        {
+            let strip = |t: &str| t.trim().trim_start_matches("W/").to_owned();
+            let version = current
+                .pointer("/meta/version")
+                .and_then(Value::as_str)
+                .unwrap_or("");
+            if !tags
+                .split(',')
+                .any(|t| t.trim() == "*" || strip(t) == strip(version))
+            {
+                return Ok(());
+            }
+        }
+        Err(ApiError::internal("the delete failed"))
+    }
+
+    /// The faults before the server sees the request.
+    async fn before(&self, request: &mut ScimRequest, target: Target) -> Result<(), ApiError> {
+        let method = request.method.clone();
+        if matches!(target, Target::Search(_)) && self.has(Fault::SearchNotSupported) {
+            return Err(ApiError::new(
+                StatusCode::NOT_FOUND,
+                None,
+                "no such endpoint",
+            ));
+        }
+        if matches!(method, Method::POST | Method::PUT | Method::PATCH)
+            && self.has(Fault::MalformedJson500)
+            && serde_json::from_slice::<Value>(&request.body).is_err()
+        {
+            return Err(ApiError::internal(
+                "Object reference not set to an instance of an object.",
+            ));
+        }
+        if self.has(Fault::EtagIgnored) {
+            request.headers.remove(header::IF_MATCH);
+        }
+        let kinds = target.kinds();
+        let id = request
+            .path
+            .trim_matches('/')
+            .split('/')
+            .nth(1)
+            .map(str::to_owned);
+        match (target, &method, id) {
+            (Target::Search(_), _, _) => self.rewrite_search(request, &kinds)?,
+            (Target::Collection(_), &Method::GET, _) => {
+                self.rewrite_query(request, &kinds, true)?;
+            }
+            (Target::Resource(kind), &Method::DELETE, Some(id)) if self.has(Fault::DeleteFails) => {
+                self.delete_fails(request, kind, &id).await?;
+            }
+            (Target::Resource(kind), &Method::PUT, Some(id)) if self.has(Fault::PutMerges) => {
+                self.merge_put(request, kind, &id).await;
+                self.rewrite_query(request, &kinds, false)?;
+            }
+            (Target::Other, _, _) => {}
+            _ => self.rewrite_query(request, &kinds, false)?,
+        }
+        Ok(())
+    }
+
+    /// The faults on the server's answer.
+    async fn after(
+        &self,
+        request: &ScimRequest,
+        target: Target,
+        mut response: ScimResponse,
+    ) -> Response {
+        let status = response.status;
+        if status == StatusCode::CREATED {
+            if self.has(Fault::StoredThenTimeout) {
+                // Stored; the answer comes too late for a client with a shorter timeout.
+                tokio::time::sleep(STALL).await;
+                return self.error_response(&ApiError::new(
+                    StatusCode::GATEWAY_TIMEOUT,
+                    None,
+                    "the store did not answer in time",
+                ));
+            }
+            if self.has(Fault::StoredThen500) {
+                return self
+                    .error_response(&ApiError::internal("the store did not answer in time"));
+            }
+        }
+        if status.as_u16() >= 400 {
+            let body = response.json_body().unwrap_or(Value::Null);
+            let scim_type = body
+                .get("scimType")
+                .and_then(Value::as_str)
+                .map(ScimType::parse);
+            let detail = body
+                .get("detail")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_owned();
+            let mut out = self.error_response(&ApiError::new(status, scim_type, detail));
+            if let Some(allow) = response.headers.get(header::ALLOW) {
+                out.headers_mut().insert(header::ALLOW, allow.clone());
+            }
+            return out;
+        }
+        let is_list = matches!(target, Target::Search(_))
+            || (matches!(target, Target::Collection(_)) && request.method == Method::GET);
+        if let Some(mut body) = response.json_body()
+            && target.returns_resources()
+        {
+            if is_list {
+                let total = body
+                    .get("totalResults")
+                    .and_then(Value::as_u64)
+                    .unwrap_or(0);
+                let filtered = filter_given(request, target);
+                if total == 0 && filtered && self.has(Fault::NotFoundOnEmptyQuery) {
+                    return self.error_response(&ApiError::new(
+                        StatusCode::NOT_FOUND,
+                        None,
+                        "no resource matches the filter",
+                    ));
+                }
+                if self.has(Fault::TotalResultsIsPageSize) {
+                    let n = body["Resources"].as_array().map_or(0, Vec::len);
+                    body["totalResults"] = n.into();
+                }
+                if let Some(Value::Array(items)) = body.get_mut("Resources") {
+                    for item in items {
+                        self.render_faults(item);
+                    }
+                }
+            } else {
+                self.render_faults(&mut body);
+                if status == StatusCode::CREATED && self.has(Fault::CreatedWithoutId) {
+                    if let Value::Object(o) = &mut body {
+                        o.remove("id");
+                        if let Some(Value::Object(meta)) = o.get_mut("meta") {
+                            meta.remove("location");
+                        }
+                    }
+                    response.headers.remove(header::LOCATION);
+                }
+            }
+            if let Ok(bytes) = serde_json::to_vec(&body) {
+                response.body = bytes.into();
+            }
+        }
+        if self.has(Fault::MetaMissing) && target.returns_resources() {
+            response.headers.remove(header::ETAG);
+        }
+        let mut out = Response::new(Body::from(response.body));
+        *out.status_mut() = response.status;
+        *out.headers_mut() = response.headers;
+        out
+    }
+
+    /// `meta-missing` and `active-as-string` on one rendered resource.
+    fn render_faults(&self, resource: &mut Value) {
+        let Value::Object(map) = resource else {
+            return;
+        };
+        if self.has(Fault::MetaMissing) {
+            map.remove("meta");
+        }
+        if self.has(Fault::ActiveAsString)
+            && let Some(Value::Bool(b)) = map.get("active")
+        {
+            let text = b.to_string();
+            map.insert("active".to_owned(), Value::String(text));
+        }
+    }
+}
+
+/// Whether the list or search request had a filter.
+fn filter_given(request: &ScimRequest, target: Target) -> bool {
+    match target {
+        Target::Search(_) => serde_json::from_slice::<SearchRequest>(&request.body)
+            .ok()
+            .is_some_and(|s| s.filter.is_some()),
+        _ => pairs(request.query.as_deref())
+            .iter()
+            .any(|(k, _)| k.eq_ignore_ascii_case("filter")),
+    }
+}
+
+/// Every SCIM request: the faults around `scim2_server`.
+pub(crate) async fn api(State(app): State<Reference>, req: Request) -> Response {
+    let (parts, body) = req.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY).await else {
+        return app.error_response(&ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            None,
+            "Payload Too Large",
         ));
-    }
-    Ok(single(
-        app,
-        StatusCode::OK,
-        kind,
-        &stored,
-        &base(headers),
-        &projection,
-    ))
-}
-
-/// `DELETE /Users/{id}` (RFC 7644 §3.6). A deleted user leaves every group.
-pub(crate) async fn delete<const GROUP: bool>(
-    State(app): State<Reference>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-) -> Response {
-    app.respond(delete_impl(&app, kind_of::<GROUP>(), &id, &headers))
-}
-
-fn delete_impl(
-    app: &Reference,
-    kind: Kind,
-    id: &str,
-    headers: &HeaderMap,
-) -> Result<Response, ApiError> {
-    let mut store = app.store();
-    let entry = find(&store, kind, id)?.clone();
-    check_if_match(app, headers, &entry.resource)?;
-    if app.has(Fault::DeleteFails) {
-        return Err(ApiError::internal("the delete failed"));
-    }
-    let collection = store.collection_mut(kind);
-    collection.remove(kind, id);
-    if let Some(key) = unique_key(kind, &entry.resource) {
-        collection.deleted_names.insert(key);
-    }
-    collection.tombstones.insert(id.to_owned(), entry.resource);
-    if kind == Kind::User && !app.has(Fault::DeletedUserStaysMember) {
-        remove_from_groups(&mut store, id);
-    }
-    Ok(StatusCode::NO_CONTENT.into_response())
-}
-
-pub(crate) fn remove_from_groups(store: &mut Store, user_id: &str) {
-    let holds = |e: &Entry| {
-        e.resource
-            .get("members")
-            .and_then(Value::as_array)
-            .is_some_and(|m| {
-                m.iter()
-                    .any(|x| x.get("value").and_then(Value::as_str) == Some(user_id))
-            })
     };
-    let affected: Vec<(String, Entry)> = store
-        .groups
-        .iter()
-        .filter(|e| holds(e))
-        .filter_map(|e| {
-            let id = e.resource.get("id").and_then(Value::as_str)?.to_owned();
-            Some((id, e.clone()))
-        })
-        .collect();
-    for (gid, mut entry) in affected {
-        let version = store.next_version();
-        if let Some(Value::Array(members)) = entry.resource.get_mut("members") {
-            members.retain(|m| m.get("value").and_then(Value::as_str) != Some(user_id));
-        }
-        if let Some(Value::Object(meta)) = entry.resource.get_mut("meta") {
-            meta.insert("lastModified".to_owned(), Value::String(resource::now()));
-            meta.insert("version".to_owned(), Value::String(resource::etag(version)));
-        }
-        store.groups.update(Kind::Group, &gid, entry);
+    let original = parts.uri.query().map(str::to_owned);
+    let base_url = base(&parts.headers);
+    let mut request = ScimRequest::new(parts.method, parts.uri.path())
+        .with_headers(parts.headers)
+        .with_body(bytes)
+        .with_base_url(base_url);
+    request.query = original;
+    let target = target(&request.path);
+    // The filter's presence decides `not-found-on-empty-query`; faults may drop the filter.
+    let probe = request.clone();
+    if let Err(e) = app.before(&mut request, target).await {
+        return app.error_response(&e);
     }
-}
-
-/// `GET /ServiceProviderConfig` (RFC 7644 §4).
-pub(crate) async fn service_provider_config(headers: HeaderMap) -> Response {
-    scim(
-        StatusCode::OK,
-        &discovery::service_provider_config(&base(&headers)),
-    )
-}
-
-fn list_of(resources: Vec<Value>) -> Response {
-    let total = resources.len() as u64;
-    let list = ListResponse::new(resources, total, 1);
-    scim(
-        StatusCode::OK,
-        &serde_json::to_value(&list).unwrap_or(Value::Null),
-    )
-}
-
-/// `GET /Schemas` (RFC 7644 §4).
-pub(crate) async fn schemas(State(app): State<Reference>, headers: HeaderMap) -> Response {
-    list_of(discovery::schemas(
-        &base(&headers),
-        &app.inner.config.extension_schemas,
-    ))
-}
-
-/// `GET /Schemas/{id}`.
-pub(crate) async fn schema(
-    State(app): State<Reference>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-) -> Response {
-    let all = discovery::schemas(&base(&headers), &app.inner.config.extension_schemas);
-    match discovery::by_id(all, &id) {
-        Some(s) => scim(StatusCode::OK, &s),
-        None => app.error_response(&ApiError::not_found("Schema", &id)),
-    }
-}
-
-/// `GET /ResourceTypes` (RFC 7644 §4).
-pub(crate) async fn resource_types(headers: HeaderMap) -> Response {
-    list_of(discovery::resource_types(&base(&headers)))
-}
-
-/// `GET /ResourceTypes/{id}`.
-pub(crate) async fn resource_type(
-    State(app): State<Reference>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-) -> Response {
-    match discovery::by_id(discovery::resource_types(&base(&headers)), &id) {
-        Some(s) => scim(StatusCode::OK, &s),
-        None => app.error_response(&ApiError::not_found("ResourceType", &id)),
-    }
+    let response = app.server().handle(request).await;
+    app.after(&probe, target, response).await
 }
 
 /// Anything else: 404 with a SCIM Error body.

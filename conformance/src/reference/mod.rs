@@ -1,6 +1,10 @@
-//! The built-in reference endpoint: an in-memory SCIM 2.0 server (axum) that implements what
-//! the `entra` and `rfc7644` profiles check, correctly, with named [`Fault`]s that each break
-//! one behaviour.
+//! The built-in reference endpoint: `scim2_server` in memory, served by axum, with named
+//! [`Fault`]s that each break one behaviour the `entra` and `rfc7644` profiles check.
+//!
+//! The faults live outside `scim2_server`: those on the wire (headers, status codes, bodies,
+//! throttling, outages, query parameters) in this module's request handling around
+//! `ScimServer::handle`, those in persistence in its store, and those in PATCH application and
+//! writes in its `scim2_server::hooks::Hooks`.
 //!
 //! - Resources: `/Users` (core User with the Enterprise User extension) and `/Groups` (flat
 //!   groups: members are users; a deleted user leaves its groups), under [`BASE_PATH`].
@@ -39,18 +43,12 @@
 
 mod app;
 mod config;
-mod discovery;
 mod error;
 mod fault;
 mod handlers;
-mod kind;
+mod hooks;
 mod log;
-mod patching;
-mod projection;
-mod query;
-mod resource;
 mod seed;
-mod semantics;
 mod server;
 mod store;
 

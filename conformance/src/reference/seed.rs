@@ -1,12 +1,11 @@
 //! Preloading users and groups without HTTP (for demos, comparisons and large tests).
 
-use serde_json::Value;
+use scim2_server::store::{ResourceKind, meta};
+use scim2_server::{ReadRules, normalize};
+use serde_json::{Map, Value};
 
-use super::Fault;
 use super::app::Reference;
-use super::kind::Kind;
-use super::resource::{self, ReadRules, normalize, with_server_fields};
-use super::store::{Entry, unique_key};
+use super::store::unique_key;
 
 /// Users and groups to preload.
 ///
@@ -80,27 +79,29 @@ impl Reference {
             manager_string: true,
             undeclared: true,
         };
+        let server = self.server();
+        let store = server.store();
         let mut out = Seeded::default();
-        let mut store = self.store();
-        for (kind, bodies) in [(Kind::User, seed.users), (Kind::Group, seed.groups)] {
+        for (kind, bodies) in [
+            (ResourceKind::User, seed.users),
+            (ResourceKind::Group, seed.groups),
+        ] {
             for (index, body) in bodies.into_iter().enumerate() {
                 let fail = |detail: String| match kind {
-                    Kind::User => SeedError::User { index, detail },
-                    Kind::Group => SeedError::Group { index, detail },
+                    ResourceKind::User => SeedError::User { index, detail },
+                    ResourceKind::Group => SeedError::Group { index, detail },
                 };
                 let wanted_id = body
                     .get("id")
                     .and_then(Value::as_str)
                     .filter(|s| !s.is_empty())
                     .map(str::to_owned);
-                let map =
-                    normalize(body, self.schemas(kind), kind, rules).map_err(|e| fail(e.detail))?;
+                let map = normalize(body, server.config().schemas(kind), rules)
+                    .map_err(|e| fail(e.detail.unwrap_or_default()))?;
                 let Some(key) = unique_key(kind, &Value::Object(map.clone())) else {
                     return Err(fail(format!("`{}` is required", kind.unique_attribute())));
                 };
-                if !seed.allow_duplicates
-                    && store.collection(kind).holders(&key, None).next().is_some()
-                {
+                if !seed.allow_duplicates && store.name_taken(kind, &key) {
                     return Err(fail(format!(
                         "{} `{key}` is already in use",
                         kind.unique_attribute()
@@ -109,41 +110,47 @@ impl Reference {
                 if let Some(Value::Array(members)) = map.get("members") {
                     for m in members {
                         let v = m.get("value").and_then(Value::as_str).unwrap_or("");
-                        if !store.users.contains(v) {
+                        if !store.is_user(v) {
                             return Err(fail(format!("member `{v}` is not a user")));
                         }
                     }
                 }
                 let id = wanted_id.unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
-                if store.users.contains(&id) || store.groups.contains(&id) {
+                if store.id_taken(&id) {
                     return Err(fail(format!("the id `{id}` is already in use")));
                 }
-                let now = resource::now();
-                let version = store.next_version();
-                let seq = store.next_seq();
-                let stored = with_server_fields(map, kind, &id, &now, &now, version);
-                store.collection_mut(kind).insert(
-                    kind,
-                    seq,
-                    id.clone(),
-                    Entry {
-                        created: self
-                            .has(Fault::SecondPatchLosesFirst)
-                            .then(|| stored.clone()),
-                        indexed: self
-                            .has(Fault::FilterMissesPatchedValue)
-                            .then(|| stored.clone()),
-                        resource: stored,
-                        patches: 0,
-                        renamed: false,
-                    },
-                );
+                let resource = stored(map, kind, &id);
+                store
+                    .insert(kind, resource.clone(), false)
+                    .map_err(|e| fail(e.to_string()))?;
+                server.hooks().seeded(&resource);
                 match kind {
-                    Kind::User => out.user_ids.push(id),
-                    Kind::Group => out.group_ids.push(id),
+                    ResourceKind::User => out.user_ids.push(id),
+                    ResourceKind::Group => out.group_ids.push(id),
                 }
             }
         }
         Ok(out)
     }
+}
+
+/// A normalized body with `id` and `meta`, as the server stores a created resource.
+fn stored(mut body: Map<String, Value>, kind: ResourceKind, id: &str) -> Value {
+    let mut out = Map::new();
+    if let Some(schemas) = body.remove("schemas") {
+        out.insert("schemas".to_owned(), schemas);
+    }
+    out.insert("id".to_owned(), Value::String(id.to_owned()));
+    out.extend(body);
+    let now = meta::now();
+    out.insert(
+        "meta".to_owned(),
+        serde_json::json!({
+            "resourceType": kind.resource_type(),
+            "created": now,
+            "lastModified": now,
+            "version": meta::etag(1),
+        }),
+    );
+    Value::Object(out)
 }

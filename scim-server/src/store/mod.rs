@@ -22,10 +22,14 @@ use scim2_filter::{AttrPath, Filter};
 use scim2_types::schema::ResourceSchemas;
 use serde_json::Value;
 
+pub mod memory;
+pub mod meta;
 pub mod scan;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "sqlite", feature = "postgres"))))]
 pub mod sql;
+
+pub use memory::MemoryStore;
 
 /// The resource types a store holds (RFC 7643 §4.1 User, §4.2 Group).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -97,34 +97,6 @@ impl Columns {
     }
 }
 
-/// `resource` without the member `member_id`, with a new `meta.version` and `meta.lastModified`
-/// (RFC 7643 §3.1), as a user's deletion leaves each group it belonged to.
-pub(crate) fn without_member(resource: &Value, member_id: &str, version: &str, now: &str) -> Value {
-    let mut out = resource.clone();
-    if let Some(object) = out.as_object_mut() {
-        for (key, value) in object.iter_mut() {
-            if key.eq_ignore_ascii_case("members")
-                && let Some(members) = value.as_array_mut()
-            {
-                members.retain(|m| {
-                    m.as_object()
-                        .and_then(|m| get_ci(m, "value"))
-                        .and_then(Value::as_str)
-                        != Some(member_id)
-                });
-            }
-        }
-        let meta = object
-            .entry("meta")
-            .or_insert_with(|| Value::Object(Map::new()));
-        if let Some(meta) = meta.as_object_mut() {
-            meta.insert("version".to_owned(), Value::String(version.to_owned()));
-            meta.insert("lastModified".to_owned(), Value::String(now.to_owned()));
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use serde_json::json;
@@ -158,17 +130,5 @@ mod tests {
                 Err(StoreError::Corrupt { .. })
             ));
         }
-    }
-
-    #[test]
-    fn removing_a_member_bumps_meta() {
-        let group = json!({"id": "g", "members": [{"value": "u1"}, {"value": "u2"}],
-            "meta": {"version": "W/\"1\"", "created": "c"}});
-        let out = without_member(&group, "u1", "W/\"x\"", "now");
-        assert_eq!(
-            out,
-            json!({"id": "g", "members": [{"value": "u2"}],
-                "meta": {"version": "W/\"x\"", "created": "c", "lastModified": "now"}})
-        );
     }
 }

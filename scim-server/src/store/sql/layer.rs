@@ -6,8 +6,9 @@ use std::collections::{BTreeSet, HashSet};
 use serde_json::Value;
 use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Pool, Row, Type};
 
-use super::columns::{self, Columns, without_member};
+use super::columns::{self, Columns};
 use super::lookup::{self, Condition, fold};
+use crate::store::meta;
 use crate::store::{Page, Query, ResourceKind, StoreError, scan};
 
 /// Bind parameters per statement when a list is expanded (`IN (…)`, multi-row `VALUES`):
@@ -74,18 +75,6 @@ fn parse(kind: ResourceKind, id: &str, body: &str) -> Result<Value, StoreError> 
 
 fn to_json(resource: &Value) -> Result<String, StoreError> {
     serde_json::to_string(resource).map_err(StoreError::backend)
-}
-
-/// A fresh `meta.version` (RFC 7644 §3.14): a weak ETag no earlier version can have had.
-fn new_version() -> String {
-    format!("W/\"{}\"", uuid::Uuid::new_v4().simple())
-}
-
-/// The current time as an RFC 3339 `dateTime` (RFC 7643 §2.3.5).
-fn now() -> String {
-    time::OffsetDateTime::now_utc()
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_else(|_| "1970-01-01T00:00:00Z".to_owned())
 }
 
 fn total(n: i64) -> usize {
@@ -363,7 +352,6 @@ where
             "SELECT body FROM scim_resources WHERE kind = $1 AND id = $2{}",
             DB::LOCK_ROW
         );
-        let (version, now) = (new_version(), now());
         let group = ResourceKind::Group;
         for row in rows {
             let group_id: String = row.try_get(0).map_err(backend)?;
@@ -375,7 +363,14 @@ where
                 .map_err(backend)?;
             let Some(row) = row else { continue };
             let body: String = row.try_get(0).map_err(backend)?;
-            let changed = without_member(&parse(group, &group_id, &body)?, user_id, &version, &now);
+            let mut changed = parse(group, &group_id, &body)?;
+            // The one rule for a deleted member (RFC 7643 §4.2): gone, and the group touched.
+            meta::remove_member(&mut changed, user_id);
+            let version = changed
+                .pointer("/meta/version")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned();
             sqlx::query(
                 "UPDATE scim_resources SET version = $3, body = $4 WHERE kind = $1 AND id = $2",
             )

@@ -15,27 +15,43 @@ use serde_json::{Map, Value};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use super::error::ApiError;
-use super::kind::Kind;
+use scim2_filter::policy::Policy;
+use scim2_types::ScimError;
 
-/// Which of Entra's deviations a write accepts (all of them unless a fault says otherwise).
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct ReadRules {
-    /// Accept `"True"`/`"False"` for booleans.
-    pub(crate) string_booleans: bool,
-    /// Accept a bare string for `manager`.
-    pub(crate) manager_string: bool,
+use crate::error::{invalid_syntax, invalid_value};
+use crate::store::{ResourceKind, meta};
+
+/// Which of Entra's deviations a write accepts, from the server's [`Policy`] (POST, PUT and
+/// PATCH read bodies by the same rules).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadRules {
+    /// Accept `"True"`/`"False"` for booleans (`Policy::string_booleans`).
+    pub string_booleans: bool,
+    /// Accept a bare string for `manager` (`Policy::complex_from_bare_value`).
+    pub manager_string: bool,
     /// Store attributes of undeclared extensions and unknown sub-attributes as sent (the
     /// endpoint policy's `undeclared_attributes`, which PATCH applies too); refuse them with
     /// 400 `invalidValue` otherwise.
-    pub(crate) undeclared: bool,
+    pub undeclared: bool,
 }
 
-fn undeclared(rules: ReadRules, what: &str) -> Result<(), ApiError> {
+impl ReadRules {
+    /// The rules `policy` implies.
+    #[must_use]
+    pub fn from_policy(policy: &Policy) -> Self {
+        Self {
+            string_booleans: policy.string_booleans,
+            manager_string: policy.complex_from_bare_value,
+            undeclared: policy.undeclared_attributes,
+        }
+    }
+}
+
+fn undeclared(rules: ReadRules, what: &str) -> Result<(), ScimError> {
     if rules.undeclared {
         Ok(())
     } else {
-        Err(ApiError::invalid_value(format!(
+        Err(invalid_value(format!(
             "{what} is not declared by the endpoint's schemas"
         )))
     }
@@ -43,17 +59,17 @@ fn undeclared(rules: ReadRules, what: &str) -> Result<(), ApiError> {
 
 /// Normalizes a client body (POST, PUT, or the result of a PATCH) into the stored form, without
 /// `id` and `meta`.
-pub(crate) fn normalize(
+///
+/// # Errors
+/// 400 `invalidSyntax` for a body that is not an object, 400 `invalidValue` for a value of
+/// the wrong type, two primary values, or an undeclared attribute the rules refuse.
+pub fn normalize(
     body: Value,
     schemas: &ResourceSchemas,
-    kind: Kind,
     rules: ReadRules,
-) -> Result<Map<String, Value>, ApiError> {
+) -> Result<Map<String, Value>, ScimError> {
     let Value::Object(map) = body else {
-        return Err(ApiError::bad_request(
-            scim2_types::ScimType::InvalidSyntax,
-            "the request body must be a JSON object",
-        ));
+        return Err(invalid_syntax("the request body must be a JSON object"));
     };
     let mut out = Map::new();
     let mut declared: Vec<String> = Vec::new();
@@ -88,7 +104,7 @@ pub(crate) fn normalize(
                     merge_into(&mut out, ext.id.clone(), Value::Object(ext_out));
                 }
                 _ => {
-                    return Err(ApiError::invalid_value(format!(
+                    return Err(invalid_value(format!(
                         "the extension `{key}` must be an object"
                     )));
                 }
@@ -108,7 +124,7 @@ pub(crate) fn normalize(
             }
             None if value.is_null() => {}
             None => {
-                if key.len() > 4 && key[..4].eq_ignore_ascii_case("urn:") {
+                if key.len() > 4 && key.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("urn:")) {
                     undeclared(rules, &format!("the extension `{key}`"))?;
                 }
                 out.insert(key, value);
@@ -117,7 +133,7 @@ pub(crate) fn normalize(
     }
     // Drop empty extension objects: an extension without attributes is not present.
     out.retain(|k, v| !(schemas.is_extension(k) && v.as_object().is_some_and(Map::is_empty)));
-    let schema_list = schema_list(kind, schemas, &declared, &out);
+    let schema_list = schema_list(schemas, &declared, &out);
     let mut stored = Map::new();
     stored.insert("schemas".to_owned(), Value::Array(schema_list));
     stored.extend(out);
@@ -134,38 +150,35 @@ fn merge_into(out: &mut Map<String, Value>, key: String, value: Value) {
     }
 }
 
-fn read_schemas(value: Value) -> Result<Vec<String>, ApiError> {
+fn read_schemas(value: Value) -> Result<Vec<String>, ScimError> {
     match value {
         Value::Null => Ok(Vec::new()),
         Value::Array(items) => items
             .into_iter()
             .map(|v| match v {
                 Value::String(s) => Ok(s),
-                _ => Err(ApiError::invalid_value("`schemas` must list URN strings")),
+                _ => Err(invalid_value("`schemas` must list URN strings")),
             })
             .collect(),
-        _ => Err(ApiError::invalid_value(
-            "`schemas` must be an array of URNs",
-        )),
+        _ => Err(invalid_value("`schemas` must be an array of URNs")),
     }
 }
 
 /// `schemas` lists the core schema, the extensions present, and any other URN the client sent
 /// (such as Entra's legacy ADSCIM group URI), each once.
 fn schema_list(
-    kind: Kind,
     schemas: &ResourceSchemas,
     declared: &[String],
     body: &Map<String, Value>,
 ) -> Vec<Value> {
-    let mut list: Vec<String> = vec![kind.core_urn().to_owned()];
+    let mut list: Vec<String> = vec![schemas.core.id.as_str().to_owned()];
     for ext in &schemas.extensions {
         if body.contains_key(&ext.id) {
             list.push(ext.id.clone());
         }
     }
     for urn in declared {
-        let known = urn.eq_ignore_ascii_case(kind.core_urn()) || schemas.is_extension(urn);
+        let known = urn.eq_ignore_ascii_case(schemas.core.id.as_str()) || schemas.is_extension(urn);
         if !known && !list.iter().any(|u| u.eq_ignore_ascii_case(urn)) {
             list.push(urn.clone());
         }
@@ -178,13 +191,13 @@ fn read_attribute(
     value: Value,
     name: &str,
     rules: ReadRules,
-) -> Result<Option<Value>, ApiError> {
+) -> Result<Option<Value>, ScimError> {
     if value.is_null() || attr.mutability == Mutability::ReadOnly {
         return Ok(None);
     }
     if attr.multi_valued {
         let Value::Array(items) = value else {
-            return Err(ApiError::invalid_value(format!(
+            return Err(invalid_value(format!(
                 "`{name}` is multi-valued and must be an array"
             )));
         };
@@ -200,7 +213,7 @@ fn read_attribute(
             .filter(|v| v.get("primary") == Some(&Value::Bool(true)))
             .count();
         if primaries > 1 {
-            return Err(ApiError::invalid_value(format!(
+            return Err(invalid_value(format!(
                 "`{name}` has {primaries} primary values; at most one is allowed (RFC 7643 §2.4)"
             )));
         }
@@ -214,12 +227,8 @@ fn read_single(
     value: Value,
     name: &str,
     rules: ReadRules,
-) -> Result<Option<Value>, ApiError> {
-    let wrong = |expected: &str| {
-        Err(ApiError::invalid_value(format!(
-            "`{name}` must be {expected}"
-        )))
-    };
+) -> Result<Option<Value>, ScimError> {
+    let wrong = |expected: &str| Err(invalid_value(format!("`{name}` must be {expected}")));
     match (attr.kind, value) {
         (_, Value::Null) => Ok(None),
         (AttributeType::Complex, Value::Object(inner)) => {
@@ -288,22 +297,10 @@ fn read_single(
     }
 }
 
-/// The current time as an RFC 3339 `dateTime` (RFC 7643 §2.3.5).
-pub(crate) fn now() -> String {
-    OffsetDateTime::now_utc()
-        .format(&Rfc3339)
-        .unwrap_or_else(|_| "1970-01-01T00:00:00Z".to_owned())
-}
-
-/// The weak ETag of a version number (RFC 7644 §3.14; RFC 7232 §2.3).
-pub(crate) fn etag(version: u64) -> String {
-    format!("W/\"{version}\"")
-}
-
 /// Puts `id` and `meta` (without `location`, which depends on the request) on a stored body.
 pub(crate) fn with_server_fields(
     mut body: Map<String, Value>,
-    kind: Kind,
+    kind: ResourceKind,
     id: &str,
     created: &str,
     modified: &str,
@@ -325,7 +322,7 @@ pub(crate) fn with_server_fields(
         "lastModified".to_owned(),
         Value::String(modified.to_owned()),
     );
-    meta.insert("version".to_owned(), Value::String(etag(version)));
+    meta.insert("version".to_owned(), Value::String(meta::etag(version)));
     out.insert("meta".to_owned(), Value::Object(meta));
     Value::Object(out)
 }
@@ -335,7 +332,7 @@ pub(crate) fn created_of(resource: &Value) -> String {
     resource
         .pointer("/meta/created")
         .and_then(Value::as_str)
-        .map_or_else(now, str::to_owned)
+        .map_or_else(meta::now, str::to_owned)
 }
 
 /// `meta.version` of a stored resource.
@@ -361,6 +358,7 @@ mod tests {
     /// (`Policy::undeclared_attributes`): stored when it holds, refused otherwise.
     #[test]
     fn undeclared_attributes_follow_the_policy() {
+        let schemas = ResourceSchemas::user();
         let bodies = [
             serde_json::json!({"userName": "a@x.org", CUSTOM: {"CustomAttribute": "v"}}),
             serde_json::json!({"userName": "a@x.org", "name": {"pronunciation": "v"}}),
@@ -368,12 +366,37 @@ mod tests {
                 scim2_types::urn::ENTERPRISE_USER: {"badge": "v"}}),
         ];
         for b in bodies {
-            let stored =
-                normalize(b.clone(), Kind::User.schemas(), Kind::User, rules(true)).unwrap();
+            let stored = normalize(b.clone(), &schemas, rules(true)).unwrap();
             assert!(Value::Object(stored).to_string().contains("\"v\""), "{b}");
-            let e =
-                normalize(b.clone(), Kind::User.schemas(), Kind::User, rules(false)).unwrap_err();
+            let e = normalize(b.clone(), &schemas, rules(false)).unwrap_err();
             assert!(format!("{e:?}").contains("not declared"), "{b}: {e:?}");
         }
+    }
+
+    #[test]
+    fn reading_follows_the_schema_and_the_rules() {
+        let schemas = ResourceSchemas::user();
+        let body = serde_json::json!({
+            "USERNAME": "a", "Active": "True", "id": "client-sent", "nickName": null,
+            "emails": [{"value": "a@x", "primary": true}],
+            scim2_types::urn::ENTERPRISE_USER: {"manager": "m1"}
+        });
+        let stored = normalize(body.clone(), &schemas, rules(true)).unwrap();
+        assert_eq!(stored["userName"], "a", "stored in the schema's spelling");
+        assert_eq!(stored["active"], true);
+        assert!(
+            !stored.contains_key("id"),
+            "readOnly attributes are ignored"
+        );
+        assert!(!stored.contains_key("nickName"), "null is unassigned");
+        assert_eq!(
+            stored[scim2_types::urn::ENTERPRISE_USER]["manager"],
+            serde_json::json!({"value": "m1"})
+        );
+        let strict = ReadRules::from_policy(&Policy::strict());
+        assert!(normalize(body, &schemas, strict).is_err());
+        let two_primaries = serde_json::json!({"userName": "a",
+            "emails": [{"value": "a", "primary": true}, {"value": "b", "primary": true}]});
+        assert!(normalize(two_primaries, &schemas, rules(true)).is_err());
     }
 }

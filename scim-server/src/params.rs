@@ -1,14 +1,10 @@
-//! Query parameters of list and search requests (RFC 7644 §3.4.2, §3.4.3) and pagination.
+//! Query parameters of list and search requests (RFC 7644 §3.4.2, §3.4.3) and of any request
+//! that returns resources (`attributes`, `excludedAttributes`, §3.9).
 
-use scim2_types::{ScimType, SearchRequest, SortOrder};
+use scim2_types::{ScimError, ScimType, SearchRequest, SortOrder};
 
-use super::error::ApiError;
-use super::projection::{Projection, split_list};
-
-/// The page size when a query gives no `count`.
-pub(crate) const DEFAULT_PAGE: usize = 100;
-/// The largest page the endpoint returns (advertised as `filter.maxResults`).
-pub(crate) const MAX_PAGE: usize = 1000;
+use crate::error::{bad_request, invalid_value};
+use crate::projection::{Projection, split_list};
 
 /// The parameters of one query.
 #[derive(Debug, Clone, Default)]
@@ -39,7 +35,12 @@ fn param<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
 }
 
 /// `attributes` / `excludedAttributes` of any request (RFC 7644 §3.9).
-pub(crate) fn projection(pairs: &[(String, String)]) -> Projection {
+pub(crate) fn projection(raw: Option<&str>) -> Projection {
+    let pairs = pairs(raw);
+    projection_of(&pairs)
+}
+
+fn projection_of(pairs: &[(String, String)]) -> Projection {
     Projection {
         attributes: param(pairs, "attributes")
             .map(split_list)
@@ -50,11 +51,11 @@ pub(crate) fn projection(pairs: &[(String, String)]) -> Projection {
     }
 }
 
-fn integer(pairs: &[(String, String)], name: &str) -> Result<Option<i64>, ApiError> {
+fn integer(pairs: &[(String, String)], name: &str) -> Result<Option<i64>, ScimError> {
     param(pairs, name)
         .map(|v| {
             v.trim().parse::<i64>().map_err(|_| {
-                ApiError::bad_request(
+                bad_request(
                     ScimType::InvalidValue,
                     format!("`{name}` must be an integer, got `{v}`"),
                 )
@@ -63,23 +64,23 @@ fn integer(pairs: &[(String, String)], name: &str) -> Result<Option<i64>, ApiErr
         .transpose()
 }
 
-fn descending(order: Option<&str>) -> Result<bool, ApiError> {
+fn descending(order: Option<&str>) -> Result<bool, ScimError> {
     match order {
         None => Ok(false),
         Some(o) if o.eq_ignore_ascii_case("ascending") => Ok(false),
         Some(o) if o.eq_ignore_ascii_case("descending") => Ok(true),
-        Some(o) => Err(ApiError::invalid_value(format!(
+        Some(o) => Err(invalid_value(format!(
             "`sortOrder` must be `ascending` or `descending`, got `{o}`"
         ))),
     }
 }
 
 /// The parameters of `GET /Users?…` (RFC 7644 §3.4.2).
-pub(crate) fn from_query(raw: Option<&str>) -> Result<ListParams, ApiError> {
+pub(crate) fn from_query(raw: Option<&str>) -> Result<ListParams, ScimError> {
     let pairs = pairs(raw);
     Ok(ListParams {
         filter: param(&pairs, "filter").map(str::to_owned),
-        projection: projection(&pairs),
+        projection: projection_of(&pairs),
         sort_by: param(&pairs, "sortBy").map(str::to_owned),
         descending: descending(param(&pairs, "sortOrder"))?,
         start_index: integer(&pairs, "startIndex")?,
@@ -105,11 +106,14 @@ pub(crate) fn from_search(req: SearchRequest) -> ListParams {
 }
 
 /// The 1-based start and the page length (RFC 7644 §3.4.2.4: `startIndex` below 1 is 1, a
-/// negative `count` is 0; `count` is capped at [`MAX_PAGE`]).
-pub(crate) fn page(start_index: Option<i64>, count: Option<i64>) -> (usize, usize) {
+/// negative `count` is 0; `count` is capped at `max`).
+pub(crate) fn page(
+    start_index: Option<i64>,
+    count: Option<i64>,
+    default: usize,
+    max: usize,
+) -> (usize, usize) {
     let start = usize::try_from(start_index.unwrap_or(1).max(1)).unwrap_or(usize::MAX);
-    let count = count.map_or(DEFAULT_PAGE, |c| {
-        usize::try_from(c.max(0)).unwrap_or(usize::MAX)
-    });
-    (start, count.min(MAX_PAGE))
+    let count = count.map_or(default, |c| usize::try_from(c.max(0)).unwrap_or(usize::MAX));
+    (start, count.min(max))
 }
