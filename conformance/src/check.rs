@@ -8,7 +8,9 @@ use std::time::Duration;
 
 use serde::Serialize;
 
+use crate::dialect::Dialect;
 use crate::evidence::Evidence;
+use crate::reference::Fault;
 use crate::transcript::Exchange;
 
 /// How strongly a check's behaviour is required (RFC 2119 keywords as used by RFC 7644).
@@ -29,27 +31,6 @@ impl fmt::Display for Requirement {
             Self::Must => "MUST",
             Self::Should => "SHOULD",
             Self::May => "MAY",
-        })
-    }
-}
-
-/// Which of Entra's PATCH dialects a check replays (docs/entra.md#patch-dialects).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, clap::ValueEnum)]
-#[serde(rename_all = "lowercase")]
-pub enum Dialect {
-    /// The default non-gallery job: `"Replace"`/`"Add"`/`"Remove"`, one op per attribute,
-    /// `"True"`/`"False"` strings, member removal with a value array.
-    Legacy,
-    /// With the `aadOptscim062020` flag: lower-case ops, booleans, path-less replace with dotted
-    /// and URN keys, member removal with a `members[value eq "…"]` path.
-    Flagged,
-}
-
-impl fmt::Display for Dialect {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Self::Legacy => "legacy",
-            Self::Flagged => "flagged",
         })
     }
 }
@@ -97,9 +78,9 @@ pub struct CheckMeta {
     pub levels: Levels,
     /// What the check rests on: public sources and the section of `docs/entra.md`.
     pub evidence: Evidence,
-    /// Names of the reference endpoint's faults (`reference::Fault` kebab-case names) this
-    /// check is designed to catch.
-    pub faults: &'static [&'static str],
+    /// The reference endpoint's faults this check is designed to catch.
+    #[serde(serialize_with = "ser_faults")]
+    pub faults: &'static [Fault],
     /// Whether the check writes (POST/PATCH/PUT/DELETE); skipped under `--read-only`.
     pub writes: bool,
     /// The PATCH dialect replayed, if dialect-specific.
@@ -118,7 +99,18 @@ pub struct Levels {
     pub rfc7644: Requirement,
 }
 
+/// Faults as their kebab-case names.
+fn ser_faults<S: serde::Serializer>(faults: &&'static [Fault], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(faults.iter().map(|f| f.name()))
+}
+
 impl CheckMeta {
+    /// The names of the faults the check catches (`reference::Fault` kebab-case names).
+    #[must_use]
+    pub fn fault_names(&self) -> Vec<&'static str> {
+        self.faults.iter().map(|f| f.name()).collect()
+    }
+
     /// The sources as one line (the catalogue's and the reports' `source`).
     #[must_use]
     pub fn source(&self) -> String {

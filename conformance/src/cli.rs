@@ -13,7 +13,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand};
 use time::OffsetDateTime;
 
-use crate::check::Dialect;
+use crate::dialect::Dialect;
 use crate::endpoint::{EndpointArgs, EndpointSpec, Network};
 use crate::exit::ExitCode;
 use crate::journal::{Journal, is_run_id, new_run_id};
@@ -141,7 +141,7 @@ pub struct RunArgs {
     pub mapping: Option<PathBuf>,
     /// Which of Entra's PATCH dialects to replay (default: the profile file's, else both).
     #[arg(long, value_enum)]
-    pub dialect: Option<DialectArg>,
+    pub dialect: Option<crate::dialect::Dialects>,
     /// Send GET requests only (test connection, discovery, queries); never a write.
     #[arg(long)]
     pub read_only: bool,
@@ -190,17 +190,6 @@ pub struct RunArgs {
     /// Directory of the created-resources journal (default: the system temp dir).
     #[arg(long, value_name = "DIR")]
     pub journal_dir: Option<PathBuf>,
-}
-
-/// `--dialect` values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum DialectArg {
-    /// Entra's default PATCH shapes only.
-    Legacy,
-    /// Only the shapes Entra sends with the `aadOptscim062020` feature flag.
-    Flagged,
-    /// Both dialects (default).
-    Both,
 }
 
 /// `serve` options.
@@ -766,13 +755,11 @@ async fn run_cmd(
         (None, None) => Mapping::entra_default().map_err(|e| UsageError(e.to_string()))?,
     };
     let dialects = match a.dialect {
-        Some(DialectArg::Legacy) => vec![Dialect::Legacy],
-        Some(DialectArg::Flagged) => vec![Dialect::Flagged],
-        Some(DialectArg::Both) => vec![Dialect::Legacy, Dialect::Flagged],
+        Some(d) => d.to_vec(),
         None => profile_file
             .as_ref()
             .and_then(|f| f.dialects.clone())
-            .unwrap_or_else(|| vec![Dialect::Legacy, Dialect::Flagged]),
+            .unwrap_or_else(|| Dialect::BOTH.to_vec()),
     };
     // Stateful sequences run after the fixed checks by default; a profile file selects its own
     // checks, so with one they run only when asked for (`--cases`, `--only stateful`, replay).
@@ -1125,7 +1112,7 @@ pub fn catalogue_markdown() -> String {
     out
 }
 
-fn faults_markdown(faults: &[&str]) -> String {
+fn faults_markdown(faults: &[Fault]) -> String {
     if faults.is_empty() {
         return "(informational)".into();
     }
@@ -1264,7 +1251,7 @@ pub fn list_check_list(
                         "levels": m.levels,
                         "source": m.source(),
                         "evidence": m.evidence,
-                        "faults": m.faults,
+                        "faults": m.fault_names(),
                         "writes": m.writes,
                         "dialect": m.dialect.map(|d| d.to_string()),
                     })
@@ -1307,7 +1294,11 @@ pub fn list_check_list(
                 ));
                 out.push_str(&format!("{:<47} source: {}\n", "", m.source()));
                 if !m.faults.is_empty() {
-                    out.push_str(&format!("{:<47} faults: {}\n", "", m.faults.join(", ")));
+                    out.push_str(&format!(
+                        "{:<47} faults: {}\n",
+                        "",
+                        m.fault_names().join(", ")
+                    ));
                 }
             }
         }

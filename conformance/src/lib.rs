@@ -19,6 +19,7 @@ pub mod check;
 pub mod cli;
 pub mod compare;
 pub mod diagnose;
+pub mod dialect;
 pub mod endpoint;
 pub mod evidence;
 pub mod exit;

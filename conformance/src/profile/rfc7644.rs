@@ -24,7 +24,7 @@ pub fn checks() -> Vec<Check> {
             sources: [
                 rfc(7644, "4", Must),
             ],
-            faults: ["wrong-content-type"],
+            faults: [WrongContentType],
             writes: false, dialect: None, needs: []),
         check!(discovery_resource_types, "rfc7644.discovery.resource-types", "discovery", Must,
             "GET /ResourceTypes lists User and Group",
@@ -32,7 +32,7 @@ pub fn checks() -> Vec<Check> {
             sources: [
                 rfc(7644, "4", Must),
             ],
-            faults: ["wrong-content-type"],
+            faults: [WrongContentType],
             writes: false, dialect: None, needs: []),
         check!(discovery_schemas, "rfc7644.discovery.schemas", "discovery", Must,
             "GET /Schemas lists the core User and Group schemas and the enterprise extension",
@@ -43,7 +43,7 @@ pub fn checks() -> Vec<Check> {
                 ms("https://github.com/AzureAD/SCIMReferenceCode/blob/master/Microsoft.SCIM.LogicAppValidationTemplate/StandardLogicApp/SCIM-Validation-Test-Overview.md"),
                 rfc(7644, "4", Must),
             ],
-            faults: ["wrong-content-type"],
+            faults: [WrongContentType],
             writes: false, dialect: None, needs: []),
         check!(filter_eq_case, "rfc7644.filter.eq.case-insensitive", "filter", Must,
             "eq on a caseExact=false attribute (title) matches in another letter case",
@@ -51,7 +51,7 @@ pub fn checks() -> Vec<Check> {
             sources: [
                 rfc(7644, "3.4.2.2", Must),
             ],
-            faults: ["case-sensitive-filter"],
+            faults: [CaseSensitiveFilter],
             writes: true, dialect: None, needs: [Filter]),
         check!(filter_operators, "rfc7644.filter.operators", "filter", Must,
             "Every filter operator (eq ne co sw ew pr gt ge lt le, and/or/not, value paths) selects what the model selects",
@@ -59,7 +59,7 @@ pub fn checks() -> Vec<Check> {
             sources: [
                 rfc(7644, "3.4.2.2", Must),
             ],
-            faults: ["case-sensitive-filter"],
+            faults: [CaseSensitiveFilter],
             writes: true, dialect: None, needs: [Filter]),
         check!(pagination_invariants, "rfc7644.pagination.invariants", "pagination", Must,
             "Pages of count=3 concatenate to the full result; totalResults is the match count; count=0 gives no resources",
@@ -67,7 +67,7 @@ pub fn checks() -> Vec<Check> {
             sources: [
                 rfc(7644, "3.4.2.4", Must),
             ],
-            faults: ["ignore-start-index", "ignore-count", "total-results-is-page-size"],
+            faults: [IgnoreStartIndex, IgnoreCount, TotalResultsIsPageSize],
             writes: true, dialect: None, needs: [Filter]),
         check!(sorting, "rfc7644.sort", "sorting", Must,
             "sortBy=userName with ascending and descending sortOrder",
@@ -75,7 +75,7 @@ pub fn checks() -> Vec<Check> {
             sources: [
                 rfc(7644, "3.4.2.3", Must),
             ],
-            faults: ["sort-ignored"],
+            faults: [SortIgnored],
             writes: true, dialect: None, needs: [Filter, Sort]),
         check!(projection, "rfc7644.projection", "projection", Must,
             "attributes=userName returns id and userName only; excludedAttributes=emails drops emails",
@@ -84,7 +84,7 @@ pub fn checks() -> Vec<Check> {
                 rfc(7644, "3.4.2.5", Must),
                 rfc(7644, "3.9", Must),
             ],
-            faults: ["attributes-ignored"],
+            faults: [AttributesIgnored],
             writes: true, dialect: None, needs: []),
         check!(put_replaces, "rfc7644.put", "put", Should,
             "PUT replaces the resource: attributes left out of the body are cleared",
@@ -92,7 +92,7 @@ pub fn checks() -> Vec<Check> {
             sources: [
                 rfc(7644, "3.5.1", May),
             ],
-            faults: ["put-merges"],
+            faults: [PutMerges],
             writes: true, dialect: None, needs: []),
         check!(search, "rfc7644.search", "filter", Should,
             "POST /Users/.search with a SearchRequest finds the user",
@@ -100,7 +100,7 @@ pub fn checks() -> Vec<Check> {
             sources: [
                 rfc(7644, "3.4.3", May),
             ],
-            faults: ["search-not-supported"],
+            faults: [SearchNotSupported],
             writes: true, dialect: None, needs: [Filter]),
         check!(meta, "rfc7644.meta", "users", Must,
             "Resources carry meta.resourceType, created, lastModified and location",
@@ -108,7 +108,7 @@ pub fn checks() -> Vec<Check> {
             sources: [
                 rfc(7643, "3.1", Must),
             ],
-            faults: ["meta-missing"],
+            faults: [MetaMissing],
             writes: true, dialect: None, needs: []),
         check!(etag, "rfc7644.etag", "etag", Must,
             "When ETags are advertised, a stale If-Match gives 412",
@@ -116,7 +116,7 @@ pub fn checks() -> Vec<Check> {
             sources: [
                 rfc(7644, "3.14", Must),
             ],
-            faults: ["etag-ignored"],
+            faults: [EtagIgnored],
             writes: true, dialect: None, needs: [Etag]),
         check!(wrong_token, "rfc7644.auth.wrong-token", "auth", Must,
             "A wrong bearer token gives 401",
@@ -126,7 +126,7 @@ pub fn checks() -> Vec<Check> {
                 rfc(7644, "2", Must),
                 rfc(7644, "3.12", Must),
             ],
-            faults: ["token-not-checked"],
+            faults: [TokenNotChecked],
             writes: false, dialect: None, needs: []),
     ]
 }

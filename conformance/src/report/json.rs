@@ -90,7 +90,7 @@ pub fn to_value(report: &Report) -> Value {
                 "requirement": r.meta.requirement,
                 "source": r.meta.source(),
                 "evidence": r.meta.evidence,
-                "faults": r.meta.faults,
+                "faults": r.meta.fault_names(),
                 "outcome": r.outcome.status(),
                 "detail": r.outcome.detail(),
                 "notes": r.notes,

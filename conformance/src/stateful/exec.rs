@@ -10,12 +10,12 @@ use serde_json::{Value, json};
 
 use super::Area;
 use super::op::{FilterAttr, FilterOp, Generated, Op, Query, UserAttr};
-use crate::check::Dialect;
+use crate::dialect::Dialect;
 use crate::journal::ResourceKind;
 use crate::mapping::Person;
 use crate::model::{GroupModel, UserModel};
 use crate::path::{TargetPath, get_ci};
-use crate::profile::wire;
+use crate::profile::wire::{self, SetManager};
 use crate::session::{CheckError, Cx, Resp, id_of, lit, member_ids};
 use crate::transcript::Exchange;
 use crate::transport::WireRequest;
@@ -178,7 +178,7 @@ impl Default for Shape {
     fn default() -> Self {
         Self {
             entra: false,
-            dialects: vec![Dialect::Legacy, Dialect::Flagged],
+            dialects: Dialect::BOTH.to_vec(),
             filter: true,
         }
     }
@@ -374,10 +374,7 @@ impl Exec {
                 |g| format!("the {} group", ordinal(g + 1)),
             )
         };
-        let dialect = |flagged: bool| match self.dialect(flagged) {
-            Dialect::Legacy => "legacy dialect",
-            Dialect::Flagged => "flagged dialect",
-        };
+        let dialect = |flagged: bool| format!("{} dialect", self.dialect(flagged));
         match op {
             Op::CreateUser { reuse, .. } => {
                 let n = ordinal(self.users.len() + 1);
@@ -710,7 +707,7 @@ impl Exec {
                 }
                 let mid = self.users[m].id.clone();
                 self.users[u].manager = Some(mid.clone());
-                let ops = wire::set_manager(self.dialect(*flagged), "add", &mid);
+                let ops = wire::set_manager(self.dialect(*flagged), SetManager::Add, &mid);
                 self.patch_user(u, ops).await
             }
             Op::ClearManager { user, flagged } => {

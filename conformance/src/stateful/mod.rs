@@ -31,6 +31,7 @@ use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use serde::{Deserialize, Serialize};
 
 use crate::check::{CheckMeta, CheckResult, Outcome, Requirement};
+use crate::reference::Fault::{self, *};
 use crate::session::{Cx, Session};
 
 pub mod cli;
@@ -311,54 +312,54 @@ pub struct StatefulOutcome {
     pub replayed: bool,
 }
 
-const META: [(&str, &str, &[&str]); 3] = [
+const META: [(&str, &str, &[Fault]); 3] = [
     (
         "stateful.users",
         "Random sequences of Entra's user operations keep users as the model predicts",
         &[
-            "second-patch-loses-first",
-            "deleted-username-reserved",
-            "patch-not-applied",
-            "rename-not-applied",
-            "ignore-value-path-patch",
-            "typed-replace-drops-others",
-            "active-as-string",
-            "reject-string-booleans",
-            "reject-manager-string",
-            "no-404-after-delete",
+            SecondPatchLosesFirst,
+            DeletedUsernameReserved,
+            PatchNotApplied,
+            RenameNotApplied,
+            IgnoreValuePathPatch,
+            TypedReplaceDropsOthers,
+            ActiveAsString,
+            RejectStringBooleans,
+            RejectManagerString,
+            No404AfterDelete,
         ],
     ),
     (
         "stateful.groups",
         "Random sequences of Entra's group operations keep membership as the model predicts",
         &[
-            "member-dropped-after-rename",
-            "members-not-removed",
-            "legacy-member-remove-wipes-group",
-            "reject-capitalized-ops",
-            "ignore-value-path-patch",
-            "eq-matches-prefix",
-            "escaped-quote-rejected",
-            "space-in-value-rejected",
+            MemberDroppedAfterRename,
+            MembersNotRemoved,
+            LegacyMemberRemoveWipesGroup,
+            RejectCapitalizedOps,
+            IgnoreValuePathPatch,
+            EqMatchesPrefix,
+            EscapedQuoteRejected,
+            SpaceInValueRejected,
         ],
     ),
     (
         "stateful.filters",
         "Generated filters over the run's users find what the model predicts",
         &[
-            "case-sensitive-filter",
-            "inactive-users-hidden",
-            "filter-misses-patched-value",
-            "not-found-on-empty-query",
-            "externalid-filter-ignored",
-            "eq-matches-prefix",
-            "escaped-quote-rejected",
-            "space-in-value-rejected",
+            CaseSensitiveFilter,
+            InactiveUsersHidden,
+            FilterMissesPatchedValue,
+            NotFoundOnEmptyQuery,
+            ExternalidFilterIgnored,
+            EqMatchesPrefix,
+            EscapedQuoteRejected,
+            SpaceInValueRejected,
         ],
     ),
 ];
 
-fn meta(id: &'static str, title: &'static str, faults: &'static [&'static str]) -> CheckMeta {
+fn meta(id: &'static str, title: &'static str, faults: &'static [Fault]) -> CheckMeta {
     CheckMeta {
         id,
         title,
