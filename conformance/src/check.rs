@@ -3,37 +3,15 @@
 //! A check replays one behaviour of a SCIM client (Entra ID, or the RFC 7644 protocol) against the
 //! endpoint, confirms the resulting state with follow-up reads, and ends with an [`Outcome`].
 
-use std::fmt;
 use std::time::Duration;
 
 use serde::Serialize;
 
 use crate::dialect::Dialect;
 use crate::evidence::Evidence;
+pub use crate::evidence::Requirement;
 use crate::reference::Fault;
 use crate::transcript::Exchange;
-
-/// How strongly a check's behaviour is required (RFC 2119 keywords as used by RFC 7644).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "UPPERCASE")]
-pub enum Requirement {
-    /// A failure fails the run (exit code 1).
-    Must,
-    /// A failure is reported but does not fail the run.
-    Should,
-    /// Informational: the behaviour is recorded, never failed.
-    May,
-}
-
-impl fmt::Display for Requirement {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Self::Must => "MUST",
-            Self::Should => "SHOULD",
-            Self::May => "MAY",
-        })
-    }
-}
 
 /// A capability advertised in `/ServiceProviderConfig` (RFC 7643 §5) that a check needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -170,13 +148,26 @@ pub struct CheckResult {
     /// Observations recorded on the way (e.g. a SHOULD-level deviation, a MAY probe's finding).
     pub notes: Vec<String>,
     /// Wall time of the check.
-    #[serde(serialize_with = "crate::report::json::ser_duration_ms")]
+    #[serde(serialize_with = "crate::transcript::ser_duration_ms")]
     pub duration: Duration,
     /// Every exchange the check made, in order (Authorization redacted).
     pub transcript: Vec<Exchange>,
     /// The shrunk failing sequence of a failed `stateful.*` check.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub counterexample: Option<Box<crate::stateful::Counterexample>>,
+    pub counterexample: Option<Box<Counterexample>>,
+}
+
+/// The shrunk failing sequence of a failed `stateful.*` check, as the reports use it (plain
+/// data: the stateful phase builds it).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Counterexample {
+    /// The JSON report's `counterexample` object (seed, case, minimal sequence, steps with
+    /// their exchanges, first divergence, shrink figures, `curl` script).
+    #[serde(flatten)]
+    pub report: serde_json::Value,
+    /// The replayable sequence `--save` writes and `replay` reads.
+    #[serde(skip)]
+    pub saved: serde_json::Value,
 }
 
 impl CheckResult {

@@ -35,6 +35,7 @@ pub mod profile;
 pub mod reference;
 pub mod report;
 pub mod runner;
+pub mod scim_json;
 pub mod session;
 pub mod stateful;
 pub mod sweep;

@@ -6,6 +6,16 @@ pub const USER: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
 pub const GROUP: &str = "urn:ietf:params:scim:schemas:core:2.0:Group";
 /// Enterprise User extension (RFC 7643 §4.3).
 pub const ENTERPRISE_USER: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+/// The Enterprise User `employeeNumber`, URN-qualified as Entra ID addresses it in PATCH
+/// paths and mapping targets (RFC 7643 §4.3, RFC 7644 §3.10).
+pub const ENTERPRISE_EMPLOYEE_NUMBER: &str =
+    "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber";
+/// The Enterprise User `department`, URN-qualified (RFC 7643 §4.3, RFC 7644 §3.10).
+pub const ENTERPRISE_DEPARTMENT: &str =
+    "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department";
+/// The Enterprise User `manager`, URN-qualified (RFC 7643 §4.3, RFC 7644 §3.10).
+pub const ENTERPRISE_MANAGER: &str =
+    "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager";
 /// Service provider configuration schema (RFC 7643 §5).
 pub const SERVICE_PROVIDER_CONFIG: &str =
     "urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig";
@@ -29,6 +39,25 @@ pub const ERROR: &str = "urn:ietf:params:scim:api:messages:2.0:Error";
 /// (docs/entra.md#flat-groups). Kept, never rejected.
 pub const ENTRA_LEGACY_GROUP: &str =
     "http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group";
+
+#[cfg(test)]
+mod qualified_tests {
+    use super::*;
+
+    #[test]
+    fn qualified_attributes_extend_the_enterprise_urn() {
+        for (path, attr) in [
+            (ENTERPRISE_EMPLOYEE_NUMBER, "employeeNumber"),
+            (ENTERPRISE_DEPARTMENT, "department"),
+            (ENTERPRISE_MANAGER, "manager"),
+        ] {
+            assert_eq!(
+                split_qualified(path, &[ENTERPRISE_USER]),
+                Some((ENTERPRISE_USER, attr))
+            );
+        }
+    }
+}
 
 /// Compares two schema URNs the way RFC 7643 §2.1 compares names: ASCII case-insensitively.
 #[must_use]

@@ -610,7 +610,7 @@ async fn put_replaces(cx: Cx) -> CheckBody {
 
 async fn search(cx: Cx) -> CheckBody {
     let (id, _, user_name) = core_user(&cx, "srch").await?;
-    let body = json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"], "filter": format!("userName eq {}", lit(&user_name))});
+    let body = json!({"schemas": [scim2_types::urn::SEARCH_REQUEST], "filter": format!("userName eq {}", lit(&user_name))});
     let r = cx
         .send(WireRequest::new("POST", "/Users/.search").scim_json(&body))
         .await?;

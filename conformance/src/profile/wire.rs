@@ -25,7 +25,7 @@ use crate::dialect::Dialect::{self, Flagged, Legacy};
 use crate::session::lit;
 
 /// The enterprise extension's manager attribute, as Entra addresses it.
-pub const MANAGER: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager";
+pub const MANAGER: &str = scim2_types::urn::ENTERPRISE_MANAGER;
 
 /// One operation spelled as `d` spells it (`Replace` legacy, `replace` flagged).
 fn op(d: Dialect, kind: PatchOpKind, path: Option<&str>, value: Option<Value>) -> PatchOperation {

@@ -54,7 +54,7 @@ async fn patch_replace(cx: Cx, d: Dialect) -> CheckBody {
         ("name.givenName", json!(fresh.given)),
         ("name.familyName", json!(format!("{}-Neu", fresh.family))),
         (
-            "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber",
+            scim2_types::urn::ENTERPRISE_EMPLOYEE_NUMBER,
             json!("E-0042"),
         ),
     ];
