@@ -27,19 +27,7 @@ pub const CUSTOM_EXTENSION: &str = "entra.user.custom-extension";
 /// The custom extension checks.
 #[must_use]
 pub fn checks() -> Vec<Check> {
-    vec![
-        check!(custom_extension, "entra.user.custom-extension", "users", Must,
-        "Custom extension attributes of the mapping: created, PATCHed on the URN path (\"Replace\") and path-less (\"replace\" with URN keys), read back",
-        docs: Some("custom-extensions"), sends: true,
-        sources: [
-            ms("https://learn.microsoft.com/en-us/entra/identity/app-provisioning/customize-application-attributes"),
-            ms("https://learn.microsoft.com/en-us/entra/identity/app-provisioning/application-provisioning-config-problem-scim-compatibility"),
-            rfc(7643, "3.3", Must),
-            rfc(7644, "3.5.2", Must),
-        ],
-        faults: [CustomExtensionPatchRejected],
-        writes: true, dialect: None, needs: [Patch]),
-    ]
+    vec![USER_CUSTOM_EXTENSION]
 }
 
 /// Whether `check_id` belongs in a run with `mapping` (the custom extension check only when
@@ -58,6 +46,19 @@ fn changed(v: &Value, round: &str) -> Value {
         other => other.clone(),
     }
 }
+
+/// `entra.user.custom-extension`.
+const USER_CUSTOM_EXTENSION: Check = check!(custom_extension, "entra.user.custom-extension", "users", Must,
+"Custom extension attributes of the mapping: created, PATCHed on the URN path (\"Replace\") and path-less (\"replace\" with URN keys), read back",
+docs: Some("custom-extensions"), sends: true,
+sources: [
+    ms("https://learn.microsoft.com/en-us/entra/identity/app-provisioning/customize-application-attributes"),
+    ms("https://learn.microsoft.com/en-us/entra/identity/app-provisioning/application-provisioning-config-problem-scim-compatibility"),
+    rfc(7643, "3.3", Must),
+    rfc(7644, "3.5.2", Must),
+],
+faults: [CustomExtensionPatchRejected],
+writes: true, dialect: None, needs: [Patch]);
 
 async fn custom_extension(cx: Cx) -> CheckBody {
     let rows: Vec<(String, crate::path::TargetPath)> = cx

@@ -28,61 +28,11 @@ use crate::{ensure, fail};
 #[must_use]
 pub fn checks() -> Vec<Check> {
     vec![
-        check!(lookup_absent, "entra.names.lookup-absent", "connection", Must,
-            "Looking up real-directory names not yet provisioned (spaces, quotes, &, /, parentheses, non-ASCII) gives 200 and an empty ListResponse",
-            docs: Some("matching-values"), sends: true,
-            sources: [
-                ms("https://learn.microsoft.com/en-us/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups"),
-                obs("https://github.com/audriga/scim-server-php/issues/1"),
-                obs("https://github.com/Captain-P-Goldfish/SCIM-SDK/issues/913"),
-                rfc(7644, "3.4.2.2", Must),
-            ],
-            faults: [EscapedQuoteRejected, SpaceInValueRejected],
-            writes: false, dialect: None, needs: [Filter]),
-        check!(find_users, "entra.names.find.users", "users", Must,
-            "userName and externalId eq find exactly one user when another user's value starts with it",
-            docs: Some("matching-values"), sends: true,
-            sources: [
-                ms("https://learn.microsoft.com/en-us/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups"),
-                obs("https://github.com/FusionAuth/fusionauth-issues/issues/3111"),
-                rfc(7644, "3.4.2.2", Must),
-            ],
-            faults: [EqMatchesPrefix],
-            writes: true, dialect: None, needs: [Filter]),
-        check!(find_groups, "entra.names.find.groups", "groups", Must,
-            "displayName eq finds exactly one group for real-directory names and for a name that another group's name starts with",
-            docs: Some("matching-values"), sends: true,
-            sources: [
-                ms("https://learn.microsoft.com/en-us/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups"),
-                obs("https://github.com/FusionAuth/fusionauth-issues/issues/3111"),
-                obs("https://github.com/audriga/scim-server-php/issues/1"),
-                obs("https://github.com/Captain-P-Goldfish/SCIM-SDK/issues/913"),
-                rfc(7644, "3.4.2.2", Must),
-            ],
-            faults: [EqMatchesPrefix, EscapedQuoteRejected, SpaceInValueRejected],
-            writes: true, dialect: None, needs: [Filter]),
-        check!(rename, "entra.names.rename.legacy", "groups", Must,
-            "\"Replace\" renames into real-directory names: found under the new name only, also when names are prefixes of each other",
-            docs: Some("matching-values"), sends: true,
-            sources: [
-                ms("https://learn.microsoft.com/en-us/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups"),
-                obs("https://github.com/FusionAuth/fusionauth-issues/issues/3111"),
-                rfc(7644, "3.4.2.2", Must),
-                rfc(7644, "3.5.2.3", Must),
-            ],
-            faults: [EqMatchesPrefix, EscapedQuoteRejected, SpaceInValueRejected, RenameNotApplied, RejectCapitalizedOps],
-            writes: true, dialect: Legacy, needs: [Filter, Patch]),
-        check!(rename, "entra.names.rename.flagged", "groups", Must,
-            "\"replace\" renames into real-directory names: found under the new name only, also when names are prefixes of each other",
-            docs: Some("matching-values"), sends: true,
-            sources: [
-                ms("https://learn.microsoft.com/en-us/entra/identity/app-provisioning/application-provisioning-config-problem-scim-compatibility"),
-                obs("https://github.com/FusionAuth/fusionauth-issues/issues/3111"),
-                rfc(7644, "3.4.2.2", Must),
-                rfc(7644, "3.5.2.3", Must),
-            ],
-            faults: [EqMatchesPrefix, EscapedQuoteRejected, SpaceInValueRejected, RenameNotApplied],
-            writes: true, dialect: Flagged, needs: [Filter, Patch]),
+        NAMES_LOOKUP_ABSENT,
+        NAMES_FIND_USERS,
+        NAMES_FIND_GROUPS,
+        NAMES_RENAME_LEGACY,
+        NAMES_RENAME_FLAGGED,
     ]
 }
 
@@ -158,6 +108,19 @@ async fn find(
     expect_found(cx, kind, &format!("{attr} eq {}", lit(value)), extra, want).await
 }
 
+/// `entra.names.lookup-absent`.
+const NAMES_LOOKUP_ABSENT: Check = check!(lookup_absent, "entra.names.lookup-absent", "connection", Must,
+    "Looking up real-directory names not yet provisioned (spaces, quotes, &, /, parentheses, non-ASCII) gives 200 and an empty ListResponse",
+    docs: Some("matching-values"), sends: true,
+    sources: [
+        ms("https://learn.microsoft.com/en-us/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups"),
+        obs("https://github.com/audriga/scim-server-php/issues/1"),
+        obs("https://github.com/Captain-P-Goldfish/SCIM-SDK/issues/913"),
+        rfc(7644, "3.4.2.2", Must),
+    ],
+    faults: [EscapedQuoteRejected, SpaceInValueRejected],
+    writes: false, dialect: None, needs: [Filter]);
+
 async fn lookup_absent(cx: Cx) -> CheckBody {
     let base = cx.unique("absent");
     let mut queries: Vec<(ResourceKind, &str, String)> = vec![
@@ -185,6 +148,18 @@ async fn lookup_absent(cx: Cx) -> CheckBody {
     }
     Ok(())
 }
+
+/// `entra.names.find.users`.
+const NAMES_FIND_USERS: Check = check!(find_users, "entra.names.find.users", "users", Must,
+    "userName and externalId eq find exactly one user when another user's value starts with it",
+    docs: Some("matching-values"), sends: true,
+    sources: [
+        ms("https://learn.microsoft.com/en-us/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups"),
+        obs("https://github.com/FusionAuth/fusionauth-issues/issues/3111"),
+        rfc(7644, "3.4.2.2", Must),
+    ],
+    faults: [EqMatchesPrefix],
+    writes: true, dialect: None, needs: [Filter]);
 
 async fn find_users(cx: Cx) -> CheckBody {
     let base = cx.unique("nu");
@@ -215,6 +190,20 @@ async fn find_users(cx: Cx) -> CheckBody {
     Ok(())
 }
 
+/// `entra.names.find.groups`.
+const NAMES_FIND_GROUPS: Check = check!(find_groups, "entra.names.find.groups", "groups", Must,
+    "displayName eq finds exactly one group for real-directory names and for a name that another group's name starts with",
+    docs: Some("matching-values"), sends: true,
+    sources: [
+        ms("https://learn.microsoft.com/en-us/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups"),
+        obs("https://github.com/FusionAuth/fusionauth-issues/issues/3111"),
+        obs("https://github.com/audriga/scim-server-php/issues/1"),
+        obs("https://github.com/Captain-P-Goldfish/SCIM-SDK/issues/913"),
+        rfc(7644, "3.4.2.2", Must),
+    ],
+    faults: [EqMatchesPrefix, EscapedQuoteRejected, SpaceInValueRejected],
+    writes: true, dialect: None, needs: [Filter]);
+
 async fn find_groups(cx: Cx) -> CheckBody {
     let base = cx.unique("ng");
     let short = format!("{base}-sales");
@@ -241,6 +230,32 @@ async fn find_groups(cx: Cx) -> CheckBody {
     }
     Ok(())
 }
+
+/// `entra.names.rename.legacy`.
+const NAMES_RENAME_LEGACY: Check = check!(rename, "entra.names.rename.legacy", "groups", Must,
+    "\"Replace\" renames into real-directory names: found under the new name only, also when names are prefixes of each other",
+    docs: Some("matching-values"), sends: true,
+    sources: [
+        ms("https://learn.microsoft.com/en-us/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups"),
+        obs("https://github.com/FusionAuth/fusionauth-issues/issues/3111"),
+        rfc(7644, "3.4.2.2", Must),
+        rfc(7644, "3.5.2.3", Must),
+    ],
+    faults: [EqMatchesPrefix, EscapedQuoteRejected, SpaceInValueRejected, RenameNotApplied, RejectCapitalizedOps],
+    writes: true, dialect: Legacy, needs: [Filter, Patch]);
+
+/// `entra.names.rename.flagged`.
+const NAMES_RENAME_FLAGGED: Check = check!(rename, "entra.names.rename.flagged", "groups", Must,
+    "\"replace\" renames into real-directory names: found under the new name only, also when names are prefixes of each other",
+    docs: Some("matching-values"), sends: true,
+    sources: [
+        ms("https://learn.microsoft.com/en-us/entra/identity/app-provisioning/application-provisioning-config-problem-scim-compatibility"),
+        obs("https://github.com/FusionAuth/fusionauth-issues/issues/3111"),
+        rfc(7644, "3.4.2.2", Must),
+        rfc(7644, "3.5.2.3", Must),
+    ],
+    faults: [EqMatchesPrefix, EscapedQuoteRejected, SpaceInValueRejected, RenameNotApplied],
+    writes: true, dialect: Flagged, needs: [Filter, Patch]);
 
 async fn rename(cx: Cx, d: Dialect) -> CheckBody {
     // Groups: `old` is a prefix of the new name and of another group's name.
