@@ -40,25 +40,6 @@ pub const ERROR: &str = "urn:ietf:params:scim:api:messages:2.0:Error";
 pub const ENTRA_LEGACY_GROUP: &str =
     "http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group";
 
-#[cfg(test)]
-mod qualified_tests {
-    use super::*;
-
-    #[test]
-    fn qualified_attributes_extend_the_enterprise_urn() {
-        for (path, attr) in [
-            (ENTERPRISE_EMPLOYEE_NUMBER, "employeeNumber"),
-            (ENTERPRISE_DEPARTMENT, "department"),
-            (ENTERPRISE_MANAGER, "manager"),
-        ] {
-            assert_eq!(
-                split_qualified(path, &[ENTERPRISE_USER]),
-                Some((ENTERPRISE_USER, attr))
-            );
-        }
-    }
-}
-
 /// Compares two schema URNs the way RFC 7643 §2.1 compares names: ASCII case-insensitively.
 #[must_use]
 pub fn eq(a: &str, b: &str) -> bool {
@@ -91,4 +72,23 @@ pub fn split_qualified<'p, 'k>(path: &'p str, known: &[&'k str]) -> Option<(&'k 
         // The longest URN wins, so `…:User` never shadows a longer extension URN.
         .max_by_key(|k| k.len())
         .map(|k| (*k, &path[k.len() + 1..]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn qualified_attributes_extend_the_enterprise_urn() {
+        for (path, attr) in [
+            (ENTERPRISE_EMPLOYEE_NUMBER, "employeeNumber"),
+            (ENTERPRISE_DEPARTMENT, "department"),
+            (ENTERPRISE_MANAGER, "manager"),
+        ] {
+            assert_eq!(
+                split_qualified(path, &[ENTERPRISE_USER]),
+                Some((ENTERPRISE_USER, attr))
+            );
+        }
+    }
 }
