@@ -10,11 +10,14 @@
 //!   wire), unit tests (everything after a file's first `#[cfg(test)]`), and the `tests/`,
 //!   `benches/`, `examples/` and `fuzz/` trees and data files, whose literal JSON pins what is on
 //!   the wire independently of the constants under test;
+//! - no cycle among the conformance crate's top-level modules (an edge `a -> b` when a file of
+//!   `a` names `crate::b`, unit tests left out), outside the pending trees;
 //! - no `src/` file over [`MAX_LINES`] lines: the guide asks for one concept per file, and
 //!   past a thousand lines a file holds several. Test files are exempt: each is a list of
 //!   independent cases.
 #![cfg(test)]
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// The longest `src/` file allowed, in lines.
@@ -229,8 +232,124 @@ fn source_files_stay_small() {
     );
 }
 
+/// The top-level modules each `crate::name` in `code` refers to (`use crate::{a, b::c}` too).
+fn crate_refs(code: &str) -> BTreeSet<String> {
+    let ident = |s: &str| -> String {
+        s.chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect()
+    };
+    let mut out = BTreeSet::new();
+    let mut rest = code;
+    while let Some(at) = rest.find("crate::") {
+        let after = &rest[at + "crate::".len()..];
+        if let Some(group) = after.strip_prefix('{') {
+            let body = &group[..group.find('}').unwrap_or(group.len())];
+            for item in body.split(',') {
+                out.insert(ident(item.trim()));
+            }
+        } else {
+            out.insert(ident(after));
+        }
+        rest = after;
+    }
+    out.retain(|n| !n.is_empty());
+    out
+}
+
+/// The module graph of `src` (a crate's `src/` directory): top-level module -> modules it
+/// names, comments and unit tests left out, modules under `skip` left out.
+fn module_graph(src: &Path, skip: &[&str]) -> BTreeMap<String, BTreeSet<String>> {
+    let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut stack = vec![src.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+        for entry in entries {
+            let path = entry.unwrap_or_else(|e| panic!("{e}")).path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let rel = path.strip_prefix(src).unwrap_or(&path);
+            let Some(first) = rel.iter().next().and_then(|c| c.to_str()) else {
+                continue;
+            };
+            let top = first.trim_end_matches(".rs").to_owned();
+            if top == "lib" || top == "main" || skip.contains(&top.as_str()) {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            let code: String = code_lines(&text).map(|(_, l)| format!("{l}\n")).collect();
+            let known = |n: &String| src.join(format!("{n}.rs")).is_file() || src.join(n).is_dir();
+            let refs: Vec<String> = crate_refs(&code)
+                .into_iter()
+                .filter(|n| *n != top && known(n) && !skip.contains(&n.as_str()))
+                .collect();
+            graph.entry(top).or_default().extend(refs);
+        }
+    }
+    graph
+}
+
+/// The cycles of `graph`: its strongly connected components of more than one module.
+fn cycles(graph: &BTreeMap<String, BTreeSet<String>>) -> Vec<BTreeSet<String>> {
+    // Two modules share a cycle when each reaches the other.
+    let reach = |from: &String| -> BTreeSet<String> {
+        let mut seen = BTreeSet::new();
+        let mut todo = vec![from.clone()];
+        while let Some(n) = todo.pop() {
+            for m in graph.get(&n).into_iter().flatten() {
+                if seen.insert(m.clone()) {
+                    todo.push(m.clone());
+                }
+            }
+        }
+        seen
+    };
+    let reached: BTreeMap<&String, BTreeSet<String>> =
+        graph.keys().map(|k| (k, reach(k))).collect();
+    let mut out: Vec<BTreeSet<String>> = Vec::new();
+    for (a, ra) in &reached {
+        let comp: BTreeSet<String> = ra
+            .iter()
+            .filter(|b| reached.get(b).is_some_and(|rb| rb.contains(*a)))
+            .cloned()
+            .collect();
+        if comp.len() > 1 && !out.contains(&comp) {
+            out.push(comp);
+        }
+    }
+    out
+}
+
+#[test]
+fn conformance_modules_form_no_cycle() {
+    let graph = module_graph(&root().join("conformance/src"), &["reference"]);
+    assert!(
+        graph.contains_key("check") && graph.contains_key("session"),
+        "{graph:?}"
+    );
+    let found = cycles(&graph);
+    assert!(
+        found.is_empty(),
+        "module cycles: {found:?}\ngraph: {graph:#?}"
+    );
+}
+
 #[test]
 fn the_rules_match_what_they_describe() {
+    let refs = crate_refs("use crate::a::X; use crate::{b, c::d};\nlet x = crate::e::f();");
+    assert_eq!(refs, ["a", "b", "c", "e"].map(String::from).into());
+    let g: BTreeMap<String, BTreeSet<String>> = [
+        ("a", vec!["b"]),
+        ("b", vec!["c"]),
+        ("c", vec!["a"]),
+        ("d", vec!["a"]),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.into_iter().map(String::from).collect()))
+    .collect();
+    assert_eq!(cycles(&g), [["a", "b", "c"].map(String::from).into()]);
     assert!(cites_issue_number("see issue 6"));
     assert!(cites_issue_number("(Issue #12)"));
     assert!(!cites_issue_number("github.com/o/r/issues/12"));
