@@ -3,56 +3,15 @@
 //! A check replays one behaviour of a SCIM client (Entra ID, or the RFC 7644 protocol) against the
 //! endpoint, confirms the resulting state with follow-up reads, and ends with an [`Outcome`].
 
-use std::fmt;
 use std::time::Duration;
 
 use serde::Serialize;
 
+use crate::dialect::Dialect;
 use crate::evidence::Evidence;
+pub use crate::evidence::Requirement;
+use crate::reference::Fault;
 use crate::transcript::Exchange;
-
-/// How strongly a check's behaviour is required (RFC 2119 keywords as used by RFC 7644).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "UPPERCASE")]
-pub enum Requirement {
-    /// A failure fails the run (exit code 1).
-    Must,
-    /// A failure is reported but does not fail the run.
-    Should,
-    /// Informational: the behaviour is recorded, never failed.
-    May,
-}
-
-impl fmt::Display for Requirement {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Self::Must => "MUST",
-            Self::Should => "SHOULD",
-            Self::May => "MAY",
-        })
-    }
-}
-
-/// Which of Entra's PATCH dialects a check replays (docs/entra.md#patch-dialects).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, clap::ValueEnum)]
-#[serde(rename_all = "lowercase")]
-pub enum Dialect {
-    /// The default non-gallery job: `"Replace"`/`"Add"`/`"Remove"`, one op per attribute,
-    /// `"True"`/`"False"` strings, member removal with a value array.
-    Legacy,
-    /// With the `aadOptscim062020` flag: lower-case ops, booleans, path-less replace with dotted
-    /// and URN keys, member removal with a `members[value eq "…"]` path.
-    Flagged,
-}
-
-impl fmt::Display for Dialect {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Self::Legacy => "legacy",
-            Self::Flagged => "flagged",
-        })
-    }
-}
 
 /// A capability advertised in `/ServiceProviderConfig` (RFC 7643 §5) that a check needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -97,9 +56,9 @@ pub struct CheckMeta {
     pub levels: Levels,
     /// What the check rests on: public sources and the section of `docs/entra.md`.
     pub evidence: Evidence,
-    /// Names of the reference endpoint's faults (`reference::Fault` kebab-case names) this
-    /// check is designed to catch.
-    pub faults: &'static [&'static str],
+    /// The reference endpoint's faults this check is designed to catch.
+    #[serde(serialize_with = "ser_faults")]
+    pub faults: &'static [Fault],
     /// Whether the check writes (POST/PATCH/PUT/DELETE); skipped under `--read-only`.
     pub writes: bool,
     /// The PATCH dialect replayed, if dialect-specific.
@@ -118,7 +77,18 @@ pub struct Levels {
     pub rfc7644: Requirement,
 }
 
+/// Faults as their kebab-case names.
+fn ser_faults<S: serde::Serializer>(faults: &&'static [Fault], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(faults.iter().map(|f| f.name()))
+}
+
 impl CheckMeta {
+    /// The names of the faults the check catches (`reference::Fault` kebab-case names).
+    #[must_use]
+    pub fn fault_names(&self) -> Vec<&'static str> {
+        self.faults.iter().map(|f| f.name()).collect()
+    }
+
     /// The sources as one line (the catalogue's and the reports' `source`).
     #[must_use]
     pub fn source(&self) -> String {
@@ -178,13 +148,26 @@ pub struct CheckResult {
     /// Observations recorded on the way (e.g. a SHOULD-level deviation, a MAY probe's finding).
     pub notes: Vec<String>,
     /// Wall time of the check.
-    #[serde(serialize_with = "crate::report::json::ser_duration_ms")]
+    #[serde(serialize_with = "crate::transcript::ser_duration_ms")]
     pub duration: Duration,
     /// Every exchange the check made, in order (Authorization redacted).
     pub transcript: Vec<Exchange>,
     /// The shrunk failing sequence of a failed `stateful.*` check.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub counterexample: Option<Box<crate::stateful::Counterexample>>,
+    pub counterexample: Option<Box<Counterexample>>,
+}
+
+/// The shrunk failing sequence of a failed `stateful.*` check, as the reports use it (plain
+/// data: the stateful phase builds it).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Counterexample {
+    /// The JSON report's `counterexample` object (seed, case, minimal sequence, steps with
+    /// their exchanges, first divergence, shrink figures, `curl` script).
+    #[serde(flatten)]
+    pub report: serde_json::Value,
+    /// The replayable sequence `--save` writes and `replay` reads.
+    #[serde(skip)]
+    pub saved: serde_json::Value,
 }
 
 impl CheckResult {

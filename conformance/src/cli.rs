@@ -13,7 +13,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand};
 use time::OffsetDateTime;
 
-use crate::check::Dialect;
+use crate::dialect::Dialect;
 use crate::endpoint::{EndpointArgs, EndpointSpec, Network};
 use crate::exit::ExitCode;
 use crate::journal::{Journal, is_run_id, new_run_id};
@@ -26,6 +26,13 @@ use crate::runner::{self, Progress, RunOptions};
 use crate::session::Session;
 use crate::token::{OpaqueExpiry, Token, TokenInfo};
 use crate::transport::{HttpTransport, ReadOnly, Transport, WireRequest};
+
+mod catalogue;
+mod cleanup;
+mod serve;
+pub use catalogue::{catalogue_markdown, list_check_list, list_checks};
+use cleanup::{cleanup_cmd, print_cleanup};
+use serve::serve_cmd;
 
 const AFTER_HELP: &str = "\
 Exit codes:
@@ -141,7 +148,7 @@ pub struct RunArgs {
     pub mapping: Option<PathBuf>,
     /// Which of Entra's PATCH dialects to replay (default: the profile file's, else both).
     #[arg(long, value_enum)]
-    pub dialect: Option<DialectArg>,
+    pub dialect: Option<crate::dialect::Dialects>,
     /// Send GET requests only (test connection, discovery, queries); never a write.
     #[arg(long)]
     pub read_only: bool,
@@ -190,17 +197,6 @@ pub struct RunArgs {
     /// Directory of the created-resources journal (default: the system temp dir).
     #[arg(long, value_name = "DIR")]
     pub journal_dir: Option<PathBuf>,
-}
-
-/// `--dialect` values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum DialectArg {
-    /// Entra's default PATCH shapes only.
-    Legacy,
-    /// Only the shapes Entra sends with the `aadOptscim062020` feature flag.
-    Flagged,
-    /// Both dialects (default).
-    Both,
 }
 
 /// `serve` options.
@@ -591,7 +587,7 @@ fn save_counterexample(report: &Report, path: &PathBuf) -> Result<(), UsageError
         );
         return Ok(());
     };
-    let json = serde_json::to_string_pretty(&c.saved())
+    let json = serde_json::to_string_pretty(&c.saved)
         .map_err(|e| UsageError(format!("cannot write {}: {e}", path.display())))?;
     std::fs::write(path, json + "\n")
         .map_err(|e| UsageError(format!("cannot write {}: {e}", path.display())))?;
@@ -766,13 +762,11 @@ async fn run_cmd(
         (None, None) => Mapping::entra_default().map_err(|e| UsageError(e.to_string()))?,
     };
     let dialects = match a.dialect {
-        Some(DialectArg::Legacy) => vec![Dialect::Legacy],
-        Some(DialectArg::Flagged) => vec![Dialect::Flagged],
-        Some(DialectArg::Both) => vec![Dialect::Legacy, Dialect::Flagged],
+        Some(d) => d.to_vec(),
         None => profile_file
             .as_ref()
             .and_then(|f| f.dialects.clone())
-            .unwrap_or_else(|| vec![Dialect::Legacy, Dialect::Flagged]),
+            .unwrap_or_else(|| Dialect::BOTH.to_vec()),
     };
     // Stateful sequences run after the fixed checks by default; a profile file selects its own
     // checks, so with one they run only when asked for (`--cases`, `--only stateful`, replay).
@@ -984,333 +978,4 @@ async fn run_cmd(
         );
     }
     Ok(code)
-}
-
-async fn serve_cmd(a: ServeArgs) -> Result<ExitCode, UsageError> {
-    let mut config = ReferenceConfig::default().with_faults(a.faults.iter().copied());
-    if let Some(var) = &a.require_token_env {
-        let t = Token::from_env(var).map_err(|e| UsageError(e.to_string()))?;
-        config = config.with_token(t.expose());
-    }
-    let mut declared = Vec::new();
-    for path in &a.schemas {
-        const MAX_SCHEMA_FILE: u64 = 1024 * 1024;
-        let what = |e: String| UsageError(format!("--schema {}: {e}", path.display()));
-        let len = std::fs::metadata(path)
-            .map_err(|e| what(e.to_string()))?
-            .len();
-        if len > MAX_SCHEMA_FILE {
-            return Err(what(format!("{len} bytes is larger than the 1 MiB limit")));
-        }
-        let text = std::fs::read_to_string(path).map_err(|e| what(e.to_string()))?;
-        for s in
-            crate::reference::parse_extension_schemas(&text).map_err(|e| what(e.to_string()))?
-        {
-            declared.push(s.id.clone());
-            config = config.with_extension_schema(s);
-        }
-    }
-    let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, a.port));
-    let server = ReferenceServer::start_on(addr, config)
-        .await
-        .map_err(|e| UsageError(format!("cannot listen on {addr}: {e}")))?;
-    println!("serving the reference endpoint at {}", server.base_url());
-    if !declared.is_empty() {
-        println!(
-            "declared extension schemas (undeclared attributes are refused): {}",
-            declared.join(", ")
-        );
-    }
-    if !a.faults.is_empty() {
-        println!(
-            "faults: {}",
-            a.faults
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-    }
-    let _ = tokio::signal::ctrl_c().await;
-    server.shutdown().await;
-    Ok(ExitCode::Ok)
-}
-
-async fn cleanup_cmd(a: CleanupArgs) -> Result<ExitCode, UsageError> {
-    if !is_run_id(&a.run_id) {
-        return Err(UsageError(format!(
-            "{:?} is not a run id (8 lower-case letters and digits)",
-            a.run_id
-        )));
-    }
-    let spec = a.endpoint.spec();
-    let (url, token, network) = load_endpoint(&spec)?;
-    let dir = a.journal_dir.clone().unwrap_or_else(default_journal_dir);
-    let journal = if Journal::path_for(&dir, &a.run_id).exists() {
-        Journal::load(&dir, &a.run_id).map_err(|e| UsageError(e.to_string()))?
-    } else {
-        Journal::create(&dir, &a.run_id, &url).map_err(|e| UsageError(e.to_string()))?
-    };
-    let timeout = spec.timeout_or(Duration::from_secs(30));
-    let http = HttpTransport::with_network(&url, token.as_ref(), timeout, None, &network)
-        .map_err(|e| UsageError(e.to_string()))?;
-    let pending = journal.pending().len();
-    eprintln!(
-        "run {}: {pending} resources in the journal; then sweeping for names starting with {}-",
-        a.run_id,
-        crate::journal::prefix_for(&a.run_id)
-    );
-    let c = runner::cleanup(&http, &journal).await;
-    print_cleanup(&c);
-    if c.leftovers.iter().any(|l| {
-        l.reason.contains("answered 401")
-            || l.reason.contains("answered 403")
-            || l.reason.contains("cannot reach")
-    }) {
-        return Ok(ExitCode::Unreachable);
-    }
-    Ok(if c.leftovers.is_empty() {
-        ExitCode::Ok
-    } else {
-        ExitCode::MustFailed
-    })
-}
-
-/// The Markdown catalogue of both built-in profiles in one table: each check's level under
-/// `entra` and under `rfc7644` (`—` where the profile does not list it), its evidence and the
-/// reference-endpoint faults it is shown to catch.
-#[must_use]
-pub fn catalogue_markdown() -> String {
-    let stateful = crate::stateful::check_metas();
-    let entra: Vec<crate::check::CheckMeta> = Profile::Entra
-        .checks()
-        .into_iter()
-        .map(|c| c.meta)
-        .chain(stateful.iter().cloned())
-        .collect();
-    let rfc: Vec<crate::check::CheckMeta> = Profile::Rfc7644
-        .checks()
-        .into_iter()
-        .map(|c| c.meta)
-        .chain(stateful.iter().cloned())
-        .collect();
-    let by_default = |n: usize| n - crate::profile::entra_custom::checks().len();
-    let mut out = format!(
-        "{} checks: {} in `entra`, {} in `rfc7644` (`rfc7644` runs every `entra` check too), \
-         each counting the {} `stateful.*` checks that run after the fixed ones. \
-         `entra.user.custom-extension` runs only with a mapping that has custom extension rows, \
-         so a `run` with Entra's default mapping reports {} checks under `entra` and {} under \
-         `rfc7644`; `scim-conformance checks --profile P [--mapping FILE]` lists exactly what \
-         `run` runs.\n\n\
-         | Id | entra | rfc7644 | Title | Evidence | Faults caught |\n|---|---|---|---|---|---|\n",
-        rfc.len(),
-        entra.len(),
-        rfc.len(),
-        stateful.len(),
-        by_default(entra.len()),
-        by_default(rfc.len()),
-    );
-    for m in &rfc {
-        let in_entra = entra.iter().find(|e| e.id == m.id);
-        out.push_str(&format!(
-            "| `{}` | {} | {} | {} | {} | {} |\n",
-            m.id,
-            in_entra.map_or_else(|| "—".to_owned(), |e| e.requirement.to_string()),
-            m.requirement,
-            m.title.replace('|', "\\|"),
-            evidence_markdown(&m.evidence),
-            faults_markdown(m.faults),
-        ));
-    }
-    out
-}
-
-fn faults_markdown(faults: &[&str]) -> String {
-    if faults.is_empty() {
-        return "(informational)".into();
-    }
-    faults
-        .iter()
-        .map(|f| format!("`{f}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// Evidence as Markdown links: the docs section, Microsoft pages, observations (by owner and
-/// repository), RFC sections with their keyword.
-fn evidence_markdown(e: &crate::evidence::Evidence) -> String {
-    use crate::evidence::Source;
-    let mut parts = Vec::new();
-    if let Some(d) = e.docs {
-        parts.push(format!("[entra.md](docs/entra.md#{d})"));
-    }
-    for s in e.sources {
-        parts.push(match s {
-            Source::Microsoft { url } => format!("[Microsoft]({url})"),
-            Source::Observed { url } => {
-                let label = url.strip_prefix("https://github.com/").map_or_else(
-                    || {
-                        url.trim_start_matches("https://")
-                            .split('/')
-                            .next()
-                            .unwrap_or_default()
-                            .to_owned()
-                    },
-                    |rest| {
-                        let p: Vec<&str> = rest.split('/').collect();
-                        match p.as_slice() {
-                            [o, r, _, n, ..] => format!("{o}/{r}#{n}"),
-                            _ => rest.to_owned(),
-                        }
-                    },
-                );
-                format!("[{label}]({url})")
-            }
-            Source::Rfc {
-                rfc,
-                section,
-                keyword,
-                ..
-            } => format!("[RFC {rfc} §{section}]({}) {keyword}", s.url()),
-        });
-    }
-    parts.join("; ")
-}
-
-/// The cleanup's result on stderr: counts, what the sweep found by name prefix, each leftover
-/// with its id and reason, and an incomplete listing.
-fn print_cleanup(c: &runner::CleanupReport) {
-    eprintln!(
-        "cleanup: {} deleted ({} found by name prefix only), {} left",
-        c.deleted,
-        c.found_by_prefix,
-        c.leftovers.len()
-    );
-    for l in &c.leftovers {
-        eprintln!(
-            "  left: {} {} ({}): {}",
-            l.resource.kind.path(),
-            l.resource.id,
-            l.resource.name,
-            l.reason
-        );
-    }
-    for n in c
-        .sweep
-        .iter()
-        .filter(|n| n.contains("incomplete") || n.contains("not listed"))
-    {
-        eprintln!("  {n}");
-    }
-}
-
-/// The checks a `run` of a built-in profile with Entra's default mapping runs, as text, a
-/// Markdown table or JSON: the fixed checks, then the stateful ones.
-#[must_use]
-pub fn list_checks(profile: Profile, format: ListFormat) -> String {
-    let checks = RunConfig::new(0).map_or_else(
-        |_| profile.checks(),
-        |mut cfg| {
-            cfg.profile = profile;
-            cfg.checks()
-        },
-    );
-    list_check_list(&profile.to_string(), &checks, true, format)
-}
-
-/// The check list `checks` of the profile called `profile` as text, a Markdown table or JSON:
-/// `checks` (the fixed checks), then the stateful checks when `stateful`.
-#[must_use]
-pub fn list_check_list(
-    profile: &str,
-    checks: &[Check],
-    stateful: bool,
-    format: ListFormat,
-) -> String {
-    let fixed: Vec<&crate::check::CheckMeta> = checks.iter().map(|c| &c.meta).collect();
-    let extra = if stateful {
-        crate::stateful::check_metas()
-    } else {
-        Vec::new()
-    };
-    let all: Vec<(&crate::check::CheckMeta, bool)> = fixed
-        .iter()
-        .map(|m| (*m, false))
-        .chain(extra.iter().map(|m| (m, true)))
-        .collect();
-    let count = format!(
-        "{} checks: {} fixed, {} stateful (run after the fixed ones{})",
-        all.len(),
-        fixed.len(),
-        extra.len(),
-        if stateful {
-            "; `--cases 0` leaves them out"
-        } else {
-            "; with a profile file only when asked for with --cases N or --only stateful"
-        }
-    );
-    let mut out = String::new();
-    match format {
-        ListFormat::Json => {
-            let list: Vec<serde_json::Value> = all
-                .iter()
-                .map(|(m, stateful)| {
-                    serde_json::json!({
-                        "stateful": stateful,
-                        "id": m.id,
-                        "title": m.title,
-                        "area": m.area,
-                        "requirement": m.requirement,
-                        "levels": m.levels,
-                        "source": m.source(),
-                        "evidence": m.evidence,
-                        "faults": m.faults,
-                        "writes": m.writes,
-                        "dialect": m.dialect.map(|d| d.to_string()),
-                    })
-                })
-                .collect();
-            let doc = serde_json::json!({
-                "profile": profile,
-                "count": all.len(),
-                "fixed": fixed.len(),
-                "stateful": extra.len(),
-                "checks": list,
-            });
-            out.push_str(&serde_json::to_string_pretty(&doc).unwrap_or_default());
-            out.push('\n');
-        }
-        ListFormat::Markdown => {
-            out.push_str(&format!("# `{profile}` profile: {count}\n\n"));
-            out.push_str(
-                "| Id | Level | Title | Evidence | Faults caught |\n|---|---|---|---|---|\n",
-            );
-            for (m, _) in &all {
-                out.push_str(&format!(
-                    "| `{}` | {} | {} | {} | {} |\n",
-                    m.id,
-                    m.requirement,
-                    m.title.replace('|', "\\|"),
-                    evidence_markdown(&m.evidence),
-                    faults_markdown(m.faults),
-                ));
-            }
-        }
-        ListFormat::Text => {
-            out.push_str(&format!("{profile} profile: {count}\n"));
-            for (m, _) in &all {
-                out.push_str(&format!(
-                    "{:<40} {:<6} {}\n",
-                    m.id,
-                    m.requirement.to_string(),
-                    m.title
-                ));
-                out.push_str(&format!("{:<47} source: {}\n", "", m.source()));
-                if !m.faults.is_empty() {
-                    out.push_str(&format!("{:<47} faults: {}\n", "", m.faults.join(", ")));
-                }
-            }
-        }
-    }
-    out
 }

@@ -20,7 +20,27 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::check::Requirement;
+/// How strongly a check's behaviour is required (RFC 2119 keywords as used by RFC 7644).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Requirement {
+    /// A failure fails the run (exit code 1).
+    Must,
+    /// A failure is reported but does not fail the run.
+    Should,
+    /// Informational: the behaviour is recorded, never failed.
+    May,
+}
+
+impl fmt::Display for Requirement {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Must => "MUST",
+            Self::Should => "SHOULD",
+            Self::May => "MAY",
+        })
+    }
+}
 
 /// One public source a check rests on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

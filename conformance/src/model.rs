@@ -37,8 +37,7 @@ pub struct UserModel {
 
 /// Applies the `Operations` array `ops` to `doc` as one PatchOp.
 fn apply_ops(doc: &mut Value, ops: &Value, schemas: &ResourceSchemas) -> Result<(), String> {
-    let body =
-        json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": ops});
+    let body = json!({"schemas": [scim2_types::urn::PATCH_OP], "Operations": ops});
     let op: PatchOp = serde_json::from_value(body)
         .map_err(|e| format!("the model cannot read the PATCH request: {e}"))?;
     patch::apply(doc, &op, schemas, &Policy::entra_compatible())
@@ -355,7 +354,7 @@ impl GroupModel {
             Value::Array(members),
         )]));
         apply_ops(&mut doc, ops, &ResourceSchemas::group())?;
-        self.members = crate::session::member_ids(&doc).into_iter().collect();
+        self.members = crate::scim_json::member_ids(&doc).into_iter().collect();
         Ok(())
     }
 

@@ -13,6 +13,8 @@ use std::fmt;
 
 use serde_json::{Map, Value};
 
+pub use scim2_filter::select::get_ci;
+
 /// Longest accepted path text.
 const MAX_PATH_LEN: usize = 512;
 
@@ -207,17 +209,6 @@ fn type_is(element: &Value, t: &str) -> bool {
     get_ci(element, "type")
         .and_then(Value::as_str)
         .is_some_and(|v| v.eq_ignore_ascii_case(t))
-}
-
-/// An object member by name, compared case-insensitively (RFC 7643 §2.1).
-#[must_use]
-pub fn get_ci<'a>(v: &'a Value, key: &str) -> Option<&'a Value> {
-    let o = v.as_object()?;
-    o.get(key).or_else(|| {
-        o.iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(key))
-            .map(|(_, v)| v)
-    })
 }
 
 fn entry_ci<'a>(v: &'a mut Value, key: &str) -> &'a mut Value {

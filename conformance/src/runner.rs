@@ -9,7 +9,8 @@ use std::time::{Duration, Instant};
 use futures::StreamExt;
 use serde::Serialize;
 
-use crate::check::{CheckResult, Dialect, Outcome, id_matches};
+use crate::check::{CheckResult, Outcome, id_matches};
+use crate::dialect::Dialect;
 use crate::journal::{Created, Journal};
 use crate::profile::Check;
 use crate::session::{Abort, CheckError, Cx, Session, enc_path};
@@ -39,7 +40,7 @@ impl Default for RunOptions {
         Self {
             only: Vec::new(),
             skip: Vec::new(),
-            dialects: vec![Dialect::Legacy, Dialect::Flagged],
+            dialects: Dialect::BOTH.to_vec(),
             read_only: false,
             keep_data: false,
             concurrency: 8,

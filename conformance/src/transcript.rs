@@ -2,7 +2,8 @@
 
 use std::time::Duration;
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
+use serde_json::Value;
 
 /// Longest body kept in a transcript; longer bodies are cut and marked.
 pub const MAX_BODY_CHARS: usize = 16 * 1024;
@@ -38,7 +39,7 @@ pub struct Exchange {
     /// The transport error, when no response arrived.
     pub error: Option<String>,
     /// Time from sending to the complete response.
-    #[serde(serialize_with = "crate::report::json::ser_duration_ms")]
+    #[serde(serialize_with = "ser_duration_ms")]
     pub latency: Duration,
 }
 
@@ -105,6 +106,30 @@ pub fn body_text(bytes: &[u8]) -> String {
     }
     let cut: String = text.chars().take(MAX_BODY_CHARS).collect();
     format!("{cut}… [{} bytes in total]", bytes.len())
+}
+
+/// Serializes a duration as whole milliseconds.
+///
+/// # Errors
+/// As the serializer.
+pub fn ser_duration_ms<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+    u64::try_from(d.as_millis())
+        .unwrap_or(u64::MAX)
+        .serialize(s)
+}
+
+impl Exchange {
+    /// The exchange as the JSON report writes it (`latency` as `latency_ms`).
+    #[must_use]
+    pub fn to_json(&self) -> Value {
+        let mut v = serde_json::to_value(self).unwrap_or(Value::Null);
+        if let Some(o) = v.as_object_mut()
+            && let Some(l) = o.remove("latency")
+        {
+            o.insert("latency_ms".into(), l);
+        }
+        v
+    }
 }
 
 #[cfg(test)]

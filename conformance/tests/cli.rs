@@ -1,6 +1,6 @@
 //! The CLI's exit codes and argument rules.
 
-#![allow(clippy::unwrap_used)] // tests may unwrap (GUIDE.md)
+#![allow(clippy::unwrap_used)] // tests may unwrap
 
 use scim2_conformance::cli::main_with;
 use scim2_conformance::exit::ExitCode;

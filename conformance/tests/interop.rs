@@ -15,7 +15,7 @@
 //! `SCIM_INTEROP_PEERS=scim2-server=http://127.0.0.1:8081 SCIM_INTEROP_TOKEN=… \
 //!  cargo test -p scim2-conformance --test interop -- --include-ignored`
 
-#![allow(clippy::unwrap_used)] // tests may unwrap (GUIDE.md)
+#![allow(clippy::unwrap_used)] // tests may unwrap
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;

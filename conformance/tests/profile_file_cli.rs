@@ -1,7 +1,7 @@
 //! `run --profile FILE` and `checks --profile FILE`: the file selects the checks, sets their
 //! levels, mapping and dialect; the command line overrides it; bad files exit 2.
 
-#![allow(clippy::unwrap_used)] // tests may unwrap (GUIDE.md)
+#![allow(clippy::unwrap_used)] // tests may unwrap
 
 use std::path::Path;
 use std::process::Command;

@@ -1,10 +1,11 @@
 //! Loading profile files (`--profile FILE`): the valid format and every rejected case.
 
-#![allow(clippy::unwrap_used)] // tests may unwrap (GUIDE.md)
+#![allow(clippy::unwrap_used)] // tests may unwrap
 
 use std::path::Path;
 
-use scim2_conformance::check::{Dialect, Requirement};
+use scim2_conformance::check::Requirement;
+use scim2_conformance::dialect::Dialect;
 use scim2_conformance::mapping::Mapping;
 use scim2_conformance::profile::Profile;
 use scim2_conformance::profile::file::{MAX_PROFILE_FILE, ProfileFile, ProfileFileError};

@@ -1,6 +1,6 @@
 //! The reference endpoint's correct behaviours, in process (no faults).
 
-#![allow(clippy::unwrap_used, clippy::cloned_ref_to_slice_refs)] // tests may unwrap (GUIDE.md); `[x.clone()]` reads best in asserts
+#![allow(clippy::unwrap_used, clippy::cloned_ref_to_slice_refs)] // tests may unwrap; `[x.clone()]` reads best in asserts
 
 mod reference_support;
 

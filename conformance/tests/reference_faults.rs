@@ -5,7 +5,7 @@
 //! (a probe must fail exactly when the fault is in its list), and checks that every fault is
 //! caught by at least one probe.
 
-#![allow(clippy::unwrap_used, clippy::cloned_ref_to_slice_refs)] // tests may unwrap (GUIDE.md); `[x.clone()]` reads best in asserts
+#![allow(clippy::unwrap_used, clippy::cloned_ref_to_slice_refs)] // tests may unwrap; `[x.clone()]` reads best in asserts
 
 mod reference_support;
 

@@ -1,7 +1,7 @@
 //! The reference endpoint's filters, sorting and PATCH (through scim2-filter), with the
 //! request shapes Entra ID sends (docs/entra.md#patch-dialects, docs/entra.md#flat-groups).
 
-#![allow(clippy::unwrap_used, clippy::cloned_ref_to_slice_refs)] // tests may unwrap (GUIDE.md); `[x.clone()]` reads best in asserts
+#![allow(clippy::unwrap_used, clippy::cloned_ref_to_slice_refs)] // tests may unwrap; `[x.clone()]` reads best in asserts
 
 mod reference_support;
 

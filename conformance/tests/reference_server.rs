@@ -2,7 +2,7 @@
 //! exact headers are under the test's control (Entra's Test Connection sends only
 //! `Authorization`).
 
-#![allow(clippy::unwrap_used, clippy::cloned_ref_to_slice_refs)] // tests may unwrap (GUIDE.md); `[x.clone()]` reads best in asserts
+#![allow(clippy::unwrap_used, clippy::cloned_ref_to_slice_refs)] // tests may unwrap; `[x.clone()]` reads best in asserts
 
 use scim2_conformance::reference::{Fault, ReferenceConfig, ReferenceServer, Seed};
 use serde_json::{Value, json};

@@ -1,7 +1,7 @@
 //! Snapshot tests (insta) of the JSON and JUnit reports of a run with faults, volatile fields
 //! (times, run id, port, Date header) redacted.
 
-#![allow(clippy::unwrap_used)] // tests may unwrap (GUIDE.md)
+#![allow(clippy::unwrap_used)] // tests may unwrap
 
 use std::sync::Arc;
 use std::time::Duration;

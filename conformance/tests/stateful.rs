@@ -1,12 +1,12 @@
 //! Stateful runs against the built-in reference endpoint.
 
-#![allow(clippy::unwrap_used)] // tests may unwrap (GUIDE.md)
+#![allow(clippy::unwrap_used)] // tests may unwrap
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use scim2_conformance::check::Dialect;
 use scim2_conformance::cli::{RunConfig, run_endpoint};
+use scim2_conformance::dialect::Dialect;
 use scim2_conformance::journal::{Journal, new_run_id};
 use scim2_conformance::mapping::Mapping;
 use scim2_conformance::profile::Profile;
@@ -137,7 +137,7 @@ fn each_listed_fault_is_shown_to_be_found_by_its_check() {
     let outcome = StatefulOutcome::empty(0);
     for r in outcome.results() {
         for name in r.meta.faults {
-            let fault: Fault = name.parse().unwrap();
+            let fault: Fault = *name;
             assert!(
                 FAULTS
                     .iter()
@@ -193,7 +193,7 @@ async fn finds_and_shrinks_each_reachable_fault() {
         );
         // Each check that lists the fault reports it.
         for r in out.results() {
-            if r.meta.faults.contains(&fault.to_string().as_str()) {
+            if r.meta.faults.contains(&fault) {
                 assert!(
                     r.outcome.is_problem(),
                     "{fault}: {} lists it but passed",

@@ -1,7 +1,7 @@
 //! The stateful run through the command line: `--only stateful`, `--cases`, `--seed`, the JSON
 //! report's counterexample, and `replay FILE`.
 
-#![allow(clippy::unwrap_used)] // tests may unwrap (GUIDE.md)
+#![allow(clippy::unwrap_used)] // tests may unwrap
 
 use scim2_conformance::cli::main_with;
 use scim2_conformance::exit::ExitCode;

@@ -72,6 +72,34 @@ pub enum Dialect {
 impl Dialect {
     /// Every dialect.
     pub const ALL: [Dialect; 3] = [Self::EntraLegacy, Self::EntraFlagged, Self::Rfc];
+
+    /// One operation as this dialect writes it (RFC 7644 §3.5.2): the `op` capitalised
+    /// (`Add`, `Replace`, `Remove`) in [`Dialect::EntraLegacy`], lower-case otherwise.
+    ///
+    /// ```
+    /// use scim2_filter::diff::Dialect;
+    /// use scim2_types::PatchOpKind;
+    /// let op = Dialect::EntraLegacy.operation(PatchOpKind::Remove, Some("nickName"), None);
+    /// assert_eq!(op.op_text(), "Remove");
+    /// assert_eq!(Dialect::Rfc.operation(PatchOpKind::Add, None, None).op_text(), "add");
+    /// ```
+    #[must_use]
+    pub fn operation(
+        self,
+        kind: PatchOpKind,
+        path: Option<&str>,
+        value: Option<Value>,
+    ) -> PatchOperation {
+        let op = PatchOperation::new(kind, path, value);
+        match self {
+            Self::EntraLegacy => op.with_op_spelling(match kind {
+                PatchOpKind::Add => "Add",
+                PatchOpKind::Remove => "Remove",
+                PatchOpKind::Replace => "Replace",
+            }),
+            Self::EntraFlagged | Self::Rfc => op,
+        }
+    }
 }
 
 /// The operations that turn `from` into `to`, written in `dialect`. Empty when nothing
@@ -143,18 +171,7 @@ impl Writer {
     }
 
     fn op(&self, kind: PatchOpKind, path: Option<&str>, value: Option<Value>) -> PatchOperation {
-        let op = PatchOperation::new(kind, path, value);
-        match self.dialect {
-            Dialect::EntraLegacy => {
-                let spelling = match kind {
-                    PatchOpKind::Add => "Add",
-                    PatchOpKind::Remove => "Remove",
-                    PatchOpKind::Replace => "Replace",
-                };
-                op.with_op_spelling(spelling)
-            }
-            Dialect::EntraFlagged | Dialect::Rfc => op,
-        }
+        self.dialect.operation(kind, path, value)
     }
 
     fn push(&mut self, kind: PatchOpKind, path: &str, value: Option<Value>) {

@@ -63,6 +63,7 @@ pub mod eval;
 pub mod parse;
 pub mod patch;
 pub mod policy;
+pub mod select;
 mod text;
 
 pub use ast::{AttrPath, CompValue, CompareOp, Filter, PatchPath, ValuePath};

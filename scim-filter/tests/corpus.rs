@@ -2,7 +2,7 @@
 //! expected canonical text (which parses back to the same tree), every invalid one is rejected
 //! at its expected byte offset.
 
-#![allow(clippy::unwrap_used)] // tests may unwrap (GUIDE.md)
+#![allow(clippy::unwrap_used)] // tests may unwrap
 
 use scim2_filter::Filter;
 

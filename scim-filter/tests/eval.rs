@@ -1,6 +1,6 @@
 //! Evaluation semantics (RFC 7644 §3.4.2.2), one test per point.
 
-#![allow(clippy::unwrap_used)] // tests may unwrap (GUIDE.md)
+#![allow(clippy::unwrap_used)] // tests may unwrap
 
 use std::cmp::Ordering;
 

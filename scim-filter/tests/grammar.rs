@@ -1,7 +1,7 @@
 //! The grammar of RFC 7644 §3.4.2.2 and §3.5.2: the RFC's own examples, whitespace, limits,
 //! error reporting, and the typed trees the parser builds.
 
-#![allow(clippy::unwrap_used)] // tests may unwrap (GUIDE.md)
+#![allow(clippy::unwrap_used)] // tests may unwrap
 
 use scim2_filter::parse::{Limits, ParseErrorKind};
 use scim2_filter::{AttrPath, CompValue, CompareOp, Filter, PatchPath, ValuePath};

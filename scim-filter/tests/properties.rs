@@ -1,7 +1,7 @@
 //! Property tests: printing and parsing are inverse on arbitrary trees; evaluation agrees with
 //! a straightforward reference evaluator on generated resources; the parser never panics.
 
-#![allow(clippy::unwrap_used)] // tests may unwrap (GUIDE.md)
+#![allow(clippy::unwrap_used)] // tests may unwrap
 
 use proptest::prelude::*;
 use scim2_filter::{AttrPath, CompValue, CompareOp, Filter, PatchPath, ValuePath};

@@ -6,6 +6,16 @@ pub const USER: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
 pub const GROUP: &str = "urn:ietf:params:scim:schemas:core:2.0:Group";
 /// Enterprise User extension (RFC 7643 §4.3).
 pub const ENTERPRISE_USER: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+/// The Enterprise User `employeeNumber`, URN-qualified as Entra ID addresses it in PATCH
+/// paths and mapping targets (RFC 7643 §4.3, RFC 7644 §3.10).
+pub const ENTERPRISE_EMPLOYEE_NUMBER: &str =
+    "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber";
+/// The Enterprise User `department`, URN-qualified (RFC 7643 §4.3, RFC 7644 §3.10).
+pub const ENTERPRISE_DEPARTMENT: &str =
+    "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department";
+/// The Enterprise User `manager`, URN-qualified (RFC 7643 §4.3, RFC 7644 §3.10).
+pub const ENTERPRISE_MANAGER: &str =
+    "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager";
 /// Service provider configuration schema (RFC 7643 §5).
 pub const SERVICE_PROVIDER_CONFIG: &str =
     "urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig";
@@ -62,4 +72,23 @@ pub fn split_qualified<'p, 'k>(path: &'p str, known: &[&'k str]) -> Option<(&'k 
         // The longest URN wins, so `…:User` never shadows a longer extension URN.
         .max_by_key(|k| k.len())
         .map(|k| (*k, &path[k.len() + 1..]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn qualified_attributes_extend_the_enterprise_urn() {
+        for (path, attr) in [
+            (ENTERPRISE_EMPLOYEE_NUMBER, "employeeNumber"),
+            (ENTERPRISE_DEPARTMENT, "department"),
+            (ENTERPRISE_MANAGER, "manager"),
+        ] {
+            assert_eq!(
+                split_qualified(path, &[ENTERPRISE_USER]),
+                Some((ENTERPRISE_USER, attr))
+            );
+        }
+    }
 }

@@ -17,6 +17,7 @@ mod peers;
 mod release;
 mod schemas;
 mod test;
+mod tidy;
 mod workspace;
 
 use std::process::ExitCode;

@@ -37,33 +37,6 @@ pub const MAX_ROWS: usize = 256;
 /// The largest mapping file read, in bytes.
 pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
 
-/// The 22 target attributes of Entra ID's default user mapping, in its order
-/// (docs/entra.md#default-mapping).
-pub const ENTRA_USER_TARGETS: [&str; 22] = [
-    "userName",
-    "active",
-    "displayName",
-    "title",
-    r#"emails[type eq "work"].value"#,
-    "preferredLanguage",
-    "name.givenName",
-    "name.familyName",
-    "name.formatted",
-    r#"addresses[type eq "work"].formatted"#,
-    r#"addresses[type eq "work"].streetAddress"#,
-    r#"addresses[type eq "work"].locality"#,
-    r#"addresses[type eq "work"].region"#,
-    r#"addresses[type eq "work"].postalCode"#,
-    r#"addresses[type eq "work"].country"#,
-    r#"phoneNumbers[type eq "work"].value"#,
-    r#"phoneNumbers[type eq "mobile"].value"#,
-    r#"phoneNumbers[type eq "fax"].value"#,
-    "externalId",
-    "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber",
-    "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department",
-    "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager",
-];
-
 /// The group targets of Entra ID's default group mapping besides `members`
 /// (docs/entra.md#default-mapping).
 pub const ENTRA_GROUP_TARGETS: [&str; 2] = ["displayName", "externalId"];
@@ -161,10 +134,7 @@ impl Mapping {
     #[must_use]
     pub fn entra_default() -> Self {
         Self {
-            users: ENTRA_USER_TARGETS
-                .iter()
-                .filter_map(|t| t.parse().ok())
-                .collect(),
+            users: entra_default_users(),
             groups: ENTRA_GROUP_TARGETS
                 .iter()
                 .filter_map(|t| t.parse().ok())
@@ -208,9 +178,8 @@ impl Mapping {
     /// As [`Mapping::load`].
     pub fn from_toml(text: &str) -> Result<Self, MappingError> {
         let file: File = toml::from_str(text)?;
-        let default = Self::entra_default();
         let users = match (file.user, file.attribute) {
-            (None, None) => default.users,
+            (None, None) => entra_default_users(),
             (user, attribute) => {
                 let rows: Vec<Row> = user.into_iter().chain(attribute).flatten().collect();
                 rows_to_targets("user", &rows)?
@@ -218,10 +187,22 @@ impl Mapping {
         };
         let groups = match file.group {
             Some(rows) => rows_to_targets("group", &rows)?,
-            None => default.groups,
+            None => Self::entra_default().groups,
         };
         Ok(Self { users, groups })
     }
+}
+
+/// The user targets of Entra ID's default mapping, read from the one file that writes its
+/// 22 rows (`data/entra-user-mapping.toml`, [`crate::mapping::ENTRA_DEFAULT_TOML`];
+/// docs/entra.md#default-mapping). The file is part of the crate and a test reads all 22 rows,
+/// so the empty fallback is never taken.
+fn entra_default_users() -> Vec<TargetPath> {
+    toml::from_str::<File>(crate::mapping::ENTRA_DEFAULT_TOML)
+        .ok()
+        .and_then(|f| f.attribute)
+        .and_then(|rows| rows_to_targets("user", &rows).ok())
+        .unwrap_or_default()
 }
 
 fn rows_to_targets(section: &'static str, rows: &[Row]) -> Result<Vec<TargetPath>, MappingError> {
@@ -268,11 +249,14 @@ mod tests {
     #[test]
     fn the_default_has_every_row() {
         let m = Mapping::entra_default();
-        assert_eq!(m.users.len(), ENTRA_USER_TARGETS.len());
+        assert_eq!(m.users.len(), 22);
         assert_eq!(m.groups.len(), 2);
-        for (t, s) in m.users.iter().zip(ENTRA_USER_TARGETS) {
-            assert_eq!(t.to_string(), s);
-        }
+        let runner = crate::mapping::Mapping::entra_default().unwrap();
+        let runner_targets: Vec<String> =
+            runner.rows.iter().map(|r| r.target.to_string()).collect();
+        let targets: Vec<String> = m.users.iter().map(ToString::to_string).collect();
+        assert_eq!(targets, runner_targets);
+        assert_eq!(targets[4], r#"emails[type eq "work"].value"#);
         assert!(m.users[21].is_manager());
     }
 

@@ -11,8 +11,9 @@
 use serde_json::{Value, json};
 
 use super::entra::read_user;
-use super::{Check, check};
+use super::{Check, check, wire};
 use crate::check::Requirement::Must;
+use crate::dialect::Dialect::Legacy;
 use crate::evidence::{ms, rfc};
 use crate::journal::ResourceKind::Users;
 use crate::mapping::Mapping;
@@ -26,19 +27,7 @@ pub const CUSTOM_EXTENSION: &str = "entra.user.custom-extension";
 /// The custom extension checks.
 #[must_use]
 pub fn checks() -> Vec<Check> {
-    vec![
-        check!(custom_extension, "entra.user.custom-extension", "users", Must,
-        "Custom extension attributes of the mapping: created, PATCHed on the URN path (\"Replace\") and path-less (\"replace\" with URN keys), read back",
-        docs: Some("custom-extensions"), sends: true,
-        sources: [
-            ms("https://learn.microsoft.com/en-us/entra/identity/app-provisioning/customize-application-attributes"),
-            ms("https://learn.microsoft.com/en-us/entra/identity/app-provisioning/application-provisioning-config-problem-scim-compatibility"),
-            rfc(7643, "3.3", Must),
-            rfc(7644, "3.5.2", Must),
-        ],
-        faults: ["custom-extension-patch-rejected"],
-        writes: true, dialect: None, needs: [Patch]),
-    ]
+    vec![USER_CUSTOM_EXTENSION]
 }
 
 /// Whether `check_id` belongs in a run with `mapping` (the custom extension check only when
@@ -57,6 +46,19 @@ fn changed(v: &Value, round: &str) -> Value {
         other => other.clone(),
     }
 }
+
+/// `entra.user.custom-extension`.
+const USER_CUSTOM_EXTENSION: Check = check!(custom_extension, "entra.user.custom-extension", "users", Must,
+"Custom extension attributes of the mapping: created, PATCHed on the URN path (\"Replace\") and path-less (\"replace\" with URN keys), read back",
+docs: Some("custom-extensions"), sends: true,
+sources: [
+    ms("https://learn.microsoft.com/en-us/entra/identity/app-provisioning/customize-application-attributes"),
+    ms("https://learn.microsoft.com/en-us/entra/identity/app-provisioning/application-provisioning-config-problem-scim-compatibility"),
+    rfc(7643, "3.3", Must),
+    rfc(7644, "3.5.2", Must),
+],
+faults: [CustomExtensionPatchRejected],
+writes: true, dialect: None, needs: [Patch]);
 
 async fn custom_extension(cx: Cx) -> CheckBody {
     let rows: Vec<(String, crate::path::TargetPath)> = cx
@@ -92,19 +94,18 @@ async fn custom_extension(cx: Cx) -> CheckBody {
         );
     }
     // Legacy: one "Replace" per attribute, on the URN-qualified path.
-    let legacy: Vec<Value> = rows
+    let changes: Vec<(&str, Value)> = rows
         .iter()
         .map(|(path, t)| {
             let v = t
                 .get(&body)
                 .map_or_else(|| json!("set"), |v| changed(v, "legacy"));
-            json!({"op": "Replace", "path": path, "value": v})
+            (path.as_str(), v)
         })
         .collect();
-    model
-        .apply(&Value::Array(legacy.clone()))
-        .map_err(CheckError::Error)?;
-    cx.patch(Users, &id, Value::Array(legacy)).await?;
+    let legacy = wire::replace(Legacy, &changes);
+    model.apply(&legacy).map_err(CheckError::Error)?;
+    cx.patch(Users, &id, legacy).await?;
     verify(
         "the legacy \"Replace\" on the URN paths",
         &model,
@@ -116,7 +117,7 @@ async fn custom_extension(cx: Cx) -> CheckBody {
         let current = model.expected(t).cloned().unwrap_or(json!("set"));
         folded.insert(path.clone(), changed(&current, "flagged"));
     }
-    let flagged = json!([{"op": "replace", "value": folded}]);
+    let flagged = wire::replace_pathless(folded);
     model.apply(&flagged).map_err(CheckError::Error)?;
     cx.patch(Users, &id, flagged).await?;
     let after = read_user(&cx, &id).await?;

@@ -13,9 +13,10 @@
 use serde_json::{Value, json};
 
 use super::entra::{expect_found, read_user};
+use super::wire;
 use super::{Check, check};
-use crate::check::Dialect::{self, Flagged, Legacy};
 use crate::check::Requirement::Must;
+use crate::dialect::Dialect::{self};
 use crate::evidence::{ms, obs, rfc};
 use crate::journal::ResourceKind::{self, Groups, Users};
 use crate::names;
@@ -27,72 +28,15 @@ use crate::{ensure, fail};
 #[must_use]
 pub fn checks() -> Vec<Check> {
     vec![
-        check!(lookup_absent, "entra.names.lookup-absent", "connection", Must,
-            "Looking up real-directory names not yet provisioned (spaces, quotes, &, /, parentheses, non-ASCII) gives 200 and an empty ListResponse",
-            docs: Some("matching-values"), sends: true,
-            sources: [
-                ms("https://learn.microsoft.com/en-us/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups"),
-                obs("https://github.com/audriga/scim-server-php/issues/1"),
-                obs("https://github.com/Captain-P-Goldfish/SCIM-SDK/issues/913"),
-                rfc(7644, "3.4.2.2", Must),
-            ],
-            faults: ["escaped-quote-rejected", "space-in-value-rejected"],
-            writes: false, dialect: None, needs: [Filter]),
-        check!(find_users, "entra.names.find.users", "users", Must,
-            "userName and externalId eq find exactly one user when another user's value starts with it",
-            docs: Some("matching-values"), sends: true,
-            sources: [
-                ms("https://learn.microsoft.com/en-us/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups"),
-                obs("https://github.com/FusionAuth/fusionauth-issues/issues/3111"),
-                rfc(7644, "3.4.2.2", Must),
-            ],
-            faults: ["eq-matches-prefix"],
-            writes: true, dialect: None, needs: [Filter]),
-        check!(find_groups, "entra.names.find.groups", "groups", Must,
-            "displayName eq finds exactly one group for real-directory names and for a name that another group's name starts with",
-            docs: Some("matching-values"), sends: true,
-            sources: [
-                ms("https://learn.microsoft.com/en-us/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups"),
-                obs("https://github.com/FusionAuth/fusionauth-issues/issues/3111"),
-                obs("https://github.com/audriga/scim-server-php/issues/1"),
-                obs("https://github.com/Captain-P-Goldfish/SCIM-SDK/issues/913"),
-                rfc(7644, "3.4.2.2", Must),
-            ],
-            faults: ["eq-matches-prefix", "escaped-quote-rejected", "space-in-value-rejected"],
-            writes: true, dialect: None, needs: [Filter]),
-        check!(rename_legacy, "entra.names.rename.legacy", "groups", Must,
-            "\"Replace\" renames into real-directory names: found under the new name only, also when names are prefixes of each other",
-            docs: Some("matching-values"), sends: true,
-            sources: [
-                ms("https://learn.microsoft.com/en-us/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups"),
-                obs("https://github.com/FusionAuth/fusionauth-issues/issues/3111"),
-                rfc(7644, "3.4.2.2", Must),
-                rfc(7644, "3.5.2.3", Must),
-            ],
-            faults: ["eq-matches-prefix", "escaped-quote-rejected", "space-in-value-rejected", "rename-not-applied", "reject-capitalized-ops"],
-            writes: true, dialect: Some(Legacy), needs: [Filter, Patch]),
-        check!(rename_flagged, "entra.names.rename.flagged", "groups", Must,
-            "\"replace\" renames into real-directory names: found under the new name only, also when names are prefixes of each other",
-            docs: Some("matching-values"), sends: true,
-            sources: [
-                ms("https://learn.microsoft.com/en-us/entra/identity/app-provisioning/application-provisioning-config-problem-scim-compatibility"),
-                obs("https://github.com/FusionAuth/fusionauth-issues/issues/3111"),
-                rfc(7644, "3.4.2.2", Must),
-                rfc(7644, "3.5.2.3", Must),
-            ],
-            faults: ["eq-matches-prefix", "escaped-quote-rejected", "space-in-value-rejected", "rename-not-applied"],
-            writes: true, dialect: Some(Flagged), needs: [Filter, Patch]),
+        NAMES_LOOKUP_ABSENT,
+        NAMES_FIND_USERS,
+        NAMES_FIND_GROUPS,
+        NAMES_RENAME_LEGACY,
+        NAMES_RENAME_FLAGGED,
     ]
 }
 
 const GROUP_EXTRA: &str = "excludedAttributes=members";
-
-fn op(d: Dialect) -> &'static str {
-    match d {
-        Legacy => "Replace",
-        Flagged => "replace",
-    }
-}
 
 /// Whether the mapping in use sends `attr` (a plain core attribute).
 fn maps(cx: &Cx, attr: &str) -> bool {
@@ -164,6 +108,19 @@ async fn find(
     expect_found(cx, kind, &format!("{attr} eq {}", lit(value)), extra, want).await
 }
 
+/// `entra.names.lookup-absent`.
+const NAMES_LOOKUP_ABSENT: Check = check!(lookup_absent, "entra.names.lookup-absent", "connection", Must,
+    "Looking up real-directory names not yet provisioned (spaces, quotes, &, /, parentheses, non-ASCII) gives 200 and an empty ListResponse",
+    docs: Some("matching-values"), sends: true,
+    sources: [
+        ms("https://learn.microsoft.com/en-us/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups"),
+        obs("https://github.com/audriga/scim-server-php/issues/1"),
+        obs("https://github.com/Captain-P-Goldfish/SCIM-SDK/issues/913"),
+        rfc(7644, "3.4.2.2", Must),
+    ],
+    faults: [EscapedQuoteRejected, SpaceInValueRejected],
+    writes: false, dialect: None, needs: [Filter]);
+
 async fn lookup_absent(cx: Cx) -> CheckBody {
     let base = cx.unique("absent");
     let mut queries: Vec<(ResourceKind, &str, String)> = vec![
@@ -191,6 +148,18 @@ async fn lookup_absent(cx: Cx) -> CheckBody {
     }
     Ok(())
 }
+
+/// `entra.names.find.users`.
+const NAMES_FIND_USERS: Check = check!(find_users, "entra.names.find.users", "users", Must,
+    "userName and externalId eq find exactly one user when another user's value starts with it",
+    docs: Some("matching-values"), sends: true,
+    sources: [
+        ms("https://learn.microsoft.com/en-us/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups"),
+        obs("https://github.com/FusionAuth/fusionauth-issues/issues/3111"),
+        rfc(7644, "3.4.2.2", Must),
+    ],
+    faults: [EqMatchesPrefix],
+    writes: true, dialect: None, needs: [Filter]);
 
 async fn find_users(cx: Cx) -> CheckBody {
     let base = cx.unique("nu");
@@ -221,6 +190,20 @@ async fn find_users(cx: Cx) -> CheckBody {
     Ok(())
 }
 
+/// `entra.names.find.groups`.
+const NAMES_FIND_GROUPS: Check = check!(find_groups, "entra.names.find.groups", "groups", Must,
+    "displayName eq finds exactly one group for real-directory names and for a name that another group's name starts with",
+    docs: Some("matching-values"), sends: true,
+    sources: [
+        ms("https://learn.microsoft.com/en-us/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups"),
+        obs("https://github.com/FusionAuth/fusionauth-issues/issues/3111"),
+        obs("https://github.com/audriga/scim-server-php/issues/1"),
+        obs("https://github.com/Captain-P-Goldfish/SCIM-SDK/issues/913"),
+        rfc(7644, "3.4.2.2", Must),
+    ],
+    faults: [EqMatchesPrefix, EscapedQuoteRejected, SpaceInValueRejected],
+    writes: true, dialect: None, needs: [Filter]);
+
 async fn find_groups(cx: Cx) -> CheckBody {
     let base = cx.unique("ng");
     let short = format!("{base}-sales");
@@ -248,6 +231,32 @@ async fn find_groups(cx: Cx) -> CheckBody {
     Ok(())
 }
 
+/// `entra.names.rename.legacy`.
+const NAMES_RENAME_LEGACY: Check = check!(rename, "entra.names.rename.legacy", "groups", Must,
+    "\"Replace\" renames into real-directory names: found under the new name only, also when names are prefixes of each other",
+    docs: Some("matching-values"), sends: true,
+    sources: [
+        ms("https://learn.microsoft.com/en-us/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups"),
+        obs("https://github.com/FusionAuth/fusionauth-issues/issues/3111"),
+        rfc(7644, "3.4.2.2", Must),
+        rfc(7644, "3.5.2.3", Must),
+    ],
+    faults: [EqMatchesPrefix, EscapedQuoteRejected, SpaceInValueRejected, RenameNotApplied, RejectCapitalizedOps],
+    writes: true, dialect: Legacy, needs: [Filter, Patch]);
+
+/// `entra.names.rename.flagged`.
+const NAMES_RENAME_FLAGGED: Check = check!(rename, "entra.names.rename.flagged", "groups", Must,
+    "\"replace\" renames into real-directory names: found under the new name only, also when names are prefixes of each other",
+    docs: Some("matching-values"), sends: true,
+    sources: [
+        ms("https://learn.microsoft.com/en-us/entra/identity/app-provisioning/application-provisioning-config-problem-scim-compatibility"),
+        obs("https://github.com/FusionAuth/fusionauth-issues/issues/3111"),
+        rfc(7644, "3.4.2.2", Must),
+        rfc(7644, "3.5.2.3", Must),
+    ],
+    faults: [EqMatchesPrefix, EscapedQuoteRejected, SpaceInValueRejected, RenameNotApplied],
+    writes: true, dialect: Flagged, needs: [Filter, Patch]);
+
 async fn rename(cx: Cx, d: Dialect) -> CheckBody {
     // Groups: `old` is a prefix of the new name and of another group's name.
     let base = cx.unique("nr");
@@ -256,12 +265,8 @@ async fn rename(cx: Cx, d: Dialect) -> CheckBody {
     let new = format!("{old} R&D \"Nord\" / Ops (Zürich)");
     let other_id = create_named_group(&cx, &other).await?;
     let gid = create_named_group(&cx, &old).await?;
-    cx.patch(
-        Groups,
-        &gid,
-        json!([{"op": op(d), "path": "displayName", "value": new}]),
-    )
-    .await?;
+    cx.patch(Groups, &gid, wire::rename(d, "displayName", &new))
+        .await?;
     let Some(g) = cx.read(Groups, &gid, GROUP_EXTRA).await? else {
         fail!("GET /Groups/{gid} answered 404 after the rename")
     };
@@ -280,23 +285,12 @@ async fn rename(cx: Cx, d: Dialect) -> CheckBody {
     let old_name = format!("{ubase}@example.com");
     let v = create_named_user(&cx, "nr", &other_user, &names::mail_nickname(&ubase, 2)).await?;
     let u = create_named_user(&cx, "nr", &old_name, &ubase).await?;
-    cx.patch(
-        Users,
-        &u,
-        json!([{"op": op(d), "path": "userName", "value": new_name}]),
-    )
-    .await?;
+    cx.patch(Users, &u, wire::rename(d, "userName", &new_name))
+        .await?;
     find(&cx, Users, "userName", &new_name, &[&u]).await?;
     find(&cx, Users, "userName", &old_name, &[]).await?;
     find(&cx, Users, "userName", &other_user, &[&v]).await?;
     Ok(())
-}
-
-async fn rename_legacy(cx: Cx) -> CheckBody {
-    rename(cx, Legacy).await
-}
-async fn rename_flagged(cx: Cx) -> CheckBody {
-    rename(cx, Flagged).await
 }
 
 #[cfg(test)]

@@ -25,7 +25,8 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::{Check, Profile};
-use crate::check::{Dialect, Requirement, id_matches};
+use crate::check::{Requirement, id_matches};
+use crate::dialect::{Dialect, Dialects};
 
 /// The largest profile file accepted, in bytes.
 pub const MAX_PROFILE_FILE: u64 = 64 * 1024;
@@ -281,17 +282,18 @@ impl ProfileFile {
         };
         let dialects = match f.dialect {
             None => None,
-            Some(d) => Some(match d.get_ref().as_str() {
-                "legacy" => vec![Dialect::Legacy],
-                "flagged" => vec![Dialect::Flagged],
-                "both" => vec![Dialect::Legacy, Dialect::Flagged],
-                o => {
+            Some(d) => match Dialects::parse(d.get_ref()) {
+                Some(choice) => Some(choice.to_vec()),
+                None => {
                     return Err(invalid(
                         d.span().start,
-                        format!("dialect: unknown value {o:?} (expected legacy, flagged or both)"),
+                        format!(
+                            "dialect: unknown value {:?} (expected legacy, flagged or both)",
+                            d.get_ref()
+                        ),
                     ));
                 }
-            }),
+            },
         };
         let mut requirements = BTreeMap::new();
         for (id, level) in f.requirements {

@@ -82,16 +82,32 @@ impl Profile {
     }
 }
 
-/// Builds a [`Check`] from its metadata and an async function `fn(Cx) -> CheckBody`.
+/// Builds a [`Check`] from its metadata and its body, an async function `fn(Cx) -> CheckBody`,
+/// or `fn(Cx, Dialect) -> CheckBody` for a check of one PATCH dialect (`dialect: Legacy` passes
+/// the dialect to the body). Usable in a `const`, so that each check is declared beside its body.
 ///
 /// The level is written `Must` (the same under both profiles) or `Should / Must` (`entra` /
 /// `rfc7644`); `docs` is the anchor of the behaviour's section in `docs/entra.md` (or `None`),
 /// `sends` whether Entra sends the requests the check replays, `sources` the public evidence
-/// ([`crate::evidence`]). A test checks that every level is one the evidence allows.
+/// ([`crate::evidence`]), `faults` the reference endpoint's [`Fault`](crate::reference::Fault)s
+/// the check catches. A test checks that every level is one the evidence allows.
 macro_rules! check {
     ($f:path, $id:literal, $area:literal, $req:ident $(/ $rfc:ident)?, $title:literal,
      docs: $docs:expr, sends: $sends:expr, sources: [$($src:expr),* $(,)?],
-     faults: [$($fault:literal),* $(,)?], writes: $w:expr, dialect: $d:expr, needs: [$($cap:ident),*]) => {
+     faults: [$($fault:ident),* $(,)?], writes: $w:expr, dialect: None, needs: [$($cap:ident),*]) => {
+        $crate::profile::check!(@build $id, $area, $req $(/ $rfc)?, $title, $docs, $sends,
+            [$($src),*], [$($fault),*], $w, None, [$($cap),*], |cx| Box::pin($f(cx)))
+    };
+    ($f:path, $id:literal, $area:literal, $req:ident $(/ $rfc:ident)?, $title:literal,
+     docs: $docs:expr, sends: $sends:expr, sources: [$($src:expr),* $(,)?],
+     faults: [$($fault:ident),* $(,)?], writes: $w:expr, dialect: $d:ident, needs: [$($cap:ident),*]) => {
+        $crate::profile::check!(@build $id, $area, $req $(/ $rfc)?, $title, $docs, $sends,
+            [$($src),*], [$($fault),*], $w, Some($crate::dialect::Dialect::$d), [$($cap),*],
+            |cx| Box::pin($f(cx, $crate::dialect::Dialect::$d)))
+    };
+    (@build $id:literal, $area:literal, $req:ident $(/ $rfc:ident)?, $title:literal, $docs:expr,
+     $sends:expr, [$($src:expr),*], [$($fault:ident),*], $w:expr, $dialect:expr,
+     [$($cap:ident),*], $run:expr) => {
         $crate::profile::Check {
             meta: $crate::check::CheckMeta {
                 id: $id,
@@ -107,12 +123,12 @@ macro_rules! check {
                     entra_sends: $sends,
                     sources: const { &[$($src),*] },
                 },
-                faults: &[$($fault),*],
+                faults: &[$($crate::reference::Fault::$fault),*],
                 writes: $w,
-                dialect: $d,
+                dialect: $dialect,
                 needs: &[$($crate::check::Capability::$cap),*],
             },
-            run: |cx| Box::pin($f(cx)),
+            run: $run,
         }
     };
     (@rfc $req:ident) => { $crate::check::Requirement::$req };

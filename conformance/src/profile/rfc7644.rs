@@ -18,116 +18,19 @@ use crate::{ensure, fail};
 #[must_use]
 pub fn checks() -> Vec<Check> {
     vec![
-        check!(discovery_spc, "rfc7644.discovery.service-provider-config", "discovery", Must,
-            "GET /ServiceProviderConfig describes patch, bulk, filter, changePassword, sort, etag and authenticationSchemes",
-            docs: None, sends: false,
-            sources: [
-                rfc(7644, "4", Must),
-            ],
-            faults: ["wrong-content-type"],
-            writes: false, dialect: None, needs: []),
-        check!(discovery_resource_types, "rfc7644.discovery.resource-types", "discovery", Must,
-            "GET /ResourceTypes lists User and Group",
-            docs: None, sends: false,
-            sources: [
-                rfc(7644, "4", Must),
-            ],
-            faults: ["wrong-content-type"],
-            writes: false, dialect: None, needs: []),
-        check!(discovery_schemas, "rfc7644.discovery.schemas", "discovery", Must,
-            "GET /Schemas lists the core User and Group schemas and the enterprise extension",
-            docs: Some("discovery"), sends: false,
-            sources: [
-                ms("https://learn.microsoft.com/en-us/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups"),
-                ms("https://learn.microsoft.com/en-us/entra/identity/enterprise-apps/app-gallery-user-provisioning-requirements"),
-                ms("https://github.com/AzureAD/SCIMReferenceCode/blob/master/Microsoft.SCIM.LogicAppValidationTemplate/StandardLogicApp/SCIM-Validation-Test-Overview.md"),
-                rfc(7644, "4", Must),
-            ],
-            faults: ["wrong-content-type"],
-            writes: false, dialect: None, needs: []),
-        check!(filter_eq_case, "rfc7644.filter.eq.case-insensitive", "filter", Must,
-            "eq on a caseExact=false attribute (title) matches in another letter case",
-            docs: None, sends: false,
-            sources: [
-                rfc(7644, "3.4.2.2", Must),
-            ],
-            faults: ["case-sensitive-filter"],
-            writes: true, dialect: None, needs: [Filter]),
-        check!(filter_operators, "rfc7644.filter.operators", "filter", Must,
-            "Every filter operator (eq ne co sw ew pr gt ge lt le, and/or/not, value paths) selects what the model selects",
-            docs: None, sends: false,
-            sources: [
-                rfc(7644, "3.4.2.2", Must),
-            ],
-            faults: ["case-sensitive-filter"],
-            writes: true, dialect: None, needs: [Filter]),
-        check!(pagination_invariants, "rfc7644.pagination.invariants", "pagination", Must,
-            "Pages of count=3 concatenate to the full result; totalResults is the match count; count=0 gives no resources",
-            docs: None, sends: false,
-            sources: [
-                rfc(7644, "3.4.2.4", Must),
-            ],
-            faults: ["ignore-start-index", "ignore-count", "total-results-is-page-size"],
-            writes: true, dialect: None, needs: [Filter]),
-        check!(sorting, "rfc7644.sort", "sorting", Must,
-            "sortBy=userName with ascending and descending sortOrder",
-            docs: None, sends: false,
-            sources: [
-                rfc(7644, "3.4.2.3", Must),
-            ],
-            faults: ["sort-ignored"],
-            writes: true, dialect: None, needs: [Filter, Sort]),
-        check!(projection, "rfc7644.projection", "projection", Must,
-            "attributes=userName returns id and userName only; excludedAttributes=emails drops emails",
-            docs: None, sends: false,
-            sources: [
-                rfc(7644, "3.4.2.5", Must),
-                rfc(7644, "3.9", Must),
-            ],
-            faults: ["attributes-ignored"],
-            writes: true, dialect: None, needs: []),
-        check!(put_replaces, "rfc7644.put", "put", Should,
-            "PUT replaces the resource: attributes left out of the body are cleared",
-            docs: None, sends: false,
-            sources: [
-                rfc(7644, "3.5.1", May),
-            ],
-            faults: ["put-merges"],
-            writes: true, dialect: None, needs: []),
-        check!(search, "rfc7644.search", "filter", Should,
-            "POST /Users/.search with a SearchRequest finds the user",
-            docs: None, sends: false,
-            sources: [
-                rfc(7644, "3.4.3", May),
-            ],
-            faults: ["search-not-supported"],
-            writes: true, dialect: None, needs: [Filter]),
-        check!(meta, "rfc7644.meta", "users", Must,
-            "Resources carry meta.resourceType, created, lastModified and location",
-            docs: None, sends: false,
-            sources: [
-                rfc(7643, "3.1", Must),
-            ],
-            faults: ["meta-missing"],
-            writes: true, dialect: None, needs: []),
-        check!(etag, "rfc7644.etag", "etag", Must,
-            "When ETags are advertised, a stale If-Match gives 412",
-            docs: None, sends: false,
-            sources: [
-                rfc(7644, "3.14", Must),
-            ],
-            faults: ["etag-ignored"],
-            writes: true, dialect: None, needs: [Etag]),
-        check!(wrong_token, "rfc7644.auth.wrong-token", "auth", Must,
-            "A wrong bearer token gives 401",
-            docs: Some("authentication"), sends: false,
-            sources: [
-                ms("https://learn.microsoft.com/en-us/entra/identity/app-provisioning/application-provisioning-quarantine-status"),
-                rfc(7644, "2", Must),
-                rfc(7644, "3.12", Must),
-            ],
-            faults: ["token-not-checked"],
-            writes: false, dialect: None, needs: []),
+        DISCOVERY_SERVICE_PROVIDER_CONFIG,
+        DISCOVERY_RESOURCE_TYPES,
+        DISCOVERY_SCHEMAS,
+        FILTER_EQ_CASE_INSENSITIVE,
+        FILTER_OPERATORS,
+        PAGINATION_INVARIANTS,
+        SORT,
+        PROJECTION,
+        PUT,
+        SEARCH,
+        META,
+        ETAG,
+        AUTH_WRONG_TOKEN,
     ]
 }
 
@@ -146,6 +49,16 @@ fn schemas_has(v: &Value, urn: &str) -> bool {
         .and_then(Value::as_array)
         .is_some_and(|a| a.iter().any(|s| s.as_str() == Some(urn)))
 }
+
+/// `rfc7644.discovery.service-provider-config`.
+const DISCOVERY_SERVICE_PROVIDER_CONFIG: Check = check!(discovery_spc, "rfc7644.discovery.service-provider-config", "discovery", Must,
+    "GET /ServiceProviderConfig describes patch, bulk, filter, changePassword, sort, etag and authenticationSchemes",
+    docs: None, sends: false,
+    sources: [
+        rfc(7644, "4", Must),
+    ],
+    faults: [WrongContentType],
+    writes: false, dialect: None, needs: []);
 
 async fn discovery_spc(cx: Cx) -> CheckBody {
     let r = cx.get("/ServiceProviderConfig").await?;
@@ -188,6 +101,16 @@ async fn list_ids(cx: &Cx, path: &str) -> Result<Vec<String>, CheckError> {
     Ok(l.resources.iter().filter_map(id_of).collect())
 }
 
+/// `rfc7644.discovery.resource-types`.
+const DISCOVERY_RESOURCE_TYPES: Check = check!(discovery_resource_types, "rfc7644.discovery.resource-types", "discovery", Must,
+    "GET /ResourceTypes lists User and Group",
+    docs: None, sends: false,
+    sources: [
+        rfc(7644, "4", Must),
+    ],
+    faults: [WrongContentType],
+    writes: false, dialect: None, needs: []);
+
 async fn discovery_resource_types(cx: Cx) -> CheckBody {
     let r = cx.get("/ResourceTypes").await?;
     ensure!(r.status() == 200, "GET {} answered {}", r.url, r.status());
@@ -208,6 +131,19 @@ async fn discovery_resource_types(cx: Cx) -> CheckBody {
     }
     Ok(())
 }
+
+/// `rfc7644.discovery.schemas`.
+const DISCOVERY_SCHEMAS: Check = check!(discovery_schemas, "rfc7644.discovery.schemas", "discovery", Must,
+    "GET /Schemas lists the core User and Group schemas and the enterprise extension",
+    docs: Some("discovery"), sends: false,
+    sources: [
+        ms("https://learn.microsoft.com/en-us/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups"),
+        ms("https://learn.microsoft.com/en-us/entra/identity/enterprise-apps/app-gallery-user-provisioning-requirements"),
+        ms("https://github.com/AzureAD/SCIMReferenceCode/blob/master/Microsoft.SCIM.LogicAppValidationTemplate/StandardLogicApp/SCIM-Validation-Test-Overview.md"),
+        rfc(7644, "4", Must),
+    ],
+    faults: [WrongContentType],
+    writes: false, dialect: None, needs: []);
 
 async fn discovery_schemas(cx: Cx) -> CheckBody {
     let ids = list_ids(&cx, "/Schemas").await?;
@@ -271,6 +207,16 @@ async fn require_attrs(cx: &Cx, attrs: &[&str]) -> CheckBody {
     Ok(())
 }
 
+/// `rfc7644.filter.eq.case-insensitive`.
+const FILTER_EQ_CASE_INSENSITIVE: Check = check!(filter_eq_case, "rfc7644.filter.eq.case-insensitive", "filter", Must,
+    "eq on a caseExact=false attribute (title) matches in another letter case",
+    docs: None, sends: false,
+    sources: [
+        rfc(7644, "3.4.2.2", Must),
+    ],
+    faults: [CaseSensitiveFilter],
+    writes: true, dialect: None, needs: [Filter]);
+
 async fn filter_eq_case(cx: Cx) -> CheckBody {
     require_attrs(&cx, &["title"]).await?;
     let (id, body, user_name) = core_user(&cx, "fc").await?;
@@ -295,6 +241,16 @@ async fn filter_eq_case(cx: Cx) -> CheckBody {
     expect_found(&cx, Users, &f, "", &[&id]).await?;
     Ok(())
 }
+
+/// `rfc7644.filter.operators`.
+const FILTER_OPERATORS: Check = check!(filter_operators, "rfc7644.filter.operators", "filter", Must,
+    "Every filter operator (eq ne co sw ew pr gt ge lt le, and/or/not, value paths) selects what the model selects",
+    docs: None, sends: false,
+    sources: [
+        rfc(7644, "3.4.2.2", Must),
+    ],
+    faults: [CaseSensitiveFilter],
+    writes: true, dialect: None, needs: [Filter]);
 
 async fn filter_operators(cx: Cx) -> CheckBody {
     require_attrs(&cx, &["title", "nickName", "emails"]).await?;
@@ -438,6 +394,16 @@ async fn create_batch(cx: &Cx, n: usize) -> Result<(String, Vec<(String, String)
     Ok((format!("userName sw {}", lit(&format!("{stem}x"))), out))
 }
 
+/// `rfc7644.pagination.invariants`.
+const PAGINATION_INVARIANTS: Check = check!(pagination_invariants, "rfc7644.pagination.invariants", "pagination", Must,
+    "Pages of count=3 concatenate to the full result; totalResults is the match count; count=0 gives no resources",
+    docs: None, sends: false,
+    sources: [
+        rfc(7644, "3.4.2.4", Must),
+    ],
+    faults: [IgnoreStartIndex, IgnoreCount, TotalResultsIsPageSize],
+    writes: true, dialect: None, needs: [Filter]);
+
 async fn pagination_invariants(cx: Cx) -> CheckBody {
     const N: usize = 7;
     let (filter, users) = create_batch(&cx, N).await?;
@@ -499,6 +465,16 @@ async fn pagination_invariants(cx: Cx) -> CheckBody {
     Ok(())
 }
 
+/// `rfc7644.sort`.
+const SORT: Check = check!(sorting, "rfc7644.sort", "sorting", Must,
+    "sortBy=userName with ascending and descending sortOrder",
+    docs: None, sends: false,
+    sources: [
+        rfc(7644, "3.4.2.3", Must),
+    ],
+    faults: [SortIgnored],
+    writes: true, dialect: None, needs: [Filter, Sort]);
+
 async fn sorting(cx: Cx) -> CheckBody {
     let (filter, users) = create_batch(&cx, 4).await?;
     let mut expected: Vec<(String, String)> = users
@@ -526,6 +502,17 @@ async fn sorting(cx: Cx) -> CheckBody {
     }
     Ok(())
 }
+
+/// `rfc7644.projection`.
+const PROJECTION: Check = check!(projection, "rfc7644.projection", "projection", Must,
+    "attributes=userName returns id and userName only; excludedAttributes=emails drops emails",
+    docs: None, sends: false,
+    sources: [
+        rfc(7644, "3.4.2.5", Must),
+        rfc(7644, "3.9", Must),
+    ],
+    faults: [AttributesIgnored],
+    writes: true, dialect: None, needs: []);
 
 async fn projection(cx: Cx) -> CheckBody {
     let (id, _, _) = core_user(&cx, "pj").await?;
@@ -570,6 +557,16 @@ async fn projection(cx: Cx) -> CheckBody {
     Ok(())
 }
 
+/// `rfc7644.put`.
+const PUT: Check = check!(put_replaces, "rfc7644.put", "put", Should,
+    "PUT replaces the resource: attributes left out of the body are cleared",
+    docs: None, sends: false,
+    sources: [
+        rfc(7644, "3.5.1", May),
+    ],
+    faults: [PutMerges],
+    writes: true, dialect: None, needs: []);
+
 async fn put_replaces(cx: Cx) -> CheckBody {
     let (id, body, user_name) = core_user(&cx, "put").await?;
     let new_body = json!({
@@ -608,9 +605,19 @@ async fn put_replaces(cx: Cx) -> CheckBody {
     Ok(())
 }
 
+/// `rfc7644.search`.
+const SEARCH: Check = check!(search, "rfc7644.search", "filter", Should,
+    "POST /Users/.search with a SearchRequest finds the user",
+    docs: None, sends: false,
+    sources: [
+        rfc(7644, "3.4.3", May),
+    ],
+    faults: [SearchNotSupported],
+    writes: true, dialect: None, needs: [Filter]);
+
 async fn search(cx: Cx) -> CheckBody {
     let (id, _, user_name) = core_user(&cx, "srch").await?;
-    let body = json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"], "filter": format!("userName eq {}", lit(&user_name))});
+    let body = json!({"schemas": [scim2_types::urn::SEARCH_REQUEST], "filter": format!("userName eq {}", lit(&user_name))});
     let r = cx
         .send(WireRequest::new("POST", "/Users/.search").scim_json(&body))
         .await?;
@@ -631,6 +638,16 @@ async fn search(cx: Cx) -> CheckBody {
     );
     Ok(())
 }
+
+/// `rfc7644.meta`.
+const META: Check = check!(meta, "rfc7644.meta", "users", Must,
+    "Resources carry meta.resourceType, created, lastModified and location",
+    docs: None, sends: false,
+    sources: [
+        rfc(7643, "3.1", Must),
+    ],
+    faults: [MetaMissing],
+    writes: true, dialect: None, needs: []);
 
 async fn meta(cx: Cx) -> CheckBody {
     let (id, _) = cx.create_plain_user("meta").await?;
@@ -664,6 +681,16 @@ async fn meta(cx: Cx) -> CheckBody {
     );
     Ok(())
 }
+
+/// `rfc7644.etag`.
+const ETAG: Check = check!(etag, "rfc7644.etag", "etag", Must,
+    "When ETags are advertised, a stale If-Match gives 412",
+    docs: None, sends: false,
+    sources: [
+        rfc(7644, "3.14", Must),
+    ],
+    faults: [EtagIgnored],
+    writes: true, dialect: None, needs: [Etag]);
 
 async fn etag(cx: Cx) -> CheckBody {
     let advertised = cx
@@ -733,6 +760,18 @@ async fn etag(cx: Cx) -> CheckBody {
     );
     Ok(())
 }
+
+/// `rfc7644.auth.wrong-token`.
+const AUTH_WRONG_TOKEN: Check = check!(wrong_token, "rfc7644.auth.wrong-token", "auth", Must,
+    "A wrong bearer token gives 401",
+    docs: Some("authentication"), sends: false,
+    sources: [
+        ms("https://learn.microsoft.com/en-us/entra/identity/app-provisioning/application-provisioning-quarantine-status"),
+        rfc(7644, "2", Must),
+        rfc(7644, "3.12", Must),
+    ],
+    faults: [TokenNotChecked],
+    writes: false, dialect: None, needs: []);
 
 async fn wrong_token(cx: Cx) -> CheckBody {
     if !cx.session().transport.sends_auth() {

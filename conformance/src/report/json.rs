@@ -43,37 +43,13 @@
 //! }
 //! ```
 
-use std::time::Duration;
-
-use serde::{Serialize, Serializer};
 use serde_json::{Value, json};
 
 use super::Report;
+use crate::transcript::Exchange;
 
 /// The JSON report's schema version.
 pub const SCHEMA_VERSION: &str = "2";
-
-/// Serializes a duration as whole milliseconds.
-///
-/// # Errors
-/// As the serializer.
-pub fn ser_duration_ms<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
-    u64::try_from(d.as_millis())
-        .unwrap_or(u64::MAX)
-        .serialize(s)
-}
-
-/// One exchange of a transcript as JSON (`latency` as `latency_ms`).
-#[must_use]
-pub fn exchange(e: &crate::transcript::Exchange) -> Value {
-    let mut v = serde_json::to_value(e).unwrap_or(Value::Null);
-    if let Some(o) = v.as_object_mut()
-        && let Some(l) = o.remove("latency")
-    {
-        o.insert("latency_ms".into(), l);
-    }
-    v
-}
 
 /// The report as a JSON value.
 #[must_use]
@@ -90,13 +66,13 @@ pub fn to_value(report: &Report) -> Value {
                 "requirement": r.meta.requirement,
                 "source": r.meta.source(),
                 "evidence": r.meta.evidence,
-                "faults": r.meta.faults,
+                "faults": r.meta.fault_names(),
                 "outcome": r.outcome.status(),
                 "detail": r.outcome.detail(),
                 "notes": r.notes,
                 "duration_ms": u64::try_from(r.duration.as_millis()).unwrap_or(u64::MAX),
-                "transcript": r.transcript.iter().map(exchange).collect::<Vec<_>>(),
-                "counterexample": r.counterexample.as_ref().map(|c| c.to_json()),
+                "transcript": r.transcript.iter().map(Exchange::to_json).collect::<Vec<_>>(),
+                "counterexample": r.counterexample.as_ref().map(|c| &c.report),
             })
         })
         .collect();

@@ -31,12 +31,16 @@ use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use serde::{Deserialize, Serialize};
 
 use crate::check::{CheckMeta, CheckResult, Outcome, Requirement};
+use crate::reference::Fault::{self, *};
 use crate::session::{Cx, Session};
 
 pub mod cli;
+mod counterexample;
 pub mod exec;
 pub mod op;
 pub mod script;
+
+pub use counterexample::Counterexample;
 
 pub use exec::{Attempt, Divergence, Shape, Step};
 pub use op::Op;
@@ -120,125 +124,6 @@ pub struct Saved {
     pub ops: Vec<Op>,
 }
 
-/// A shrunk failing sequence.
-#[derive(Debug, Clone, Serialize)]
-pub struct Counterexample {
-    /// The run's seed (`--seed N` reproduces it).
-    pub seed: u64,
-    /// Which generated sequence failed first in this area (0-based).
-    pub case: u32,
-    /// The check it belongs to.
-    pub area: Area,
-    /// Length of the sequence as generated.
-    pub original_len: usize,
-    /// The minimal sequence.
-    pub ops: Vec<Op>,
-    /// Its run, step by step.
-    pub attempt: Attempt,
-    /// Shrink attempts made.
-    pub shrink_attempts: u32,
-    /// Time spent shrinking.
-    #[serde(serialize_with = "crate::report::json::ser_duration_ms")]
-    pub shrink_time: Duration,
-    /// The `curl` script that replays the minimal sequence.
-    pub script: String,
-}
-
-impl Counterexample {
-    /// The minimal sequence as a [`Saved`] sequence (what `--save` writes and `replay` reads).
-    #[must_use]
-    pub fn saved(&self) -> Saved {
-        Saved {
-            seed: self.seed,
-            ops: self.ops.clone(),
-        }
-    }
-
-    /// The counterexample as the JSON report's `counterexample` object: the seed, the case, the
-    /// minimal sequence (`ops`, replayable with `replay`), each step with its exchanges, the
-    /// first divergence, the shrink figures and the `curl` script.
-    #[must_use]
-    pub fn to_json(&self) -> serde_json::Value {
-        let steps: Vec<serde_json::Value> = self
-            .attempt
-            .steps
-            .iter()
-            .map(|s| {
-                serde_json::json!({
-                    "number": s.number,
-                    "op": s.op,
-                    "summary": s.summary,
-                    "exchanges": s.exchanges.iter().map(crate::report::json::exchange).collect::<Vec<_>>(),
-                })
-            })
-            .collect();
-        serde_json::json!({
-            "seed": self.seed,
-            "case": self.case,
-            "original_len": self.original_len,
-            "ops": self.ops,
-            "steps": steps,
-            "divergence": self.divergence(),
-            "shrink_attempts": self.shrink_attempts,
-            "shrink_time_ms": u64::try_from(self.shrink_time.as_millis()).unwrap_or(u64::MAX),
-            "script": self.script,
-        })
-    }
-
-    /// Which check the finding belongs to.
-    #[must_use]
-    pub fn area(&self) -> Area {
-        self.area
-    }
-
-    /// The divergence this counterexample shows: the first one in its area.
-    #[must_use]
-    pub fn divergence(&self) -> Option<&Divergence> {
-        divergence_in(&self.ops, &self.attempt, self.area)
-    }
-
-    /// The report text: seed, numbered steps (as sentences; the JSON report and the saved
-    /// sequence keep the operations), first divergence.
-    #[must_use]
-    pub fn render(&self) -> String {
-        use std::fmt::Write as _;
-        let mut s = format!(
-            "seed {} (case {}): minimal sequence of {} step(s), shrunk from {} in {} attempt(s) ({} ms)\n",
-            self.seed,
-            self.case,
-            self.ops.len(),
-            self.original_len,
-            self.shrink_attempts,
-            self.shrink_time.as_millis()
-        );
-        for st in &self.attempt.steps {
-            let _ = writeln!(s, "  {}. {} -> {}", st.number, st.description, st.summary);
-            for ex in &st.exchanges {
-                let _ = writeln!(
-                    s,
-                    "     {} {} -> {}",
-                    ex.method,
-                    ex.url,
-                    ex.status
-                        .map_or_else(|| "no response".to_owned(), |c| c.to_string())
-                );
-            }
-        }
-        if let Some(d) = self.divergence() {
-            let at = d.step.map_or_else(
-                || "the final state check".to_owned(),
-                |n| format!("step {n}"),
-            );
-            let _ = writeln!(
-                s,
-                "first divergence at {at}: {}\n  expected: {}\n  actual:   {}",
-                d.what, d.expected, d.actual
-            );
-        }
-        s
-    }
-}
-
 /// The area of a divergence of a sequence of `ops`: the area of its step, or for the final
 /// state check, of what was read.
 fn area_of(ops: &[Op], d: &Divergence) -> Area {
@@ -301,7 +186,7 @@ pub struct StatefulOutcome {
     /// Why the run stopped without a verdict.
     pub error: Option<String>,
     /// Wall time.
-    #[serde(serialize_with = "crate::report::json::ser_duration_ms")]
+    #[serde(serialize_with = "crate::transcript::ser_duration_ms")]
     pub duration: Duration,
     /// The generated sequences, in order (for reproducibility checks).
     #[serde(skip)]
@@ -311,54 +196,54 @@ pub struct StatefulOutcome {
     pub replayed: bool,
 }
 
-const META: [(&str, &str, &[&str]); 3] = [
+const META: [(&str, &str, &[Fault]); 3] = [
     (
         "stateful.users",
         "Random sequences of Entra's user operations keep users as the model predicts",
         &[
-            "second-patch-loses-first",
-            "deleted-username-reserved",
-            "patch-not-applied",
-            "rename-not-applied",
-            "ignore-value-path-patch",
-            "typed-replace-drops-others",
-            "active-as-string",
-            "reject-string-booleans",
-            "reject-manager-string",
-            "no-404-after-delete",
+            SecondPatchLosesFirst,
+            DeletedUsernameReserved,
+            PatchNotApplied,
+            RenameNotApplied,
+            IgnoreValuePathPatch,
+            TypedReplaceDropsOthers,
+            ActiveAsString,
+            RejectStringBooleans,
+            RejectManagerString,
+            No404AfterDelete,
         ],
     ),
     (
         "stateful.groups",
         "Random sequences of Entra's group operations keep membership as the model predicts",
         &[
-            "member-dropped-after-rename",
-            "members-not-removed",
-            "legacy-member-remove-wipes-group",
-            "reject-capitalized-ops",
-            "ignore-value-path-patch",
-            "eq-matches-prefix",
-            "escaped-quote-rejected",
-            "space-in-value-rejected",
+            MemberDroppedAfterRename,
+            MembersNotRemoved,
+            LegacyMemberRemoveWipesGroup,
+            RejectCapitalizedOps,
+            IgnoreValuePathPatch,
+            EqMatchesPrefix,
+            EscapedQuoteRejected,
+            SpaceInValueRejected,
         ],
     ),
     (
         "stateful.filters",
         "Generated filters over the run's users find what the model predicts",
         &[
-            "case-sensitive-filter",
-            "inactive-users-hidden",
-            "filter-misses-patched-value",
-            "not-found-on-empty-query",
-            "externalid-filter-ignored",
-            "eq-matches-prefix",
-            "escaped-quote-rejected",
-            "space-in-value-rejected",
+            CaseSensitiveFilter,
+            InactiveUsersHidden,
+            FilterMissesPatchedValue,
+            NotFoundOnEmptyQuery,
+            ExternalidFilterIgnored,
+            EqMatchesPrefix,
+            EscapedQuoteRejected,
+            SpaceInValueRejected,
         ],
     ),
 ];
 
-fn meta(id: &'static str, title: &'static str, faults: &'static [&'static str]) -> CheckMeta {
+fn meta(id: &'static str, title: &'static str, faults: &'static [Fault]) -> CheckMeta {
     CheckMeta {
         id,
         title,
@@ -531,7 +416,10 @@ impl StatefulOutcome {
                         .iter()
                         .flat_map(|s| s.exchanges.iter().cloned())
                         .collect();
-                    r.counterexample = Some(Box::new(c.clone()));
+                    r.counterexample = Some(Box::new(crate::check::Counterexample {
+                        report: c.to_json(),
+                        saved: serde_json::to_value(c.saved()).unwrap_or_default(),
+                    }));
                 } else if let Some(why) = self.unexercised(i, what) {
                     if self.replayed {
                         // A replay re-runs one saved sequence: it speaks for the checks its

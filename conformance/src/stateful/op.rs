@@ -230,9 +230,7 @@ impl UserAttr {
         match self {
             Self::DisplayName => "displayName",
             Self::Title => "title",
-            Self::Department => {
-                "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department"
-            }
+            Self::Department => scim2_types::urn::ENTERPRISE_DEPARTMENT,
             Self::WorkEmail => "emails[type eq \"work\"].value",
             Self::MobilePhone => "phoneNumbers[type eq \"mobile\"].value",
             Self::WorkLocality => "addresses[type eq \"work\"].locality",

@@ -16,11 +16,7 @@ pub(crate) fn key_of(map: &Map<String, Value>, name: &str) -> Option<String> {
 
 /// The member named `name`, ASCII case-insensitively.
 pub(crate) fn get<'m>(map: &'m Map<String, Value>, name: &str) -> Option<&'m Value> {
-    map.get(name).or_else(|| {
-        map.iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v)
-    })
+    crate::eval::get_ci(map, name)
 }
 
 /// The member named `name`, mutable, ASCII case-insensitively.
