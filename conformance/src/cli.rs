@@ -217,6 +217,10 @@ pub struct ServeArgs {
     /// three store them as sent.
     #[arg(long = "schema", value_name = "FILE")]
     pub schemas: Vec<std::path::PathBuf>,
+    /// Keep users and groups in this SQLite file (created if missing; kept across restarts)
+    /// instead of in memory. Faults need the in-memory store.
+    #[arg(long, value_name = "PATH", conflicts_with = "faults")]
+    pub db: Option<std::path::PathBuf>,
 }
 
 /// `checks` options.

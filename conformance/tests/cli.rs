@@ -1078,3 +1078,81 @@ fn checks_and_run_agree() {
         assert_eq!(listed["count"], ran["summary"]["total"], "{profile}");
     }
 }
+
+/// `serve --db PATH` keeps every user, group and membership across a restart.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_from_a_database_file_survives_a_restart() {
+    use scim2_client::Client;
+    use scim2_types::{Group, User};
+    use std::io::BufRead as _;
+
+    /// Starts `serve --db` and returns the process and its base URL (from its first line).
+    fn start(db: &std::path::Path) -> (std::process::Child, String) {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_scim-conformance"))
+            .args(["serve", "--port", "0", "--db"])
+            .arg(db)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let url = line
+            .split_whitespace()
+            .find(|w| w.starts_with("http://"))
+            .unwrap_or_else(|| panic!("no URL in {line:?}"))
+            .to_owned();
+        (child, url)
+    }
+    fn stop(mut child: std::process::Child) {
+        let _ = std::process::Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status();
+        let _ = child.wait();
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("scim.db");
+    let (child, url) = start(&db);
+    let client = Client::builder(&url).build().unwrap();
+    let mut ids = Vec::new();
+    for name in ["ada@example.com", "grace@example.com"] {
+        let user: User = client.create(&User::new(name)).await.unwrap();
+        ids.push(user.id.unwrap());
+    }
+    let group: Group = client.create(&Group::new("Engineering")).await.unwrap();
+    let group_id = group.id.unwrap();
+    let id_refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+    client.add_members(&group_id, &id_refs).await.unwrap();
+    stop(child);
+
+    let (child, url) = start(&db);
+    let client = Client::builder(&url).build().unwrap();
+    for (id, name) in ids.iter().zip(["ada@example.com", "grace@example.com"]) {
+        let user = client.find_user_by_user_name(name).await.unwrap().unwrap();
+        assert_eq!(user.id.as_deref(), Some(id.as_str()));
+    }
+    let group = client
+        .find_group_by_display_name("Engineering")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(group.id.as_deref(), Some(group_id.as_str()));
+    let group: Group = client
+        .get(&group_id, &scim2_client::Projection::default())
+        .await
+        .unwrap();
+    let mut members: Vec<String> = group
+        .members
+        .iter()
+        .flatten()
+        .filter_map(|m| m.value.clone())
+        .collect();
+    members.sort();
+    let mut expected = ids.clone();
+    expected.sort();
+    assert_eq!(members, expected);
+    stop(child);
+}

@@ -4,7 +4,7 @@
 //! The runs are generic over how the SCIM router is built ([`passes_every_profile`] takes a
 //! function that makes a fresh one), so every store is proven by the same test.
 
-#![allow(clippy::unwrap_used)] // tests may unwrap (GUIDE.md)
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 use std::future::Future;
 use std::net::{Ipv4Addr, SocketAddr};
@@ -101,4 +101,41 @@ where
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn memory_store_passes_entra_and_rfc7644() {
     passes_every_profile(|| async { scim_router(MemoryStore::new()) }).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_store_passes_entra_and_rfc7644() {
+    use scim2_server::store::sql::SqliteStore;
+    let dir = tempfile::tempdir().unwrap();
+    let n = std::sync::atomic::AtomicUsize::new(0);
+    passes_every_profile(|| async {
+        // A fresh file per run, as a fresh endpoint.
+        let i = n.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let path = dir.path().join(format!("scim-{i}.db"));
+        scim_router(SqliteStore::open(path).await.unwrap())
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_store_passes_entra_and_rfc7644() {
+    use scim2_interop_support::postgres::TestSchema;
+    use scim2_server::store::sql::PostgresStore;
+    let mut schemas = Vec::new();
+    for _ in 0..6 {
+        match TestSchema::new("postgres_store_passes_entra_and_rfc7644").await {
+            Some(s) => schemas.push(s),
+            None => return,
+        }
+    }
+    let next = std::sync::Mutex::new(schemas.iter().map(TestSchema::options).collect::<Vec<_>>());
+    passes_every_profile(|| async {
+        // A fresh schema per run, as a fresh endpoint.
+        let options = next.lock().unwrap().pop().unwrap();
+        scim_router(PostgresStore::connect_with(options).await.unwrap())
+    })
+    .await;
+    for s in schemas {
+        s.drop().await;
+    }
 }

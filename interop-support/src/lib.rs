@@ -1,4 +1,5 @@
-//! What the `interop` test targets of the workspace share: reading the peers that
+//! What the test targets of the workspace share: a PostgreSQL schema per test ([`postgres`]),
+//! and for the `interop` targets: reading the peers that
 //! `cargo xtask test` started from the environment, and reading the reviewed reasons for each
 //! peer's deviations from a Markdown file.
 //!
@@ -14,6 +15,8 @@
 //! ```
 
 use std::collections::BTreeSet;
+
+pub mod postgres;
 
 /// The environment variable naming the peers: `name=url,name=url`.
 pub const PEERS_ENV: &str = "SCIM_INTEROP_PEERS";

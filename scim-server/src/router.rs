@@ -72,6 +72,23 @@ impl<S: Store, H: Hooks> ScimRouter<S, H> {
         }
     }
 
+    /// A router that requires `Authorization: Bearer <token>` with exactly `token` (compared in
+    /// constant time).
+    ///
+    /// ```
+    /// use scim2_server::router::ScimRouter;
+    /// use scim2_server::{ScimServer, ServerConfig, store::MemoryStore};
+    /// let server = ScimServer::new(MemoryStore::new(), ServerConfig::new());
+    /// let app: axum::Router = axum::Router::new()
+    ///     .nest("/scim/v2", ScimRouter::with_token(server, "s3cret").into_router());
+    /// ```
+    pub fn with_token(server: ScimServer<S, H>, token: impl Into<String>) -> Self {
+        let token: String = token.into();
+        Self::new(server, move |given: &str| {
+            constant_time_eq(given.as_bytes(), token.as_bytes())
+        })
+    }
+
     /// A router that accepts every request without authentication (tests, or behind a gateway
     /// that authenticates).
     pub fn unauthenticated(server: ScimServer<S, H>) -> Self {
@@ -173,4 +190,13 @@ fn into_response(scim: ScimResponse) -> Response {
     *response.status_mut() = scim.status;
     *response.headers_mut() = scim.headers;
     response
+}
+
+/// Whether `a == b`, in a time that depends on the lengths only (a bearer token is a shared
+/// secret: an early exit would tell an attacker how many leading bytes were right).
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

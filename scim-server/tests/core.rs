@@ -1,7 +1,7 @@
 //! The behaviour of the server core through `ScimServer::handle` (and, with the `axum`
 //! feature, through its router).
 
-#![allow(clippy::unwrap_used)] // tests may unwrap (GUIDE.md)
+#![allow(clippy::unwrap_used)] // tests may unwrap
 
 use std::sync::Arc;
 

@@ -2,7 +2,7 @@
 //! every one gets an answer, never a 5xx or a panic, and every error is a SCIM Error with a
 //! 4xx status and a `scimType` that RFC 7644 §3.12 Table 9 allows for it.
 
-#![allow(clippy::unwrap_used)] // tests may unwrap (GUIDE.md)
+#![allow(clippy::unwrap_used)] // tests may unwrap
 
 use http::{Method, StatusCode, header};
 use proptest::prelude::*;

@@ -8,70 +8,30 @@
 
 mod support;
 
-use std::str::FromStr;
-
-use scim2_server::store::sql::sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
-use scim2_server::store::sql::sqlx::{self, ConnectOptions as _, Executor};
+use scim2_server::store::sql::sqlx;
 use scim2_server::store::sql::{OpenError, PostgresStore, SqliteStore};
 use scim2_server::store::{Query, ResourceKind, Store, StoreError};
 use scim2_types::schema::ResourceSchemas;
 use support::contract::{self, group, user};
 
-const DEFAULT_POSTGRES_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
-
-/// A fresh PostgreSQL schema for one test; `drop` removes it.
-struct PgSchema {
-    admin: PgPool,
-    name: String,
-    options: PgConnectOptions,
-}
+/// A fresh PostgreSQL schema for one test (skipped without PostgreSQL outside CI).
+struct PgSchema(scim2_interop_support::postgres::TestSchema);
 
 impl PgSchema {
-    /// A new schema, or `None` (after saying so) when PostgreSQL cannot be reached outside CI.
     async fn new(test: &str) -> Option<Self> {
-        let url =
-            std::env::var("SCIM_TEST_POSTGRES_URL").unwrap_or_else(|_| DEFAULT_POSTGRES_URL.into());
-        let base = PgConnectOptions::from_str(&url).expect("SCIM_TEST_POSTGRES_URL is a valid URL");
-        // One direct connection first: its error names the cause (refused, unknown role, …).
-        if let Err(e) = base.connect().await {
-            let host = format!("{}:{}", base.get_host(), base.get_port());
-            assert!(
-                std::env::var("CI").as_deref() != Ok("true"),
-                "PostgreSQL not reachable at {host} ({e}); CI needs it: start it, or set \
-                 SCIM_TEST_POSTGRES_URL"
-            );
-            eprintln!("{test}: skipped: PostgreSQL not reachable at {host} ({e})");
-            return None;
-        }
-        let admin = PgPoolOptions::new()
-            .max_connections(1)
-            .connect_with(base.clone())
+        scim2_interop_support::postgres::TestSchema::new(test)
             .await
-            .expect("connect to PostgreSQL");
-        let name = format!("scim_test_{}", uuid::Uuid::new_v4().simple());
-        admin
-            .execute(format!("CREATE SCHEMA {name}").as_str())
-            .await
-            .expect("create the test schema");
-        let options = base.options([("search_path", name.as_str())]);
-        Some(Self {
-            admin,
-            name,
-            options,
-        })
+            .map(Self)
     }
 
     async fn store(&self) -> PostgresStore {
-        PostgresStore::connect_with(self.options.clone())
+        PostgresStore::connect_with(self.0.options())
             .await
             .expect("connect to PostgreSQL")
     }
 
     async fn drop(self) {
-        self.admin
-            .execute(format!("DROP SCHEMA {} CASCADE", self.name).as_str())
-            .await
-            .expect("drop the test schema");
+        self.0.drop().await;
     }
 }
 
@@ -352,4 +312,118 @@ async fn postgres_import_is_all_or_none() {
     };
     import_check!(schema.store().await);
     schema.drop().await;
+}
+
+/// Entra's member additions and creates as HTTP-level requests, through two server instances
+/// (each with its own store and pool) on one database: 16 concurrent PATCH requests adding
+/// distinct members to one group end with all 16 members; 16 concurrent creates of one
+/// userName give one 201 and fifteen 409 `uniqueness` (RFC 7644 §3.3).
+async fn two_servers_on_one_database<S: Store>(a: S, b: S) {
+    use http::{Method, StatusCode, header};
+    use scim2_server::{ScimRequest, ScimServer, ServerConfig};
+    use serde_json::json;
+
+    let servers = [
+        std::sync::Arc::new(ScimServer::new(a, ServerConfig::new())),
+        std::sync::Arc::new(ScimServer::new(b, ServerConfig::new())),
+    ];
+    let post = |path: &str, body: serde_json::Value| {
+        ScimRequest::new(Method::POST, path)
+            .with_header(
+                header::CONTENT_TYPE,
+                "application/scim+json".parse().unwrap(),
+            )
+            .with_json(&body)
+    };
+    let mut users = Vec::new();
+    for i in 0..16 {
+        let r = servers[i % 2]
+            .handle(post(
+                "/Users",
+                json!({"userName": format!("member{i}@example.com")}),
+            ))
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED);
+        users.push(r.json_body().unwrap()["id"].as_str().unwrap().to_owned());
+    }
+    let r = servers[0]
+        .handle(post("/Groups", json!({"displayName": "Batch"})))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED);
+    let group = r.json_body().unwrap()["id"].as_str().unwrap().to_owned();
+
+    let mut tasks = Vec::new();
+    for (i, user) in users.iter().enumerate() {
+        let server = std::sync::Arc::clone(&servers[i % 2]);
+        let request = ScimRequest::new(Method::PATCH, format!("/Groups/{group}"))
+            .with_header(
+                header::CONTENT_TYPE,
+                "application/scim+json".parse().unwrap(),
+            )
+            .with_json(&json!({
+                "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+                "Operations": [{"op": "Add", "path": "members", "value": [{"value": user}]}]
+            }));
+        tasks.push(tokio::spawn(
+            async move { server.handle(request).await.status },
+        ));
+    }
+    for t in tasks {
+        assert!(t.await.unwrap().is_success());
+    }
+    let r = servers[1]
+        .handle(ScimRequest::new(Method::GET, format!("/Groups/{group}")))
+        .await;
+    let mut members: Vec<String> = r.json_body().unwrap()["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["value"].as_str().unwrap().to_owned())
+        .collect();
+    members.sort();
+    let mut expected = users.clone();
+    expected.sort();
+    assert_eq!(members, expected, "a member addition was lost");
+
+    let mut tasks = Vec::new();
+    for i in 0..16 {
+        let server = std::sync::Arc::clone(&servers[i % 2]);
+        let request = post("/Users", json!({"userName": "Same.Name@example.com"}));
+        tasks.push(tokio::spawn(async move {
+            let r = server.handle(request).await;
+            let scim_type = r
+                .json_body()
+                .and_then(|b| b["scimType"].as_str().map(str::to_owned));
+            (r.status, scim_type)
+        }));
+    }
+    let mut created = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            (StatusCode::CREATED, _) => created += 1,
+            (StatusCode::CONFLICT, Some(t)) if t == "uniqueness" => {}
+            other => panic!("a concurrent create answered {other:?}"),
+        }
+    }
+    assert_eq!(created, 1, "exactly one create of a userName succeeds");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn postgres_two_servers_lose_no_member_and_keep_user_names_unique() {
+    let Some(schema) =
+        PgSchema::new("postgres_two_servers_lose_no_member_and_keep_user_names_unique").await
+    else {
+        return;
+    };
+    two_servers_on_one_database(schema.store().await, schema.store().await).await;
+    schema.drop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sqlite_two_servers_lose_no_member_and_keep_user_names_unique() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("scim.db");
+    let a = SqliteStore::open(&path).await.unwrap();
+    let b = SqliteStore::open(&path).await.unwrap();
+    two_servers_on_one_database(a, b).await;
 }

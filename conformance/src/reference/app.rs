@@ -327,7 +327,7 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 /// The endpoint's one tolerance policy: Entra's deviations; undeclared attributes are stored
 /// unless the endpoint declares its extension schemas; string booleans and a bare manager id
 /// unless a fault refuses them.
-fn policy(config: &ReferenceConfig) -> scim2_filter::policy::Policy {
+pub(crate) fn policy(config: &ReferenceConfig) -> scim2_filter::policy::Policy {
     let mut p = scim2_filter::policy::Policy::entra_compatible();
     p.undeclared_attributes = config.extension_schemas.is_empty();
     p.string_booleans = !config.has(Fault::RejectStringBooleans);

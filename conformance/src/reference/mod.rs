@@ -53,6 +53,7 @@ mod server;
 mod store;
 
 pub use app::Reference;
+pub(crate) use app::policy;
 pub use config::{ReferenceConfig, SchemaFileError, parse_extension_schemas};
 pub use fault::{Fault, THROTTLE_EVERY, UnknownFault};
 pub use log::LoggedRequest;
