@@ -31,6 +31,13 @@ pub struct Options {
     /// Benchmarks only these packages (repeatable; default: the whole workspace).
     #[arg(short, long = "package", value_name = "PACKAGE")]
     pub packages: Vec<String>,
+    /// Skips the load benchmark (scim2-server and the peer servers under an Entra-shaped
+    /// workload), which otherwise runs after criterion's when scim2-server is benchmarked.
+    #[arg(long)]
+    pub no_load: bool,
+    /// Seconds of load per endpoint in the load benchmark.
+    #[arg(long, default_value_t = 10)]
+    pub load_seconds: u32,
     /// Extra arguments for the criterion benchmarks (after `--`).
     #[arg(last = true)]
     pub criterion_args: Vec<String>,
@@ -310,6 +317,11 @@ pub fn run(opts: &Options) -> Result<()> {
         out.display(),
         results.len()
     );
+    let server_benchmarked =
+        opts.packages.is_empty() || opts.packages.iter().any(|p| p == "scim2-server");
+    if !opts.no_load && !opts.report_only && server_benchmarked {
+        crate::load::run(opts.load_seconds)?;
+    }
     Ok(())
 }
 

@@ -4,7 +4,8 @@
 //!   with warnings as errors on every target, every test and doctest of the workspace, then the
 //!   interoperability tests against third-party SCIM servers started on 127.0.0.1.
 //! - `cargo xtask schemas`: regenerates the checked-in JSON Schemas of `scim2-types`.
-//! - `cargo xtask bench`: runs every benchmark and writes a Markdown table with peer ratios.
+//! - `cargo xtask bench`: runs every benchmark and writes a Markdown table with peer ratios,
+//!   then the load benchmark of scim2-server against the peer servers (`target/load.md`).
 //! - `cargo xtask release VERSION [--execute]`: bumps, checks, packages and (with `--execute`)
 //!   commits, tags and publishes a release.
 //! - `cargo xtask peers start|stop|list`: installs and runs the pinned third-party SCIM servers.
@@ -13,6 +14,7 @@ mod bench;
 mod cli;
 mod exec;
 mod hygiene;
+mod load;
 mod peers;
 mod release;
 mod schemas;

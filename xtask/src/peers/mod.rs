@@ -71,7 +71,8 @@ pub fn free_port() -> Result<u16> {
     Ok(listener.local_addr()?.port())
 }
 
-fn token_from_env() -> String {
+/// The bearer token peers require: $SCIM_TOKEN, else [`DEFAULT_TOKEN`].
+pub fn token_from_env() -> String {
     std::env::var("SCIM_TOKEN")
         .ok()
         .filter(|t| !t.is_empty())
