@@ -50,7 +50,8 @@ pub fn run(seconds: u32) -> Result<()> {
         r.stop();
     }
     result?;
-    let table = std::fs::read_to_string(&out).with_context(|| format!("reading {}", out.display()))?;
+    let table =
+        std::fs::read_to_string(&out).with_context(|| format!("reading {}", out.display()))?;
     println!("{table}");
     Ok(())
 }
