@@ -425,6 +425,7 @@ impl<'m> Comparer<'m> {
             Kind::Group => &mut self.groups,
         };
         let paired = pairing.add(side, entry.name());
+        // An entry paired at once needs its values only for the comparison below.
         self.index_mut(side, kind).entries.push(entry);
         match paired {
             Some((i, j)) => {
@@ -723,4 +724,108 @@ fn membership_differences(ctx: &Ctx<'_>) -> Vec<MembershipDifference> {
     }
     out.sort_by_key(|m| m.group.to_lowercase());
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    /// Two small directories with one of each kind of difference.
+    fn directories(m: &Mapping) -> (Directory, Directory) {
+        let mut a = Directory::new("https://old");
+        let mut b = Directory::new("https://new");
+        for i in 0..6 {
+            let manager = json!({"value": format!("o{}", i / 2)});
+            a.users.push(
+                &json!({"id": format!("o{i}"), "userName": format!("u{i}"), "title": "t",
+                    "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {"manager": manager}}),
+                &m.users,
+            );
+        }
+        for i in (0..6).rev() {
+            let name = if i == 1 {
+                "U1".to_owned()
+            } else {
+                format!("u{i}")
+            };
+            let title = if i == 2 { "other" } else { "t" };
+            let manager = json!({"value": format!("n{}", if i == 5 { 0 } else { i / 2 })});
+            if i != 4 {
+                b.users.push(
+                    &json!({"id": format!("n{i}"), "userName": name, "title": title,
+                        "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {"manager": manager}}),
+                    &m.users,
+                );
+            }
+        }
+        a.groups.push(
+            &json!({"id": "g", "displayName": "G", "members": [{"value": "o1"}, {"value": "o4"}]}),
+            &m.groups,
+        );
+        b.groups.push(
+            &json!({"id": "h", "displayName": "G", "members": [{"value": "n1"}, {"value": "n3"}]}),
+            &m.groups,
+        );
+        (a, b)
+    }
+
+    #[test]
+    fn any_interleaving_of_the_sides_gives_the_same_comparison() {
+        let m = Mapping::entra_default();
+        let (a, b) = directories(&m);
+        let whole = compare(&a, &b, &m);
+        assert_eq!(whole.totals.matched_users, 5);
+        assert_eq!(whole.totals.users_missing_on_to, 1);
+        let attributes: Vec<(&str, &str)> = whole
+            .attribute_differences
+            .iter()
+            .map(|d| (d.resource.as_str(), d.attribute.as_str()))
+            .collect();
+        assert_eq!(
+            attributes,
+            [
+                ("u1", "userName"),
+                ("u2", "title"),
+                (
+                    "u5",
+                    "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager"
+                ),
+            ]
+        );
+        assert_eq!(whole.membership_differences.len(), 1);
+        // Alternate the sides, the `to` side first.
+        let mut c = Comparer::new(&m, &a.url, &b.url);
+        let (mut ia, mut ib) = (a.users.entries.iter(), b.users.entries.iter());
+        loop {
+            let (x, y) = (ib.next(), ia.next());
+            if let Some(e) = x {
+                c.push(Side::To, Kind::User, e.clone());
+            }
+            if let Some(e) = y {
+                c.push(Side::From, Kind::User, e.clone());
+            }
+            if x.is_none() && y.is_none() {
+                break;
+            }
+        }
+        c.push(Side::To, Kind::Group, b.groups.entries[0].clone());
+        c.push(Side::From, Kind::Group, a.groups.entries[0].clone());
+        assert_eq!(
+            c.waiting(),
+            3,
+            "u1, U1 and u4 wait for the passes at the end"
+        );
+        let (streamed, from) = c.finish();
+        assert_eq!(streamed, whole);
+        assert_eq!(from.users.len(), 6);
+        assert!(
+            from.users
+                .entries
+                .iter()
+                .all(|e| e.values().is_empty() || e.name() == Some("u1") || e.name() == Some("u4")),
+            "values are dropped once compared"
+        );
+    }
 }
