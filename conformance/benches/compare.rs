@@ -5,11 +5,16 @@
 //! from /proc/self/status): `compare_endpoints` at concurrency 1 and 4, against a naive
 //! peer that streams the same pages with scim2-client and keeps every resource as JSON
 //! (what a comparison without the compact index would hold), and a baseline process that
-//! only builds the runtime and clients. Part 2 (criterion): the pure comparison of two
+//! only builds the runtime and clients. The wall times of the peer and of concurrency 4 are
+//! written where criterion writes its results (as the latency bench does), so that
+//! `cargo xtask bench` shows their ratio. Part 2 (criterion): the pure comparison of two
 //! indexed directories, and indexing itself.
 //!
 //! Run: `cargo bench -p scim2-conformance --bench compare`
-//! (`COMPARE_BENCH_USERS=N` scales the directory down for a quick look).
+//! (`COMPARE_BENCH_USERS=N` scales the directory; `COMPARE_BENCH_MILLION=1` runs the
+//! 1,000,000-user case instead: 1,000,000 users and 50,000 groups per side, generated page by
+//! page by the serving process, compared at concurrency 4 only, with its peak memory
+//! against the 1 GiB budget).
 #![allow(clippy::unwrap_used, missing_docs)]
 
 #[path = "../tests/compare_support/mod.rs"]
@@ -27,6 +32,7 @@ use scim2_conformance::compare::fetch::{WireGroup, WireUser};
 use scim2_conformance::compare::{
     Directory, Mapping, ReadOptions, Side, SideProgress, compare, compare_endpoints,
 };
+use scim2_conformance::compare::{Extractor, Kind};
 use serde_json::Value;
 
 fn status_kib(field: &str) -> Option<u64> {
@@ -61,24 +67,128 @@ async fn naive(a: &Client, b: &Client) -> usize {
 }
 
 fn index(url: &str, d: &Dir, m: &Mapping) -> Directory {
+    let (users, groups) = (
+        Extractor::new(Kind::User, &m.users),
+        Extractor::new(Kind::Group, &m.groups),
+    );
     let mut out = Directory::new(url);
-    for u in &d.users {
-        out.users.push(u, &m.users);
-    }
-    for g in &d.groups {
-        out.groups.push(g, &m.groups);
-    }
+    out.users.entries = d.users.iter().map(|u| users.entry(u)).collect();
+    out.groups.entries = d.groups.iter().map(|g| groups.entry(g)).collect();
     out
+}
+
+/// Where criterion keeps its results: `CRITERION_HOME`, else `<target>/criterion` (the bench
+/// runs from `<target>/release/deps/`).
+fn criterion_dir() -> std::path::PathBuf {
+    if let Some(home) = std::env::var_os("CRITERION_HOME") {
+        return home.into();
+    }
+    if let Some(target) = std::env::var_os("CARGO_TARGET_DIR") {
+        return std::path::PathBuf::from(target).join("criterion");
+    }
+    let exe = std::env::current_exe().unwrap();
+    exe.ancestors()
+        .nth(3)
+        .map_or_else(|| "target".into(), std::path::Path::to_path_buf)
+        .join("criterion")
+}
+
+/// Writes one one-shot wall time in criterion's layout (`benchmark.json`, `estimates.json`),
+/// with resources read per second as the throughput, for `cargo xtask bench`'s table.
+fn write_result(group: &str, function: &str, seconds: f64, resources: usize) {
+    let dir = criterion_dir().join(group).join(function).join("new");
+    std::fs::create_dir_all(&dir).unwrap();
+    let full = format!("{group}/{function}");
+    let benchmark = serde_json::json!({
+        "group_id": group, "function_id": function, "value_str": null,
+        "throughput": {"Elements": resources},
+        "full_id": full, "directory_name": full, "title": full,
+    });
+    let ns = seconds * 1e9;
+    let estimate = serde_json::json!({
+        "confidence_interval": {"confidence_level": 0.95, "lower_bound": ns, "upper_bound": ns},
+        "point_estimate": ns, "standard_error": 0.0,
+    });
+    let estimates = serde_json::json!({
+        "mean": estimate, "median": estimate, "median_abs_dev": estimate,
+        "slope": null, "std_dev": estimate,
+    });
+    std::fs::write(dir.join("benchmark.json"), benchmark.to_string()).unwrap();
+    std::fs::write(dir.join("estimates.json"), estimates.to_string()).unwrap();
 }
 
 const ROLE: &str = "COMPARE_BENCH_ROLE";
 
+fn million() -> bool {
+    std::env::var_os("COMPARE_BENCH_MILLION").is_some_and(|v| v != "0")
+}
+
 fn sizes() -> (usize, usize, usize) {
+    let default = if million() { 1_000_000 } else { 100_000 };
     let users: usize = std::env::var("COMPARE_BENCH_USERS")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or(100_000);
+        .unwrap_or(default);
     ((users), (users / 20).max(1), 20)
+}
+
+/// Serves `prefix`'s directory of `users` users and `groups` groups, each page generated
+/// when asked (a million users held as JSON would not fit the serving process).
+async fn generating_server(
+    prefix: &'static str,
+    users: usize,
+    groups: usize,
+    members: usize,
+) -> String {
+    use axum::extract::RawQuery;
+    use axum::response::IntoResponse;
+    let page = move |kind: Kind, q: Option<String>| {
+        let q = q.unwrap_or_default();
+        let (mut start, mut count) = (1usize, 100usize);
+        for (k, v) in url::form_urlencoded::parse(q.as_bytes()) {
+            match &*k {
+                "startIndex" => start = v.parse().unwrap_or(1),
+                "count" => count = v.parse().unwrap_or(100),
+                _ => {}
+            }
+        }
+        let total = match kind {
+            Kind::User => users,
+            Kind::Group => groups,
+        };
+        let from = start.max(1) - 1;
+        let to = (from + count).min(total);
+        let resources: Vec<String> = (from.min(to)..to)
+            .map(|i| {
+                let v = match kind {
+                    Kind::User => compare_support::user(prefix, i),
+                    Kind::Group => compare_support::group(prefix, i, users, members),
+                };
+                serde_json::to_string(&v).unwrap()
+            })
+            .collect();
+        let body = format!(
+            "{{\"schemas\":[\"urn:ietf:params:scim:api:messages:2.0:ListResponse\"],\
+             \"totalResults\":{total},\"startIndex\":{start},\"itemsPerPage\":{},\
+             \"Resources\":[{}]}}",
+            resources.len(),
+            resources.join(",")
+        );
+        ([("content-type", "application/scim+json")], body).into_response()
+    };
+    let app = axum::Router::new()
+        .route(
+            "/scim/v2/Users",
+            axum::routing::get(move |RawQuery(q): RawQuery| async move { page(Kind::User, q) }),
+        )
+        .route(
+            "/scim/v2/Groups",
+            axum::routing::get(move |RawQuery(q): RawQuery| async move { page(Kind::Group, q) }),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    format!("http://{addr}/scim/v2")
 }
 
 fn runtime() -> tokio::runtime::Runtime {
@@ -93,15 +203,27 @@ fn runtime() -> tokio::runtime::Runtime {
 fn serve() {
     let (users, groups, members) = sizes();
     runtime().block_on(async {
-        let a = Server::start(directory("old", users, groups, members), Faults::default()).await;
-        let b = Server::start(directory("new", users, groups, members), Faults::default()).await;
-        println!("{} {}", a.url, b.url);
+        let mut held = Vec::new();
+        if million() {
+            let a = generating_server("old", users, groups, members).await;
+            let b = generating_server("new", users, groups, members).await;
+            println!("{a} {b}");
+        } else {
+            let a =
+                Server::start(directory("old", users, groups, members), Faults::default()).await;
+            let b =
+                Server::start(directory("new", users, groups, members), Faults::default()).await;
+            println!("{} {}", a.url, b.url);
+            held.push(a);
+            held.push(b);
+        }
         tokio::task::spawn_blocking(|| {
             let mut sink = String::new();
             let _ = std::io::Read::read_to_string(&mut std::io::stdin(), &mut sink);
         })
         .await
         .unwrap();
+        drop(held);
     });
 }
 
@@ -181,6 +303,16 @@ fn run_phase(exe: &std::path::Path, name: &str, urls: &str) -> (f64, u64, usize)
 fn main() {
     match std::env::var(ROLE).as_deref() {
         Ok("serve") => return serve(),
+        // For a profile (`valgrind --tool=callgrind`): extracting 2,000 users, nothing else.
+        Ok("profile:index") => {
+            let m = Mapping::entra_default();
+            let rows = Extractor::new(Kind::User, &m.users);
+            let d = directory("p", 2000, 1, 1);
+            for u in &d.users {
+                black_box(rows.entry(u));
+            }
+            return;
+        }
         Ok(p) if p.starts_with("phase:") => {
             let urls = std::env::var("COMPARE_BENCH_URLS").unwrap();
             return phase(&p["phase:".len()..], &urls);
@@ -213,6 +345,18 @@ fn main() {
         "  baseline process (runtime + clients, no reading): VmHWM {:.1} MiB",
         mib(base_kib)
     );
+    if million() {
+        let (s, kib, req) = run_phase(&exe, "compare4", &urls);
+        println!(
+            "  compare_endpoints --concurrency 4: {s:>6.2} s, VmHWM {:>7.1} MiB ({:.0} % of the \
+             1 GiB budget), {req} GET",
+            mib(kib),
+            kib as f64 / (1024.0 * 1024.0) * 100.0
+        );
+        drop(server.stdin.take());
+        let _ = server.wait();
+        return;
+    }
     let (peer_s, peer_kib, peer_req) = run_phase(&exe, "peer", &urls);
     println!(
         "  peer: scim2-client stream, whole resources kept: {peer_s:>6.2} s, VmHWM {:>7.1} MiB, {peer_req} GET",
@@ -227,6 +371,11 @@ fn main() {
             s / peer_s,
             kib as f64 / peer_kib as f64
         );
+        if c == 4 {
+            let group = format!("compare_{users}_users_{groups}_groups");
+            write_result(&group, "scim2-conformance-c4", s, 2 * (users + groups));
+            write_result(&group, "whole-resources-peer", peer_s, 2 * (users + groups));
+        }
     }
     drop(server.stdin.take());
     let _ = server.wait();
@@ -243,11 +392,12 @@ fn main() {
         },
     );
     let sample: Vec<Value> = da.users.iter().take(1000).cloned().collect();
+    let rows = Extractor::new(Kind::User, &mapping.users);
     crit.bench_function("compare/index 1000 users (22 mapped attributes)", |bch| {
         bch.iter(|| {
             let mut d = Directory::new("x");
             for u in &sample {
-                d.users.push(u, &mapping.users);
+                d.users.entries.push(rows.entry(u));
             }
             black_box(d)
         });

@@ -6,6 +6,10 @@
 //! page, not by the result set.
 //!
 //! `cargo bench -p scim2-client --bench stream`
+//!
+//! For a profile, `STREAM_BENCH_PROFILE=client` (or `hyper`) streams the users once at 100 per
+//! page and exits, so that `valgrind --tool=callgrind` counts the instructions of one side:
+//! `STREAM_BENCH_PROFILE=client valgrind --tool=callgrind target/release/deps/stream-…`.
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::Duration;
@@ -177,6 +181,11 @@ fn main() {
         .unwrap();
     let base = rt.block_on(start_server());
     let client = Client::builder(&base).build().unwrap();
+    match std::env::var("STREAM_BENCH_PROFILE").as_deref() {
+        Ok("client") => return assert_eq!(rt.block_on(stream_all(&client, 100)), TOTAL),
+        Ok("hyper") => return assert_eq!(rt.block_on(bare_hyper(&base, 100)), TOTAL),
+        _ => {}
+    }
 
     // Warm up once, then memory figures.
     assert_eq!(rt.block_on(stream_all(&client, 100)), TOTAL);

@@ -7,12 +7,12 @@ use std::time::Duration;
 
 use scim2_client::{Client, Error, RetryPolicy, Secret};
 
+use super::Comparison;
 use super::diff::Side;
-use super::fetch::{ReadError, ReadOptions, SideProgress, read_directory};
+use super::fetch::{ReadError, ReadOptions, SideProgress, read_and_compare};
 use super::mapping::Mapping;
 use super::progress::Bars;
 use super::render::{Format, render};
-use super::{Comparison, compare};
 use crate::endpoint::{EndpointSpec, FromEndpointArgs, ToEndpointArgs};
 use crate::token::{OpaqueExpiry, TokenInfo, parse_expiry};
 
@@ -264,12 +264,7 @@ pub async fn compare_endpoints(
     opts: ReadOptions,
     progress: [Arc<SideProgress>; 2],
 ) -> Result<Comparison, ReadError> {
-    let [pf, pt] = progress;
-    let (a, b) = tokio::try_join!(
-        read_directory(from, mapping, opts, pf),
-        read_directory(to, mapping, opts, pt),
-    )?;
-    Ok(compare(&a, &b, mapping))
+    Ok(read_and_compare(from, to, mapping, opts, progress).await?.0)
 }
 
 /// Reads both endpoints, compares them, then checks on the new side what Entra ID will do
@@ -288,12 +283,7 @@ pub async fn compare_for_migration(
     probe: Option<usize>,
     id_check: bool,
 ) -> Result<Comparison, ReadError> {
-    let [pf, pt] = progress;
-    let (a, b) = tokio::try_join!(
-        read_directory(from, mapping, opts, pf),
-        read_directory(to, mapping, opts, pt),
-    )?;
-    let mut c = compare(&a, &b, mapping);
+    let (mut c, a) = read_and_compare(from, to, mapping, opts, progress).await?;
     let continuity = if id_check {
         Some(super::continuity::check_ids(to, &a, opts.concurrency).await)
     } else {

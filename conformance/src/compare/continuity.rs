@@ -136,12 +136,12 @@ pub fn classify(kind: Kind, old: &Entry, served: &Served) -> Option<IdOutcome> {
                     .map(str::to_owned)
             };
             let served_name = text(kind.name_attr());
-            let same_name = match (&old.name, &served_name) {
+            let same_name = match (old.name(), &served_name) {
                 (Some(a), Some(b)) => a.to_lowercase() == b.to_lowercase(),
                 _ => false,
             };
-            let same_external = match (&old.external_id, text("externalId")) {
-                (Some(a), Some(b)) => **a == *b,
+            let same_external = match (old.external_id(), text("externalId")) {
+                (Some(a), Some(b)) => a == b,
                 _ => false,
             };
             (!same_name && !same_external).then_some(IdOutcome::OtherResource { served_name })
@@ -158,12 +158,12 @@ pub async fn check_ids(to: &Client, from: &Directory, concurrency: usize) -> Con
         .iter()
         .map(|e| (Kind::User, e))
         .chain(from.groups.entries.iter().map(|e| (Kind::Group, e)))
-        .filter(|(_, e)| !e.id.is_empty());
+        .filter(|(_, e)| !e.id().is_empty());
     let results: Vec<(Kind, &Entry, Option<IdOutcome>)> = futures::stream::iter(jobs)
         .map(|(kind, entry)| {
             let to = Arc::clone(&to);
             async move {
-                let served = read(&to, kind, &entry.id).await;
+                let served = read(&to, kind, entry.id()).await;
                 (kind, entry, classify(kind, entry, &served))
             }
         })
@@ -180,8 +180,8 @@ pub async fn check_ids(to: &Client, from: &Directory, concurrency: usize) -> Con
             None => c.preserved += 1,
             Some(outcome) => c.problems.push(IdProblem {
                 kind,
-                id: entry.id.to_string(),
-                name: entry.name.as_deref().map(str::to_owned),
+                id: entry.id().to_owned(),
+                name: entry.name().map(str::to_owned),
                 outcome,
             }),
         }

@@ -4,10 +4,9 @@ use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 
-use super::index::{Entry, Index, Kind};
+use super::index::{Entry, Extractor, Index, Kind};
 use super::mapping::Mapping;
-use super::matching::{self, MatchedBy, Matching};
-use super::target::TargetPath;
+use super::matching::{self, MatchedBy, Matching, Pairing};
 
 /// The version of the comparison's JSON form (`--format json`).
 pub const REPORT_SCHEMA: &str = "scim-conformance/compare/v1";
@@ -213,8 +212,8 @@ impl<'a> Ids<'a> {
             ix.entries
                 .iter()
                 .enumerate()
-                .filter(|(_, e)| !e.id.is_empty())
-                .filter_map(|(i, e)| Some((&*e.id, u32::try_from(i).ok()?)))
+                .filter(|(_, e)| !e.id().is_empty())
+                .filter_map(|(i, e)| Some((e.id(), u32::try_from(i).ok()?)))
                 .collect()
         };
         Self {
@@ -299,10 +298,9 @@ impl<'a> Ctx<'a> {
 
 /// The name shown for an entry: its name, else its externalId, else its id.
 fn name_of(e: &Entry) -> String {
-    e.name
-        .as_deref()
-        .or(e.external_id.as_deref())
-        .map_or_else(|| format!("id {}", e.id), str::to_owned)
+    e.name()
+        .or(e.external_id())
+        .map_or_else(|| format!("id {}", e.id()), str::to_owned)
 }
 
 fn counts(d: &Directory) -> SideCounts {
@@ -310,7 +308,7 @@ fn counts(d: &Directory) -> SideCounts {
         url: d.url.clone(),
         users: d.users.len(),
         groups: d.groups.len(),
-        memberships: d.groups.entries.iter().map(|g| g.members.len()).sum(),
+        memberships: d.groups.entries.iter().map(Entry::member_count).sum(),
     }
 }
 
@@ -320,23 +318,250 @@ fn counts(d: &Directory) -> SideCounts {
 /// every mapped attribute that differs in a pair (the manager through the manager's
 /// pairing), every membership that differs in a paired group (members through their
 /// pairing), and names that collide on either side. The name attribute is always
-/// compared, even when the mapping does not list it.
+/// compared, even when the mapping does not list it. This is [`Comparer`] fed with both
+/// directories.
 #[must_use]
 pub fn compare(from: &Directory, to: &Directory, mapping: &Mapping) -> Comparison {
-    let users = matching::pair(&from.users, &to.users);
-    let groups = matching::pair(&from.groups, &to.groups);
+    let mut c = Comparer::new(mapping, &from.url, &to.url);
+    for (side, d) in [(Side::From, from), (Side::To, to)] {
+        for (kind, ix) in [(Kind::User, &d.users), (Kind::Group, &d.groups)] {
+            for e in &ix.entries {
+                c.push(side, kind, e.clone());
+            }
+        }
+    }
+    c.finish().0
+}
+
+/// An attribute difference with where it goes in the report: by kind, by the `from` index
+/// of the pair, then by mapping row (the name first).
+struct Found {
+    kind: Kind,
+    from: u32,
+    order: usize,
+    difference: AttributeDifference,
+}
+
+/// Compares two directories as their entries arrive, in any interleaving of the sides
+/// (each side's entries of one kind in reading order): a pair found by exact name is
+/// compared at once and its mapped values dropped, so that memory holds the compact keys of
+/// every resource (id, name, externalId, manager, member ids) but the values only of
+/// resources still waiting for a partner. [`Comparer::finish`] pairs the rest (name ignoring
+/// case, externalId) and gives the same [`Comparison`] as [`compare`].
+///
+/// ```
+/// use scim2_conformance::compare::{Comparer, Extractor, Kind, Mapping, Side};
+/// use serde_json::json;
+///
+/// let mapping = Mapping::entra_default();
+/// let users = Extractor::new(Kind::User, &mapping.users);
+/// let mut c = Comparer::new(&mapping, "https://old.example.com", "https://new.example.com");
+/// c.push(Side::From, Kind::User, users.entry(&json!({"id": "1", "userName": "ann", "title": "CEO"})));
+/// assert_eq!(c.waiting(), 1);
+/// c.push(Side::To, Kind::User, users.entry(&json!({"id": "a", "userName": "ann", "title": "CTO"})));
+/// assert_eq!(c.waiting(), 0);
+/// let (comparison, _from) = c.finish();
+/// assert_eq!(comparison.attribute_differences[0].attribute, "title");
+/// ```
+#[derive(Debug)]
+pub struct Comparer<'m> {
+    mapping: &'m Mapping,
+    /// Which user rows are references (compared through the pairing at the end).
+    references: Vec<usize>,
+    from: Directory,
+    to: Directory,
+    users: Pairing,
+    groups: Pairing,
+    found: Vec<Found>,
+    waiting: usize,
+}
+
+impl std::fmt::Debug for Found {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.difference.fmt(f)
+    }
+}
+
+impl<'m> Comparer<'m> {
+    /// An empty comparison of the endpoints at `from_url` and `to_url` (for the report).
+    #[must_use]
+    pub fn new(mapping: &'m Mapping, from_url: &str, to_url: &str) -> Self {
+        let rows = Extractor::new(Kind::User, &mapping.users);
+        Self {
+            mapping,
+            references: (0..mapping.users.len())
+                .filter(|r| rows.is_reference(*r))
+                .collect(),
+            from: Directory::new(from_url),
+            to: Directory::new(to_url),
+            users: Pairing::default(),
+            groups: Pairing::default(),
+            found: Vec::new(),
+            waiting: 0,
+        }
+    }
+
+    /// Reserves room for `n` more entries of `kind` on `side` (an endpoint's `totalResults`,
+    /// capped by the caller).
+    pub fn reserve(&mut self, side: Side, kind: Kind, n: usize) {
+        self.index_mut(side, kind).entries.reserve(n);
+    }
+
+    fn index_mut(&mut self, side: Side, kind: Kind) -> &mut Index {
+        let d = match side {
+            Side::From => &mut self.from,
+            Side::To => &mut self.to,
+        };
+        match kind {
+            Kind::User => &mut d.users,
+            Kind::Group => &mut d.groups,
+        }
+    }
+
+    /// Adds the next entry of `kind` read from `side` (extracted with the same mapping).
+    pub fn push(&mut self, side: Side, kind: Kind, entry: Entry) {
+        let pairing = match kind {
+            Kind::User => &mut self.users,
+            Kind::Group => &mut self.groups,
+        };
+        let paired = pairing.add(side, entry.name());
+        // An entry paired at once needs its values only for the comparison below.
+        self.index_mut(side, kind).entries.push(entry);
+        match paired {
+            Some((i, j)) => {
+                self.waiting = self.waiting.saturating_sub(1);
+                self.compare_pair(kind, i, j, MatchedBy::Name);
+            }
+            None => self.waiting += 1,
+        }
+    }
+
+    /// The entries read so far that wait for a partner (and so keep their values).
+    #[must_use]
+    pub fn waiting(&self) -> usize {
+        self.waiting
+    }
+
+    /// Records the differing mapped values of a pair (references aside) and drops the values.
+    fn compare_pair(&mut self, kind: Kind, i: u32, j: u32, how: MatchedBy) {
+        let (fi, ti, targets) = match kind {
+            Kind::User => (
+                &mut self.from.users,
+                &mut self.to.users,
+                &self.mapping.users,
+            ),
+            Kind::Group => (
+                &mut self.from.groups,
+                &mut self.to.groups,
+                &self.mapping.groups,
+            ),
+        };
+        let (Some(a), Some(b)) = (fi.entries.get(i as usize), ti.entries.get(j as usize)) else {
+            return;
+        };
+        let name_mapped = targets.iter().any(|t| t.is_plain(kind.name_attr()));
+        let mut push = |order: usize, attribute: String, from: Option<&str>, to: Option<&str>| {
+            self.found.push(Found {
+                kind,
+                from: i,
+                order,
+                difference: difference(kind, name_of(a), how, attribute, from, to),
+            });
+        };
+        if !name_mapped && a.name() != b.name() {
+            push(0, kind.name_attr().to_owned(), a.name(), b.name());
+        }
+        for (row, t) in targets.iter().enumerate() {
+            if kind == Kind::User && self.references.contains(&row) {
+                continue;
+            }
+            let (va, vb) = (a.values().get(row), b.values().get(row));
+            if va != vb {
+                push(row + 1, t.to_string(), va, vb);
+            }
+        }
+        fi.entries[i as usize].forget_values();
+        ti.entries[j as usize].forget_values();
+    }
+
+    /// Pairs what is left, compares references and memberships through the pairing, and
+    /// returns the comparison with the `from` directory (its compact entries, for the checks
+    /// after the switch).
+    #[must_use]
+    pub fn finish(mut self) -> (Comparison, Directory) {
+        let users = std::mem::take(&mut self.users);
+        let (users, late) = users.finish(&self.from.users, &self.to.users);
+        for (i, j, how) in late {
+            self.compare_pair(Kind::User, i, j, how);
+        }
+        let groups = std::mem::take(&mut self.groups);
+        let (groups, late) = groups.finish(&self.from.groups, &self.to.groups);
+        for (i, j, how) in late {
+            self.compare_pair(Kind::Group, i, j, how);
+        }
+        let Self {
+            mapping,
+            references,
+            from,
+            to,
+            mut found,
+            ..
+        } = self;
+        let comparison = report(
+            mapping,
+            &references,
+            &from,
+            &to,
+            &users,
+            &groups,
+            &mut found,
+        );
+        (comparison, from)
+    }
+}
+
+fn difference(
+    kind: Kind,
+    resource: String,
+    matched_by: MatchedBy,
+    attribute: String,
+    from: Option<&str>,
+    to: Option<&str>,
+) -> AttributeDifference {
+    let case_only =
+        matches!((from, to), (Some(x), Some(y)) if x.to_lowercase() == y.to_lowercase());
+    AttributeDifference {
+        kind,
+        resource,
+        matched_by,
+        attribute,
+        from: from.map(str::to_owned),
+        to: to.map(str::to_owned),
+        case_only,
+    }
+}
+
+fn report(
+    mapping: &Mapping,
+    references: &[usize],
+    from: &Directory,
+    to: &Directory,
+    users: &Matching,
+    groups: &Matching,
+    found: &mut Vec<Found>,
+) -> Comparison {
     let ctx = Ctx {
         from,
         to,
         from_ids: Ids::new(from),
         to_ids: Ids::new(to),
-        users: &users,
-        groups: &groups,
+        users,
+        groups,
     };
     let mut only = Vec::new();
     for (kind, m, fi, ti) in [
-        (Kind::User, &users, &from.users, &to.users),
-        (Kind::Group, &groups, &from.groups, &to.groups),
+        (Kind::User, users, &from.users, &to.users),
+        (Kind::Group, groups, &from.groups, &to.groups),
     ] {
         for (side, ix, list) in [
             (Side::From, fi, m.only_from().collect::<Vec<_>>()),
@@ -347,9 +572,9 @@ pub fn compare(from: &Directory, to: &Directory, mapping: &Mapping) -> Compariso
                 only.push(OnlyOnOneSide {
                     kind,
                     side,
-                    name: e.name.as_deref().map(str::to_owned),
-                    external_id: e.external_id.as_deref().map(str::to_owned),
-                    id: e.id.to_string(),
+                    name: e.name().map(str::to_owned),
+                    external_id: e.external_id().map(str::to_owned),
+                    id: e.id().to_owned(),
                 });
             }
         }
@@ -367,9 +592,9 @@ pub fn compare(from: &Directory, to: &Directory, mapping: &Mapping) -> Compariso
             ))
     });
 
-    let mut attrs = Vec::new();
-    attribute_differences(&ctx, Kind::User, &users, &mapping.users, &mut attrs);
-    attribute_differences(&ctx, Kind::Group, &groups, &mapping.groups, &mut attrs);
+    reference_differences(&ctx, mapping, references, found);
+    found.sort_by_key(|f| (f.kind, f.from, f.order));
+    let attrs: Vec<AttributeDifference> = found.drain(..).map(|f| f.difference).collect();
 
     let members = membership_differences(&ctx);
 
@@ -382,7 +607,7 @@ pub fn compare(from: &Directory, to: &Directory, mapping: &Mapping) -> Compariso
                     kind,
                     side,
                     names: es.iter().map(|e| name_of(e)).collect(),
-                    ids: es.iter().map(|e| e.id.to_string()).collect(),
+                    ids: es.iter().map(|e| e.id().to_owned()).collect(),
                 });
             }
         }
@@ -427,60 +652,45 @@ pub fn compare(from: &Directory, to: &Directory, mapping: &Mapping) -> Compariso
     }
 }
 
-fn attribute_differences(
+/// The reference rows (the manager) of every user pair, compared through the pairing: the
+/// same when both name the same paired user (or both are absent).
+fn reference_differences(
     ctx: &Ctx<'_>,
-    kind: Kind,
-    m: &Matching,
-    targets: &[TargetPath],
-    out: &mut Vec<AttributeDifference>,
+    mapping: &Mapping,
+    references: &[usize],
+    out: &mut Vec<Found>,
 ) {
-    let (fi, ti) = match kind {
-        Kind::User => (&ctx.from.users, &ctx.to.users),
-        Kind::Group => (&ctx.from.groups, &ctx.to.groups),
-    };
-    let name_mapped = targets.iter().any(|t| t.is_plain(kind.name_attr()));
-    for &(i, j, how) in &m.pairs {
-        let (a, b) = (&fi.entries[i as usize], &ti.entries[j as usize]);
-        let resource = name_of(a);
-        let mut push = |attribute: String, from: Option<String>, to: Option<String>| {
-            let case_only =
-                matches!((&from, &to), (Some(x), Some(y)) if x.to_lowercase() == y.to_lowercase());
-            out.push(AttributeDifference {
-                kind,
-                resource: resource.clone(),
-                matched_by: how,
-                attribute,
-                from,
-                to,
-                case_only,
-            });
-        };
-        if !name_mapped && a.name != b.name {
-            push(
-                kind.name_attr().to_owned(),
-                a.name.as_deref().map(str::to_owned),
-                b.name.as_deref().map(str::to_owned),
-            );
-        }
-        for (row, t) in targets.iter().enumerate() {
-            let (va, vb) = (a.values.get(row), b.values.get(row));
-            if kind == Kind::User && t.is_manager() {
-                let ra = va.map(|id| ctx.resolve(Side::From, id));
-                let rb = vb.map(|id| ctx.resolve(Side::To, id));
-                let same = match (&ra, &rb) {
-                    (None, None) => true,
-                    (Some(x @ Ref::User(_)), Some(y)) => x == y,
-                    _ => false,
-                };
-                if !same {
-                    push(
-                        t.to_string(),
-                        ra.map(|r| ctx.describe(&r)),
-                        rb.map(|r| ctx.describe(&r)),
-                    );
-                }
-            } else if va != vb {
-                push(t.to_string(), va.map(str::to_owned), vb.map(str::to_owned));
+    if references.is_empty() {
+        return;
+    }
+    for &(i, j, how) in &ctx.users.pairs {
+        let (a, b) = (
+            &ctx.from.users.entries[i as usize],
+            &ctx.to.users.entries[j as usize],
+        );
+        for (k, &row) in references.iter().enumerate() {
+            let ra = a.reference(k).map(|id| ctx.resolve(Side::From, id));
+            let rb = b.reference(k).map(|id| ctx.resolve(Side::To, id));
+            let same = match (&ra, &rb) {
+                (None, None) => true,
+                (Some(x @ Ref::User(_)), Some(y)) => x == y,
+                _ => false,
+            };
+            if !same {
+                let (da, db) = (ra.map(|r| ctx.describe(&r)), rb.map(|r| ctx.describe(&r)));
+                out.push(Found {
+                    kind: Kind::User,
+                    from: i,
+                    order: row + 1,
+                    difference: difference(
+                        Kind::User,
+                        name_of(a),
+                        how,
+                        mapping.users[row].to_string(),
+                        da.as_deref(),
+                        db.as_deref(),
+                    ),
+                });
             }
         }
     }
@@ -491,16 +701,8 @@ fn membership_differences(ctx: &Ctx<'_>) -> Vec<MembershipDifference> {
     for &(i, j, _) in &ctx.groups.pairs {
         let a = &ctx.from.groups.entries[i as usize];
         let b = &ctx.to.groups.entries[j as usize];
-        let ra: HashSet<Ref<'_>> = a
-            .members
-            .iter()
-            .map(|id| ctx.resolve(Side::From, id))
-            .collect();
-        let rb: HashSet<Ref<'_>> = b
-            .members
-            .iter()
-            .map(|id| ctx.resolve(Side::To, id))
-            .collect();
+        let ra: HashSet<Ref<'_>> = a.members().map(|id| ctx.resolve(Side::From, id)).collect();
+        let rb: HashSet<Ref<'_>> = b.members().map(|id| ctx.resolve(Side::To, id)).collect();
         let names = |set: &HashSet<Ref<'_>>, other: &HashSet<Ref<'_>>| {
             let mut v: Vec<String> = set
                 .iter()
@@ -522,4 +724,108 @@ fn membership_differences(ctx: &Ctx<'_>) -> Vec<MembershipDifference> {
     }
     out.sort_by_key(|m| m.group.to_lowercase());
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    /// Two small directories with one of each kind of difference.
+    fn directories(m: &Mapping) -> (Directory, Directory) {
+        let mut a = Directory::new("https://old");
+        let mut b = Directory::new("https://new");
+        for i in 0..6 {
+            let manager = json!({"value": format!("o{}", i / 2)});
+            a.users.push(
+                &json!({"id": format!("o{i}"), "userName": format!("u{i}"), "title": "t",
+                    "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {"manager": manager}}),
+                &m.users,
+            );
+        }
+        for i in (0..6).rev() {
+            let name = if i == 1 {
+                "U1".to_owned()
+            } else {
+                format!("u{i}")
+            };
+            let title = if i == 2 { "other" } else { "t" };
+            let manager = json!({"value": format!("n{}", if i == 5 { 0 } else { i / 2 })});
+            if i != 4 {
+                b.users.push(
+                    &json!({"id": format!("n{i}"), "userName": name, "title": title,
+                        "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {"manager": manager}}),
+                    &m.users,
+                );
+            }
+        }
+        a.groups.push(
+            &json!({"id": "g", "displayName": "G", "members": [{"value": "o1"}, {"value": "o4"}]}),
+            &m.groups,
+        );
+        b.groups.push(
+            &json!({"id": "h", "displayName": "G", "members": [{"value": "n1"}, {"value": "n3"}]}),
+            &m.groups,
+        );
+        (a, b)
+    }
+
+    #[test]
+    fn any_interleaving_of_the_sides_gives_the_same_comparison() {
+        let m = Mapping::entra_default();
+        let (a, b) = directories(&m);
+        let whole = compare(&a, &b, &m);
+        assert_eq!(whole.totals.matched_users, 5);
+        assert_eq!(whole.totals.users_missing_on_to, 1);
+        let attributes: Vec<(&str, &str)> = whole
+            .attribute_differences
+            .iter()
+            .map(|d| (d.resource.as_str(), d.attribute.as_str()))
+            .collect();
+        assert_eq!(
+            attributes,
+            [
+                ("u1", "userName"),
+                ("u2", "title"),
+                (
+                    "u5",
+                    "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager"
+                ),
+            ]
+        );
+        assert_eq!(whole.membership_differences.len(), 1);
+        // Alternate the sides, the `to` side first.
+        let mut c = Comparer::new(&m, &a.url, &b.url);
+        let (mut ia, mut ib) = (a.users.entries.iter(), b.users.entries.iter());
+        loop {
+            let (x, y) = (ib.next(), ia.next());
+            if let Some(e) = x {
+                c.push(Side::To, Kind::User, e.clone());
+            }
+            if let Some(e) = y {
+                c.push(Side::From, Kind::User, e.clone());
+            }
+            if x.is_none() && y.is_none() {
+                break;
+            }
+        }
+        c.push(Side::To, Kind::Group, b.groups.entries[0].clone());
+        c.push(Side::From, Kind::Group, a.groups.entries[0].clone());
+        assert_eq!(
+            c.waiting(),
+            3,
+            "u1, U1 and u4 wait for the passes at the end"
+        );
+        let (streamed, from) = c.finish();
+        assert_eq!(streamed, whole);
+        assert_eq!(from.users.len(), 6);
+        assert!(
+            from.users
+                .entries
+                .iter()
+                .all(|e| e.values().is_empty() || e.name() == Some("u1") || e.name() == Some("u4")),
+            "values are dropped once compared"
+        );
+    }
 }

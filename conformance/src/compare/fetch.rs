@@ -8,8 +8,8 @@
 //! requests in flight per endpoint. Either way the client's retry policy and rate limit
 //! apply to every request, and only one page per request in flight is held in memory.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use futures::{StreamExt, TryStreamExt, stream};
 use scim2_client::{Client, Error, Query};
@@ -19,8 +19,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tokio::sync::Semaphore;
 
-use super::diff::{Directory, Side};
-use super::index::{Entry, Index, Kind};
+use super::diff::{Comparer, Comparison, Directory, Side};
+use super::index::{Entry, Extractor, Kind};
+use super::json::Json;
 use super::mapping::Mapping;
 use super::target::TargetPath;
 
@@ -52,21 +53,49 @@ impl Resource for WireGroup {
     }
 }
 
-trait Wire: Resource {
-    const KIND: Kind;
-    fn json(&self) -> &Value;
+/// A user as listed for the comparison (a lighter document than [`WireUser`]).
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ListedUser(pub Json);
+
+/// A group as listed for the comparison.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ListedGroup(pub Json);
+
+impl Resource for ListedUser {
+    const ENDPOINT: &'static str = "/Users";
+    const SCHEMA: &'static str = "urn:ietf:params:scim:schemas:core:2.0:User";
+    const RESOURCE_TYPE: &'static str = "User";
+    fn id(&self) -> Option<&str> {
+        self.0.get("id").and_then(Json::as_str)
+    }
 }
 
-impl Wire for WireUser {
+impl Resource for ListedGroup {
+    const ENDPOINT: &'static str = "/Groups";
+    const SCHEMA: &'static str = "urn:ietf:params:scim:schemas:core:2.0:Group";
+    const RESOURCE_TYPE: &'static str = "Group";
+    fn id(&self) -> Option<&str> {
+        self.0.get("id").and_then(Json::as_str)
+    }
+}
+
+trait Wire: Resource {
+    const KIND: Kind;
+    fn json(&self) -> &Json;
+}
+
+impl Wire for ListedUser {
     const KIND: Kind = Kind::User;
-    fn json(&self) -> &Value {
+    fn json(&self) -> &Json {
         &self.0
     }
 }
 
-impl Wire for WireGroup {
+impl Wire for ListedGroup {
     const KIND: Kind = Kind::Group;
-    fn json(&self) -> &Value {
+    fn json(&self) -> &Json {
         &self.0
     }
 }
@@ -200,7 +229,8 @@ fn projection(kind: Kind, targets: &[TargetPath]) -> Vec<AttrPath> {
         .collect()
 }
 
-/// Reads every user and group of an endpoint, users and groups in parallel.
+/// Reads every user and group of an endpoint, users and groups in parallel, into a
+/// [`Directory`] (every entry with its values; [`read_and_compare`] keeps less).
 ///
 /// # Errors
 /// [`ReadError`] with the client error (after the client's retries) and how far it got.
@@ -210,9 +240,93 @@ pub async fn read_directory(
     opts: ReadOptions,
     progress: Arc<SideProgress>,
 ) -> Result<Directory, ReadError> {
-    let permits = Arc::new(Semaphore::new(opts.concurrency.max(1)));
-    let users = read_all::<WireUser>(client, &mapping.users, opts, &permits, &progress.users);
-    let groups = read_all::<WireGroup>(client, &mapping.groups, opts, &permits, &progress.groups);
+    let url = client.base_url().as_url().to_string();
+    let dir = Mutex::new(Directory::new(url.trim_end_matches('/')));
+    let sink = |kind: Kind, batch: Vec<Entry>| {
+        let mut d = dir.lock().unwrap_or_else(PoisonError::into_inner);
+        match kind {
+            Kind::User => d.users.entries.extend(batch),
+            Kind::Group => d.groups.entries.extend(batch),
+        }
+    };
+    read_side(client, mapping, opts, &progress, &sink).await?;
+    Ok(dir.into_inner().unwrap_or_else(PoisonError::into_inner))
+}
+
+/// Reads both endpoints at the same time (users and groups of each in parallel) and
+/// compares them as the pages arrive ([`Comparer`]): the pages of both sides are in flight
+/// together, so that a resource usually meets its partner soon after it is read and only its
+/// compact keys are kept. Returns the comparison and the `from` directory's compact entries.
+///
+/// Memory: the compact keys of every resource (about 150 bytes a user), plus the values of
+/// the resources still waiting for their partner: a few pages' worth when both endpoints
+/// list in the same order, up to one side's values when their orders differ.
+///
+/// # Errors
+/// The first [`ReadError`] of either side.
+pub async fn read_and_compare(
+    from: &Client,
+    to: &Client,
+    mapping: &Mapping,
+    opts: ReadOptions,
+    progress: [Arc<SideProgress>; 2],
+) -> Result<(Comparison, Directory), ReadError> {
+    let url = |c: &Client| {
+        c.base_url()
+            .as_url()
+            .as_str()
+            .trim_end_matches('/')
+            .to_owned()
+    };
+    let comparer = Mutex::new(Comparer::new(mapping, &url(from), &url(to)));
+    let sink = |side: Side| {
+        let comparer = &comparer;
+        move |kind: Kind, batch: Vec<Entry>| {
+            let mut c = comparer.lock().unwrap_or_else(PoisonError::into_inner);
+            for e in batch {
+                c.push(side, kind, e);
+            }
+        }
+    };
+    let (sink_from, sink_to) = (sink(Side::From), sink(Side::To));
+    let [pf, pt] = progress;
+    tokio::try_join!(
+        read_side(from, mapping, opts, &pf, &sink_from),
+        read_side(to, mapping, opts, &pt, &sink_to),
+    )?;
+    Ok(comparer
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner)
+        .finish())
+}
+
+/// Where the entries of each page go, in reading order per kind.
+type Sink<'a> = dyn Fn(Kind, Vec<Entry>) + Sync + 'a;
+
+async fn read_side(
+    client: &Client,
+    mapping: &Mapping,
+    opts: ReadOptions,
+    progress: &SideProgress,
+    sink: &Sink<'_>,
+) -> Result<(), ReadError> {
+    let permits = Semaphore::new(opts.concurrency.max(1));
+    let users = read_all::<ListedUser>(
+        client,
+        &mapping.users,
+        opts,
+        &permits,
+        &progress.users,
+        sink,
+    );
+    let groups = read_all::<ListedGroup>(
+        client,
+        &mapping.groups,
+        opts,
+        &permits,
+        &progress.groups,
+        sink,
+    );
     let url = client.base_url().as_url().to_string();
     let fail = |kind: Kind, source: Error| ReadError {
         side: progress.side,
@@ -221,22 +335,15 @@ pub async fn read_directory(
         progress: progress.describe(),
         source,
     };
-    let (users, groups) = tokio::try_join!(
+    tokio::try_join!(
         async { users.await.map_err(|e| fail(Kind::User, e)) },
         async { groups.await.map_err(|e| fail(Kind::Group, e)) },
     )?;
-    Ok(Directory {
-        url: url.trim_end_matches('/').to_owned(),
-        users,
-        groups,
-    })
+    Ok(())
 }
 
-fn entries<R: Wire>(page: &ListResponse<R>, targets: &[TargetPath]) -> Vec<Entry> {
-    page.resources
-        .iter()
-        .map(|r| Entry::from_resource(R::KIND, r.json(), targets))
-        .collect()
+fn entries<R: Wire>(resources: &[R], rows: &Extractor<'_>) -> Vec<Entry> {
+    resources.iter().map(|r| rows.read(r.json())).collect()
 }
 
 async fn read_all<R: Wire>(
@@ -245,8 +352,9 @@ async fn read_all<R: Wire>(
     opts: ReadOptions,
     permits: &Semaphore,
     counter: &Counter,
-) -> Result<Index, Error> {
-    let mut index = Index::new(R::KIND);
+    sink: &Sink<'_>,
+) -> Result<(), Error> {
+    let rows = Extractor::new(R::KIND, targets);
     let base = Query::new()
         .attributes(projection(R::KIND, targets))
         .count(opts.page_size.max(1));
@@ -259,9 +367,9 @@ async fn read_all<R: Wire>(
             };
             let Some(page) = page else { break };
             counter.page(page.resources.len(), page.total_results);
-            index.entries.extend(entries(&page, targets));
+            sink(R::KIND, entries(&page.resources, &rows));
         }
-        return Ok(index);
+        return Ok(());
     }
     let first: ListResponse<R> = {
         let _permit = permits.acquire().await;
@@ -270,7 +378,7 @@ async fn read_all<R: Wire>(
     let step = first.resources.len() as u64;
     let total = first.total_results;
     counter.page(first.resources.len(), total);
-    index.entries.extend(entries(&first, targets));
+    sink(R::KIND, entries(&first.resources, &rows));
     let first_id = first
         .resources
         .first()
@@ -278,25 +386,24 @@ async fn read_all<R: Wire>(
         .map(str::to_owned);
     drop(first);
     if step == 0 || step >= total {
-        return Ok(index);
+        return Ok(());
     }
     let starts = (1..).map(|k| 1 + k * step).take_while(|s| *s <= total);
-    let ranges = stream::iter(starts.map(|start| {
-        let base = base.clone();
-        let first_id = first_id.clone();
-        async move {
-            read_range::<R>(
-                client, base, start, step, permits, counter, targets, first_id,
-            )
-            .await
-        }
-    }))
-    .buffered(opts.concurrency);
+    let rows = &rows;
+    let ranges =
+        stream::iter(starts.map(|start| {
+            let base = base.clone();
+            let first_id = first_id.clone();
+            async move {
+                read_range::<R>(client, base, start, step, permits, counter, rows, first_id).await
+            }
+        }))
+        .buffered(opts.concurrency);
     let mut ranges = std::pin::pin!(ranges);
     while let Some(batch) = ranges.try_next().await? {
-        index.entries.extend(batch);
+        sink(R::KIND, batch);
     }
-    Ok(index)
+    Ok(())
 }
 
 /// Reads `[start, start + len)`, asking again from where a short page stopped; stops early at
@@ -309,7 +416,7 @@ async fn read_range<R: Wire>(
     len: u64,
     permits: &Semaphore,
     counter: &Counter,
-    targets: &[TargetPath],
+    rows: &Extractor<'_>,
     first_id: Option<String>,
 ) -> Result<Vec<Entry>, Error> {
     let mut out = Vec::new();
@@ -341,7 +448,7 @@ async fn read_range<R: Wire>(
             page.resources
                 .iter()
                 .take(take)
-                .map(|r| Entry::from_resource(R::KIND, r.json(), targets)),
+                .map(|r| rows.read(r.json())),
         );
         next += n;
         if next > page.total_results {

@@ -4,8 +4,14 @@
 //! Memory is one [`Entry`] per resource; whole resources are dropped as soon as they are
 //! indexed.
 
+use std::borrow::Cow;
+use std::sync::OnceLock;
+
+use scim2_filter::Filter;
+use scim2_types::schema::{AttributeType, ResourceSchemas};
 use serde_json::Value;
 
+use super::json::Json;
 use super::target::TargetPath;
 
 /// The kind of resource an index holds.
@@ -38,121 +44,399 @@ impl Kind {
     }
 }
 
-/// The normalised values of the mapped attributes, packed in one string.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// A list of optional strings packed in one allocation: the row count, the end offset of
+/// each row ([`ABSENT`] set for a missing one), then the text of every row.
+///
+/// One entry keeps three of them (its keys, its mapped values, its members), so that a
+/// directory of a million users costs a few allocations per user, not dozens.
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct Values {
-    text: Box<str>,
-    /// The end offset of each value in `text`; [`ABSENT`] set for a missing value.
-    ends: Box<[u32]>,
+    buf: Box<[u8]>,
 }
 
 const ABSENT: u32 = 1 << 31;
+/// Bytes of the row count.
+const HEAD: usize = 4;
+
+fn word(buf: &[u8], at: usize) -> u32 {
+    buf.get(at..at + 4)
+        .and_then(|b| <[u8; 4]>::try_from(b).ok())
+        .map_or(0, u32::from_le_bytes)
+}
 
 impl Values {
-    /// Packs values (at most 2 GiB of text in all; the rest is cut, which a 16 MiB response
-    /// limit makes impossible).
+    /// Packs values (at most 2 GiB of text in all; a value past that is kept as absent,
+    /// which a 16 MiB response limit makes impossible).
     #[must_use]
     pub fn pack<S: AsRef<str>>(values: &[Option<S>]) -> Self {
-        let mut text = String::new();
-        let mut ends = Vec::with_capacity(values.len());
-        for v in values {
-            match v {
-                Some(s) if text.len() + s.as_ref().len() < ABSENT as usize => {
-                    text.push_str(s.as_ref());
-                    ends.push(u32::try_from(text.len()).unwrap_or(ABSENT - 1));
+        Self::pack_strs(values.iter().map(|v| v.as_ref().map(AsRef::as_ref)))
+    }
+
+    /// Packs values from an iterator that can be walked twice (once to size the buffer).
+    fn pack_strs<'a, I>(values: I) -> Self
+    where
+        I: Iterator<Item = Option<&'a str>> + Clone,
+    {
+        let rows = values.clone().count();
+        if rows == 0 {
+            return Self::default();
+        }
+        let text: usize = values.clone().map(|v| v.map_or(0, str::len)).sum();
+        let rows32 = u32::try_from(rows).unwrap_or(u32::MAX);
+        let mut buf = Vec::with_capacity(HEAD + 4 * rows + text.min(ABSENT as usize));
+        buf.extend_from_slice(&rows32.to_le_bytes());
+        let mut len: u32 = 0;
+        for v in values.clone().take(rows32 as usize) {
+            let end = match v {
+                Some(s) if (len as usize) + s.len() < ABSENT as usize => {
+                    len += u32::try_from(s.len()).unwrap_or(0);
+                    len
                 }
-                _ => ends.push(u32::try_from(text.len()).unwrap_or(0) | ABSENT),
+                _ => len | ABSENT,
+            };
+            buf.extend_from_slice(&end.to_le_bytes());
+        }
+        let mut len = 0usize;
+        for s in values.take(rows32 as usize).flatten() {
+            if len + s.len() < ABSENT as usize {
+                buf.extend_from_slice(s.as_bytes());
+                len += s.len();
             }
         }
         Self {
-            text: text.into_boxed_str(),
-            ends: ends.into_boxed_slice(),
+            buf: buf.into_boxed_slice(),
         }
     }
 
-    /// The value of mapping row `i`, `None` when absent.
+    /// The value of row `i`, `None` when absent.
     #[must_use]
     pub fn get(&self, i: usize) -> Option<&str> {
-        let end = *self.ends.get(i)?;
+        let rows = self.len();
+        if i >= rows {
+            return None;
+        }
+        let end = word(&self.buf, HEAD + 4 * i);
         if end & ABSENT != 0 {
             return None;
         }
         let start = if i == 0 {
             0
         } else {
-            self.ends[i - 1] & !ABSENT
+            word(&self.buf, HEAD + 4 * (i - 1)) & !ABSENT
         };
-        self.text.get(start as usize..end as usize)
+        let base = HEAD + 4 * rows;
+        let bytes = self.buf.get(base + start as usize..base + end as usize)?;
+        std::str::from_utf8(bytes).ok()
+    }
+
+    /// Every row in order.
+    pub fn iter(&self) -> impl Iterator<Item = Option<&str>> + '_ {
+        (0..self.len()).map(|i| self.get(i))
     }
 
     /// The number of rows.
     #[must_use]
     pub fn len(&self) -> usize {
-        self.ends.len()
+        word(&self.buf, 0) as usize
     }
 
     /// Whether there are no rows.
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
+        self.len() == 0
     }
 }
 
-/// What is kept of one resource.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Entry {
-    /// The endpoint's `id` (empty when the resource had none).
-    pub id: Box<str>,
-    /// `userName` for users, `displayName` for groups.
-    pub name: Option<Box<str>>,
-    /// `externalId`.
-    pub external_id: Option<Box<str>>,
-    /// The normalised mapped values, one per mapping row.
-    pub values: Values,
-    /// The `value` (id) of each member, for groups.
-    pub members: Box<[Box<str>]>,
+impl std::fmt::Debug for Values {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
 }
 
+/// What is kept of one resource: its keys (`id`, `userName`/`displayName`, `externalId`
+/// and the values of reference rows such as the enterprise `manager`, which are compared at
+/// the end through the pairing), its normalised mapped values (dropped once the resource is
+/// paired and compared) and, for a group, its member ids.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    keys: Values,
+    values: Values,
+    members: Values,
+}
+
+/// The positions in [`Entry::keys`].
+const ID: usize = 0;
+const NAME: usize = 1;
+const EXTERNAL_ID: usize = 2;
+const REFERENCES: usize = 3;
+
 impl Entry {
-    /// Extracts the entry of a resource read from an endpoint.
+    /// Extracts the entry of a resource read from an endpoint (see [`Extractor`], which
+    /// prepares the targets once for many resources).
     #[must_use]
     pub fn from_resource(kind: Kind, resource: &Value, targets: &[TargetPath]) -> Self {
+        Extractor::new(kind, targets).entry(resource)
+    }
+
+    /// The endpoint's `id` (empty when the resource had none).
+    #[must_use]
+    pub fn id(&self) -> &str {
+        self.keys.get(ID).unwrap_or_default()
+    }
+
+    /// `userName` for users, `displayName` for groups.
+    #[must_use]
+    pub fn name(&self) -> Option<&str> {
+        self.keys.get(NAME)
+    }
+
+    /// `externalId`.
+    #[must_use]
+    pub fn external_id(&self) -> Option<&str> {
+        self.keys.get(EXTERNAL_ID)
+    }
+
+    /// The normalised mapped values, one per mapping row (reference rows are absent here:
+    /// see [`Entry::reference`]); empty once the entry has been compared with its partner.
+    #[must_use]
+    pub fn values(&self) -> &Values {
+        &self.values
+    }
+
+    /// The value of the `k`-th reference row (the enterprise `manager`: a user id).
+    #[must_use]
+    pub fn reference(&self, k: usize) -> Option<&str> {
+        self.keys.get(REFERENCES + k)
+    }
+
+    /// The `value` (id) of each member, for groups.
+    pub fn members(&self) -> impl Iterator<Item = &str> + '_ {
+        self.members.iter().flatten()
+    }
+
+    /// The number of members.
+    #[must_use]
+    pub fn member_count(&self) -> usize {
+        self.members.len()
+    }
+
+    /// Drops the mapped values (once compared).
+    pub(crate) fn forget_values(&mut self) {
+        self.values = Values::default();
+    }
+}
+
+/// The targets of one resource type prepared once for many resources: which rows hold
+/// booleans (from the attribute's type in the schema, RFC 7643 §2.3.2, so that Entra's
+/// `"True"` reads as `true`), which are references compared through the pairing, and which
+/// rows share an element filter (evaluated once per element and resource).
+#[derive(Debug, Clone)]
+pub struct Extractor<'t> {
+    kind: Kind,
+    targets: &'t [TargetPath],
+    boolean: Vec<bool>,
+    reference: Vec<bool>,
+    /// The index of each row's element filter among the distinct filters.
+    filter: Vec<Option<usize>>,
+    /// The member names each distinct filter reads (`None`: it may read any).
+    reads: Vec<Option<Vec<String>>>,
+}
+
+impl<'t> Extractor<'t> {
+    /// Prepares `targets` for resources of `kind`.
+    #[must_use]
+    pub fn new(kind: Kind, targets: &'t [TargetPath]) -> Self {
+        let schemas = schemas(kind);
+        let mut distinct: Vec<String> = Vec::new();
+        let mut reads = Vec::new();
+        let filter = targets
+            .iter()
+            .map(|t| {
+                let f = t.filter.as_ref()?;
+                let text = f.to_string();
+                Some(match distinct.iter().position(|d| *d == text) {
+                    Some(i) => i,
+                    None => {
+                        distinct.push(text);
+                        let mut names = Some(Vec::new());
+                        read_names(f, &mut names);
+                        reads.push(names);
+                        distinct.len() - 1
+                    }
+                })
+            })
+            .collect();
+        Self {
+            kind,
+            targets,
+            boolean: targets.iter().map(|t| is_boolean(schemas, t)).collect(),
+            reference: targets
+                .iter()
+                .map(|t| kind == Kind::User && t.is_manager())
+                .collect(),
+            filter,
+            reads,
+        }
+    }
+
+    /// Whether row `row` is a reference (compared through the pairing at the end).
+    #[must_use]
+    pub fn is_reference(&self, row: usize) -> bool {
+        self.reference.get(row).copied().unwrap_or(false)
+    }
+
+    /// Extracts the entry of one resource given as a `serde_json::Value`.
+    #[must_use]
+    pub fn entry(&self, resource: &Value) -> Entry {
+        self.read(&Json::from(resource))
+    }
+
+    /// Extracts the entry of one resource as read from a listing.
+    #[must_use]
+    pub fn read(&self, resource: &Json) -> Entry {
         let string = |name: &str| {
-            get_ci(resource, name)
-                .and_then(Value::as_str)
+            resource
+                .get_ci(name)
+                .and_then(Json::as_str)
                 .filter(|s| !s.is_empty())
-                .map(Box::from)
         };
-        let values: Vec<Option<String>> = targets.iter().map(|t| extract(resource, t)).collect();
-        let members = match kind {
-            Kind::User => Box::default(),
+        let mut filters = Filters::default();
+        let mut values: Vec<Option<Cow<'_, str>>> = Vec::with_capacity(self.targets.len());
+        let mut references: Vec<Option<Cow<'_, str>>> = Vec::new();
+        for (row, t) in self.targets.iter().enumerate() {
+            let filter = self.filter[row]
+                .zip(t.filter.as_ref())
+                .map(|(id, f)| Element {
+                    id,
+                    filter: f,
+                    reads: self.reads.get(id).and_then(Option::as_deref),
+                });
+            let v = extract_json(resource, t, self.boolean[row], filter, &mut filters);
+            if self.reference[row] {
+                references.push(v);
+                values.push(None);
+            } else {
+                values.push(v);
+            }
+        }
+        let keys = [
+            string("id"),
+            string(self.kind.name_attr()),
+            string("externalId"),
+        ];
+        let keys = Values::pack_strs(
+            keys.iter()
+                .copied()
+                .chain(references.iter().map(Option::as_deref)),
+        );
+        let members = match self.kind {
+            Kind::User => Values::default(),
             Kind::Group => member_ids(resource),
         };
-        Self {
-            id: string("id").unwrap_or_default(),
-            name: string(kind.name_attr()),
-            external_id: string("externalId"),
-            values: Values::pack(&values),
+        Entry {
+            keys,
+            values: Values::pack_strs(values.iter().map(Option::as_deref)),
             members,
         }
     }
 }
 
-/// The member ids of a group (`members[].value`, RFC 7643 §4.2).
-fn member_ids(group: &Value) -> Box<[Box<str>]> {
-    let Some(Value::Array(members)) = get_ci(group, "members") else {
-        return Box::default();
+/// The member names (ASCII case aside) an element filter reads: the attribute of each of
+/// its paths; `None` when a path names a schema URN (then the whole element is given).
+fn read_names(f: &Filter, out: &mut Option<Vec<String>>) {
+    let mut path = |p: &scim2_filter::AttrPath| match (out.as_mut(), &p.uri) {
+        (Some(names), None) => names.push(p.name.to_ascii_lowercase()),
+        _ => *out = None,
     };
-    members
+    match f {
+        Filter::Present(p) | Filter::Compare(p, _, _) => path(p),
+        Filter::ValuePath(vp) => path(&vp.attr),
+        Filter::Not(inner) => read_names(inner, out),
+        Filter::And(a, b) | Filter::Or(a, b) => {
+            read_names(a, out);
+            read_names(b, out);
+        }
+    }
+}
+
+/// One row's element filter: its index among the extractor's distinct filters, and the
+/// member names it reads.
+#[derive(Clone, Copy)]
+struct Element<'f> {
+    id: usize,
+    filter: &'f Filter,
+    reads: Option<&'f [String]>,
+}
+
+/// The element filters evaluated so far for one resource: `(filter, element, result)`.
+#[derive(Default)]
+struct Filters<'a> {
+    results: Vec<(usize, &'a Json, bool)>,
+}
+
+impl<'a> Filters<'a> {
+    /// Whether `element` matches, through `scim2_filter` on a `Value` holding the members
+    /// the filter reads (once per filter and element).
+    fn matches(&mut self, f: Element<'_>, element: &'a Json) -> bool {
+        if let Some(&(_, _, r)) = self
+            .results
+            .iter()
+            .find(|(i, e, _)| *i == f.id && std::ptr::eq(*e, element))
+        {
+            return r;
+        }
+        let value = match (f.reads, element) {
+            (Some(names), Json::Object(members)) => Value::Object(
+                members
+                    .iter()
+                    .filter(|(k, _)| names.iter().any(|n| k.eq_ignore_ascii_case(n)))
+                    .map(|(k, v)| (k.to_string(), v.to_value()))
+                    .collect(),
+            ),
+            _ => element.to_value(),
+        };
+        let r = scim2_filter::eval::matches_element(f.filter, &value, None);
+        self.results.push((f.id, element, r));
+        r
+    }
+}
+
+/// The schemas of each kind, with the Enterprise User extension (RFC 7643 §4.3).
+fn schemas(kind: Kind) -> &'static ResourceSchemas {
+    static USER: OnceLock<ResourceSchemas> = OnceLock::new();
+    static GROUP: OnceLock<ResourceSchemas> = OnceLock::new();
+    match kind {
+        Kind::User => USER.get_or_init(ResourceSchemas::user),
+        Kind::Group => GROUP.get_or_init(ResourceSchemas::group),
+    }
+}
+
+/// Whether the schema types the attribute a target picks as a boolean.
+fn is_boolean(schemas: &ResourceSchemas, t: &TargetPath) -> bool {
+    let path = match &t.sub_attr {
+        Some(sub) => format!("{}.{sub}", t.base()),
+        None => t.base(),
+    };
+    schemas
+        .attribute(&path)
+        .is_some_and(|a| a.kind == AttributeType::Boolean)
+}
+
+/// The member ids of a group (`members[].value`, RFC 7643 §4.2).
+fn member_ids(group: &Json) -> Values {
+    let Some(Json::Array(members)) = group.get_ci("members") else {
+        return Values::default();
+    };
+    let ids = members
         .iter()
         .filter_map(|m| match m {
-            Value::Object(_) => get_ci(m, "value").and_then(Value::as_str),
-            Value::String(s) => Some(s.as_str()),
+            Json::Object(_) => m.get_ci("value").and_then(Json::as_str),
+            Json::String(s) => Some(s.as_str()),
             _ => None,
         })
         .filter(|s| !s.is_empty())
-        .map(Box::from)
-        .collect()
+        .map(Some);
+    Values::pack_strs(ids)
 }
 
 /// An object member by name, case-insensitively (RFC 7643 §2.1).
@@ -167,100 +451,125 @@ pub(crate) fn get_ci<'a>(v: &'a Value, name: &str) -> Option<&'a Value> {
 
 /// The normalised value of one mapping target in a resource, `None` when absent.
 ///
-/// Normalisation: `null`, `""` and `[]` are absent; booleans (and, for `active` and
-/// `primary`, Entra's `"True"`/`"False"` strings) print as `true`/`false`; numbers as JSON;
-/// objects as JSON with sorted keys; several values (a filter matching several elements) as
-/// a sorted JSON array. The enterprise `manager` yields the manager's id (its `value`).
+/// Normalisation: `null`, `""` and `[]` are absent; booleans (and, for an attribute the User
+/// schema types as boolean, such as `active` or `emails.primary`, Entra's `"True"`/`"False"`
+/// strings) print as `true`/`false`; numbers as JSON; objects as JSON with sorted keys;
+/// several values (a filter matching several elements) as a sorted JSON array. The
+/// enterprise `manager` yields the manager's id (its `value`). [`Extractor`] does the same
+/// for many resources, with the types looked up once.
 #[must_use]
 pub fn extract(resource: &Value, t: &TargetPath) -> Option<String> {
+    let boolean = is_boolean(schemas(Kind::User), t);
+    let json = Json::from(resource);
+    let filter = t.filter.as_ref().map(|filter| Element {
+        id: 0,
+        filter,
+        reads: None,
+    });
+    extract_json(&json, t, boolean, filter, &mut Filters::default()).map(Cow::into_owned)
+}
+
+/// [`extract`] on a listed resource; `boolean` tells whether the schema types the picked
+/// attribute as a boolean, `filter` is the element filter with its index among the
+/// extractor's distinct filters.
+fn extract_json<'a>(
+    resource: &'a Json,
+    t: &TargetPath,
+    boolean: bool,
+    filter: Option<Element<'_>>,
+    filters: &mut Filters<'a>,
+) -> Option<Cow<'a, str>> {
     let container = match &t.uri {
-        Some(uri) => match get_ci(resource, uri) {
-            Some(ext) => get_ci(ext, &t.attr),
-            None => get_ci(resource, &t.base()),
+        Some(uri) => match resource.get_ci(uri) {
+            Some(ext) => ext.get_ci(&t.attr),
+            None => resource.get_ci(&t.base()),
         },
-        None => get_ci(resource, &t.attr),
+        None => resource.get_ci(&t.attr),
     }?;
-    let mut found: Vec<&Value> = Vec::new();
-    let elements: Vec<&Value> = match container {
-        Value::Array(items) => items.iter().collect(),
-        other => vec![other],
+    let elements = match container {
+        Json::Array(items) => items.as_slice(),
+        other => std::slice::from_ref(other),
+    };
+    let mut first: Option<Cow<'a, str>> = None;
+    let mut more: Vec<Cow<'a, str>> = Vec::new();
+    let mut keep = |v: &'a Json| {
+        if let Some(text) = canonical(v, boolean) {
+            if first.is_none() {
+                first = Some(text);
+            } else {
+                more.push(text);
+            }
+        }
     };
     for el in elements {
-        if let Some(f) = &t.filter
-            && !scim2_filter::eval::matches_element(f, el, None)
+        if let Some(f) = filter
+            && !filters.matches(f, el)
         {
             continue;
         }
         let picked = match (&t.sub_attr, t.is_manager()) {
-            (Some(sub), _) => get_ci(el, sub),
+            (Some(sub), _) => el.get_ci(sub),
             (None, true) => match el {
-                Value::Object(_) => get_ci(el, "value"),
+                Json::Object(_) => el.get_ci("value"),
                 other => Some(other),
             },
             (None, false) => Some(el),
         };
-        if let Some(v) = picked {
-            match v {
-                Value::Array(items) => found.extend(items.iter()),
-                other => found.push(other),
-            }
+        match picked {
+            Some(Json::Array(items)) => items.iter().for_each(&mut keep),
+            Some(other) => keep(other),
+            None => {}
         }
     }
-    let boolish = t.attr.eq_ignore_ascii_case("active")
-        || t.sub_attr
-            .as_deref()
-            .is_some_and(|s| s.eq_ignore_ascii_case("primary"));
-    let mut texts: Vec<String> = found
-        .into_iter()
-        .filter_map(|v| canonical(v, boolish))
-        .collect();
-    match texts.len() {
-        0 => None,
-        1 => texts.pop(),
-        _ => {
-            texts.sort();
-            Some(format!("[{}]", texts.join(",")))
-        }
+    let first = first?;
+    if more.is_empty() {
+        return Some(first);
     }
+    more.push(first);
+    more.sort();
+    Some(Cow::Owned(format!("[{}]", more.join(","))))
 }
 
 /// The canonical text of one value; `None` for null, `""` and `[]`.
-fn canonical(v: &Value, boolish: bool) -> Option<String> {
+fn canonical(v: &Json, boolean: bool) -> Option<Cow<'_, str>> {
     match v {
-        Value::Null => None,
-        Value::String(s) if s.is_empty() => None,
-        Value::String(s) if boolish && s.eq_ignore_ascii_case("true") => Some("true".into()),
-        Value::String(s) if boolish && s.eq_ignore_ascii_case("false") => Some("false".into()),
-        Value::String(s) => Some(s.clone()),
-        Value::Array(a) if a.is_empty() => None,
+        Json::Null => None,
+        Json::String(s) if s.is_empty() => None,
+        Json::String(s) if boolean && s.eq_ignore_ascii_case("true") => Some("true".into()),
+        Json::String(s) if boolean && s.eq_ignore_ascii_case("false") => Some("false".into()),
+        Json::String(s) => Some(Cow::Borrowed(s)),
+        Json::Array(a) if a.is_empty() => None,
+        Json::Bool(b) => Some(if *b { "true" } else { "false" }.into()),
+        Json::Number(n) => Some(n.to_string().into()),
         other => {
             let mut out = String::new();
             write_json(other, &mut out);
-            Some(out)
+            Some(out.into())
         }
     }
 }
 
 /// JSON with object keys sorted and array elements in order.
-fn write_json(v: &Value, out: &mut String) {
+fn write_json(v: &Json, out: &mut String) {
+    let string = |s: &str, out: &mut String| {
+        out.push_str(&serde_json::to_string(s).unwrap_or_default());
+    };
     match v {
-        Value::Object(map) => {
-            let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort();
+        Json::Object(members) => {
+            let mut sorted: Vec<&(super::json::Name, Json)> = members.iter().collect();
+            sorted.sort_by(|a, b| a.0.cmp(&b.0));
             out.push('{');
-            for (i, k) in keys.into_iter().enumerate() {
+            for (i, (k, x)) in sorted.into_iter().enumerate() {
                 if i > 0 {
                     out.push(',');
                 }
-                out.push_str(&Value::String(k.clone()).to_string());
+                string(k, out);
                 out.push(':');
-                if let Some(x) = map.get(k) {
-                    write_json(x, out);
-                }
+                write_json(x, out);
             }
             out.push('}');
         }
-        Value::Array(items) => {
+        Json::Array(items) => {
             out.push('[');
             for (i, x) in items.iter().enumerate() {
                 if i > 0 {
@@ -270,7 +579,10 @@ fn write_json(v: &Value, out: &mut String) {
             }
             out.push(']');
         }
-        other => out.push_str(&other.to_string()),
+        Json::Null => out.push_str("null"),
+        Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Json::Number(n) => out.push_str(&n.to_string()),
+        Json::String(s) => string(s, out),
     }
 }
 
@@ -319,6 +631,8 @@ mod tests {
     use super::*;
     use crate::compare::Mapping;
 
+    const ENTERPRISE: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+
     fn t(s: &str) -> TargetPath {
         s.parse().unwrap()
     }
@@ -333,6 +647,12 @@ mod tests {
         assert_eq!(v.get(3), None);
         assert_eq!(v.get(4), None);
         assert!(Values::pack::<&str>(&[]).is_empty());
+        assert_eq!(
+            Values::pack(&[Some("é"), Some("")])
+                .iter()
+                .collect::<Vec<_>>(),
+            [Some("é"), Some("")]
+        );
     }
 
     #[test]
@@ -396,14 +716,52 @@ mod tests {
         let g = json!({"id": "g1", "displayName": "Eng", "externalId": "x",
             "members": [{"value": "u1", "$ref": null}, {"value": "u2"}, {"display": "no id"}]});
         let e = Entry::from_resource(Kind::Group, &g, &m.groups);
-        assert_eq!(&*e.id, "g1");
-        assert_eq!(e.name.as_deref(), Some("Eng"));
-        assert_eq!(e.external_id.as_deref(), Some("x"));
-        assert_eq!(e.members.len(), 2);
-        assert_eq!(e.values.get(0), Some("Eng"));
+        assert_eq!(e.id(), "g1");
+        assert_eq!(e.name(), Some("Eng"));
+        assert_eq!(e.external_id(), Some("x"));
+        assert_eq!(e.members().collect::<Vec<_>>(), ["u1", "u2"]);
+        assert_eq!(e.values().get(0), Some("Eng"));
         let u = Entry::from_resource(Kind::User, &json!({"id": "u"}), &m.users);
-        assert_eq!(u.name, None);
-        assert_eq!(u.values.len(), 22);
-        assert!((0..22).all(|i| u.values.get(i).is_none()));
+        assert_eq!(u.name(), None);
+        assert_eq!(u.values().len(), 22);
+        assert!((0..22).all(|i| u.values().get(i).is_none()));
+        let u = Entry::from_resource(
+            Kind::User,
+            &json!({"id": "u", "userName": "a", ENTERPRISE: {"manager": {"value": "m"}}}),
+            &m.users,
+        );
+        assert_eq!(
+            (u.id(), u.name(), u.reference(0)),
+            ("u", Some("a"), Some("m"))
+        );
+        assert_eq!(
+            u.values().get(21),
+            None,
+            "a reference is kept with the keys"
+        );
+    }
+
+    #[test]
+    fn booleans_are_the_schema_typed_attributes() {
+        let targets: Vec<TargetPath> = ["active", "emails[type eq \"work\"].primary", "title"]
+            .iter()
+            .map(|s| t(s))
+            .collect();
+        let u = json!({"active": "True", "title": "True",
+            "emails": [{"type": "work", "primary": "FALSE"}]});
+        let e = Extractor::new(Kind::User, &targets).entry(&u);
+        assert_eq!(e.values().get(0), Some("true"));
+        assert_eq!(e.values().get(1), Some("false"));
+        assert_eq!(
+            e.values().get(2),
+            Some("True"),
+            "title is a string in the schema"
+        );
+        let g = Extractor::new(Kind::Group, &targets).entry(&u);
+        assert_eq!(
+            g.values().get(0),
+            Some("True"),
+            "groups have no active attribute"
+        );
     }
 }

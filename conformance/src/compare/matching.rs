@@ -3,7 +3,9 @@
 //! case-insensitive), then by `externalId` (case-exact, RFC 7643 §3.1) for the rest.
 
 use std::collections::{HashMap, VecDeque};
+use std::hash::{Hash, Hasher};
 
+use super::diff::Side;
 use super::index::Index;
 
 /// How a pair was found.
@@ -53,58 +55,151 @@ fn unpaired(partners: &[Option<u32>]) -> impl Iterator<Item = u32> + '_ {
 /// duplicates, they are paired in reading order and the rest stay unpaired.
 #[must_use]
 pub fn pair(from: &Index, to: &Index) -> Matching {
-    let mut m = Matching {
-        pairs: Vec::new(),
-        from_partner: vec![None; from.len()],
-        to_partner: vec![None; to.len()],
-    };
-    // Pass 1 and 2: by name, exact then folded.
-    let key_exact = |s: &str| s.to_owned();
-    let key_folded = |s: &str| s.to_lowercase();
-    for (how, key) in [
-        (MatchedBy::Name, &key_exact as &dyn Fn(&str) -> String),
-        (MatchedBy::NameIgnoringCase, &key_folded),
-    ] {
+    let mut p = Pairing::default();
+    for e in &from.entries {
+        p.add(Side::From, e.name());
+    }
+    for e in &to.entries {
+        p.add(Side::To, e.name());
+    }
+    p.finish(from, to).0
+}
+
+/// Pairing as entries arrive, side by side in any interleaving: an entry pairs at once with
+/// the first waiting entry of the other side that has exactly its name (the k-th `alice` of
+/// one side with the k-th `alice` of the other, as [`pair`]'s first pass does), so that only
+/// entries still waiting for a partner need their values kept. [`Pairing::finish`] then runs
+/// the other passes over the rest.
+#[derive(Debug, Default)]
+pub struct Pairing {
+    m: Matching,
+    /// The entries of each side (`from`, `to`) waiting for a partner, by exact name.
+    waiting: [HashMap<Box<str>, VecDeque<u32>>; 2],
+}
+
+impl Pairing {
+    /// Adds the next entry of `side` (its index is the number added before on that side);
+    /// returns the pair `(from index, to index)` it completes, if any.
+    pub fn add(&mut self, side: Side, name: Option<&str>) -> Option<(u32, u32)> {
+        let (mine, other) = match side {
+            Side::From => (0, 1),
+            Side::To => (1, 0),
+        };
+        let index = match side {
+            Side::From => self.m.from_partner.len(),
+            Side::To => self.m.to_partner.len(),
+        };
+        let partners = match side {
+            Side::From => &mut self.m.from_partner,
+            Side::To => &mut self.m.to_partner,
+        };
+        partners.push(None);
+        let (Some(name), Ok(index)) = (name, u32::try_from(index)) else {
+            return None;
+        };
+        let found = match self.waiting[other].get_mut(name) {
+            Some(q) => {
+                let found = q.pop_front();
+                if q.is_empty() {
+                    self.waiting[other].remove(name);
+                }
+                found
+            }
+            None => None,
+        };
+        match found {
+            Some(partner) => {
+                let (i, j) = match side {
+                    Side::From => (index, partner),
+                    Side::To => (partner, index),
+                };
+                link(&mut self.m, i as usize, j, MatchedBy::Name);
+                Some((i, j))
+            }
+            None => {
+                self.waiting[mine]
+                    .entry(Box::from(name))
+                    .or_default()
+                    .push_back(index);
+                None
+            }
+        }
+    }
+
+    /// Whether the `from` entry `i` has a partner.
+    #[must_use]
+    pub fn from_paired(&self, i: u32) -> bool {
+        self.m
+            .from_partner
+            .get(i as usize)
+            .is_some_and(Option::is_some)
+    }
+
+    /// Whether the `to` entry `j` has a partner.
+    #[must_use]
+    pub fn to_paired(&self, j: u32) -> bool {
+        self.m
+            .to_partner
+            .get(j as usize)
+            .is_some_and(Option::is_some)
+    }
+
+    /// Runs the passes by name ignoring case, then by `externalId`, over the entries left
+    /// (every entry added must be in `from` and `to`); returns the matching and the pairs
+    /// those passes made.
+    #[must_use]
+    pub fn finish(self, from: &Index, to: &Index) -> (Matching, Vec<(u32, u32, MatchedBy)>) {
+        let mut m = self.m;
+        let first = m.pairs.len();
+        // Pass 2: by name, ignoring letter case.
         let mut queue: HashMap<String, VecDeque<u32>> = HashMap::new();
         for (j, e) in to.entries.iter().enumerate() {
             if m.to_partner[j].is_some() {
                 continue;
             }
-            if let (Some(name), Ok(j)) = (&e.name, u32::try_from(j)) {
-                queue.entry(key(name)).or_default().push_back(j);
+            if let (Some(name), Ok(j)) = (e.name(), u32::try_from(j)) {
+                queue.entry(name.to_lowercase()).or_default().push_back(j);
             }
         }
-        for (i, e) in from.entries.iter().enumerate() {
-            if m.from_partner[i].is_some() {
+        if !queue.is_empty() {
+            for (i, e) in from.entries.iter().enumerate() {
+                if m.from_partner[i].is_some() {
+                    continue;
+                }
+                let Some(name) = e.name() else { continue };
+                if let Some(j) = queue
+                    .get_mut(&name.to_lowercase())
+                    .and_then(VecDeque::pop_front)
+                {
+                    link(&mut m, i, j, MatchedBy::NameIgnoringCase);
+                }
+            }
+        }
+        // Pass 3: by externalId among the unpaired.
+        let mut queue: HashMap<&str, VecDeque<u32>> = HashMap::new();
+        for (j, e) in to.entries.iter().enumerate() {
+            if m.to_partner[j].is_some() {
                 continue;
             }
-            let Some(name) = &e.name else { continue };
-            if let Some(j) = queue.get_mut(&key(name)).and_then(VecDeque::pop_front) {
-                link(&mut m, i, j, how);
+            if let (Some(x), Ok(j)) = (e.external_id(), u32::try_from(j)) {
+                queue.entry(x).or_default().push_back(j);
             }
         }
+        if !queue.is_empty() {
+            for (i, e) in from.entries.iter().enumerate() {
+                if m.from_partner[i].is_some() {
+                    continue;
+                }
+                let Some(x) = e.external_id() else { continue };
+                if let Some(j) = queue.get_mut(x).and_then(VecDeque::pop_front) {
+                    link(&mut m, i, j, MatchedBy::ExternalId);
+                }
+            }
+        }
+        let late = m.pairs[first..].to_vec();
+        m.pairs.sort_by_key(|p| p.0);
+        (m, late)
     }
-    // Pass 3: by externalId among the unpaired.
-    let mut queue: HashMap<&str, VecDeque<u32>> = HashMap::new();
-    for (j, e) in to.entries.iter().enumerate() {
-        if m.to_partner[j].is_some() {
-            continue;
-        }
-        if let (Some(x), Ok(j)) = (&e.external_id, u32::try_from(j)) {
-            queue.entry(x).or_default().push_back(j);
-        }
-    }
-    for (i, e) in from.entries.iter().enumerate() {
-        if m.from_partner[i].is_some() {
-            continue;
-        }
-        let Some(x) = &e.external_id else { continue };
-        if let Some(j) = queue.get_mut(&**x).and_then(VecDeque::pop_front) {
-            link(&mut m, i, j, MatchedBy::ExternalId);
-        }
-    }
-    m.pairs.sort_by_key(|p| p.0);
-    m
 }
 
 fn link(m: &mut Matching, i: usize, j: u32, how: MatchedBy) {
@@ -115,17 +210,50 @@ fn link(m: &mut Matching, i: usize, j: u32, how: MatchedBy) {
     }
 }
 
+/// A name folded for comparison ignoring letter case, as `str::to_lowercase` compares it
+/// (the final sigma, which `to_lowercase` writes `ς`, is folded to `σ` too).
+fn fold(c: char) -> impl Iterator<Item = char> {
+    c.to_lowercase().map(|l| if l == 'ς' { 'σ' } else { l })
+}
+
+fn folded_hash(name: &str) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    for c in name.chars().flat_map(fold) {
+        c.hash(&mut h);
+    }
+    h.finish()
+}
+
 /// Groups of entries of one index whose names are equal ignoring letter case (RFC 7643
 /// §4.1.1: such userNames collide), each in reading order; groups sorted by first entry.
+///
+/// Memory: 16 bytes per entry (a hash of the folded name and the index), whatever the
+/// names' length.
 #[must_use]
 pub fn duplicates(index: &Index) -> Vec<Vec<u32>> {
-    let mut by_name: HashMap<String, Vec<u32>> = HashMap::new();
-    for (i, e) in index.entries.iter().enumerate() {
-        if let (Some(name), Ok(i)) = (&e.name, u32::try_from(i)) {
-            by_name.entry(name.to_lowercase()).or_default().push(i);
+    let mut hashed: Vec<(u64, u32)> = index
+        .entries
+        .iter()
+        .enumerate()
+        .filter_map(|(i, e)| Some((folded_hash(e.name()?), u32::try_from(i).ok()?)))
+        .collect();
+    hashed.sort_unstable();
+    let mut out: Vec<Vec<u32>> = Vec::new();
+    for run in hashed.chunk_by(|a, b| a.0 == b.0).filter(|r| r.len() > 1) {
+        // Equal hashes: split by the folded name itself (a hash collision is not a duplicate).
+        let mut by_name: Vec<(String, Vec<u32>)> = Vec::new();
+        for &(_, i) in run {
+            let name = index.entries[i as usize]
+                .name()
+                .unwrap_or_default()
+                .to_lowercase();
+            match by_name.iter_mut().find(|(n, _)| *n == name) {
+                Some((_, v)) => v.push(i),
+                None => by_name.push((name, vec![i])),
+            }
         }
+        out.extend(by_name.into_iter().map(|(_, v)| v).filter(|v| v.len() > 1));
     }
-    let mut out: Vec<Vec<u32>> = by_name.into_values().filter(|v| v.len() > 1).collect();
     out.sort_by_key(|v| v[0]);
     out
 }

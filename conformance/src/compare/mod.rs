@@ -8,7 +8,10 @@
 //! The pieces, I/O separate from logic:
 //! - [`target`] and [`mapping`]: which attributes are compared (Entra ID's default mapping or
 //!   a TOML file);
+//! - [`json`]: the light JSON document a listing is read into;
 //! - [`index`]: the compact, normalised entry kept per resource;
+//! - [`Comparer`]: the comparison as entries arrive from both endpoints at once, so that a
+//!   resource's values are dropped as soon as it meets its partner;
 //! - [`matching`]: pairing users by `userName` and groups by `displayName` (case-insensitive),
 //!   then by `externalId`;
 //! - [`mod@diff`]: the differences: only on one side, attribute values, memberships (through the
@@ -40,6 +43,7 @@ pub mod continuity;
 pub mod diff;
 pub mod fetch;
 pub mod index;
+pub mod json;
 pub mod mapping;
 pub mod matching;
 pub mod migration;
@@ -51,13 +55,13 @@ pub mod target;
 pub use cli::{CompareArgs, Exit, compare_endpoints, run};
 pub use continuity::{Continuity, IdOutcome, IdProblem};
 pub use diff::{
-    AttributeDifference, Comparison, Directory, Duplicate, MembershipDifference, OnlyOnOneSide,
-    REPORT_SCHEMA, Side, SideCounts, Totals, compare,
+    AttributeDifference, Comparer, Comparison, Directory, Duplicate, MembershipDifference,
+    OnlyOnOneSide, REPORT_SCHEMA, Side, SideCounts, Totals, compare,
 };
 pub use fetch::{ReadError, ReadOptions, SideProgress};
-pub use index::{Entry, Index, Kind};
+pub use index::{Entry, Extractor, Index, Kind, Values};
 pub use mapping::{Mapping, MappingError};
-pub use matching::MatchedBy;
+pub use matching::{MatchedBy, Pairing};
 pub use migration::{Migration, ticket_line};
 pub use probe::{MatchAttr, MatchingProbe, ProbeOutcome, ProbeProblem};
 pub use render::{Format, render};

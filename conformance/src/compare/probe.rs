@@ -227,10 +227,10 @@ pub async fn probe(
 }
 
 fn push_jobs(jobs: &mut Vec<(MatchAttr, String)>, e: &Entry, external_id: bool) {
-    if let Some(name) = &e.name {
+    if let Some(name) = e.name() {
         jobs.push((MatchAttr::UserName, name.to_string()));
     }
-    if external_id && let Some(x) = &e.external_id {
+    if external_id && let Some(x) = e.external_id() {
         jobs.push((MatchAttr::ExternalId, x.to_string()));
     }
 }

@@ -25,51 +25,60 @@ pub fn user_name(i: usize) -> String {
     format!("user{i:06}@contoso.example")
 }
 
+/// The id of user `i` on the endpoint whose ids start with `prefix`.
+pub fn user_id(prefix: &str, i: usize) -> String {
+    format!("{prefix}-u-{i}")
+}
+
+/// Entra-shaped user `i` (its manager is user `i / 10`).
+pub fn user(prefix: &str, i: usize) -> Value {
+    let mut u = json!({
+        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User", ENTERPRISE],
+        "id": user_id(prefix, i),
+        "userName": user_name(i),
+        "externalId": format!("user{i}"),
+        "active": true,
+        "displayName": format!("User {i}"),
+        "title": "Engineer",
+        "preferredLanguage": "en-US",
+        "emails": [{"type": "work", "value": format!("user{i}@contoso.example"), "primary": true}],
+        "name": {"givenName": "User", "familyName": format!("N{i}"), "formatted": format!("User N{i}")},
+        "addresses": [{"type": "work", "formatted": "Bldg 1", "streetAddress": "1 Main St",
+            "locality": "Redmond", "region": "WA", "postalCode": "98052", "country": "US"}],
+        "phoneNumbers": [{"type": "work", "value": "+1 555 0100"}, {"type": "mobile", "value": format!("+1 555 {i:04}")}],
+        ENTERPRISE: {"employeeNumber": format!("{i}"), "department": format!("Dept {}", i % 20)},
+        "meta": {"resourceType": "User"}
+    });
+    if i > 0 {
+        u[ENTERPRISE]["manager"] = json!({"value": user_id(prefix, i / 10)});
+    }
+    u
+}
+
+/// Group `g` of a directory of `n_users` users, with `members` members.
+pub fn group(prefix: &str, g: usize, n_users: usize, members: usize) -> Value {
+    let m: Vec<Value> = (0..members.min(n_users))
+        .map(|k| json!({"value": user_id(prefix, (g * 7 + k * 13) % n_users), "display": "x"}))
+        .collect();
+    json!({
+        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+        "id": format!("{prefix}-g-{g}"),
+        "displayName": format!("Group {g}"),
+        "externalId": format!("00000000-0000-0000-0000-{g:012}"),
+        "members": m,
+        "meta": {"resourceType": "Group"}
+    })
+}
+
 /// `n_users` Entra-shaped users and `n_groups` groups of `members` members each, ids prefixed
 /// with `prefix` (so that two endpoints holding the same directory use different ids).
 pub fn directory(prefix: &str, n_users: usize, n_groups: usize, members: usize) -> Dir {
-    let uid = |i: usize| format!("{prefix}-u-{i}");
-    let users = (0..n_users)
-        .map(|i| {
-            let mut u = json!({
-                "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User", ENTERPRISE],
-                "id": uid(i),
-                "userName": user_name(i),
-                "externalId": format!("user{i}"),
-                "active": true,
-                "displayName": format!("User {i}"),
-                "title": "Engineer",
-                "preferredLanguage": "en-US",
-                "emails": [{"type": "work", "value": format!("user{i}@contoso.example"), "primary": true}],
-                "name": {"givenName": "User", "familyName": format!("N{i}"), "formatted": format!("User N{i}")},
-                "addresses": [{"type": "work", "formatted": "Bldg 1", "streetAddress": "1 Main St",
-                    "locality": "Redmond", "region": "WA", "postalCode": "98052", "country": "US"}],
-                "phoneNumbers": [{"type": "work", "value": "+1 555 0100"}, {"type": "mobile", "value": format!("+1 555 {i:04}")}],
-                ENTERPRISE: {"employeeNumber": format!("{i}"), "department": format!("Dept {}", i % 20)},
-                "meta": {"resourceType": "User"}
-            });
-            if i > 0 {
-                u[ENTERPRISE]["manager"] = json!({"value": uid(i / 10)});
-            }
-            u
-        })
-        .collect();
-    let groups = (0..n_groups)
-        .map(|g| {
-            let m: Vec<Value> = (0..members.min(n_users))
-                .map(|k| json!({"value": uid((g * 7 + k * 13) % n_users), "display": "x"}))
-                .collect();
-            json!({
-                "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
-                "id": format!("{prefix}-g-{g}"),
-                "displayName": format!("Group {g}"),
-                "externalId": format!("00000000-0000-0000-0000-{g:012}"),
-                "members": m,
-                "meta": {"resourceType": "Group"}
-            })
-        })
-        .collect();
-    Dir { users, groups }
+    Dir {
+        users: (0..n_users).map(|i| user(prefix, i)).collect(),
+        groups: (0..n_groups)
+            .map(|g| group(prefix, g, n_users, members))
+            .collect(),
+    }
 }
 
 /// One request seen by the test endpoint.
