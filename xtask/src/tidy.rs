@@ -11,7 +11,7 @@
 //!   `benches/`, `examples/` and `fuzz/` trees and data files, whose literal JSON pins what is on
 //!   the wire independently of the constants under test;
 //! - no cycle among the conformance crate's top-level modules (an edge `a -> b` when a file of
-//!   `a` names `crate::b`, unit tests left out), outside the pending trees;
+//!   `a` names `crate::b`, unit tests left out);
 //! - no `src/` file over [`MAX_LINES`] lines: the guide asks for one concept per file, and
 //!   past a thousand lines a file holds several. Test files are exempt: each is a list of
 //!   independent cases.
@@ -22,13 +22,6 @@ use std::path::{Path, PathBuf};
 
 /// The longest `src/` file allowed, in lines.
 const MAX_LINES: usize = 1000;
-
-/// Trees not yet tidied (another change is rebuilding them); each entry goes once its tree
-/// passes.
-const PENDING: &[&str] = &[
-    "conformance/src/compare/fetch.rs",
-    "conformance/src/compare/index.rs",
-];
 
 /// Documents sources have cited that the repository does not ship.
 const UNSHIPPED: &[&str] = &["DESIGN.md", "GUIDE.md", "entra-provisioning", "../shared/"];
@@ -86,10 +79,6 @@ fn files() -> Vec<(String, String)> {
     out
 }
 
-fn pending(rel: &str) -> bool {
-    PENDING.iter().any(|p| rel.starts_with(p))
-}
-
 /// Whether `line` mentions "issue" followed by a number (`issue 6`, `Issue #12`).
 fn cites_issue_number(line: &str) -> bool {
     let lower = line.to_ascii_lowercase();
@@ -138,7 +127,6 @@ fn urn_rule_applies(rel: &str) -> bool {
         && !rel.starts_with("scim-types/")
         && !rel.starts_with("xtask/peers/")
         && !exempt_tree
-        && !pending(rel)
 }
 
 /// The lines of non-test code: up to the first `#[cfg(test)]`, comments left out.
@@ -155,7 +143,7 @@ fn no_issue_numbers() {
     let this = "xtask/src/tidy.rs";
     let mut found = Vec::new();
     for (rel, text) in files() {
-        if rel == this || pending(&rel) {
+        if rel == this {
             continue;
         }
         for (i, line) in text.lines().enumerate() {
@@ -173,7 +161,7 @@ fn no_citations_of_unshipped_documents() {
     let this = "xtask/src/tidy.rs";
     let mut found = Vec::new();
     for (rel, text) in files() {
-        if rel == this || pending(&rel) {
+        if rel == this {
             continue;
         }
         for (i, line) in text.lines().enumerate() {
@@ -221,7 +209,7 @@ fn source_files_stay_small() {
     for (rel, text) in files() {
         let source = rel.ends_with(".rs") && rel.contains("/src/") && !rel.contains("/fuzz/");
         let lines = text.lines().count();
-        if source && !pending(&rel) && lines > MAX_LINES {
+        if source && lines > MAX_LINES {
             found.push(format!("{rel}: {lines} lines"));
         }
     }
@@ -324,7 +312,7 @@ fn cycles(graph: &BTreeMap<String, BTreeSet<String>>) -> Vec<BTreeSet<String>> {
 
 #[test]
 fn conformance_modules_form_no_cycle() {
-    let graph = module_graph(&root().join("conformance/src"), &["reference"]);
+    let graph = module_graph(&root().join("conformance/src"), &[]);
     assert!(
         graph.contains_key("check") && graph.contains_key("session"),
         "{graph:?}"

@@ -37,7 +37,7 @@ pub struct WireGroup(pub Value);
 
 impl Resource for WireUser {
     const ENDPOINT: &'static str = "/Users";
-    const SCHEMA: &'static str = "urn:ietf:params:scim:schemas:core:2.0:User";
+    const SCHEMA: &'static str = scim2_types::urn::USER;
     const RESOURCE_TYPE: &'static str = "User";
     fn id(&self) -> Option<&str> {
         self.0.get("id").and_then(Value::as_str)
@@ -46,7 +46,7 @@ impl Resource for WireUser {
 
 impl Resource for WireGroup {
     const ENDPOINT: &'static str = "/Groups";
-    const SCHEMA: &'static str = "urn:ietf:params:scim:schemas:core:2.0:Group";
+    const SCHEMA: &'static str = scim2_types::urn::GROUP;
     const RESOURCE_TYPE: &'static str = "Group";
     fn id(&self) -> Option<&str> {
         self.0.get("id").and_then(Value::as_str)
@@ -65,7 +65,7 @@ pub struct ListedGroup(pub Json);
 
 impl Resource for ListedUser {
     const ENDPOINT: &'static str = "/Users";
-    const SCHEMA: &'static str = "urn:ietf:params:scim:schemas:core:2.0:User";
+    const SCHEMA: &'static str = scim2_types::urn::USER;
     const RESOURCE_TYPE: &'static str = "User";
     fn id(&self) -> Option<&str> {
         self.0.get("id").and_then(Json::as_str)
@@ -74,7 +74,7 @@ impl Resource for ListedUser {
 
 impl Resource for ListedGroup {
     const ENDPOINT: &'static str = "/Groups";
-    const SCHEMA: &'static str = "urn:ietf:params:scim:schemas:core:2.0:Group";
+    const SCHEMA: &'static str = scim2_types::urn::GROUP;
     const RESOURCE_TYPE: &'static str = "Group";
     fn id(&self) -> Option<&str> {
         self.0.get("id").and_then(Json::as_str)

@@ -90,7 +90,7 @@ const NAMES: &[&str] = &[
     "division",
     "department",
     "manager",
-    "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User",
+    scim2_types::urn::ENTERPRISE_USER,
 ];
 
 /// The shared name equal to `key`, else a copy.
