@@ -183,7 +183,8 @@ fn table(rows: &[Row], shape: driver::Shape) -> String {
     let mut s = format!(
         "Entra-shaped load: {} requests in flight, {} s per endpoint, {} users and {} groups \
          seeded; 35% userName lookups, 15% externalId lookups, 10% lookup miss + create, 20% \
-         user PATCH replace, 8% group lookups, 12% group member adds.\n\n\
+         user PATCH replace, 8% group lookups, 12% group member adds. \"vs fastest peer\": \
+         throughput over that of the fastest peer with at most 1% unexpected answers.\n\n\
          | endpoint | requests/s | p50 | p99 | unexpected answers | vs fastest peer |\n\
          |---|---|---|---|---|---|\n",
         shape.concurrency,

@@ -5,7 +5,9 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use serde_json::Value;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 
 use super::layer::{Backend, Layer};
 use super::{OpenError, SCHEMA_VERSION_SQL, migrator};
@@ -56,6 +58,12 @@ impl SqliteStore {
     /// Opens the database file at `path`, creating it if it does not exist, and brings its
     /// schema to the current version.
     ///
+    /// The file is in WAL mode with `synchronous=NORMAL`, SQLite's recommended setting for
+    /// WAL: a committed write survives a crash of the process; after a power loss or an OS
+    /// crash the last commits may be rolled back (never a corrupt file). Entra's next sync
+    /// cycle sends those changes again. For fsync on every commit, build the pool yourself
+    /// with `synchronous(SqliteSynchronous::Full)` and use [`SqliteStore::from_pool`].
+    ///
     /// # Errors
     /// [`OpenError`] when the file cannot be opened or created, or is not a database of this
     /// store.
@@ -65,6 +73,7 @@ impl SqliteStore {
             .filename(path)
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(BUSY_TIMEOUT);
         let pool = SqlitePoolOptions::new()
             .max_connections(MAX_CONNECTIONS)
