@@ -3,7 +3,7 @@
 
 use bytes::Bytes;
 use http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
-use scim2_types::ScimError;
+use scim2_types::{ListResponse, ScimError};
 use serde_json::Value;
 
 /// The media type of every SCIM response body (RFC 7644 §3.1).
@@ -25,7 +25,16 @@ impl ScimResponse {
     /// A response with a SCIM JSON body.
     #[must_use]
     pub fn json(status: StatusCode, body: &Value) -> Self {
-        let bytes = serde_json::to_vec(body).unwrap_or_default();
+        Self::with_body(status, serde_json::to_vec(body).unwrap_or_default())
+    }
+
+    /// A `ListResponse` (RFC 7644 §3.4.2) serialised straight to SCIM JSON, without an
+    /// intermediate [`Value`].
+    pub(crate) fn list(status: StatusCode, list: &ListResponse<Value>) -> Self {
+        Self::with_body(status, serde_json::to_vec(list).unwrap_or_default())
+    }
+
+    fn with_body(status: StatusCode, bytes: Vec<u8>) -> Self {
         let mut headers = HeaderMap::new();
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(SCIM_JSON));
         Self {

@@ -50,7 +50,7 @@ impl<S: Store, H: Hooks> ScimServer<S, H> {
         Ok(single(
             StatusCode::CREATED,
             kind,
-            &stored,
+            stored,
             base,
             &projection,
             schemas,

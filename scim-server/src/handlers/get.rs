@@ -33,7 +33,7 @@ impl<S: Store, H: Hooks> ScimServer<S, H> {
         Ok(single(
             StatusCode::OK,
             kind,
-            &resource,
+            resource,
             &request.base_url,
             &projection,
             self.config.schemas(kind),

@@ -98,25 +98,13 @@ impl<S: Store, H: Hooks> ScimServer<S, H> {
         };
         let base = &request.base_url;
         let rendered: Vec<Value> = page
-            .iter()
-            .map(|(kind, r)| {
-                render(
-                    *kind,
-                    r,
-                    base,
-                    &params.projection,
-                    self.config.schemas(*kind),
-                )
-            })
+            .into_iter()
+            .map(|(kind, r)| render(kind, r, base, &params.projection, self.config.schemas(kind)))
             .collect();
+        // `ListResponse` always writes `Resources`, also when empty
+        // (docs/entra.md#test-connection).
         let list = ListResponse::new(rendered, total as u64, start as u64);
-        let mut body = serde_json::to_value(&list).unwrap_or(Value::Null);
-        if let Value::Object(map) = &mut body {
-            // Always write `Resources`, also when empty (docs/entra.md#test-connection).
-            map.entry("Resources")
-                .or_insert_with(|| Value::Array(Vec::new()));
-        }
-        Ok(ScimResponse::json(StatusCode::OK, &body))
+        Ok(ScimResponse::list(StatusCode::OK, &list))
     }
 
     /// A query over several kinds (`POST /.search` at the root): each kind's matches up to the

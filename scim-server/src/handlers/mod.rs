@@ -48,12 +48,12 @@ fn required(kind: ResourceKind, body: &Map<String, Value>) -> Result<(), ScimErr
 /// The resource as a client sees it: `meta.location` added, then projected (RFC 7644 §3.9).
 fn render(
     kind: ResourceKind,
-    resource: &Value,
+    resource: Value,
     base: &str,
     projection: &Projection,
     schemas: &scim2_types::schema::ResourceSchemas,
 ) -> Value {
-    let mut out = resource.clone();
+    let mut out = resource;
     if let Value::Object(map) = &mut out
         && let Some(id) = map.get("id").and_then(Value::as_str).map(str::to_owned)
         && let Some(Value::Object(meta)) = map.get_mut("meta")
@@ -70,15 +70,16 @@ fn render(
 fn single(
     status: StatusCode,
     kind: ResourceKind,
-    resource: &Value,
+    resource: Value,
     base: &str,
     projection: &Projection,
     schemas: &scim2_types::schema::ResourceSchemas,
 ) -> ScimResponse {
+    let version = version_of(&resource).map(str::to_owned);
     let body = render(kind, resource, base, projection, schemas);
     let response = ScimResponse::json(status, &body);
-    match version_of(resource) {
-        Some(v) => response.with_header(header::ETAG, v),
+    match version {
+        Some(v) => response.with_header(header::ETAG, &v),
         None => response,
     }
 }
@@ -87,8 +88,5 @@ fn single(
 pub(crate) fn list_of(resources: Vec<Value>) -> ScimResponse {
     let total = resources.len() as u64;
     let list = ListResponse::new(resources, total, 1);
-    ScimResponse::json(
-        StatusCode::OK,
-        &serde_json::to_value(&list).unwrap_or(Value::Null),
-    )
+    ScimResponse::list(StatusCode::OK, &list)
 }

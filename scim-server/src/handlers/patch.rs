@@ -90,7 +90,7 @@ impl<S: Store, H: Hooks> ScimServer<S, H> {
         Ok(single(
             StatusCode::OK,
             kind,
-            &stored,
+            stored,
             &request.base_url,
             &projection,
             schemas,

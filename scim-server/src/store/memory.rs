@@ -1,11 +1,15 @@
 //! [`MemoryStore`]: users and groups in memory, in creation order, with a case-insensitive
-//! index of the unique attribute; queries answered by [`scan`](super::scan).
+//! index of the unique attribute and an index of the attributes Entra ID looks resources up
+//! by (the same as the SQL stores', see [`lookup`](super::lookup)); queries answered by
+//! [`scan`](super::scan) over the candidates the index names, or over all resources.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use serde_json::Value;
 
+use super::columns::conditions_of;
+use super::lookup::{self, Condition};
 use super::{Page, Query, ResourceKind, Store, StoreError, meta, scan};
 
 /// An in-memory [`Store`]: fast, lost when the process ends. Writes hold one lock, so every
@@ -40,6 +44,8 @@ struct Collection {
     entries: HashMap<String, (u64, Value)>,
     /// Lower-cased unique attribute value → the id holding it.
     names: HashMap<String, String>,
+    /// Each indexed value ([`conditions_of`]) → the sequence numbers of the resources holding it.
+    index: HashMap<Condition, BTreeSet<u64>>,
 }
 
 impl Inner {
@@ -78,6 +84,16 @@ fn conflict(kind: ResourceKind, resource: &Value) -> StoreError {
     }
 }
 
+/// Removes resource `seq` from the holders of `condition`.
+fn forget(index: &mut HashMap<Condition, BTreeSet<u64>>, condition: &Condition, seq: u64) {
+    if let Some(held) = index.get_mut(condition) {
+        held.remove(&seq);
+        if held.is_empty() {
+            index.remove(condition);
+        }
+    }
+}
+
 impl Collection {
     fn iter(&self) -> impl Iterator<Item = &Value> + '_ {
         self.order
@@ -92,17 +108,42 @@ impl Collection {
             .is_some_and(|holder| Some(holder.as_str()) != except)
     }
 
-    fn unindex(&mut self, kind: ResourceKind, id: &str, resource: &Value) {
+    /// The resources, in the store's order, that may satisfy one of the conditions of
+    /// `lookup` (a superset of the filter's matches, see [`lookup::plan`]).
+    fn candidates(&self, lookup: &[Condition]) -> impl Iterator<Item = &Value> + '_ {
+        let mut seqs = BTreeSet::new();
+        for condition in lookup {
+            if let Condition::Id(id) = condition {
+                seqs.extend(self.entries.get(id).map(|(seq, _)| *seq));
+            } else if let Some(held) = self.index.get(condition) {
+                seqs.extend(held.iter().copied());
+            }
+        }
+        seqs.into_iter().filter_map(move |seq| {
+            self.order
+                .get(&seq)
+                .and_then(|id| self.entries.get(id))
+                .map(|(_, r)| r)
+        })
+    }
+
+    fn unindex(&mut self, kind: ResourceKind, id: &str, seq: u64, resource: &Value) {
         if let Some(key) = unique_key(kind, resource)
             && self.names.get(&key).is_some_and(|h| h == id)
         {
             self.names.remove(&key);
         }
+        for condition in conditions_of(kind, resource) {
+            forget(&mut self.index, &condition, seq);
+        }
     }
 
-    fn index(&mut self, kind: ResourceKind, id: &str, resource: &Value) {
+    fn index(&mut self, kind: ResourceKind, id: &str, seq: u64, resource: &Value) {
         if let Some(key) = unique_key(kind, resource) {
             self.names.insert(key, id.to_owned());
+        }
+        for condition in conditions_of(kind, resource) {
+            self.index.entry(condition).or_default().insert(seq);
         }
     }
 }
@@ -157,7 +198,7 @@ impl MemoryStore {
         inner.next_seq += 1;
         let seq = inner.next_seq;
         let collection = inner.collection_mut(kind);
-        collection.index(kind, &id, &resource);
+        collection.index(kind, &id, seq, &resource);
         collection.order.insert(seq, id.clone());
         collection.entries.insert(id, (seq, resource.clone()));
         Ok(resource)
@@ -179,13 +220,16 @@ impl MemoryStore {
         if collection.taken(kind, &new, Some(id)) {
             return Err(conflict(kind, &new));
         }
-        if let Some((_, old)) = collection.entries.get(id).cloned() {
-            collection.unindex(kind, id, &old);
-        }
-        collection.index(kind, id, &new);
-        if let Some(entry) = collection.entries.get_mut(id) {
-            entry.1 = new.clone();
-        }
+        let Some((seq, stored)) = collection.entries.get_mut(id) else {
+            return Err(StoreError::NotFound {
+                kind,
+                id: id.to_owned(),
+            });
+        };
+        let seq = *seq;
+        let old = std::mem::replace(stored, new.clone());
+        collection.unindex(kind, id, seq, &old);
+        collection.index(kind, id, seq, &new);
         Ok(new)
     }
 
@@ -199,10 +243,16 @@ impl MemoryStore {
             });
         };
         collection.order.remove(&seq);
-        collection.unindex(kind, id, &old);
+        collection.unindex(kind, id, seq, &old);
         if kind == ResourceKind::User {
-            for (_, group) in inner.groups.entries.values_mut() {
-                meta::remove_member(group, id);
+            let key = Condition::Member(lookup::fold(id));
+            let groups = &mut inner.groups;
+            for (seq, group) in groups.entries.values_mut() {
+                if meta::remove_member(group, id)
+                    && !conditions_of(ResourceKind::Group, group).contains(&key)
+                {
+                    forget(&mut groups.index, &key, *seq);
+                }
             }
         }
         Ok(())
@@ -235,7 +285,14 @@ impl Store for MemoryStore {
     }
 
     async fn query(&self, kind: ResourceKind, query: &Query<'_>) -> Result<Page, StoreError> {
-        Ok(scan::answer(self.read().collection(kind).iter(), query))
+        let inner = self.read();
+        let collection = inner.collection(kind);
+        if let Some(filter) = query.filter
+            && let Some(conditions) = lookup::plan(kind, filter, query.schemas)
+        {
+            return Ok(scan::answer(collection.candidates(&conditions), query));
+        }
+        Ok(scan::answer(collection.iter(), query))
     }
 
     async fn existing(&self, kind: ResourceKind, ids: &[&str]) -> Result<Vec<String>, StoreError> {
@@ -248,5 +305,94 @@ impl Store for MemoryStore {
             }
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use scim2_filter::Filter;
+    use scim2_types::schema::ResourceSchemas;
+    use serde_json::json;
+
+    use super::*;
+
+    async fn ids(store: &MemoryStore, kind: ResourceKind, filter: &str) -> Vec<String> {
+        let schemas = match kind {
+            ResourceKind::User => ResourceSchemas::user(),
+            ResourceKind::Group => ResourceSchemas::group(),
+        };
+        let filter: Filter = filter.parse().expect("valid filter");
+        let page = store
+            .query(kind, &Query::all(&schemas, 100).with_filter(&filter))
+            .await
+            .expect("a page");
+        page.resources
+            .iter()
+            .map(|r| r["id"].as_str().expect("an id").to_owned())
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn the_index_follows_changes_and_deletes() {
+        use ResourceKind::{Group, User};
+        let store = MemoryStore::new();
+        for (id, name) in [("u1", "Ann"), ("u2", "Bo")] {
+            store
+                .create(
+                    User,
+                    json!({"id": id, "userName": name, "externalId": name}),
+                )
+                .await
+                .unwrap();
+        }
+        store
+            .create(
+                Group,
+                json!({"id": "g", "displayName": "G", "members": [{"value": "U1"}]}),
+            )
+            .await
+            .unwrap();
+        store
+            .modify(User, "u1", |c| {
+                let mut next = c.clone();
+                next["userName"] = json!("Cy");
+                next["externalId"] = json!("x-Cy");
+                Ok(next)
+            })
+            .await
+            .unwrap();
+        assert_eq!(ids(&store, User, r#"userName eq "cy""#).await, ["u1"]);
+        assert!(ids(&store, User, r#"userName eq "ann""#).await.is_empty());
+        assert_eq!(ids(&store, User, r#"externalId eq "x-Cy""#).await, ["u1"]);
+        assert_eq!(
+            ids(&store, User, r#"userName eq "bo" or id eq "u1""#).await,
+            ["u1", "u2"]
+        );
+        store
+            .modify(Group, "g", |c| {
+                let mut next = c.clone();
+                next["members"] = json!([{"value": "U1"}, {"value": "u1"}, {"value": "u2"}]);
+                Ok(next)
+            })
+            .await
+            .unwrap();
+        assert_eq!(ids(&store, Group, r#"members.value eq "u2""#).await, ["g"]);
+        store.delete(User, "u1").await.unwrap();
+        // Only the member with exactly the deleted id goes; `U1` folds to the same key.
+        assert_eq!(ids(&store, Group, r#"members.value eq "U1""#).await, ["g"]);
+        store.delete(User, "u2").await.unwrap();
+        assert!(
+            ids(&store, Group, r#"members.value eq "u2""#)
+                .await
+                .is_empty()
+        );
+        let inner = store.read();
+        assert!(
+            !inner
+                .groups
+                .index
+                .contains_key(&Condition::Member("u2".into()))
+        );
+        assert!(inner.users.index.is_empty(), "{:?}", inner.users.index);
     }
 }

@@ -22,6 +22,8 @@ use scim2_filter::{AttrPath, Filter};
 use scim2_types::schema::ResourceSchemas;
 use serde_json::Value;
 
+mod columns;
+mod lookup;
 pub mod memory;
 pub mod meta;
 pub mod scan;

@@ -6,8 +6,8 @@ use std::collections::{BTreeSet, HashSet};
 use serde_json::Value;
 use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Pool, Row, Type};
 
-use super::columns::{self, Columns};
-use super::lookup::{self, Condition, fold};
+use crate::store::columns::{self, Columns};
+use crate::store::lookup::{self, Condition, fold};
 use crate::store::meta;
 use crate::store::{Page, Query, ResourceKind, StoreError, scan};
 

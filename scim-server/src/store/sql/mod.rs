@@ -46,9 +46,7 @@ use sqlx::error::BoxDynError;
 
 use sqlx::migrate::{MigrateError, Migration, MigrationSource, MigrationType, Migrator};
 
-mod columns;
 mod layer;
-mod lookup;
 #[cfg(feature = "postgres")]
 mod postgres;
 #[cfg(feature = "sqlite")]

@@ -1,11 +1,14 @@
-//! What the SQL layer reads out of a resource for its columns: the indexed attributes, the
-//! unique value and the group's members.
+//! What the stores' indexes read out of a resource (the SQL layer's columns, the memory
+//! store's index): the indexed attributes, the unique value and the group's members.
+
+// Without a SQL backend only `conditions_of` is used.
+#![cfg_attr(not(any(feature = "sqlite", feature = "postgres")), allow(dead_code))]
 
 use std::collections::BTreeSet;
 
 use serde_json::{Map, Value};
 
-use super::lookup::fold;
+use super::lookup::{Condition, fold};
 use crate::store::{ResourceKind, StoreError};
 
 /// The columns of one resource row.
@@ -53,6 +56,35 @@ pub(crate) fn members_of(resource: &Value) -> BTreeSet<String> {
         .flatten()
         .filter_map(|m| m.as_object().and_then(|m| string_at(m, "value")))
         .collect()
+}
+
+/// The indexed values of `resource` as the [`Condition`]s it satisfies (`id` aside): folded
+/// `userName` (users), `externalId` as sent, folded `displayName`, folded `members[].value`
+/// (groups). The same columns as [`Columns::of`], for a store that indexes in memory.
+pub(crate) fn conditions_of(kind: ResourceKind, resource: &Value) -> Vec<Condition> {
+    let Some(object) = resource.as_object() else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    if kind == ResourceKind::User
+        && let Some(v) = string_at(object, kind.unique_attribute())
+    {
+        out.push(Condition::UserName(fold(&v)));
+    }
+    if let Some(v) = string_at(object, "externalId") {
+        out.push(Condition::ExternalId(v));
+    }
+    if let Some(v) = string_at(object, "displayName") {
+        out.push(Condition::DisplayName(fold(&v)));
+    }
+    if kind == ResourceKind::Group {
+        out.extend(
+            members_of(resource)
+                .iter()
+                .map(|m| Condition::Member(fold(m))),
+        );
+    }
+    out
 }
 
 impl Columns {

@@ -12,7 +12,7 @@ use scim2_types::schema::ResourceSchemas;
 use crate::store::ResourceKind;
 
 /// One indexed condition; a resource is a candidate when any condition of the lookup holds.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) enum Condition {
     /// `user_name = fold(value)`.
     UserName(String),
