@@ -8,6 +8,7 @@ use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use scim2_filter::Filter;
+pub(crate) use scim2_filter::select::get_ci;
 use scim2_types::schema::{AttributeType, ResourceSchemas};
 use serde_json::Value;
 
@@ -437,16 +438,6 @@ fn member_ids(group: &Json) -> Values {
         .filter(|s| !s.is_empty())
         .map(Some);
     Values::pack_strs(ids)
-}
-
-/// An object member by name, case-insensitively (RFC 7643 §2.1).
-pub(crate) fn get_ci<'a>(v: &'a Value, name: &str) -> Option<&'a Value> {
-    let obj = v.as_object()?;
-    obj.get(name).or_else(|| {
-        obj.iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v)
-    })
 }
 
 /// The normalised value of one mapping target in a resource, `None` when absent.
