@@ -19,6 +19,32 @@ use crate::resource::version_of;
 use crate::response::ScimResponse;
 use crate::store::ResourceKind;
 
+/// The resource a PUT or PATCH stores in place of `current` (RFC 7644 §3.5): `body` with its
+/// group members checked, the server's fields of the next version (RFC 7643 §3.1 `meta`), then
+/// the application's `before_store` hook.
+fn next_version<H: crate::hooks::Hooks>(
+    hooks: &H,
+    known: &members::Known,
+    id: &str,
+    mut body: Map<String, Value>,
+    write: &crate::hooks::Write<'_>,
+    current: &Value,
+) -> Result<Value, ScimError> {
+    if write.kind == ResourceKind::Group {
+        known.check(&mut body, Some(current))?;
+    }
+    let mut next = crate::resource::with_server_fields(
+        body,
+        write.kind,
+        id,
+        &crate::resource::created_of(current),
+        &crate::store::meta::now(),
+        crate::store::meta::version(current).saturating_add(1),
+    );
+    hooks.before_store(write, &mut next)?;
+    Ok(next)
+}
+
 /// The body as JSON.
 fn parse_json(body: &[u8]) -> Result<Value, ScimError> {
     serde_json::from_slice(body).map_err(|e| invalid_syntax(format!("malformed JSON body: {e}")))

@@ -7,14 +7,14 @@ use scim2_types::{PatchOp, ScimError};
 use serde_json::Value;
 
 use super::members::Known;
-use super::{parse_json, required, single};
+use super::{next_version, parse_json, required, single};
 use crate::error::invalid_syntax;
 use crate::hooks::{Hooks, PatchContext, Write, WriteKind};
 use crate::request::ScimRequest;
-use crate::resource::{ReadRules, created_of, normalize, with_server_fields};
+use crate::resource::{ReadRules, normalize};
 use crate::response::ScimResponse;
 use crate::server::ScimServer;
-use crate::store::{ResourceKind, Store, meta};
+use crate::store::{ResourceKind, Store};
 use crate::{etag, params};
 
 impl<S: Store, H: Hooks> ScimServer<S, H> {
@@ -54,27 +54,15 @@ impl<S: Store, H: Hooks> ScimServer<S, H> {
                     policy: &policy,
                 };
                 self.hooks.apply_patch(&context, &mut patched)?;
-                let mut body = normalize(patched, schemas, rules)?;
+                let body = normalize(patched, schemas, rules)?;
                 required(kind, &body)?;
-                if kind == ResourceKind::Group {
-                    known.check(&mut body, Some(current))?;
-                }
-                let mut next = with_server_fields(
-                    body,
-                    kind,
-                    id,
-                    &created_of(current),
-                    &meta::now(),
-                    meta::version(current).saturating_add(1),
-                );
                 let write = Write {
                     kind,
                     write: WriteKind::Patch,
                     previous: Some(current),
                     body: &json,
                 };
-                self.hooks.before_store(&write, &mut next)?;
-                Ok(next)
+                next_version(&*self.hooks, &known, id, body, &write, current)
             })
             .await?;
         let projection = params::projection(request.query.as_deref());

@@ -5,13 +5,13 @@ use scim2_types::ScimError;
 use serde_json::Value;
 
 use super::members::Known;
-use super::{parse_json, required, single};
+use super::{next_version, parse_json, required, single};
 use crate::hooks::{Hooks, Write, WriteKind};
 use crate::request::ScimRequest;
-use crate::resource::{ReadRules, created_of, normalize, with_server_fields};
+use crate::resource::{ReadRules, normalize};
 use crate::response::ScimResponse;
 use crate::server::ScimServer;
-use crate::store::{ResourceKind, Store, meta};
+use crate::store::{ResourceKind, Store};
 use crate::{etag, params};
 
 impl<S: Store, H: Hooks> ScimServer<S, H> {
@@ -40,26 +40,13 @@ impl<S: Store, H: Hooks> ScimServer<S, H> {
             .store
             .modify(kind, id, |current| {
                 etag::check_if_match(request, current)?;
-                let mut body = body.clone();
-                if kind == ResourceKind::Group {
-                    known.check(&mut body, Some(current))?;
-                }
-                let mut next = with_server_fields(
-                    body,
-                    kind,
-                    id,
-                    &created_of(current),
-                    &meta::now(),
-                    meta::version(current).saturating_add(1),
-                );
                 let write = Write {
                     kind,
                     write: WriteKind::Replace,
                     previous: Some(current),
                     body: &json,
                 };
-                self.hooks.before_store(&write, &mut next)?;
-                Ok(next)
+                next_version(&*self.hooks, &known, id, body.clone(), &write, current)
             })
             .await?;
         let projection = params::projection(request.query.as_deref());
