@@ -69,6 +69,18 @@ async fn drop_schema(url: &str, schema: &str) {
     }
 }
 
+/// `url` without its user name and password (the table is a report: no credentials in it).
+fn without_credentials(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) => {
+            let _ = u.set_username("");
+            let _ = u.set_password(None);
+            u.to_string()
+        }
+        Err(_) => "the configured PostgreSQL URL".to_owned(),
+    }
+}
+
 fn env_number(name: &str, default: u64) -> u64 {
     std::env::var(name)
         .ok()
@@ -152,7 +164,10 @@ async fn main() {
             }
             Err(e) => Err(e.to_string()),
         },
-        Err(e) => Err(format!("PostgreSQL not reachable at {pg_url}: {e}")),
+        Err(e) => Err(format!(
+            "PostgreSQL not reachable at {}: {e}",
+            without_credentials(&pg_url)
+        )),
     };
     drop_schema(&pg_url, &schema).await;
     rows.push(Row {
