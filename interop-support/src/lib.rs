@@ -1,4 +1,5 @@
-//! What the test targets of the workspace share: a PostgreSQL schema per test ([`postgres`]),
+//! What the test targets of the workspace share: a PostgreSQL schema per test (`postgres`,
+//! behind the feature of that name),
 //! and for the `interop` targets: reading the peers that
 //! `cargo xtask test` started from the environment, and reading the reviewed reasons for each
 //! peer's deviations from a Markdown file.
@@ -16,6 +17,7 @@
 
 use std::collections::BTreeSet;
 
+#[cfg(feature = "postgres")]
 pub mod postgres;
 
 /// The environment variable naming the peers: `name=url,name=url`.
