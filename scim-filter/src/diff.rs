@@ -3,7 +3,7 @@
 //! Entra ID's provisioning cycle reads the target resource, compares it with what its
 //! attribute mappings produce, and PATCHes only the differences (docs/entra.md#read-back and
 //! #patch-dialects in the repository). [`diff`] computes that request, so that a test client can emulate Entra
-//! exactly, in either of its two dialects (reference §3), or write plain RFC 7644 §3.5.2.
+//! exactly, in either of its two dialects (docs/entra.md#patch-dialects), or write plain RFC 7644 §3.5.2.
 //!
 //! For every [`Dialect`], applying `diff(a, b)` to `a` with
 //! [`Policy::entra_compatible`](crate::policy::Policy::entra_compatible) gives `b` (and the
@@ -50,13 +50,13 @@ use crate::patch::json;
 /// How the PATCH request is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Dialect {
-    /// Entra ID's default (legacy) dialect (reference §2.6, §3 "Legacy"): capitalised ops
+    /// Entra ID's default (legacy) dialect (docs/entra.md#patch-dialects): capitalised ops
     /// (`Add`, `Replace`, `Remove`), one operation per attribute with a `path`, typed
     /// multi-valued values addressed by value paths (`emails[type eq "work"].value`), booleans
     /// as the strings `"True"` / `"False"`, group members removed with
     /// `{"op":"Remove","path":"members","value":[{"value":"…"}]}`, the manager as a bare id.
     EntraLegacy,
-    /// Entra ID with the `aadOptscim062020` flag (reference §3 "With aadOptscim062020"):
+    /// Entra ID with the `aadOptscim062020` flag (docs/entra.md#patch-dialects):
     /// lower-case ops, value paths as separate operations, every other change folded into one
     /// path-less `replace` whose value has dotted (`name.givenName`) and URN-qualified
     /// (`urn:…:User:employeeNumber`) keys, JSON booleans, members removed with
@@ -255,7 +255,7 @@ impl Writer {
             self.replace_whole(path, from.is_some(), to);
             return;
         };
-        // Entra links a manager with its bare id (reference §2.8).
+        // Entra links a manager with its bare id (docs/entra.md#manager).
         if self.dialect != Dialect::Rfc
             && def.sub_attribute("value").is_some()
             && t.len() == 1
@@ -338,7 +338,7 @@ impl Writer {
     }
 
     /// Group members (values with `$ref`): added by value, removed by value
-    /// (reference §2.14, §2.15). Returns false when the change is not an addition/removal of
+    /// (docs/entra.md#group-members-add, #group-members-remove). Returns false when the change is not an addition/removal of
     /// whole members at the end of the list.
     fn members(&mut self, path: &str, def: &SchemaAttribute, f: &[Value], t: &[Value]) -> bool {
         let (Some(fk), Some(tk)) = (keys(f, "value", def), keys(t, "value", def)) else {
@@ -404,7 +404,7 @@ impl Writer {
     }
 
     /// Typed values (`emails`, `phoneNumbers`, `addresses`, …) addressed one sub-attribute at
-    /// a time with `attr[type eq "…"].sub`, as Entra's mappings do (reference §4.1). Returns
+    /// a time with `attr[type eq "…"].sub`, as Entra's mappings do (docs/entra.md#patch-value-paths). Returns
     /// false when the values are not uniquely typed or their order would not be kept.
     fn typed(&mut self, path: &str, def: &SchemaAttribute, f: &[Value], t: &[Value]) -> bool {
         let (Some(fk), Some(tk)) = (keys(f, "type", def), keys(t, "type", def)) else {

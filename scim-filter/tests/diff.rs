@@ -87,7 +87,7 @@ fn object(pairs: Vec<(&str, Option<Value>)>) -> Map<String, Value> {
         .collect()
 }
 
-/// An Entra-shaped user (reference §2.4, §4.1 default mappings).
+/// An Entra-shaped user (docs/entra.md#user-create, #default-mapping).
 fn user() -> impl Strategy<Value = Value> {
     let core = (
         "[a-z]{1,6}@example\\.com",
@@ -163,7 +163,7 @@ fn user() -> impl Strategy<Value = Value> {
     })
 }
 
-/// An Entra-shaped group (reference §2.11, §4.2): members are user ids from a small pool.
+/// An Entra-shaped group (docs/entra.md#group-create): members are user ids from a small pool.
 fn group() -> impl Strategy<Value = Value> {
     let pool: Vec<String> = (0..8).map(|i| format!("u{i}-7f4bc1a3")).collect();
     (
@@ -223,7 +223,7 @@ fn round_trip(
     patch::apply(&mut r, &op, schemas, policy)
         .map_err(|e| TestCaseError::fail(format!("{dialect:?}: {e}\nrequest {wire:#}")))?;
     prop_assert_eq!(&r, b, "{:?} request {:#}", dialect, wire);
-    // Entra repeats a PATCH when it reads back something else (reference §2.5): sending the
+    // Entra repeats a PATCH when it reads back something else (docs/entra.md#read-back): sending the
     // same request again changes nothing.
     let report = patch::apply(&mut r, &op, schemas, policy)
         .map_err(|e| TestCaseError::fail(format!("{dialect:?} again: {e}\nrequest {wire:#}")))?;
@@ -237,7 +237,7 @@ fn round_trip(
     Ok(())
 }
 
-/// The request has the shape the dialect promises (reference §3).
+/// The request has the shape the dialect promises (docs/entra.md#patch-dialects).
 fn check_shape(op: &PatchOp, dialect: Dialect) -> Result<(), TestCaseError> {
     let pathless = op.operations.iter().filter(|o| o.path.is_none()).count();
     for o in &op.operations {

@@ -638,7 +638,7 @@ fn hostile_resources_are_errors_not_panics() {
 
 #[test]
 fn string_boolean_filters_select_boolean_values_under_entra_policy() {
-    // Entra's roles mapping `roles[primary eq "True"].value` (reference §4.1), sent each cycle.
+    // Entra's roles mapping `roles[primary eq "True"].value` (docs/entra.md#patch-value-paths), sent each cycle.
     let ops = json!([
         {"op": "Add", "path": "roles[primary eq \"True\"].value", "value": "Admin"},
         {"op": "Add", "path": "roles[primary eq \"True\"].value", "value": "Admin"},

@@ -24,7 +24,14 @@ use std::path::{Path, PathBuf};
 const MAX_LINES: usize = 1000;
 
 /// Documents sources have cited that the repository does not ship.
-const UNSHIPPED: &[&str] = &["DESIGN.md", "GUIDE.md", "entra-provisioning", "../shared/"];
+/// `reference §N` is how the private provisioning reference was cited by section.
+const UNSHIPPED: &[&str] = &[
+    "DESIGN.md",
+    "GUIDE.md",
+    "entra-provisioning",
+    "../shared/",
+    "reference §",
+];
 
 /// The start of a URN string literal (split so that this file does not match itself).
 const URN_LITERAL: &str = concat!("\"urn", ":ietf:params:scim");
@@ -97,7 +104,7 @@ fn cites_issue_number(line: &str) -> bool {
 }
 
 /// The `docs/NAME.md` paths `line` cites.
-fn cited_docs(line: &str) -> Vec<&str> {
+fn cited_docs(line: &str) -> Vec<(&str, Option<&str>)> {
     let mut out = Vec::new();
     let mut rest = line;
     while let Some(at) = rest.find("docs/") {
@@ -109,11 +116,43 @@ fn cited_docs(line: &str) -> Vec<&str> {
         if let Some(stem) = path.strip_suffix(".md")
             && !stem.is_empty()
         {
-            out.push(&tail[..stem.len() + 3]);
+            let doc = &tail[..stem.len() + 3];
+            let anchor = tail[doc.len()..].strip_prefix('#').map(|a| {
+                let end = a
+                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+                    .unwrap_or(a.len());
+                &a[..end]
+            });
+            out.push((doc, anchor.filter(|a| !a.is_empty())));
         }
         rest = &tail["docs/".len()..];
     }
     out
+}
+
+/// The anchors of a Markdown file: explicit `<a id="…">` ones, and those GitHub gives its
+/// headings (lower case, spaces as `-`, other punctuation dropped).
+fn heading_anchors(markdown: &str) -> BTreeSet<String> {
+    let explicit = markdown
+        .split("<a id=\"")
+        .skip(1)
+        .filter_map(|rest| rest.find('"').map(|end| rest[..end].to_owned()));
+    let headings = markdown
+        .lines()
+        .filter(|l| l.starts_with('#'))
+        .filter_map(|l| l.trim_start_matches('#').strip_prefix(' '))
+        .map(|h| {
+            h.trim()
+                .to_lowercase()
+                .chars()
+                .filter_map(|c| match c {
+                    ' ' => Some('-'),
+                    c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
+                    _ => None,
+                })
+                .collect()
+        });
+    explicit.chain(headings).collect()
 }
 
 /// Whether `rel` is library or binary code the URN rule applies to.
@@ -170,10 +209,19 @@ fn no_citations_of_unshipped_documents() {
                     found.push(format!("{rel}:{}: cites {doc}", i + 1));
                 }
             }
-            for doc in cited_docs(line) {
-                if !root.join(doc).is_file() {
+            for (doc, anchor) in cited_docs(line) {
+                let Ok(markdown) = std::fs::read_to_string(root.join(doc)) else {
                     found.push(format!(
                         "{rel}:{}: cites {doc}, which does not exist",
+                        i + 1
+                    ));
+                    continue;
+                };
+                if let Some(anchor) = anchor
+                    && !heading_anchors(&markdown).contains(anchor)
+                {
+                    found.push(format!(
+                        "{rel}:{}: cites {doc}#{anchor}, which has no such heading",
                         i + 1
                     ));
                 }
@@ -345,8 +393,18 @@ fn the_rules_match_what_they_describe() {
     assert!(!cites_issue_number("reissue 4"));
     assert_eq!(
         cited_docs("see docs/entra.md#patch-dialects and docs/x.md."),
-        ["docs/entra.md", "docs/x.md"]
+        [
+            ("docs/entra.md", Some("patch-dialects")),
+            ("docs/x.md", None)
+        ]
     );
+    let anchors = heading_anchors(
+        "# Title\n## PATCH dialects\ntext #not\n### User (re-)create, `id`\n<a id=\"x-y\"></a>\n",
+    );
+    assert!(anchors.contains("patch-dialects"));
+    assert!(anchors.contains("user-re-create-id"));
+    assert!(anchors.contains("x-y"));
+    assert!(!anchors.contains("not"));
     assert!(urn_rule_applies("conformance/src/session.rs"));
     assert!(!urn_rule_applies("scim-types/src/urn.rs"));
     assert!(!urn_rule_applies("conformance/tests/cli.rs"));

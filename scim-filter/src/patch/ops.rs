@@ -850,7 +850,7 @@ fn drop_if_empty(scope: &mut Object, def: &SchemaAttribute) {
 
 /// Under [`Policy::string_booleans`](crate::policy::Policy::string_booleans), a `"True"` /
 /// `"False"` compared with a boolean sub-attribute becomes the boolean, so that Entra's
-/// `roles[primary eq "True"].value` (reference §4.1) selects the value stored as
+/// `roles[primary eq "True"].value` (docs/entra.md#patch-value-paths) selects the value stored as
 /// `"primary": true` instead of creating another one on every cycle.
 fn booleanise<'f>(filter: &'f Filter, def: &SchemaAttribute, ctx: Ctx<'_>) -> Cow<'f, Filter> {
     fn go(f: &Filter, def: &SchemaAttribute) -> Filter {

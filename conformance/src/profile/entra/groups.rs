@@ -1,4 +1,4 @@
-//! Groups: create, find, members added and removed in both dialects, rename, deleted members (docs/entra.md#groups).
+//! Groups: create, find, members added and removed in both dialects, rename, deleted members (docs/entra.md#group-matching to #group-delete).
 
 use serde_json::{Value, json};
 

@@ -1,5 +1,5 @@
 //! The `entra` profile: Entra ID's provisioning requests in their own wire form
-//! (docs/entra.md#headers–§6, the cases of §9), each confirmed by a follow-up read.
+//! (docs/entra.md, from #headers to #flat-groups), each confirmed by a follow-up read.
 //!
 //! Every check creates its own users and groups (run-unique names), so checks share no state
 //! and run concurrently.
