@@ -121,18 +121,36 @@ impl Node {
 
     fn eval(&self, object: &Map<String, Value>) -> bool {
         match self {
-            Node::Present(path) => path.any(object, |v| any_leaf(v, is_present)),
-            Node::Compare(path, cmp) => path.any(object, |v| any_leaf(v, |leaf| cmp.test(leaf))),
-            Node::ValuePath(path, inner) => path.any(object, |v| {
-                any_leaf(v, |element| {
-                    element.as_object().is_some_and(|o| inner.eval(o))
-                })
-            }),
+            Node::Present(path) => present(path, object),
+            Node::Compare(path, cmp) => compare(path, cmp, object),
+            Node::ValuePath(path, inner) => value_path(path, inner, object),
             Node::Not(inner) => !inner.eval(object),
             Node::All(nodes) => nodes.iter().all(|n| n.eval(object)),
             Node::Any(nodes) => nodes.iter().any(|n| n.eval(object)),
         }
     }
+}
+
+// The nodes that read the resource, out of line so that the recursive `Node::eval` stays
+// small (a leaf is most filters' root).
+
+#[inline(never)]
+fn present(path: &Path, object: &Map<String, Value>) -> bool {
+    path.any(object, |v| any_leaf(v, is_present))
+}
+
+#[inline(never)]
+fn compare(path: &Path, cmp: &Comparison, object: &Map<String, Value>) -> bool {
+    path.any(object, |v| any_leaf(v, |leaf| cmp.test(leaf)))
+}
+
+#[inline(never)]
+fn value_path(path: &Path, inner: &Node, object: &Map<String, Value>) -> bool {
+    path.any(object, |v| {
+        any_leaf(v, |element| {
+            element.as_object().is_some_and(|o| inner.eval(o))
+        })
+    })
 }
 
 /// An attribute path resolved against the schemas: where its value is read.
@@ -223,6 +241,7 @@ impl Path {
         (Path { top, sub }, def)
     }
 
+    #[inline]
     fn top<'a>(&self, object: &'a Map<String, Value>) -> Option<&'a Value> {
         match &self.top {
             Top::Member { name, container } => get_ci(object, name).or_else(|| {
@@ -236,6 +255,7 @@ impl Path {
     }
 
     /// Whether `f` holds for any value the path selects (before arrays are flattened).
+    #[inline]
     fn any(&self, object: &Map<String, Value>, mut f: impl FnMut(&Value) -> bool) -> bool {
         let Some(top) = self.top(object) else {
             return false;
@@ -278,6 +298,7 @@ impl Comparison {
         }
     }
 
+    #[inline]
     fn test(&self, leaf: &Value) -> bool {
         match leaf {
             Value::Object(o) => self.object_value.as_ref().is_some_and(|t| {
@@ -301,6 +322,14 @@ enum Expected {
     Null,
     Bool(bool),
     Number(Number),
+    /// `eq` (or, when `negate`, `ne`) with a string, ignoring case and not as an instant: the
+    /// comparison most filters make, mostly decided by the lengths.
+    FoldedEq {
+        /// Case-folded.
+        text: Box<str>,
+        ascii: bool,
+        negate: bool,
+    },
     String {
         /// Case-folded unless `case_exact`.
         text: Box<str>,
@@ -327,23 +356,42 @@ impl Test {
                 } else {
                     text::folded(s).into()
                 };
-                Expected::String {
-                    ascii: text.is_ascii(),
-                    text,
-                    case_exact,
-                    never: kind == Some(AttributeType::Binary) && op.is_ordering(),
-                    instant: (kind == Some(AttributeType::DateTime))
-                        .then(|| date_time(s))
-                        .flatten(),
+                let ascii = text.is_ascii();
+                let instant = (kind == Some(AttributeType::DateTime))
+                    .then(|| date_time(s))
+                    .flatten();
+                if !case_exact && instant.is_none() && matches!(op, CompareOp::Eq | CompareOp::Ne) {
+                    Expected::FoldedEq {
+                        text,
+                        ascii,
+                        negate: op == CompareOp::Ne,
+                    }
+                } else {
+                    Expected::String {
+                        text,
+                        ascii,
+                        case_exact,
+                        never: kind == Some(AttributeType::Binary) && op.is_ordering(),
+                        instant,
+                    }
                 }
             }
         };
         Self { op, expected }
     }
 
+    #[inline]
     fn test(&self, actual: &Value) -> bool {
         let op = self.op;
         match (actual, &self.expected) {
+            (
+                Value::String(a),
+                Expected::FoldedEq {
+                    text,
+                    ascii,
+                    negate,
+                },
+            ) => text::eq_folded(a, text, *ascii) != *negate,
             (
                 Value::String(a),
                 Expected::String {
@@ -353,17 +401,7 @@ impl Test {
                     never,
                     instant,
                 },
-            ) => {
-                if *never {
-                    return false;
-                }
-                if let Some(e) = instant
-                    && let Some(a) = date_time(a)
-                {
-                    return ordered(op, a.cmp(e));
-                }
-                text::compare(a, text, *ascii, op, *case_exact)
-            }
+            ) => !never && string_test(a, op, text, *ascii, *case_exact, instant.as_ref()),
             (Value::Number(a), Expected::Number(e)) => {
                 !matches!(op, CompareOp::Co | CompareOp::Sw | CompareOp::Ew)
                     && number_cmp(a, e).is_some_and(|o| ordered(op, o))
@@ -377,4 +415,22 @@ impl Test {
             _ => false,
         }
     }
+}
+
+/// The string comparisons other than [`Expected::FoldedEq`], out of line.
+#[inline(never)]
+fn string_test(
+    a: &str,
+    op: CompareOp,
+    text: &str,
+    ascii: bool,
+    case_exact: bool,
+    instant: Option<&OffsetDateTime>,
+) -> bool {
+    if let Some(e) = instant
+        && let Some(a) = date_time(a)
+    {
+        return ordered(op, a.cmp(e));
+    }
+    text::compare(a, text, ascii, op, case_exact)
 }

@@ -167,6 +167,7 @@ fn eval_chain(filter: &Filter, scope: &Scope<'_>, is_and: bool) -> bool {
 
 /// Calls `f` on `value`, or on each element when it is an array (one level, the way
 /// multi-valued attributes are stored); true as soon as `f` is.
+#[inline]
 pub(crate) fn any_leaf<'a>(value: &'a Value, mut f: impl FnMut(&'a Value) -> bool) -> bool {
     match value {
         Value::Array(items) => items.iter().any(|v| !v.is_null() && f(v)),
@@ -189,55 +190,53 @@ pub(crate) fn is_present(value: &Value) -> bool {
 /// A member of `object` by name, ASCII case-insensitively (an exact match first).
 ///
 /// Resources have a few dozen members at most, so the members are scanned in order, comparing
-/// lengths first: that touches one key's text in the common case and needs no hashing. Large
-/// objects are looked up by hash first.
+/// lengths first and then the bytes eight at a time: that touches one key's text in the common
+/// case and needs no hashing. Only when no key is spelled exactly are the keys of the same
+/// length compared ASCII case-insensitively, in a second pass. Large objects are looked up by
+/// hash first.
+#[inline]
 pub(crate) fn get_ci<'a>(object: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
     const SCAN_UP_TO: usize = 32;
-    if object.len() > SCAN_UP_TO {
-        if let Some(v) = object.get(name) {
-            return Some(v);
-        }
-        return object
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v);
-    }
-    let mut folded = None;
-    for (k, v) in object {
-        if k.len() == name.len() {
-            match spelling(k.as_bytes(), name.as_bytes()) {
-                Spelling::Exact => return Some(v),
-                Spelling::OtherCase if folded.is_none() => folded = Some(v),
-                _ => {}
+    if object.len() <= SCAN_UP_TO {
+        let bytes = name.as_bytes();
+        let mut same_length = false;
+        for (k, v) in object {
+            if k.len() == bytes.len() {
+                if same_bytes(k.as_bytes(), bytes) {
+                    return Some(v);
+                }
+                same_length = true;
             }
         }
-    }
-    folded
-}
-
-enum Spelling {
-    Exact,
-    OtherCase,
-    Different,
-}
-
-/// How two names of the same length compare, in one pass over their bytes (short names: a
-/// byte loop is cheaper than calling `memcmp`).
-fn spelling(a: &[u8], b: &[u8]) -> Spelling {
-    let mut exact = true;
-    for (x, y) in a.iter().zip(b) {
-        if x != y {
-            if !x.eq_ignore_ascii_case(y) {
-                return Spelling::Different;
-            }
-            exact = false;
+        if !same_length {
+            return None;
         }
+    } else if let Some(v) = object.get(name) {
+        return Some(v);
     }
-    if exact {
-        Spelling::Exact
-    } else {
-        Spelling::OtherCase
-    }
+    get_other_case(object, name)
+}
+
+/// The first member whose name is `name` in another ASCII case.
+#[inline(never)]
+fn get_other_case<'a>(object: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
+    object
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v)
+}
+
+/// Whether two byte strings of the same length are equal, compared eight bytes at a time
+/// (member names are short: a word loop is cheaper than calling `memcmp`).
+pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    debug_assert_eq!(a.len(), b.len());
+    let (a_words, a_rest) = a.as_chunks::<8>();
+    let (b_words, b_rest) = b.as_chunks::<8>();
+    a_words
+        .iter()
+        .zip(b_words)
+        .all(|(x, y)| u64::from_ne_bytes(*x) == u64::from_ne_bytes(*y))
+        && a_rest.iter().zip(b_rest).all(|(x, y)| x == y)
 }
 
 pub(crate) fn schema_top<'s>(schema: &'s Schema, name: &str) -> Option<&'s SchemaAttribute> {

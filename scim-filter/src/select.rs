@@ -115,7 +115,7 @@ fn definition<'s>(attr: &AttrPath, schemas: &'s ResourceSchemas) -> Option<&'s S
 
 #[cfg(test)]
 mod tests {
-    use serde_json::json;
+    use serde_json::{Map, json};
 
     use super::*;
 
@@ -160,5 +160,26 @@ mod tests {
         assert_eq!(get_ci(&v, "id"), Some(&json!(2)));
         assert_eq!(get_ci(&v, "ID"), Some(&json!(1)));
         assert_eq!(get_ci(&json!([1]), "id"), None);
+    }
+
+    proptest::proptest! {
+        /// The scan (small objects) and the hash look-up (large ones) both answer as the
+        /// definition: the member spelled exactly, else the first in another ASCII case.
+        #[test]
+        fn get_ci_answers_as_its_definition(
+            keys in proptest::collection::vec(
+                "(id|iD|Id|ID|userName|USERNAME|username|emails|eMails|longAttributeName1|longattributename1|x[a-z]{0,3})",
+                0..48,
+            ),
+            name in "(id|ID|userName|UserName|emails|longAttributeName1|LONGATTRIBUTENAME1|xyz|a)",
+        ) {
+            let object: Map<String, Value> =
+                keys.iter().enumerate().map(|(i, k)| (k.clone(), json!(i))).collect();
+            let expected = object.get(&name).or_else(|| {
+                object.iter().find(|(k, _)| k.eq_ignore_ascii_case(&name)).map(|(_, v)| v)
+            }).cloned();
+            let value = Value::Object(object);
+            proptest::prop_assert_eq!(get_ci(&value, &name).cloned(), expected);
+        }
     }
 }

@@ -53,19 +53,12 @@ pub(crate) fn compare(a: &str, e: &str, e_ascii: bool, op: CompareOp, case_exact
             _ => ordered(op, a.cmp(e)),
         };
     }
-    let (ab, eb) = (a.as_bytes(), e.as_bytes());
-    // Equal up to the case of ASCII letters implies equal after folding, whatever else the
-    // strings hold (the bytes of non-ASCII characters are then identical).
-    if matches!(op, CompareOp::Eq | CompareOp::Ne)
-        && ab.len() == eb.len()
-        && ab.eq_ignore_ascii_case(eb)
-    {
-        return op == CompareOp::Eq;
+    if matches!(op, CompareOp::Eq | CompareOp::Ne) {
+        return eq_folded(a, e, e_ascii) == (op == CompareOp::Eq);
     }
+    let (ab, eb) = (a.as_bytes(), e.as_bytes());
     if e_ascii && a.is_ascii() {
         return match op {
-            CompareOp::Eq => false,
-            CompareOp::Ne => true,
             CompareOp::Sw => ab.len() >= eb.len() && ab[..eb.len()].eq_ignore_ascii_case(eb),
             CompareOp::Ew => {
                 ab.len() >= eb.len() && ab[ab.len() - eb.len()..].eq_ignore_ascii_case(eb)
@@ -82,13 +75,36 @@ pub(crate) fn compare(a: &str, e: &str, e_ascii: bool, op: CompareOp, case_exact
         };
     }
     match op {
-        CompareOp::Eq => fold(a).eq(fold(e)),
-        CompareOp::Ne => !fold(a).eq(fold(e)),
         CompareOp::Sw => starts_with(fold(a), fold(e)),
         CompareOp::Ew => starts_with(fold(a).rev(), fold(e).rev()),
         CompareOp::Co => contains_folded(a, e),
         _ => ordered(op, fold(a).cmp(fold(e))),
     }
+}
+
+/// Whether `a` and `e` are equal after folding; `e_ascii` must be `e.is_ascii()`.
+///
+/// Equal up to the case of ASCII letters implies equal after folding, whatever else the
+/// strings hold (the bytes of non-ASCII characters are then identical). When `e` is ASCII, the
+/// answer is mostly known from the lengths: a non-ASCII character folds to ASCII only by
+/// getting shorter (KELVIN SIGN, three bytes, folds to `k`), so text no longer than `e` folds
+/// to it only when it equals `e` up to ASCII case, and longer text only when it is not ASCII.
+/// Text of another length is then rejected without reading it.
+#[inline]
+pub(crate) fn eq_folded(a: &str, e: &str, e_ascii: bool) -> bool {
+    let (ab, eb) = (a.as_bytes(), e.as_bytes());
+    if ab.len() == eb.len() && ab.eq_ignore_ascii_case(eb) {
+        return true;
+    }
+    if e_ascii && (ab.len() <= eb.len() || a.is_ascii()) {
+        return false;
+    }
+    eq_unicode_folded(a, e)
+}
+
+#[inline(never)]
+fn eq_unicode_folded(a: &str, e: &str) -> bool {
+    fold(a).eq(fold(e))
 }
 
 /// Orders two strings case-insensitively (for `sortBy`).
@@ -138,6 +154,39 @@ mod tests {
         for c in (0..=0x10_FFFF).filter_map(char::from_u32) {
             let once = folded(c.encode_utf8(&mut buf));
             assert_eq!(folded(&once), once, "U+{:04X}", c as u32);
+        }
+    }
+
+    #[test]
+    fn non_ascii_characters_fold_to_ascii_only_by_getting_shorter() {
+        // `eq_folded` rejects text by length against an ASCII constant on this ground.
+        let mut buf = [0u8; 4];
+        for c in (0x80..=0x10_FFFF).filter_map(char::from_u32) {
+            let once = folded(c.encode_utf8(&mut buf));
+            if once.is_ascii() {
+                assert!(once.len() < c.len_utf8(), "U+{:04X}", c as u32);
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// `eq_folded`, which mostly decides by lengths, answers as comparing the folded
+        /// characters, with the constant folded ahead (as compiled filters do) or not.
+        #[test]
+        fn eq_folded_agrees_with_comparing_folded_text(
+            a in "[aAkKsSß\u{212A}\u{130}iİσςΣ.]{0,6}",
+            e in "[aAkKsSß\u{212A}\u{130}iİσςΣ.]{0,6}",
+        ) {
+            let expected = fold(&a).eq(fold(&e));
+            proptest::prop_assert_eq!(eq_folded(&a, &e, e.is_ascii()), expected);
+            let f = folded(&e);
+            proptest::prop_assert_eq!(eq_folded(&a, &f, f.is_ascii()), expected);
+            for op in [CompareOp::Eq, CompareOp::Ne] {
+                proptest::prop_assert_eq!(
+                    compare(&a, &e, e.is_ascii(), op, false),
+                    expected == (op == CompareOp::Eq)
+                );
+            }
         }
     }
 

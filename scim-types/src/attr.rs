@@ -118,8 +118,22 @@ impl<'de, T: Attr<'de>> Attr<'de> for Vec<T> {
                 f.write_str("an array")
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
-                // Cap the pre-allocation: the size hint comes from the input.
-                let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
+                // Multi-valued attributes mostly hold one or two values: hold the first two
+                // before allocating, so that the list takes the room it needs (a growing
+                // `Vec` would take room for four). Beyond that, grow as usual, with at most a
+                // bounded pre-allocation (the size hint comes from the input).
+                let Some(first) = seq.next_element_seed(Seed::<T>::new())? else {
+                    return Ok(Vec::new());
+                };
+                let Some(second) = seq.next_element_seed(Seed::<T>::new())? else {
+                    return Ok(vec![first]);
+                };
+                let Some(third) = seq.next_element_seed(Seed::<T>::new())? else {
+                    return Ok(vec![first, second]);
+                };
+                let hint = seq.size_hint().unwrap_or(0).min(64);
+                let mut out = Vec::with_capacity(hint.saturating_add(3).max(4));
+                out.extend([first, second, third]);
                 while let Some(item) = seq.next_element_seed(Seed::<T>::new())? {
                     out.push(item);
                 }
@@ -403,4 +417,44 @@ pub(crate) fn write_kept<M: SerializeMap>(
         map.serialize_entry(k, v)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Email, User};
+
+    /// Lists of every short length read back element for element; one or two values take
+    /// exactly their room.
+    #[test]
+    fn lists_read_every_element_and_short_lists_take_their_room() {
+        for n in 0..7 {
+            let emails: Vec<Email> = (0..n).map(|i| Email::new(format!("u{i}@x.org"))).collect();
+            let text = serde_json::json!({"userName": "u", "emails": emails}).to_string();
+            let user: User = serde_json::from_str(&text).unwrap();
+            let read = user.emails.unwrap();
+            assert_eq!(read, emails, "{n} emails");
+            if n <= 2 {
+                assert_eq!(read.capacity(), n, "{n} emails");
+            }
+        }
+    }
+
+    #[test]
+    fn a_bad_element_after_the_first_ones_names_its_index() {
+        for bad in 0..5 {
+            let emails: Vec<Value> = (0..5)
+                .map(|i| {
+                    if i == bad {
+                        serde_json::json!({"value": "x", "primary": 7})
+                    } else {
+                        serde_json::json!({"value": "y"})
+                    }
+                })
+                .collect();
+            let text = serde_json::json!({"userName": "u", "emails": emails}).to_string();
+            let err = User::from_json_str(&text).unwrap_err();
+            assert_eq!(err.path(), format!("emails[{bad}].primary"));
+        }
+    }
 }
