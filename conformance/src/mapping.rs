@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 use crate::path::{PathError, TargetPath};
 
-/// The default mapping file's text.
+/// Entra ID's default user attribute mappings as a mapping file (TOML), a start for a custom one.
 pub const ENTRA_DEFAULT_TOML: &str = include_str!("../data/entra-user-mapping.toml");
 
 /// Largest mapping file read.
