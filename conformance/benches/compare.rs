@@ -28,7 +28,6 @@ use compare_support::{Dir, Faults, Server, directory};
 use criterion::Criterion;
 use futures::TryStreamExt;
 use scim2_client::{Client, Query};
-use scim2_conformance::compare::fetch::{WireGroup, WireUser};
 use scim2_conformance::compare::{
     Directory, Mapping, ReadOptions, Side, SideProgress, compare, compare_endpoints,
 };
@@ -43,6 +42,34 @@ fn status_kib(field: &str) -> Option<u64> {
 
 fn mib(kib: u64) -> f64 {
     kib as f64 / 1024.0
+}
+
+/// A user as the naive peer keeps it: the whole JSON document.
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+struct WireUser(Value);
+
+/// A group as the naive peer keeps it.
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+struct WireGroup(Value);
+
+impl scim2_types::Resource for WireUser {
+    const ENDPOINT: &'static str = "/Users";
+    const SCHEMA: &'static str = scim2_types::urn::USER;
+    const RESOURCE_TYPE: &'static str = "User";
+    fn id(&self) -> Option<&str> {
+        self.0.get("id").and_then(Value::as_str)
+    }
+}
+
+impl scim2_types::Resource for WireGroup {
+    const ENDPOINT: &'static str = "/Groups";
+    const SCHEMA: &'static str = scim2_types::urn::GROUP;
+    const RESOURCE_TYPE: &'static str = "Group";
+    fn id(&self) -> Option<&str> {
+        self.0.get("id").and_then(Value::as_str)
+    }
 }
 
 /// The naive peer: every resource of both endpoints kept as JSON.

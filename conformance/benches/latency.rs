@@ -24,10 +24,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use scim2_conformance::cli::{RunConfig, run_endpoint};
-use scim2_conformance::journal::{Journal, new_run_id};
 use scim2_conformance::reference::{ReferenceConfig, ReferenceServer};
-use scim2_conformance::runner::Quiet;
+use scim2_conformance::{Journal, Quiet, RunConfig, new_run_id, run_endpoint};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -99,8 +97,10 @@ async fn delaying_proxy(upstream: SocketAddr) -> SocketAddr {
 async fn run(base_url: &str, concurrency: usize) -> (Duration, u64, Vec<String>) {
     let mut cfg = RunConfig::new(1).unwrap();
     cfg.options.concurrency = concurrency;
-    cfg.stateful =
-        scim2_conformance::stateful::cli::options_for(Some(64), None, &[], &[], false, None);
+    cfg.stateful = Some(scim2_conformance::StatefulOptions {
+        cases: 64,
+        ..scim2_conformance::StatefulOptions::default()
+    });
     let journal = Arc::new(Journal::in_memory(&new_run_id()));
     let started = Instant::now();
     let report = run_endpoint(&cfg, base_url, None, journal, &Quiet)

@@ -10,13 +10,10 @@
 
 use std::sync::Arc;
 
-use scim2_conformance::cli::{RunConfig, run_endpoint};
-use scim2_conformance::exit::ExitCode;
-use scim2_conformance::journal::{Journal, new_run_id};
 use scim2_conformance::reference::{ReferenceConfig, ReferenceServer};
-use scim2_conformance::report::{Format, render};
-use scim2_conformance::runner::Quiet;
-use scim2_conformance::token::Token;
+use scim2_conformance::{
+    ExitCode, Format, Journal, Quiet, RunConfig, Token, new_run_id, render, run_endpoint,
+};
 
 /// Runs the Entra profile (fixed checks, both PATCH dialects) against the endpoint at
 /// `base_url` and returns the human-readable report when a MUST check failed.

@@ -30,7 +30,8 @@ use crate::transport::{HttpTransport, ReadOnly, Transport, WireRequest};
 mod catalogue;
 mod cleanup;
 mod serve;
-pub use catalogue::{catalogue_markdown, list_check_list, list_checks};
+use catalogue::checks_cmd;
+pub use catalogue::{catalogue_markdown, list_checks};
 use cleanup::{cleanup_cmd, print_cleanup};
 use serve::serve_cmd;
 
@@ -392,7 +393,7 @@ pub struct RunConfig {
     /// to its cleanup.
     pub interrupt: Option<crate::interrupt::Interrupt>,
     /// What to change when the endpoint refuses the token (401): the variable, file or
-    /// option the token came from (see [`refused_token_advice`]).
+    /// option the token came from.
     pub token_advice: String,
 }
 
@@ -461,6 +462,9 @@ pub fn load_profile(choice: &ProfileChoice) -> Result<(Profile, Option<ProfileFi
 /// Runs the profile against `base_url` and returns the report (no output written).
 ///
 /// `journal` records created resources; `token` is sent as a bearer token.
+///
+/// # Errors
+/// [`UsageError`] when no HTTP client can be built from `base_url` and the network settings.
 pub async fn run_endpoint(
     cfg: &RunConfig,
     base_url: &str,
@@ -482,6 +486,35 @@ pub async fn run_endpoint(
     )
     .map_err(|e| UsageError(e.to_string()))?;
     let http: Arc<dyn Transport> = Arc::new(http);
+    Ok(run_with(
+        cfg, http, base_url, token_info, started_at, journal, progress,
+    )
+    .await)
+}
+
+/// Runs the profile through your own `transport` (an in-process server, a recording wrapper)
+/// and returns the report, naming the endpoint by [`Transport::base_url`]. The transport adds
+/// any credentials; `cfg`'s timeout, rate, network and token settings are not used.
+pub async fn run_transport(
+    cfg: &RunConfig,
+    transport: Arc<dyn Transport>,
+    journal: Arc<Journal>,
+    progress: &dyn Progress,
+) -> Report {
+    let (endpoint, at) = (transport.base_url().to_owned(), OffsetDateTime::now_utc());
+    run_with(cfg, transport, &endpoint, None, at, journal, progress).await
+}
+
+/// The run through `http`: the fixed checks, then the stateful sequences, and the report.
+async fn run_with(
+    cfg: &RunConfig,
+    http: Arc<dyn Transport>,
+    base_url: &str,
+    token_info: Option<TokenInfo>,
+    started_at: OffsetDateTime,
+    journal: Arc<Journal>,
+    progress: &dyn Progress,
+) -> Report {
     let transport: Arc<dyn Transport> = if cfg.options.read_only {
         Arc::new(ReadOnly(http))
     } else {
@@ -529,7 +562,7 @@ pub async fn run_endpoint(
         .map(|o| crate::stateful::cli::for_run(o, cfg.profile, &cfg.options));
     let outcome =
         crate::stateful::cli::after_fixed(&session, stateful.as_ref(), outcome, progress).await;
-    Ok(Report {
+    Report {
         tool_version: env!("CARGO_PKG_VERSION").to_owned(),
         profile: cfg.profile_name(),
         dialects: cfg
@@ -547,7 +580,7 @@ pub async fn run_endpoint(
         read_only: cfg.options.read_only,
         token: token_info,
         outcome,
-    })
+    }
 }
 
 /// Every `--only`/`--skip` pattern must match a check of the profile (a typo would otherwise
@@ -717,25 +750,6 @@ pub async fn main_with(args: impl IntoIterator<Item = String>) -> ExitCode {
             ExitCode::Usage
         }
     }
-}
-
-/// `checks`: what `run` runs for the profile and mapping; the stateful checks run after the
-/// fixed ones by default, and with a profile file only when asked for (`--cases`, `--only`).
-fn checks_cmd(a: &ChecksArgs) -> Result<ExitCode, UsageError> {
-    let (profile, profile_file) = load_profile(&a.profile)?;
-    let mut cfg = RunConfig::new(0)?;
-    let file_mapping = profile_file.as_ref().and_then(|f| f.mapping.clone());
-    if let Some(p) = a.mapping.as_ref().or(file_mapping.as_ref()) {
-        cfg.mapping = Mapping::load(p).map_err(|e| UsageError(e.to_string()))?;
-    }
-    let stateful = profile_file.is_none();
-    cfg.profile = profile;
-    cfg.profile_file = profile_file;
-    print!(
-        "{}",
-        list_check_list(&cfg.profile_name(), &cfg.checks(), stateful, a.format)
-    );
-    Ok(ExitCode::Ok)
 }
 
 /// `compare`: its own exit codes map onto the runner's (1 means differences were found).

@@ -199,4 +199,102 @@ mod tests {
         assert!(m.contains("IP 1.2.3.4 denied"), "{m}");
         assert!(forbidden("PATCH", "https://h/Users/1", "").contains("write access"));
     }
+
+    /// The messages that explain refusals and network failures, phase by phase, and the notes
+    /// about a token's expiry. Reviewed text: a change here is a change users see.
+    #[test]
+    fn diagnostics_by_cause_and_phase() {
+        use crate::compare::cli::hint;
+        use crate::session::Abort;
+        use crate::token::Token;
+        use crate::transport::TransportError;
+        use scim2_client::http::{Method, StatusCode};
+        use scim2_client::{Error, ResponseError};
+        use std::time::Duration;
+
+        let url = "https://tenant.example.com/api/v2/scim/Users";
+        let body = r#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"403","detail":"Source IP 203.0.113.7 is not allowed"}"#;
+        let forbidden = |method: &str| {
+            Abort::Forbidden {
+                method: method.into(),
+                url: url.into(),
+                body: body.into(),
+            }
+            .to_string()
+        };
+        let timeout = TransportError::Timeout {
+            url: url.into(),
+            secs: 30,
+        };
+        let reset = TransportError::Unreachable {
+            url: url.into(),
+            reason:
+                "the connection to tenant.example.com failed during GET …: connection reset by \
+                     peer (os error 104)"
+                    .into(),
+        };
+        let cert = TransportError::Unreachable {
+            url: url.into(),
+            reason:
+                "could not connect to tenant.example.com: client error (Connect): invalid peer \
+                     certificate: UnknownIssuer"
+                    .into(),
+        };
+        let response = Error::Response(Box::new(
+            ResponseError::new(Method::GET, url, StatusCode::FORBIDDEN)
+                .with_detail("Source IP 203.0.113.7 is not allowed"),
+        ));
+        let compare_timeout = Error::Timeout {
+            method: Method::GET,
+            url: url.into(),
+            after: Duration::from_secs(60),
+        };
+        let now = time::macros::datetime!(2026-12-01 12:00 UTC);
+        let token = Token::new("opaque-rest-api-token");
+        let text = [
+            ("run --read-only, 403 on GET", forbidden("GET")),
+            ("run, 403 on a write", forbidden("PATCH")),
+            ("run, timeout", with_advice(&timeout.to_string())),
+            ("run, connection reset", with_advice(&reset.to_string())),
+            ("run, untrusted certificate", with_advice(&cert.to_string())),
+            ("run, after a pass", REACHABILITY_NOTE.to_owned()),
+            (
+                "compare, 403",
+                format!(
+                    "{response}\n  hint: {}",
+                    hint(&response, Some("$NEW_TOKEN")).unwrap()
+                ),
+            ),
+            (
+                "compare, timeout",
+                format!(
+                    "{compare_timeout}\n  hint: {}",
+                    hint(&compare_timeout, Some("$NEW_TOKEN")).unwrap()
+                ),
+            ),
+            (
+                "opaque token, expiry unknown",
+                token.inspect_declared(now, None).warning.unwrap(),
+            ),
+            (
+                "opaque token, --token-expires in 6 hours",
+                token
+                    .inspect_declared(now, Some(now + time::Duration::hours(6)))
+                    .warning
+                    .unwrap(),
+            ),
+            (
+                "opaque token, --token-expires in 12 days",
+                token
+                    .inspect_declared(now, Some(now + time::Duration::days(12)))
+                    .warning
+                    .unwrap(),
+            ),
+        ]
+        .iter()
+        .map(|(phase, m)| format!("## {phase}\n{m}\n"))
+        .collect::<Vec<_>>()
+        .join("\n");
+        insta::assert_snapshot!(text);
+    }
 }

@@ -98,8 +98,7 @@ pub struct Network {
     pub identity: Option<(PathBuf, PathBuf)>,
     /// Connect timeout (the client's default when absent).
     pub connect_timeout: Option<Duration>,
-    /// OAuth 2.0 client credentials, used instead of a bearer token when set (applied by
-    /// [`Network::apply_auth`], not [`Network::apply`]).
+    /// OAuth 2.0 client credentials, used instead of a bearer token when set.
     pub oauth: Option<ClientCredentials>,
 }
 
@@ -114,7 +113,7 @@ impl Network {
     }
 
     /// Applies the OAuth client credentials, if any, to a client builder.
-    pub fn apply_auth(&self, b: ClientBuilder) -> ClientBuilder {
+    pub(crate) fn apply_auth(&self, b: ClientBuilder) -> ClientBuilder {
         match &self.oauth {
             Some(c) => b.oauth_client_credentials(c.clone()),
             None => b,
@@ -122,7 +121,7 @@ impl Network {
     }
 
     /// Applies these settings (not the credentials) to a client builder.
-    pub fn apply(&self, mut b: ClientBuilder) -> ClientBuilder {
+    pub(crate) fn apply(&self, mut b: ClientBuilder) -> ClientBuilder {
         b = b.proxy(self.proxy.clone()).trust_roots(self.trust_roots);
         for f in &self.ca_files {
             b = b.ca_file(f);

@@ -162,8 +162,7 @@ impl Evidence {
     /// The strongest level the evidence allows under the `entra` profile.
     ///
     /// ```
-    /// use scim2_conformance::check::Requirement;
-    /// use scim2_conformance::evidence::{Evidence, Source};
+    /// use scim2_conformance::{Evidence, Requirement, Source};
     /// let one = Evidence { docs: None, entra_sends: true, sources: &[
     ///     Source::Observed { url: "https://github.com/a/x/issues/1" },
     ///     Source::Observed { url: "https://github.com/a/y/issues/2" },

@@ -17,7 +17,7 @@ use crate::transport::{BoxFuture, Transport, TransportError, WireRequest, WireRe
 pub struct Interrupt(Arc<AtomicBool>);
 
 impl Interrupt {
-    /// Stops new writes through every [`Gated`] transport made from this switch.
+    /// Stops new writes through every transport gated by this switch.
     pub fn trigger(&self) {
         self.0.store(true, Ordering::SeqCst);
     }
@@ -30,7 +30,7 @@ impl Interrupt {
 
     /// `inner`, refusing new `POST`/`PUT`/`PATCH` requests once triggered.
     #[must_use]
-    pub fn gate(&self, inner: Arc<dyn Transport>) -> Gated {
+    pub(crate) fn gate(&self, inner: Arc<dyn Transport>) -> Gated {
         Gated {
             inner,
             interrupt: self.clone(),

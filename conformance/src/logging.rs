@@ -10,13 +10,6 @@ use std::io::IsTerminal;
 use tracing_subscriber::EnvFilter;
 
 /// The filter for `-v` given `verbose` times, or `-q`, when `RUST_LOG` is not set.
-///
-/// ```
-/// use scim2_conformance::logging::default_filter;
-/// assert_eq!(default_filter(0, false), "error,scim2_conformance=warn");
-/// assert_eq!(default_filter(1, false), "warn,scim2_client=info,scim2_conformance=info");
-/// assert_eq!(default_filter(3, true), "off");
-/// ```
 #[must_use]
 pub fn default_filter(verbose: u8, quiet: bool) -> &'static str {
     match (quiet, verbose) {
@@ -43,4 +36,19 @@ pub fn init(verbose: u8, quiet: bool) {
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal())
         .try_init();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::default_filter;
+
+    #[test]
+    fn verbosity_and_quiet_choose_the_filter() {
+        assert_eq!(default_filter(0, false), "error,scim2_conformance=warn");
+        assert_eq!(
+            default_filter(1, false),
+            "warn,scim2_client=info,scim2_conformance=info"
+        );
+        assert_eq!(default_filter(3, true), "off");
+    }
 }

@@ -3,7 +3,5 @@
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    scim2_conformance::cli::main_with(std::env::args())
-        .await
-        .into()
+    scim2_conformance::main_with(std::env::args()).await.into()
 }

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 use crate::path::{PathError, TargetPath};
 
-/// The default mapping file's text.
+/// Entra ID's default user attribute mappings as a mapping file (TOML), a start for a custom one.
 pub const ENTRA_DEFAULT_TOML: &str = include_str!("../data/entra-user-mapping.toml");
 
 /// Largest mapping file read.
@@ -95,7 +95,7 @@ pub struct Row {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mapping {
     /// The rows, in order.
-    pub rows: Vec<Row>,
+    pub(crate) rows: Vec<Row>,
 }
 
 #[derive(Deserialize)]
@@ -248,7 +248,7 @@ impl Mapping {
 
     /// The rows with a matching precedence, in precedence order.
     #[must_use]
-    pub fn matching_rows(&self) -> Vec<&Row> {
+    pub(crate) fn matching_rows(&self) -> Vec<&Row> {
         let mut m: Vec<&Row> = self.rows.iter().filter(|r| r.matching.is_some()).collect();
         m.sort_by_key(|r| r.matching);
         m
@@ -256,14 +256,14 @@ impl Mapping {
 
     /// Whether a row uses the manager generator.
     #[must_use]
-    pub fn maps_manager(&self) -> bool {
+    pub(crate) fn maps_manager(&self) -> bool {
         self.rows.iter().any(|r| r.generator == Generator::Manager)
     }
 
     /// The rows that map into a custom extension (`urn:ietf:params:scim:schemas:extension:<Name>:2.0:User:<attr>`):
     /// every extension but the Enterprise User one.
     #[must_use]
-    pub fn custom_extension_rows(&self) -> Vec<&Row> {
+    pub(crate) fn custom_extension_rows(&self) -> Vec<&Row> {
         self.rows.iter().filter(|r| is_custom(&r.target)).collect()
     }
 
@@ -289,7 +289,7 @@ impl Mapping {
     /// `schemas`, every mapped attribute, `meta.resourceType` and an empty `roles` array.
     /// The manager row is filled only when `manager_id` is given.
     #[must_use]
-    pub fn user_body(&self, person: &Person, manager_id: Option<&str>) -> Value {
+    pub(crate) fn user_body(&self, person: &Person, manager_id: Option<&str>) -> Value {
         let mut body = json!({ "schemas": self.schemas() });
         for row in &self.rows {
             let Some(v) = person.value(row, manager_id) else {
@@ -319,7 +319,8 @@ impl Mapping {
     ///
     /// # Errors
     /// The first attribute that Entra could not have sent, and why.
-    pub fn check_body(&self, body: &Value) -> Result<(), String> {
+    #[cfg(test)]
+    pub(crate) fn check_body(&self, body: &Value) -> Result<(), String> {
         use scim2_types::address::{validate_email, validate_upn};
         let Some(obj) = body.as_object() else {
             return Err("the body is not a JSON object".into());

@@ -358,11 +358,6 @@ impl GroupModel {
         Ok(())
     }
 
-    /// Adds members (set semantics: adding a member twice keeps one; RFC 7644 §3.5.2.1).
-    pub fn add<'a>(&mut self, ids: impl IntoIterator<Item = &'a str>) {
-        self.members.extend(ids.into_iter().map(str::to_owned));
-    }
-
     /// Removes the listed members only (Entra's legacy value-array form and the
     /// `members[value eq …]` form, §2.15).
     pub fn remove<'a>(&mut self, ids: impl IntoIterator<Item = &'a str>) {

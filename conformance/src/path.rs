@@ -53,15 +53,6 @@ fn is_name(s: &str) -> bool {
 impl TargetPath {
     /// Parses a target path.
     ///
-    /// ```
-    /// use scim2_conformance::path::TargetPath;
-    /// let p = TargetPath::parse(r#"addresses[type eq "work"].locality"#).unwrap();
-    /// let mut body = serde_json::json!({});
-    /// p.set(&mut body, "Zürich".into());
-    /// assert_eq!(body, serde_json::json!({"addresses": [{"type": "work", "locality": "Zürich"}]}));
-    /// assert_eq!(p.to_string(), r#"addresses[type eq "work"].locality"#);
-    /// ```
-    ///
     /// # Errors
     /// [`PathError`] with the offset of the first problem.
     pub fn parse(text: &str) -> Result<Self, PathError> {
@@ -230,6 +221,18 @@ fn entry_ci<'a>(v: &'a mut Value, key: &str) -> &'a mut Value {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_typed_element_is_created_on_a_miss() {
+        let p = TargetPath::parse(r#"addresses[type eq "work"].locality"#).unwrap();
+        let mut body = json!({});
+        p.set(&mut body, "Zürich".into());
+        assert_eq!(
+            body,
+            json!({"addresses": [{"type": "work", "locality": "Zürich"}]})
+        );
+        assert_eq!(p.to_string(), r#"addresses[type eq "work"].locality"#);
+    }
 
     #[test]
     fn parse_forms() {

@@ -30,8 +30,7 @@ pub struct RunOptions {
     pub read_only: bool,
     /// Leave created data in place.
     pub keep_data: bool,
-    /// Checks in flight at once (and stateful sequences, through
-    /// [`crate::stateful::cli::for_run`]).
+    /// Checks in flight at once (and stateful sequences).
     pub concurrency: usize,
 }
 

@@ -14,8 +14,6 @@ pub struct Listed {
     pub total: Option<u64>,
     /// `startIndex`.
     pub start_index: Option<u64>,
-    /// `itemsPerPage`.
-    pub items_per_page: Option<u64>,
     /// `Resources` (absent = empty).
     pub resources: Vec<Value>,
 }
@@ -78,7 +76,6 @@ pub fn listed(v: &Value) -> Option<Listed> {
     Some(Listed {
         total: num("totalResults"),
         start_index: num("startIndex"),
-        items_per_page: num("itemsPerPage"),
         resources,
     })
 }

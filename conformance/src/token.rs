@@ -21,7 +21,7 @@ const MAX_TOKEN_FILE: u64 = 64 * 1024;
 /// A bearer token. `Debug` and `Display` print `***`.
 ///
 /// ```
-/// use scim2_conformance::token::Token;
+/// use scim2_conformance::Token;
 /// let t = Token::new("s3cr3t");
 /// assert_eq!(format!("{t:?} {t}"), "Token(***) ***");
 /// assert_eq!(t.expose(), "s3cr3t");

@@ -126,7 +126,7 @@ pub enum TransportError {
     Refused(String),
 }
 
-/// Sends requests. Implementations record nothing; [`send_recorded`] builds the transcript.
+/// Sends requests. Implementations record nothing; the runner builds the transcript.
 pub trait Transport: Send + Sync {
     /// The base URL requests are relative to (no trailing slash).
     fn base_url(&self) -> &str;

@@ -8,8 +8,7 @@
 
 use std::path::PathBuf;
 
-use scim2_conformance::cli::catalogue_markdown;
-use scim2_conformance::profile::Profile;
+use scim2_conformance::{Profile, catalogue_markdown};
 
 const BEGIN: &str = "<!-- checks:begin -->";
 const END: &str = "<!-- checks:end -->";
@@ -87,7 +86,7 @@ fn catalogue_lists_every_check_of_both_profiles_once_per_profile() {
         }
     }
     // The counts include the stateful checks, listed once each too.
-    let stateful = scim2_conformance::stateful::check_metas();
+    let stateful = scim2_conformance::stateful_checks();
     for m in &stateful {
         assert_eq!(
             text.matches(&format!("| `{}` |", m.id)).count(),
@@ -153,7 +152,7 @@ fn every_level_is_one_its_evidence_allows() {
 /// exists in the repository's docs/entra.md.
 #[test]
 fn every_source_is_public_and_every_docs_section_exists() {
-    use scim2_conformance::evidence::Source;
+    use scim2_conformance::Source;
     let docs =
         std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../docs/entra.md"))
             .unwrap();

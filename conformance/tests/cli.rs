@@ -2,8 +2,7 @@
 
 #![allow(clippy::unwrap_used)] // tests may unwrap
 
-use scim2_conformance::cli::main_with;
-use scim2_conformance::exit::ExitCode;
+use scim2_conformance::{ExitCode, main_with};
 
 async fn run(args: &[&str]) -> ExitCode {
     main_with(
@@ -368,15 +367,15 @@ async fn the_console_prints_each_check_once() {
 
 #[test]
 fn checks_listing_names_ids_sources_and_faults() {
-    let md = scim2_conformance::cli::list_checks(
-        scim2_conformance::profile::Profile::Entra,
-        scim2_conformance::cli::ListFormat::Markdown,
+    let md = scim2_conformance::list_checks(
+        scim2_conformance::Profile::Entra,
+        scim2_conformance::ListFormat::Markdown,
     );
     assert!(md.contains("| `entra.group.members.remove.legacy` | MUST |"));
     assert!(md.contains("`legacy-member-remove-wipes-group`"));
-    let text = scim2_conformance::cli::list_checks(
-        scim2_conformance::profile::Profile::Entra,
-        scim2_conformance::cli::ListFormat::Text,
+    let text = scim2_conformance::list_checks(
+        scim2_conformance::Profile::Entra,
+        scim2_conformance::ListFormat::Text,
     );
     assert!(text.contains("source: "));
 }
@@ -567,9 +566,9 @@ async fn report_option_rejects_unknown_formats() {
 
 #[test]
 fn checks_as_json_lists_every_check() {
-    let json = scim2_conformance::cli::list_checks(
-        scim2_conformance::profile::Profile::Entra,
-        scim2_conformance::cli::ListFormat::Json,
+    let json = scim2_conformance::list_checks(
+        scim2_conformance::Profile::Entra,
+        scim2_conformance::ListFormat::Json,
     );
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     let checks = v["checks"].as_array().unwrap();
@@ -578,7 +577,7 @@ fn checks_as_json_lists_every_check() {
     // mapping with custom extension rows), then the three stateful checks.
     assert_eq!(
         checks.len(),
-        scim2_conformance::profile::Profile::Entra.checks().len() - 1 + 3
+        scim2_conformance::Profile::Entra.checks().len() - 1 + 3
     );
     assert_eq!(v["stateful"], 3);
     assert!(
@@ -836,103 +835,6 @@ async fn run_presents_a_client_certificate() {
         code, 2,
         "--client-cert without --client-key is a usage error: {err}"
     );
-}
-
-/// The messages that explain refusals and network failures, phase by phase, and the notes
-/// about a token's expiry. Reviewed text: a change here is a change users see.
-#[test]
-fn diagnostics_by_cause_and_phase() {
-    use scim2_client::http::{Method, StatusCode};
-    use scim2_client::{Error, ResponseError};
-    use scim2_conformance::compare::cli::hint;
-    use scim2_conformance::diagnose::{REACHABILITY_NOTE, with_advice};
-    use scim2_conformance::session::Abort;
-    use scim2_conformance::token::Token;
-    use scim2_conformance::transport::TransportError;
-    use std::time::Duration;
-
-    let url = "https://tenant.example.com/api/v2/scim/Users";
-    let body = r#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"403","detail":"Source IP 203.0.113.7 is not allowed"}"#;
-    let forbidden = |method: &str| {
-        Abort::Forbidden {
-            method: method.into(),
-            url: url.into(),
-            body: body.into(),
-        }
-        .to_string()
-    };
-    let timeout = TransportError::Timeout {
-        url: url.into(),
-        secs: 30,
-    };
-    let reset = TransportError::Unreachable {
-        url: url.into(),
-        reason: "the connection to tenant.example.com failed during GET …: connection reset by \
-                 peer (os error 104)"
-            .into(),
-    };
-    let cert = TransportError::Unreachable {
-        url: url.into(),
-        reason: "could not connect to tenant.example.com: client error (Connect): invalid peer \
-                 certificate: UnknownIssuer"
-            .into(),
-    };
-    let response = Error::Response(Box::new(
-        ResponseError::new(Method::GET, url, StatusCode::FORBIDDEN)
-            .with_detail("Source IP 203.0.113.7 is not allowed"),
-    ));
-    let compare_timeout = Error::Timeout {
-        method: Method::GET,
-        url: url.into(),
-        after: Duration::from_secs(60),
-    };
-    let now = time::macros::datetime!(2026-12-01 12:00 UTC);
-    let token = Token::new("opaque-rest-api-token");
-    let text = [
-        ("run --read-only, 403 on GET", forbidden("GET")),
-        ("run, 403 on a write", forbidden("PATCH")),
-        ("run, timeout", with_advice(&timeout.to_string())),
-        ("run, connection reset", with_advice(&reset.to_string())),
-        ("run, untrusted certificate", with_advice(&cert.to_string())),
-        ("run, after a pass", REACHABILITY_NOTE.to_owned()),
-        (
-            "compare, 403",
-            format!(
-                "{response}\n  hint: {}",
-                hint(&response, Some("$NEW_TOKEN")).unwrap()
-            ),
-        ),
-        (
-            "compare, timeout",
-            format!(
-                "{compare_timeout}\n  hint: {}",
-                hint(&compare_timeout, Some("$NEW_TOKEN")).unwrap()
-            ),
-        ),
-        (
-            "opaque token, expiry unknown",
-            token.inspect_declared(now, None).warning.unwrap(),
-        ),
-        (
-            "opaque token, --token-expires in 6 hours",
-            token
-                .inspect_declared(now, Some(now + time::Duration::hours(6)))
-                .warning
-                .unwrap(),
-        ),
-        (
-            "opaque token, --token-expires in 12 days",
-            token
-                .inspect_declared(now, Some(now + time::Duration::days(12)))
-                .warning
-                .unwrap(),
-        ),
-    ]
-    .iter()
-    .map(|(phase, m)| format!("## {phase}\n{m}\n"))
-    .collect::<Vec<_>>()
-    .join("\n");
-    insta::assert_snapshot!(text);
 }
 
 /// Ctrl-C at several moments of a run (creates in flight included): the run winds down,

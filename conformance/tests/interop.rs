@@ -21,13 +21,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use scim2_conformance::check::Requirement;
-use scim2_conformance::cli::{RunConfig, run_endpoint};
-use scim2_conformance::journal::{Journal, new_run_id};
-use scim2_conformance::profile::Profile;
-use scim2_conformance::runner::Quiet;
-use scim2_conformance::stateful::cli::{IDS, options_for};
-use scim2_conformance::token::Token;
+use scim2_conformance::{
+    Journal, Profile, Quiet, Requirement, RunConfig, StatefulOptions, Token, new_run_id,
+    run_endpoint, stateful_checks,
+};
 
 /// Peers left out of the comparison because their verdicts changed between identical runs,
 /// with the reason.
@@ -66,7 +63,10 @@ async fn verdicts(url: String, token: Option<Token>) -> (Verdicts, Vec<String>, 
             // One check at a time: the SQLite-backed peers answer concurrent writes differently
             // from run to run.
             cfg.options.concurrency = 1;
-            cfg.stateful = options_for(Some(CASES), None, &[], &[], false, None);
+            cfg.stateful = Some(StatefulOptions {
+                cases: CASES,
+                ..StatefulOptions::default()
+            });
             // The verdicts do not depend on how far a counterexample is shrunk (a candidate is
             // kept only if it fails in the same check); a short shrink keeps slow peers fast.
             if let Some(s) = cfg.stateful.as_mut() {
@@ -94,7 +94,7 @@ async fn verdicts(url: String, token: Option<Token>) -> (Verdicts, Vec<String>, 
                 let host = url.replace(['/', ':'], "_");
                 let _ = std::fs::write(
                     dir.join(format!("{host}-{profile}-seed{seed}.txt")),
-                    scim2_conformance::report::human::summary(&report, false),
+                    scim2_conformance::render(&report, scim2_conformance::Format::Human),
                 );
             }
             by_seed.push(
@@ -214,7 +214,7 @@ fn explained_reads_the_ids_under_a_peer_heading() {
         .checks()
         .iter()
         .map(|c| c.meta.id.to_string())
-        .chain(IDS.iter().map(ToString::to_string))
+        .chain(stateful_checks().iter().map(|m| m.id.to_string()))
         .collect();
     for peer in [
         "scim2-server",

@@ -6,8 +6,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use scim2_conformance::cli::main_with;
-use scim2_conformance::exit::ExitCode;
+use scim2_conformance::{ExitCode, main_with};
 use serde_json::Value;
 
 async fn run(args: &[&str]) -> ExitCode {

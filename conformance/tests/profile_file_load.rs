@@ -4,11 +4,9 @@
 
 use std::path::Path;
 
-use scim2_conformance::check::Requirement;
-use scim2_conformance::dialect::Dialect;
-use scim2_conformance::mapping::Mapping;
-use scim2_conformance::profile::Profile;
-use scim2_conformance::profile::file::{MAX_PROFILE_FILE, ProfileFile, ProfileFileError};
+use scim2_conformance::{
+    Dialect, MAX_PROFILE_FILE, Mapping, Profile, ProfileFile, ProfileFileError, Requirement,
+};
 
 fn ids(p: &ProfileFile) -> Vec<&'static str> {
     p.checks().iter().map(|c| c.meta.id).collect()

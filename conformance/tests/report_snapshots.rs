@@ -6,14 +6,13 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use scim2_conformance::journal::{Journal, new_run_id};
-use scim2_conformance::mapping::Mapping;
-use scim2_conformance::profile::Profile;
+use scim2_conformance::__internal as runner;
+use scim2_conformance::__internal::Session;
 use scim2_conformance::reference::{Fault, ReferenceConfig, ReferenceServer};
-use scim2_conformance::report::{self, Report};
-use scim2_conformance::runner::{self, Quiet, RunOptions};
-use scim2_conformance::session::Session;
-use scim2_conformance::transport::{HttpTransport, Transport};
+use scim2_conformance::{
+    Format, HttpTransport, Journal, Mapping, Profile, Quiet, Report, RunOptions, Transport,
+    new_run_id, render,
+};
 use serde_json::{Value, json};
 
 async fn faulty_run() -> (Report, String) {
@@ -87,7 +86,7 @@ fn scrub_times(xml: &str) -> String {
 #[tokio::test]
 async fn json_report_snapshot() {
     let (report, volatile) = faulty_run().await;
-    let text = scrub(&report::json::render(&report), &volatile);
+    let text = scrub(&render(&report, Format::Json), &volatile);
     let mut v: Value = serde_json::from_str(&text).unwrap();
     for c in v["checks"].as_array_mut().unwrap() {
         for e in c["transcript"].as_array_mut().unwrap() {
@@ -107,7 +106,7 @@ async fn json_report_snapshot() {
 #[tokio::test]
 async fn junit_report_snapshot() {
     let (report, volatile) = faulty_run().await;
-    let xml = scrub_times(&scrub(&report::junit::render(&report), &volatile));
+    let xml = scrub_times(&scrub(&render(&report, Format::Junit), &volatile));
     let xml: String = xml
         .lines()
         .filter(|l| !l.trim_start().starts_with("< date:"))

@@ -6,17 +6,12 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::Duration;
 
-use scim2_conformance::check::Outcome;
-use scim2_conformance::cli::{RunConfig, run_endpoint};
-use scim2_conformance::exit::ExitCode;
-use scim2_conformance::journal::{Journal, new_run_id};
-use scim2_conformance::profile::Profile;
+use scim2_conformance::__internal as runner;
+use scim2_conformance::__internal::Session;
 use scim2_conformance::reference::{Fault, ReferenceConfig, ReferenceServer};
-use scim2_conformance::runner::{self, Quiet};
-use scim2_conformance::session::Session;
-use scim2_conformance::token::Token;
-use scim2_conformance::transport::{
-    BoxFuture, HttpTransport, Transport, TransportError, WireRequest, WireResponse,
+use scim2_conformance::{
+    BoxFuture, ExitCode, HttpTransport, Journal, Outcome, Profile, Quiet, RunConfig, Token,
+    Transport, TransportError, WireRequest, WireResponse, new_run_id, run_endpoint,
 };
 
 fn cfg() -> RunConfig {
@@ -28,7 +23,7 @@ fn cfg() -> RunConfig {
 async fn run_builtin(
     faults: &[Fault],
     cfg: &RunConfig,
-) -> (scim2_conformance::report::Report, ReferenceServer) {
+) -> (scim2_conformance::Report, ReferenceServer) {
     // With a token, so that the token checks run too.
     let config = ReferenceConfig::default()
         .with_faults(faults.iter().copied())
@@ -193,10 +188,10 @@ async fn custom_extension_rows_bring_their_check() {
     );
     let text = format!(
         "{}\n[[attribute]]\nsource = \"extensionAttribute1\"\ntarget = \"{C}:CustomAttribute\"\ngenerator = \"department\"\n\n[[attribute]]\nsource = \"extensionAttribute2\"\ntarget = \"{C}:CostCode\"\ngenerator = \"guid\"\n",
-        scim2_conformance::mapping::ENTRA_DEFAULT_TOML
+        scim2_conformance::ENTRA_DEFAULT_MAPPING_TOML
     );
     let mut c = cfg();
-    c.mapping = scim2_conformance::mapping::Mapping::from_toml(&text).unwrap();
+    c.mapping = scim2_conformance::Mapping::from_toml(&text).unwrap();
     for (faults, want_failed) in [
         (vec![], vec![]),
         (
@@ -256,7 +251,7 @@ async fn custom_extension_rows_bring_their_check() {
 async fn every_check_targets_a_fault() {
     // The faults are typed (`&[Fault]`): an unknown name no longer compiles.
     for c in Profile::Rfc7644.checks() {
-        if c.meta.requirement != scim2_conformance::check::Requirement::May {
+        if c.meta.requirement != scim2_conformance::Requirement::May {
             assert!(!c.meta.faults.is_empty(), "{} targets no fault", c.meta.id);
         }
     }
@@ -375,7 +370,7 @@ async fn a_refused_create_fails_the_create_check_and_the_rest_are_not_reached() 
     ));
     let checks = runner::select(
         Profile::Entra.checks(),
-        &scim2_conformance::runner::RunOptions {
+        &scim2_conformance::RunOptions {
             only: vec!["entra.user".into()],
             ..Default::default()
         },
@@ -462,7 +457,7 @@ async fn interrupted_run_is_cleaned_up_by_the_cleanup_command() {
     assert!(!report.cleanup().kept.is_empty());
     let (users, groups) = server.reference().counts();
     assert!(users + groups > 0);
-    let code = scim2_conformance::cli::main_with(
+    let code = scim2_conformance::main_with(
         [
             "scim-conformance",
             "cleanup",
@@ -528,7 +523,7 @@ async fn failing_delete_reports_leftovers_and_fails_the_run() {
     ));
     let checks = runner::select(
         Profile::Entra.checks(),
-        &scim2_conformance::runner::RunOptions {
+        &scim2_conformance::RunOptions {
             only: vec!["entra.user.create".into(), "entra.group.create".into()],
             ..Default::default()
         },
@@ -550,7 +545,7 @@ async fn failing_delete_reports_leftovers_and_fails_the_run() {
         .map(|l| l.resource.kind)
         .collect();
     assert_eq!(kinds.len(), 2);
-    let report = scim2_conformance::report::Report {
+    let report = scim2_conformance::Report {
         tool_version: "t".into(),
         profile: "entra".into(),
         dialects: vec![],
@@ -705,7 +700,7 @@ async fn cleanup_without_a_journal_finds_leftovers_by_prefix() {
         .unwrap();
     assert_eq!(r.status, 201);
     let dir = tempfile::tempdir().unwrap();
-    let code = scim2_conformance::cli::main_with(
+    let code = scim2_conformance::main_with(
         [
             "scim-conformance",
             "cleanup",
@@ -760,7 +755,7 @@ async fn lost_create_answers_leave_nothing_behind() {
         vec![Fault::StoredThen500, Fault::EqFiltersOnly],
     ] {
         let mut c = cfg();
-        c.stateful = Some(scim2_conformance::stateful::Options {
+        c.stateful = Some(scim2_conformance::StatefulOptions {
             cases: 4,
             max_shrink: 8,
             ..Default::default()
@@ -804,7 +799,7 @@ async fn undeletable_leftovers_are_reported_with_their_ids() {
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("report.json");
-    let code = scim2_conformance::cli::main_with(
+    let code = scim2_conformance::main_with(
         [
             "scim-conformance",
             "run",
@@ -852,7 +847,7 @@ async fn undeletable_leftovers_are_reported_with_their_ids() {
     let retry = cleanup["retry_command"].as_str().unwrap();
     let run_id = report["run_id"].as_str().unwrap();
     assert!(retry.ends_with(&format!("--run {run_id}")), "{retry}");
-    let code = scim2_conformance::cli::main_with(
+    let code = scim2_conformance::main_with(
         [
             "scim-conformance",
             "cleanup",
@@ -914,7 +909,7 @@ async fn a_run_with_lost_create_answers_needs_no_cleanup_command() {
             .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("report.json");
-    let code = scim2_conformance::cli::main_with(
+    let code = scim2_conformance::main_with(
         [
             "scim-conformance",
             "run",
@@ -963,7 +958,7 @@ async fn a_create_that_times_out_after_storing_leaves_nothing() {
             .await
             .unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let code = scim2_conformance::cli::main_with(
+    let code = scim2_conformance::main_with(
         [
             "scim-conformance",
             "run",
@@ -1051,9 +1046,9 @@ async fn name_checks_give_each_user_its_own_mail() {
 async fn a_throttling_endpoint_holds_the_whole_run() {
     let mut c = cfg();
     c.options.only = vec!["entra.user".into(), "stateful".into()];
-    c.stateful = Some(scim2_conformance::stateful::Options {
+    c.stateful = Some(scim2_conformance::StatefulOptions {
         cases: 16,
-        ..scim2_conformance::stateful::Options::default()
+        ..scim2_conformance::StatefulOptions::default()
     });
     let (report, server) = run_builtin(&[Fault::Throttle429], &c).await;
     let problems: Vec<String> = report

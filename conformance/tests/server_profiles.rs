@@ -11,12 +11,9 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
-use scim2_conformance::cli::{RunConfig, run_endpoint};
-use scim2_conformance::exit::ExitCode;
-use scim2_conformance::journal::{Journal, new_run_id};
-use scim2_conformance::profile::Profile;
-use scim2_conformance::runner::Quiet;
-use scim2_conformance::token::Token;
+use scim2_conformance::{
+    ExitCode, Journal, Profile, Quiet, RunConfig, Token, new_run_id, run_endpoint,
+};
 use scim2_server::router::ScimRouter;
 use scim2_server::store::{MemoryStore, Store};
 use scim2_server::{ScimServer, ServerConfig};
@@ -54,9 +51,9 @@ where
     let mut cfg = RunConfig::new(seed).unwrap();
     cfg.profile = profile;
     cfg.timeout = Duration::from_secs(10);
-    cfg.stateful = Some(scim2_conformance::stateful::Options {
+    cfg.stateful = Some(scim2_conformance::StatefulOptions {
         cases: 16,
-        ..scim2_conformance::stateful::Options::default()
+        ..scim2_conformance::StatefulOptions::default()
     });
     let journal = Arc::new(Journal::in_memory(&new_run_id()));
     let report = run_endpoint(&cfg, &base_url, Some(Token::new(TOKEN)), journal, &Quiet)

@@ -3,8 +3,7 @@
 
 #![allow(clippy::unwrap_used)] // tests may unwrap
 
-use scim2_conformance::cli::main_with;
-use scim2_conformance::exit::ExitCode;
+use scim2_conformance::{ExitCode, main_with};
 
 async fn run(args: &[&str]) -> ExitCode {
     let mut v = vec!["scim-conformance".to_owned()];

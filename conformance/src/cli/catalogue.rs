@@ -1,7 +1,9 @@
 //! The check catalogue: the Markdown table of both built-in profiles (the README's), and the
 //! check listings of `scim-conformance checks` (text, Markdown, JSON).
 
-use super::{ListFormat, RunConfig};
+use super::{ChecksArgs, ListFormat, RunConfig, UsageError, load_profile};
+use crate::exit::ExitCode;
+use crate::mapping::Mapping;
 use crate::profile::{Check, Profile};
 use crate::reference::Fault;
 
@@ -104,6 +106,25 @@ fn evidence_markdown(e: &crate::evidence::Evidence) -> String {
         });
     }
     parts.join("; ")
+}
+
+/// `checks`: what `run` runs for the profile and mapping; the stateful checks run after the
+/// fixed ones by default, and with a profile file only when asked for (`--cases`, `--only`).
+pub(super) fn checks_cmd(a: &ChecksArgs) -> Result<ExitCode, UsageError> {
+    let (profile, profile_file) = load_profile(&a.profile)?;
+    let mut cfg = RunConfig::new(0)?;
+    let file_mapping = profile_file.as_ref().and_then(|f| f.mapping.clone());
+    if let Some(p) = a.mapping.as_ref().or(file_mapping.as_ref()) {
+        cfg.mapping = Mapping::load(p).map_err(|e| UsageError(e.to_string()))?;
+    }
+    let stateful = profile_file.is_none();
+    cfg.profile = profile;
+    cfg.profile_file = profile_file;
+    print!(
+        "{}",
+        list_check_list(&cfg.profile_name(), &cfg.checks(), stateful, a.format)
+    );
+    Ok(ExitCode::Ok)
 }
 
 /// The checks a `run` of a built-in profile with Entra's default mapping runs, as text, a

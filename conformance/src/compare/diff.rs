@@ -314,7 +314,7 @@ fn counts(d: &Directory) -> SideCounts {
 
 /// Compares two directories read with `mapping`.
 ///
-/// Pairs users and groups (see [`matching`]), then reports what is on one side only,
+/// Pairs users and groups (by name, then by `externalId`), then reports what is on one side only,
 /// every mapped attribute that differs in a pair (the manager through the manager's
 /// pairing), every membership that differs in a paired group (members through their
 /// pairing), and names that collide on either side. The name attribute is always

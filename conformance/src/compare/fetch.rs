@@ -229,30 +229,6 @@ fn projection(kind: Kind, targets: &[TargetPath]) -> Vec<AttrPath> {
         .collect()
 }
 
-/// Reads every user and group of an endpoint, users and groups in parallel, into a
-/// [`Directory`] (every entry with its values; [`read_and_compare`] keeps less).
-///
-/// # Errors
-/// [`ReadError`] with the client error (after the client's retries) and how far it got.
-pub async fn read_directory(
-    client: &Client,
-    mapping: &Mapping,
-    opts: ReadOptions,
-    progress: Arc<SideProgress>,
-) -> Result<Directory, ReadError> {
-    let url = client.base_url().as_url().to_string();
-    let dir = Mutex::new(Directory::new(url.trim_end_matches('/')));
-    let sink = |kind: Kind, batch: Vec<Entry>| {
-        let mut d = dir.lock().unwrap_or_else(PoisonError::into_inner);
-        match kind {
-            Kind::User => d.users.entries.extend(batch),
-            Kind::Group => d.groups.entries.extend(batch),
-        }
-    };
-    read_side(client, mapping, opts, &progress, &sink).await?;
-    Ok(dir.into_inner().unwrap_or_else(PoisonError::into_inner))
-}
-
 /// Reads both endpoints at the same time (users and groups of each in parallel) and
 /// compares them as the pages arrive ([`Comparer`]): the pages of both sides are in flight
 /// together, so that a resource usually meets its partner soon after it is read and only its

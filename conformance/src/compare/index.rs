@@ -46,7 +46,7 @@ impl Kind {
 }
 
 /// A list of optional strings packed in one allocation: the row count, the end offset of
-/// each row ([`ABSENT`] set for a missing one), then the text of every row.
+/// each row (a marker value for a missing one), then the text of every row.
 ///
 /// One entry keeps three of them (its keys, its mapped values, its members), so that a
 /// directory of a million users costs a few allocations per user, not dozens.
@@ -449,7 +449,8 @@ fn member_ids(group: &Json) -> Values {
 /// enterprise `manager` yields the manager's id (its `value`). [`Extractor`] does the same
 /// for many resources, with the types looked up once.
 #[must_use]
-pub fn extract(resource: &Value, t: &TargetPath) -> Option<String> {
+#[cfg(test)]
+pub(crate) fn extract(resource: &Value, t: &TargetPath) -> Option<String> {
     let boolean = is_boolean(schemas(Kind::User), t);
     let json = Json::from(resource);
     let filter = t.filter.as_ref().map(|filter| Element {

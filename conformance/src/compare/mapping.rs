@@ -62,7 +62,7 @@ pub enum MappingError {
         #[source]
         source: std::io::Error,
     },
-    /// The file is larger than [`MAX_FILE_BYTES`].
+    /// The file is larger than the limit (1 MiB).
     #[error("the mapping file {path} is larger than {MAX_FILE_BYTES} bytes")]
     TooLarge {
         /// The file.
@@ -92,7 +92,7 @@ pub enum MappingError {
         /// The target.
         target: String,
     },
-    /// A section has more than [`MAX_ROWS`] rows, or none.
+    /// A section has more rows than the limit, or none.
     #[error("the {section} section must have between 1 and {MAX_ROWS} rows, not {rows}")]
     RowCount {
         /// `user` or `group`.

@@ -54,7 +54,8 @@ fn unpaired(partners: &[Option<u32>]) -> impl Iterator<Item = u32> + '_ {
 /// Pairs the entries of `from` and `to` (see the module documentation). When a side has
 /// duplicates, they are paired in reading order and the rest stay unpaired.
 #[must_use]
-pub fn pair(from: &Index, to: &Index) -> Matching {
+#[cfg(test)]
+pub(crate) fn pair(from: &Index, to: &Index) -> Matching {
     let mut p = Pairing::default();
     for e in &from.entries {
         p.add(Side::From, e.name());
@@ -67,7 +68,7 @@ pub fn pair(from: &Index, to: &Index) -> Matching {
 
 /// Pairing as entries arrive, side by side in any interleaving: an entry pairs at once with
 /// the first waiting entry of the other side that has exactly its name (the k-th `alice` of
-/// one side with the k-th `alice` of the other, as [`pair`]'s first pass does), so that only
+/// one side with the k-th `alice` of the other), so that only
 /// entries still waiting for a partner need their values kept. [`Pairing::finish`] then runs
 /// the other passes over the rest.
 #[derive(Debug, Default)]

@@ -5,23 +5,22 @@
 //! administrator switches Entra ID's Tenant URL and Secret Token and wants to know, before
 //! and after, whether both endpoints hold the same users, groups and memberships.
 //!
-//! The pieces, I/O separate from logic:
-//! - [`target`] and [`mapping`]: which attributes are compared (Entra ID's default mapping or
-//!   a TOML file);
-//! - [`json`]: the light JSON document a listing is read into;
-//! - [`index`]: the compact, normalised entry kept per resource;
-//! - [`Comparer`]: the comparison as entries arrive from both endpoints at once, so that a
-//!   resource's values are dropped as soon as it meets its partner;
-//! - [`matching`]: pairing users by `userName` and groups by `displayName` (case-insensitive),
-//!   then by `externalId`;
-//! - [`mod@diff`]: the differences: only on one side, attribute values, memberships (through the
-//!   members' pairing, since ids differ between endpoints), duplicate names, totals;
-//! - [`mod@render`]: human, JSON and Markdown reports;
-//! - [`fetch`]: reading an endpoint page by page with scim2-client;
-//! - [`continuity`], [`probe`] and [`migration`]: what Entra ID does right after the switch:
-//!   whether the ids it cached still lead to the same resources on the new side, and whether
-//!   its matching query (`filter=userName eq "…"`) finds every old user exactly once;
-//! - [`cli`]: the command's arguments and exit codes.
+//! The library side, I/O separate from logic:
+//! - [`Mapping`]: which attributes are compared (Entra ID's default mapping or a TOML file);
+//! - [`Directory`] and [`Index`]: the compact, normalised entry kept per resource;
+//! - [`compare`] two directories, or [`Comparer`] as entries arrive from both endpoints at
+//!   once, so that a resource's values are dropped as soon as it meets its partner; users pair
+//!   by `userName` and groups by `displayName` (case-insensitive), then by `externalId`
+//!   ([`MatchedBy`]);
+//! - [`Comparison`]: the differences: only on one side, attribute values, memberships
+//!   (through the members' pairing, since ids differ between endpoints), duplicate names,
+//!   totals; [`render`] it as human text, JSON or Markdown;
+//! - [`compare_endpoints`]: read two endpoints page by page with scim2-client and compare
+//!   them;
+//! - [`Continuity`], [`MatchingProbe`] and [`Migration`]: what Entra ID does right after the
+//!   switch: whether the ids it cached still lead to the same resources on the new side, and
+//!   whether its matching query (`filter=userName eq "…"`) finds every old user exactly once;
+//! - [`CompareArgs`] and [`run`]: the command's arguments and exit codes ([`Exit`]).
 //!
 //! ```
 //! use scim2_conformance::compare::{Directory, Mapping, compare};
@@ -38,19 +37,19 @@
 //! assert!(c.attribute_differences[0].case_only);
 //! ```
 
-pub mod cli;
-pub mod continuity;
-pub mod diff;
-pub mod fetch;
-pub mod index;
-pub mod json;
-pub mod mapping;
-pub mod matching;
-pub mod migration;
-pub mod probe;
-pub mod progress;
-pub mod render;
-pub mod target;
+pub(crate) mod cli;
+pub(crate) mod continuity;
+pub(crate) mod diff;
+pub(crate) mod fetch;
+pub(crate) mod index;
+pub(crate) mod json;
+pub(crate) mod mapping;
+pub(crate) mod matching;
+pub(crate) mod migration;
+pub(crate) mod probe;
+pub(crate) mod progress;
+pub(crate) mod render;
+pub(crate) mod target;
 
 pub use cli::{CompareArgs, Exit, compare_endpoints, run};
 pub use continuity::{Continuity, IdOutcome, IdProblem};

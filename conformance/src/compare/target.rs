@@ -30,7 +30,7 @@ pub struct TargetPath {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("invalid mapping target {input:?} at byte {offset}: {reason}")]
 pub struct TargetError {
-    /// The text given (cut at [`MAX_TARGET_LEN`]).
+    /// The text given (cut at a length limit).
     pub input: String,
     /// The byte offset of the problem.
     pub offset: usize,

@@ -36,7 +36,8 @@ const MAX_PATTERNS: usize = 256;
 const MAX_NAME: usize = 64;
 
 /// The example profile shipped in `data/example-profile.toml`.
-pub const EXAMPLE_PROFILE_TOML: &str = include_str!("../../data/example-profile.toml");
+#[cfg(test)]
+pub(crate) const EXAMPLE_PROFILE_TOML: &str = include_str!("../../data/example-profile.toml");
 
 /// The `--profile` argument: a built-in profile name or the path of a profile file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -179,7 +180,7 @@ impl ProfileFile {
     /// a relative `mapping` is resolved against `folder`.
     ///
     /// ```
-    /// use scim2_conformance::profile::file::ProfileFile;
+    /// use scim2_conformance::ProfileFile;
     /// let p = ProfileFile::parse(
     ///     "name = \"mine\"\nbase = \"entra\"\ninclude = [\"entra.group\"]\n",
     ///     "mine.toml",

@@ -23,7 +23,7 @@ pub struct Check {
     /// Static description.
     pub meta: CheckMeta,
     /// The body.
-    pub run: fn(Cx) -> BoxFuture<'static, CheckBody>,
+    pub(crate) run: fn(Cx) -> BoxFuture<'static, CheckBody>,
 }
 
 impl fmt::Debug for Check {

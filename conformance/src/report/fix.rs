@@ -228,7 +228,8 @@ pub fn hint(id: &str) -> Option<&'static str> {
 }
 
 /// The ids that have a hint (for the test that keeps the table in step with the checks).
-pub fn hinted_ids() -> impl Iterator<Item = &'static str> {
+#[cfg(test)]
+pub(crate) fn hinted_ids() -> impl Iterator<Item = &'static str> {
     HINTS.iter().map(|(i, _)| *i)
 }
 

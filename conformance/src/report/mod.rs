@@ -161,7 +161,7 @@ impl Report {
         areas
     }
 
-    /// The exit code this report maps to (0, 1, 3 or 4; see [`crate::exit`]).
+    /// The exit code this report maps to (0, 1, 3 or 4; see [`ExitCode`](crate::ExitCode)).
     #[must_use]
     pub fn exit_code(&self) -> crate::exit::ExitCode {
         use crate::exit::ExitCode;

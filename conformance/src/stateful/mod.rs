@@ -42,7 +42,7 @@ pub mod script;
 
 pub use counterexample::Counterexample;
 
-pub use exec::{Attempt, Divergence, Shape, Step};
+pub use exec::{Attempt, Divergence, Shape};
 pub use op::Op;
 
 /// Which stateful check a finding belongs to.
@@ -121,7 +121,7 @@ pub struct Saved {
     /// The seed that generated it.
     pub seed: u64,
     /// The operations.
-    pub ops: Vec<Op>,
+    pub(crate) ops: Vec<Op>,
 }
 
 /// The area of a divergence of a sequence of `ops`: the area of its step, or for the final
