@@ -405,7 +405,7 @@ impl RunConfig {
         Ok(Self {
             profile: Profile::Entra,
             profile_file: None,
-            mapping: Mapping::entra_default().map_err(|e| UsageError(e.to_string()))?,
+            mapping: Mapping::entra_default(),
             options: RunOptions::default(),
             seed,
             timeout: Duration::from_secs(30),
@@ -726,7 +726,7 @@ fn checks_cmd(a: &ChecksArgs) -> Result<ExitCode, UsageError> {
     let mut cfg = RunConfig::new(0)?;
     let file_mapping = profile_file.as_ref().and_then(|f| f.mapping.clone());
     if let Some(p) = a.mapping.as_ref().or(file_mapping.as_ref()) {
-        cfg.mapping = Mapping::load(p).map_err(|e| UsageError(e.to_string()))?;
+        cfg.mapping = Mapping::load_run(p).map_err(|e| UsageError(e.to_string()))?;
     }
     let stateful = profile_file.is_none();
     cfg.profile = profile;
@@ -759,11 +759,10 @@ async fn run_cmd(
     let (profile, profile_file) = load_profile(&a.profile)?;
     let file_mapping = profile_file.as_ref().and_then(|f| f.mapping.clone());
     let mapping = match (&a.mapping, &file_mapping) {
-        (Some(p), _) => Mapping::load(p).map_err(|e| UsageError(e.to_string()))?,
-        (None, Some(p)) => {
-            Mapping::load(p).map_err(|e| UsageError(format!("profile file {}: {e}", a.profile)))?
-        }
-        (None, None) => Mapping::entra_default().map_err(|e| UsageError(e.to_string()))?,
+        (Some(p), _) => Mapping::load_run(p).map_err(|e| UsageError(e.to_string()))?,
+        (None, Some(p)) => Mapping::load_run(p)
+            .map_err(|e| UsageError(format!("profile file {}: {e}", a.profile)))?,
+        (None, None) => Mapping::entra_default(),
     };
     let dialects = match a.dialect {
         Some(d) => d.to_vec(),

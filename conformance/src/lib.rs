@@ -5,8 +5,9 @@
 //! - [`profile`]: the `entra` and `rfc7644` check lists; [`check`]: check metadata and outcomes.
 //! - [`session`]: what a running check works with; [`transport`]: the one network seam;
 //!   [`endpoint`]: how to reach an endpoint (URL, token, TLS, proxy, timeouts).
-//! - [`model`]: the expected state, computed from what the run sent; [`mapping`] and [`path`]:
-//!   the user attribute mapping replayed (Entra's 22 default rows, or `--mapping FILE`).
+//! - [`model`]: the expected state, computed from what the run sent; [`mapping`]: the
+//!   attribute mapping `run` replays and `compare` compares (Entra's 22 default rows, or
+//!   `--mapping FILE`), over PATCH paths.
 //! - [`runner`]: selection, concurrency, early stop, cleanup; [`journal`]: created-ids journal;
 //!   [`sweep`]: finding what a run left behind by its name prefix.
 //! - [`report`]: human, JSON, JUnit and Markdown reports; [`token`]: bearer token handling;
@@ -29,7 +30,6 @@ pub mod logging;
 pub mod mapping;
 pub mod model;
 pub mod names;
-pub mod path;
 pub mod preflight;
 pub mod profile;
 pub mod reference;

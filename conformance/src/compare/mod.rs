@@ -6,8 +6,8 @@
 //! and after, whether both endpoints hold the same users, groups and memberships.
 //!
 //! The pieces, I/O separate from logic:
-//! - [`target`] and [`mapping`]: which attributes are compared (Entra ID's default mapping or
-//!   a TOML file);
+//! - [`Mapping`] (the crate's [`crate::mapping`], shared with `run`): which attributes are
+//!   compared (Entra ID's default mapping or a TOML file);
 //! - [`json`]: the light JSON document a listing is read into;
 //! - [`index`]: the compact, normalised entry kept per resource;
 //! - [`Comparer`]: the comparison as entries arrive from both endpoints at once, so that a
@@ -44,14 +44,13 @@ pub mod diff;
 pub mod fetch;
 pub mod index;
 pub mod json;
-pub mod mapping;
 pub mod matching;
 pub mod migration;
 pub mod probe;
 pub mod progress;
 pub mod render;
-pub mod target;
 
+pub use crate::mapping::{Mapping, MappingError, TargetError, TargetPath};
 pub use cli::{CompareArgs, Exit, compare_endpoints, run};
 pub use continuity::{Continuity, IdOutcome, IdProblem};
 pub use diff::{
@@ -60,9 +59,7 @@ pub use diff::{
 };
 pub use fetch::{ReadError, ReadOptions, SideProgress};
 pub use index::{Entry, Extractor, Index, Kind, Values};
-pub use mapping::{Mapping, MappingError};
 pub use matching::{MatchedBy, Pairing};
 pub use migration::{Migration, ticket_line};
 pub use probe::{MatchAttr, MatchingProbe, ProbeOutcome, ProbeProblem};
 pub use render::{Format, render};
-pub use target::{TargetError, TargetPath};
