@@ -406,7 +406,7 @@ impl RunConfig {
         Ok(Self {
             profile: Profile::Entra,
             profile_file: None,
-            mapping: Mapping::entra_default().map_err(|e| UsageError(e.to_string()))?,
+            mapping: Mapping::entra_default(),
             options: RunOptions::default(),
             seed,
             timeout: Duration::from_secs(30),
@@ -773,11 +773,10 @@ async fn run_cmd(
     let (profile, profile_file) = load_profile(&a.profile)?;
     let file_mapping = profile_file.as_ref().and_then(|f| f.mapping.clone());
     let mapping = match (&a.mapping, &file_mapping) {
-        (Some(p), _) => Mapping::load(p).map_err(|e| UsageError(e.to_string()))?,
-        (None, Some(p)) => {
-            Mapping::load(p).map_err(|e| UsageError(format!("profile file {}: {e}", a.profile)))?
-        }
-        (None, None) => Mapping::entra_default().map_err(|e| UsageError(e.to_string()))?,
+        (Some(p), _) => Mapping::load_run(p).map_err(|e| UsageError(e.to_string()))?,
+        (None, Some(p)) => Mapping::load_run(p)
+            .map_err(|e| UsageError(format!("profile file {}: {e}", a.profile)))?,
+        (None, None) => Mapping::entra_default(),
     };
     let dialects = match a.dialect {
         Some(d) => d.to_vec(),

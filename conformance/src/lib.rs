@@ -69,7 +69,6 @@ pub(crate) mod logging;
 pub(crate) mod mapping;
 pub(crate) mod model;
 pub(crate) mod names;
-pub(crate) mod path;
 pub(crate) mod preflight;
 pub(crate) mod profile;
 pub mod reference;

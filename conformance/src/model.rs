@@ -14,11 +14,12 @@ use std::collections::BTreeSet;
 
 use scim2_filter::patch;
 use scim2_filter::policy::Policy;
+use scim2_filter::select::get_ci;
 use scim2_types::PatchOp;
 use scim2_types::schema::ResourceSchemas;
 use serde_json::{Map, Value, json};
 
-use crate::path::{TargetPath, get_ci};
+use crate::mapping::TargetPath;
 
 /// Members never compared: server-managed or request-only.
 const NOT_COMPARED: &[&str] = &["schemas", "meta", "id"];

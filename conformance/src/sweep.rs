@@ -18,9 +18,9 @@
 use serde_json::Value;
 
 use crate::journal::{Created, ResourceKind};
-use crate::path::get_ci;
 use crate::session::{enc, id_of, listed, lit};
 use crate::transport::{Transport, WireRequest};
+use scim2_filter::select::get_ci;
 
 /// Resources asked for per page.
 pub const PAGE: u64 = 100;

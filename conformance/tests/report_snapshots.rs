@@ -30,7 +30,7 @@ async fn faulty_run() -> (Report, String) {
     let session = Arc::new(Session::new(
         t,
         Arc::new(Journal::in_memory(&run_id)),
-        Arc::new(Mapping::entra_default().unwrap()),
+        Arc::new(Mapping::entra_default()),
         42,
         Some(spc),
         String::new(),

@@ -21,7 +21,7 @@ fn session(server: &ReferenceServer, seed: u64) -> Arc<Session> {
     Arc::new(Session::new(
         t,
         journal,
-        Arc::new(Mapping::entra_default().unwrap()),
+        Arc::new(Mapping::entra_default()),
         seed,
         None,
         String::new(),

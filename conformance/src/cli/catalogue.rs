@@ -115,7 +115,7 @@ pub(super) fn checks_cmd(a: &ChecksArgs) -> Result<ExitCode, UsageError> {
     let mut cfg = RunConfig::new(0)?;
     let file_mapping = profile_file.as_ref().and_then(|f| f.mapping.clone());
     if let Some(p) = a.mapping.as_ref().or(file_mapping.as_ref()) {
-        cfg.mapping = Mapping::load(p).map_err(|e| UsageError(e.to_string()))?;
+        cfg.mapping = Mapping::load_run(p).map_err(|e| UsageError(e.to_string()))?;
     }
     let stateful = profile_file.is_none();
     cfg.profile = profile;

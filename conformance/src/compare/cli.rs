@@ -10,10 +10,10 @@ use scim2_client::{Client, Error, RetryPolicy, Secret};
 use super::Comparison;
 use super::diff::Side;
 use super::fetch::{ReadError, ReadOptions, SideProgress, read_and_compare};
-use super::mapping::Mapping;
 use super::progress::Bars;
 use super::render::{Format, render};
 use crate::endpoint::{EndpointSpec, FromEndpointArgs, ToEndpointArgs};
+use crate::mapping::Mapping;
 use crate::token::{OpaqueExpiry, TokenInfo, parse_expiry};
 
 /// `scim-conformance compare`: read-only comparison of the directories of two SCIM

@@ -5,8 +5,8 @@ use std::collections::{HashMap, HashSet};
 use serde::Serialize;
 
 use super::index::{Entry, Extractor, Index, Kind};
-use super::mapping::Mapping;
 use super::matching::{self, MatchedBy, Matching, Pairing};
+use crate::mapping::Mapping;
 
 /// The version of the comparison's JSON form (`--format json`).
 pub const REPORT_SCHEMA: &str = "scim-conformance/compare/v1";

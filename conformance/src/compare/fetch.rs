@@ -22,8 +22,7 @@ use tokio::sync::Semaphore;
 use super::diff::{Comparer, Comparison, Directory, Side};
 use super::index::{Entry, Extractor, Kind};
 use super::json::Json;
-use super::mapping::Mapping;
-use super::target::TargetPath;
+use crate::mapping::{Mapping, TargetPath};
 
 /// A user as read from the wire (kept as JSON until indexed).
 #[derive(Debug, Serialize, Deserialize)]

@@ -13,7 +13,7 @@ use scim2_types::schema::{AttributeType, ResourceSchemas};
 use serde_json::Value;
 
 use super::json::Json;
-use super::target::TargetPath;
+use crate::mapping::TargetPath;
 
 /// The kind of resource an index holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]

@@ -43,14 +43,13 @@ pub(crate) mod diff;
 pub(crate) mod fetch;
 pub(crate) mod index;
 pub(crate) mod json;
-pub(crate) mod mapping;
 pub(crate) mod matching;
 pub(crate) mod migration;
 pub(crate) mod probe;
 pub(crate) mod progress;
 pub(crate) mod render;
-pub(crate) mod target;
 
+pub use crate::mapping::{Mapping, MappingError, TargetError, TargetPath};
 pub use cli::{CompareArgs, Exit, compare_endpoints, run};
 pub use continuity::{Continuity, IdOutcome, IdProblem};
 pub use diff::{
@@ -59,9 +58,7 @@ pub use diff::{
 };
 pub use fetch::{ReadError, ReadOptions, SideProgress};
 pub use index::{Entry, Extractor, Index, Kind, Values};
-pub use mapping::{Mapping, MappingError};
 pub use matching::{MatchedBy, Pairing};
 pub use migration::{Migration, ticket_line};
 pub use probe::{MatchAttr, MatchingProbe, ProbeOutcome, ProbeProblem};
 pub use render::{Format, render};
-pub use target::{TargetError, TargetPath};

@@ -61,7 +61,7 @@ faults: [CustomExtensionPatchRejected],
 writes: true, dialect: None, needs: [Patch]);
 
 async fn custom_extension(cx: Cx) -> CheckBody {
-    let rows: Vec<(String, crate::path::TargetPath)> = cx
+    let rows: Vec<(String, crate::mapping::TargetPath)> = cx
         .session()
         .mapping
         .custom_extension_rows()

@@ -10,6 +10,7 @@
 //! assertion that `eq` finds exactly the one resource. Every value starts with the run-unique
 //! prefix.
 
+use scim2_filter::select::get_ci;
 use serde_json::{Value, json};
 
 use super::entra::{expect_found, read_user};
@@ -19,8 +20,8 @@ use crate::check::Requirement::Must;
 use crate::dialect::Dialect::{self};
 use crate::evidence::{ms, obs, rfc};
 use crate::journal::ResourceKind::{self, Groups, Users};
+use crate::mapping::TargetPath;
 use crate::names;
-use crate::path::{TargetPath, get_ci};
 use crate::session::{CheckBody, CheckError, Cx, id_of, lit};
 use crate::{ensure, fail};
 
@@ -41,7 +42,9 @@ const GROUP_EXTRA: &str = "excludedAttributes=members";
 /// Whether the mapping in use sends `attr` (a plain core attribute).
 fn maps(cx: &Cx, attr: &str) -> bool {
     cx.session().mapping.rows.iter().any(|r| {
-        r.target.urn.is_none() && r.target.sub.is_none() && r.target.attr.eq_ignore_ascii_case(attr)
+        r.target.uri.is_none()
+            && r.target.sub_attr.is_none()
+            && r.target.attr.eq_ignore_ascii_case(attr)
     })
 }
 
@@ -65,7 +68,8 @@ async fn create_named_user(
         // The user's mail is its UPN, as in most directories: two users whose UPNs differ only
         // in the domain (`…@example.com`, `…@example.com.au`) have different mails too, so an
         // endpoint that keeps e-mail addresses unique accepts both.
-        work.set(&mut body, json!(user_name));
+        work.set(&mut body, json!(user_name))
+            .map_err(|e| CheckError::Error(e.to_string()))?;
     }
     match cx.create(Users, &body, user_name).await {
         Ok(created) => Ok(id_of(&created).unwrap_or_default()),

@@ -9,10 +9,10 @@ use super::{Check, check};
 use crate::check::Requirement::{May, Must};
 use crate::evidence::{ms, rfc};
 use crate::journal::ResourceKind::{Groups, Users};
-use crate::path::get_ci;
 use crate::session::{CheckBody, CheckError, Cx, enc, enc_path, id_of, listed, lit, not_reached};
 use crate::transport::WireRequest;
 use crate::{ensure, fail};
+use scim2_filter::select::get_ci;
 
 /// The `rfc7644` checks (in addition to the `entra` ones).
 #[must_use]

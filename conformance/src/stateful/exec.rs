@@ -8,6 +8,7 @@ mod query;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use scim2_filter::Filter;
+use scim2_filter::select::get_ci;
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -15,9 +16,8 @@ use super::Area;
 use super::op::{FilterAttr, FilterOp, Generated, Op, Query, UserAttr};
 use crate::dialect::Dialect;
 use crate::journal::ResourceKind;
-use crate::mapping::Person;
+use crate::mapping::{Person, TargetPath};
 use crate::model::{GroupModel, UserModel};
-use crate::path::{TargetPath, get_ci};
 use crate::profile::wire::{self, SetManager};
 use crate::session::{CheckError, Cx, Resp, id_of, lit, member_ids};
 use crate::transcript::Exchange;

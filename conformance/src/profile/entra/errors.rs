@@ -6,10 +6,10 @@ use crate::check::Requirement::Must;
 use crate::ensure;
 use crate::evidence::{ms, rfc};
 use crate::journal::ResourceKind::{Groups, Users};
-use crate::path::get_ci;
 use crate::profile::{Check, check};
 use crate::session::{CheckBody, Cx, enc, enc_path, id_of, is_scim_error};
 use crate::transport::WireRequest;
+use scim2_filter::select::get_ci;
 
 async fn deleted_then_404(
     cx: &Cx,

@@ -8,12 +8,12 @@ use crate::dialect::Dialect::{self, Legacy};
 use crate::evidence::{ms, obs, rfc};
 use crate::journal::ResourceKind::{Groups, Users};
 use crate::model::GroupModel;
-use crate::path::get_ci;
 use crate::profile::wire::{self};
 use crate::profile::{Check, check};
 use crate::session::{CheckBody, Cx, id_of, lit};
 use crate::transport::WireRequest;
 use crate::{ensure, fail};
+use scim2_filter::select::get_ci;
 
 /// `entra.group.create`.
 pub(super) const GROUP_CREATE: Check = check!(group_create, "entra.group.create", "groups", Must,

@@ -4,12 +4,13 @@
 //! Every check creates its own users and groups (run-unique names), so checks share no state
 //! and run concurrently.
 
+use scim2_filter::select::get_ci;
 use serde_json::Value;
 
 use super::Check;
 use crate::journal::ResourceKind::{Groups, Users};
+use crate::mapping::TargetPath;
 use crate::model::{GroupModel, UserModel};
-use crate::path::{TargetPath, get_ci};
 use crate::session::{CheckBody, CheckError, Cx, id_of, member_ids};
 use crate::{ensure, fail};
 
@@ -77,11 +78,10 @@ pub fn checks() -> Vec<Check> {
 
 pub(super) fn tp(p: &str) -> TargetPath {
     // Paths in this file are literals of the mapping grammar (unit-tested below).
-    TargetPath::parse(p).unwrap_or_else(|_| TargetPath {
-        urn: None,
-        attr: p.to_owned(),
-        type_eq: None,
-        sub: None,
+    TargetPath::parse(p).unwrap_or_else(|_| {
+        TargetPath::from(scim2_filter::PatchPath::Attr(scim2_filter::AttrPath::new(
+            p, None,
+        )))
     })
 }
 

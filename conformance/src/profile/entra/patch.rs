@@ -8,11 +8,11 @@ use crate::dialect::Dialect::{self};
 use crate::evidence::{ms, obs, rfc};
 use crate::journal::ResourceKind::Users;
 use crate::model::UserModel;
-use crate::path::get_ci;
 use crate::profile::wire::{self};
 use crate::profile::{Check, check};
 use crate::session::{CheckBody, CheckError, Cx, lit};
 use crate::{ensure, fail};
+use scim2_filter::select::get_ci;
 
 /// `entra.user.patch.replace.legacy`.
 pub(super) const PATCH_REPLACE_LEGACY: Check = check!(patch_replace, "entra.user.patch.replace.legacy", "patch", Must,

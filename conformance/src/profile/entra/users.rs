@@ -7,11 +7,11 @@ use crate::check::Requirement::Must;
 use crate::evidence::{ms, obs, rfc};
 use crate::journal::ResourceKind::Users;
 use crate::model::UserModel;
-use crate::path::get_ci;
 use crate::profile::{Check, check};
 use crate::session::{CheckBody, CheckError, Cx, id_of, lit};
 use crate::transport::WireRequest;
 use crate::{ensure, fail};
+use scim2_filter::select::get_ci;
 
 /// `entra.user.create`.
 pub(super) const USER_CREATE: Check = check!(user_create, "entra.user.create", "users", Must,

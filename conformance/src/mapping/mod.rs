@@ -1,23 +1,26 @@
-//! The user attribute mapping the runner replays: Entra's 22 default rows (shipped as
-//! `data/entra-user-mapping.toml`, docs/entra.md#default-mapping), or a file given with
-//! `--mapping FILE` in the same documented TOML format.
+//! The attribute mapping, one module for `run` and `compare`: Entra's 22 default user rows
+//! (shipped as `data/entra-user-mapping.toml`, docs/entra.md#default-mapping) and its default
+//! group rows, or a file given with `--mapping FILE` ([`file`] describes its forms).
+//!
+//! `run` replays the user rows: [`Mapping::user_body`] builds the POST body Entra would send
+//! for an invented [`Person`]. `compare` reads the user and group targets
+//! ([`Mapping::users`], [`Mapping::groups`]) from both sides of a migration.
+
+mod file;
+mod person;
+mod target;
 
 use std::path::Path;
 
-use rand::seq::IndexedRandom;
-use rand::{Rng, RngExt};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::path::{PathError, TargetPath};
+pub use file::MappingError;
+pub use person::Person;
+pub use target::{TargetError, TargetPath};
 
-/// Entra ID's default user attribute mappings as a mapping file (TOML), a start for a custom one.
-pub const ENTRA_DEFAULT_TOML: &str = include_str!("../data/entra-user-mapping.toml");
-
-/// Largest mapping file read.
-const MAX_MAPPING_FILE: u64 = 1024 * 1024;
-/// Most rows accepted.
-const MAX_ROWS: usize = 256;
+/// The default mapping file's text.
+pub const ENTRA_DEFAULT_TOML: &str = include_str!("../../data/entra-user-mapping.toml");
 
 /// How the runner invents a value for a mapping row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -74,15 +77,16 @@ pub enum Generator {
     Literal,
 }
 
-/// One mapping row.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One user mapping row.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Row {
     /// The Entra source (documentation only).
     pub source: String,
     /// The SCIM target.
     pub target: TargetPath,
-    /// The value generator.
-    pub generator: Generator,
+    /// The value generator; `None` for a row of a targets-only file (`compare`'s form), which
+    /// `run` never reads.
+    pub generator: Option<Generator>,
     /// The literal value for [`Generator::Literal`].
     pub value: Option<String>,
     /// Matching precedence, for matching attributes.
@@ -91,159 +95,134 @@ pub struct Row {
     pub primary: bool,
 }
 
-/// A user attribute mapping.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// An attribute mapping.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Mapping {
-    /// The rows, in order.
+    /// The user rows, in order.
     pub(crate) rows: Vec<Row>,
+    /// The user targets, in mapping order (the targets of [`Mapping::rows`]).
+    pub users: Vec<TargetPath>,
+    /// The group targets besides `members`, in mapping order.
+    pub groups: Vec<TargetPath>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FileFormat {
-    version: u32,
-    #[serde(default)]
-    attribute: Vec<RowFormat>,
+impl Default for Mapping {
+    fn default() -> Self {
+        Self::entra_default()
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RowFormat {
-    #[serde(default)]
-    source: String,
-    target: String,
-    generator: Generator,
-    value: Option<String>,
-    matching: Option<u32>,
-    #[serde(default)]
-    primary: bool,
-}
+impl Row {
+    /// A value of the type this row's generator produces (the literal for a literal row).
+    fn sample(&self) -> Value {
+        match (self.generator, &self.value) {
+            (Some(Generator::SoftDeletedSwitch), _) => Value::Bool(true),
+            (Some(Generator::Manager), _) => json!({"value": "x"}),
+            (Some(Generator::Literal), Some(v)) => Value::String(v.clone()),
+            _ => Value::String("x".into()),
+        }
+    }
 
-/// A mapping file that cannot be used.
-#[derive(Debug, thiserror::Error)]
-pub enum MappingError {
-    /// The file could not be read.
-    #[error("cannot read mapping file {path}: {reason}")]
-    Read {
-        /// The path.
-        path: String,
-        /// The reason.
-        reason: String,
-    },
-    /// Not valid TOML for the format (the message includes line and column).
-    #[error("mapping file is not valid: {0}")]
-    Toml(String),
-    /// Unsupported format version.
-    #[error("mapping file version {0} is not supported (expected 1)")]
-    Version(u32),
-    /// A row's target path is invalid.
-    #[error("mapping row {row}: {source}")]
-    Path {
-        /// 1-based row number.
-        row: usize,
-        /// The path error.
-        source: PathError,
-    },
-    /// Semantic problem (no userName row, literal without value, too many rows…).
-    #[error("mapping row {row}: {reason}")]
-    Invalid {
-        /// 1-based row number (0 for the whole file).
-        row: usize,
-        /// The reason.
-        reason: String,
-    },
+    /// Writes `value` (and `"primary": true` when the row asks for it) into `body`.
+    fn write(&self, body: &mut Value, value: Value) -> Result<(), String> {
+        let failed = |e: scim2_filter::patch::PatchError| {
+            format!("target {}: PATCH cannot write it: {e}", self.target)
+        };
+        self.target.set(body, value).map_err(failed)?;
+        if self.primary
+            && let Some(primary) = self.target.sibling("primary")
+        {
+            primary.set(body, Value::Bool(true)).map_err(failed)?;
+        }
+        Ok(())
+    }
+
+    /// Whether the run can write this row into a user (checked when the file is read, so
+    /// that [`Mapping::user_body`] never drops a row).
+    fn writable(&self) -> Result<(), String> {
+        let mut scratch = json!({"schemas": [scim2_types::urn::USER]});
+        self.write(&mut scratch, self.sample())
+    }
 }
 
 impl Mapping {
-    /// Entra's 22 default rows.
-    ///
-    /// # Errors
-    /// Never for the shipped file (a unit test parses it).
-    pub fn entra_default() -> Result<Self, MappingError> {
-        Self::from_toml(ENTRA_DEFAULT_TOML)
+    fn new(rows: Vec<Row>, groups: Vec<TargetPath>) -> Self {
+        Self {
+            users: rows.iter().map(|r| r.target.clone()).collect(),
+            rows,
+            groups,
+        }
     }
 
-    /// Reads a mapping file.
+    /// Entra ID's default mapping: the 22 user rows of [`ENTRA_DEFAULT_TOML`] and the group
+    /// `displayName` and `externalId`.
+    ///
+    /// ```
+    /// let m = scim2_conformance::Mapping::entra_default();
+    /// assert_eq!(m.users.len(), 22);
+    /// assert_eq!(m.users[4].to_string(), r#"emails[type eq "work"].value"#);
+    /// assert_eq!(m.groups.len(), 2);
+    /// ```
+    #[must_use]
+    pub fn entra_default() -> Self {
+        // The file is part of the crate and a unit test reads its 22 rows, so the empty
+        // fallback is never taken.
+        file::parse_versioned(ENTRA_DEFAULT_TOML)
+            .unwrap_or_else(|_| Self::new(Vec::new(), Vec::new()))
+    }
+
+    /// Reads a mapping file in either form ([`Mapping::from_toml`]).
     ///
     /// # Errors
     /// [`MappingError`] naming the file, row or TOML position.
     pub fn load(path: &Path) -> Result<Self, MappingError> {
-        let read = |reason: String| MappingError::Read {
-            path: path.display().to_string(),
-            reason,
-        };
-        let len = std::fs::metadata(path)
-            .map_err(|e| read(e.to_string()))?
-            .len();
-        if len > MAX_MAPPING_FILE {
-            return Err(read(format!("{len} bytes is larger than the 1 MiB limit")));
-        }
-        let text = std::fs::read_to_string(path).map_err(|e| read(e.to_string()))?;
-        Self::from_toml(&text)
+        Self::from_toml(&file::read(path)?)
     }
 
-    /// Parses the TOML format.
+    /// Reads a mapping file in the versioned form `run` replays ([`Mapping::from_run_toml`]).
+    ///
+    /// # Errors
+    /// [`MappingError`] naming the file, row or TOML position.
+    pub fn load_run(path: &Path) -> Result<Self, MappingError> {
+        Self::from_run_toml(&file::read(path)?)
+    }
+
+    /// Parses a mapping in either form: the versioned form when it is valid, else the
+    /// targets form. A text that is neither is refused with the versioned form's error when
+    /// it has a `version` key, else with the targets form's.
+    ///
+    /// ```
+    /// use scim2_conformance::Mapping;
+    /// let m = Mapping::from_toml(r#"
+    /// [[user]]
+    /// target = "userName"
+    /// [[user]]
+    /// target = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:costCenter"
+    /// "#).unwrap();
+    /// assert_eq!(m.users.len(), 2);
+    /// assert_eq!(m.groups, Mapping::entra_default().groups);
+    /// ```
     ///
     /// # Errors
     /// [`MappingError`] naming the row or TOML position.
     pub fn from_toml(text: &str) -> Result<Self, MappingError> {
-        let file: FileFormat =
-            toml::from_str(text).map_err(|e| MappingError::Toml(e.to_string()))?;
-        if file.version != 1 {
-            return Err(MappingError::Version(file.version));
+        match file::parse_versioned(text) {
+            Ok(m) => Ok(m),
+            Err(versioned) => file::parse_targets(text).map_err(|targets| {
+                let has_version =
+                    toml::from_str::<toml::Table>(text).is_ok_and(|t| t.contains_key("version"));
+                if has_version { versioned } else { targets }
+            }),
         }
-        if file.attribute.len() > MAX_ROWS {
-            return Err(MappingError::Invalid {
-                row: 0,
-                reason: format!("more than {MAX_ROWS} rows"),
-            });
-        }
-        let mut rows = Vec::with_capacity(file.attribute.len());
-        for (i, r) in file.attribute.into_iter().enumerate() {
-            let row = i + 1;
-            let target = TargetPath::parse(&r.target)
-                .map_err(|source| MappingError::Path { row, source })?;
-            if r.generator == Generator::Literal && r.value.is_none() {
-                return Err(MappingError::Invalid {
-                    row,
-                    reason: "generator \"literal\" needs a value".into(),
-                });
-            }
-            if is_custom(&target) && (target.type_eq.is_some() || target.sub.is_some()) {
-                return Err(MappingError::Invalid {
-                    row,
-                    reason: format!(
-                        "target {target}: Entra maps only single-valued, simple attributes into a custom extension"
-                    ),
-                });
-            }
-            if rows.iter().any(|x: &Row| x.target == target) {
-                return Err(MappingError::Invalid {
-                    row,
-                    reason: format!("target {target} is mapped twice"),
-                });
-            }
-            rows.push(Row {
-                source: r.source,
-                target,
-                generator: r.generator,
-                value: r.value,
-                matching: r.matching,
-                primary: r.primary,
-            });
-        }
-        let has_username = rows.iter().any(|r| {
-            r.target.urn.is_none()
-                && r.target.attr.eq_ignore_ascii_case("userName")
-                && r.target.sub.is_none()
-        });
-        if !has_username {
-            return Err(MappingError::Invalid {
-                row: 0,
-                reason: "no row targets userName (RFC 7643 §4.1: userName is required)".into(),
-            });
-        }
-        Ok(Self { rows })
+    }
+
+    /// Parses the versioned form (`version = 1`, `[[attribute]]` rows with generators), the
+    /// only one `run` replays.
+    ///
+    /// # Errors
+    /// [`MappingError`] naming the row or TOML position.
+    pub fn from_run_toml(text: &str) -> Result<Self, MappingError> {
+        file::parse_versioned(text)
     }
 
     /// The rows with a matching precedence, in precedence order.
@@ -257,7 +236,9 @@ impl Mapping {
     /// Whether a row uses the manager generator.
     #[must_use]
     pub(crate) fn maps_manager(&self) -> bool {
-        self.rows.iter().any(|r| r.generator == Generator::Manager)
+        self.rows
+            .iter()
+            .any(|r| r.generator == Some(Generator::Manager))
     }
 
     /// The rows that map into a custom extension (`urn:ietf:params:scim:schemas:extension:<Name>:2.0:User:<attr>`):
@@ -275,7 +256,7 @@ impl Mapping {
     fn schemas(&self) -> Vec<String> {
         let mut s = vec![scim2_types::urn::USER.to_owned()];
         for r in &self.rows {
-            if let Some(u) = &r.target.urn
+            if let Some(u) = &r.target.uri
                 && !is_custom(&r.target)
                 && !s.iter().any(|x| x.eq_ignore_ascii_case(u))
             {
@@ -288,20 +269,21 @@ impl Mapping {
     /// Builds a POST body in Entra's shape for `person` (docs/entra.md#user-create):
     /// `schemas`, every mapped attribute, `meta.resourceType` and an empty `roles` array.
     /// The manager row is filled only when `manager_id` is given.
+    ///
+    /// Each row is written with [`TargetPath::set`] (a PATCH `replace`), in row order, so the
+    /// members appear in the order Entra sends them; the loader refused the rows that PATCH
+    /// cannot write, so none is dropped here.
     #[must_use]
     pub(crate) fn user_body(&self, person: &Person, manager_id: Option<&str>) -> Value {
-        let mut body = json!({ "schemas": self.schemas() });
+        let schemas = json!(self.schemas());
+        let mut body = json!({ "schemas": schemas });
         for row in &self.rows {
-            let Some(v) = person.value(row, manager_id) else {
-                continue;
-            };
-            row.target.set(&mut body, v);
-            if row.primary
-                && let Some(el) = primary_slot(&mut body, &row.target)
-            {
-                el.insert("primary".into(), Value::Bool(true));
+            if let Some(v) = person.value(row, manager_id) {
+                let _ = row.write(&mut body, v);
             }
         }
+        // PATCH lists every extension it writes in `schemas`; Entra leaves custom ones out.
+        body["schemas"] = schemas;
         if let Some(o) = body.as_object_mut() {
             o.insert("meta".into(), json!({"resourceType": "User"}));
             o.insert("roles".into(), json!([]));
@@ -341,30 +323,26 @@ impl Mapping {
                 continue;
             };
             let ok = match row.generator {
-                Generator::SoftDeletedSwitch => v.is_boolean(),
-                Generator::Manager => v.get("value").is_some_and(Value::is_string),
+                Some(Generator::SoftDeletedSwitch) => v.is_boolean(),
+                Some(Generator::Manager) => v.get("value").is_some_and(Value::is_string),
                 _ => v.is_string(),
             };
             if !ok {
                 return Err(format!("{}: {v} is not of the mapped type", row.target));
             }
             let text = v.as_str().unwrap_or_default();
-            if row.target.urn.is_none()
-                && row.target.attr.eq_ignore_ascii_case("userName")
-                && row.target.sub.is_none()
-            {
+            if row.target.is_plain("userName") {
                 validate_upn(text).map_err(|e| format!("userName: {e}"))?;
             }
-            if row.generator == Generator::Mail || row.generator == Generator::UserPrincipalName {
+            if matches!(
+                row.generator,
+                Some(Generator::Mail | Generator::UserPrincipalName)
+            ) {
                 validate_email(text).map_err(|e| format!("{}: {e}", row.target))?;
             }
-            row.target.set(&mut rebuilt, v.clone());
-            if row.primary
-                && let Some(el) = primary_slot(&mut rebuilt, &row.target)
-            {
-                el.insert("primary".into(), Value::Bool(true));
-            }
+            row.write(&mut rebuilt, v.clone())?;
         }
+        rebuilt["schemas"] = obj.get("schemas").cloned().unwrap_or_default();
         if let Some(o) = rebuilt.as_object_mut() {
             for key in ["meta", "roles"] {
                 if let Some(v) = obj.get(key) {
@@ -392,154 +370,10 @@ impl Mapping {
 
 /// Whether `t` names an attribute of an extension other than the Enterprise User one.
 fn is_custom(t: &TargetPath) -> bool {
-    t.urn.as_deref().is_some_and(|u| {
+    t.uri.as_deref().is_some_and(|u| {
         !u.eq_ignore_ascii_case(scim2_types::urn::ENTERPRISE_USER)
             && !u.eq_ignore_ascii_case(scim2_types::urn::USER)
     })
-}
-
-fn primary_slot<'a>(
-    body: &'a mut Value,
-    t: &TargetPath,
-) -> Option<&'a mut serde_json::Map<String, Value>> {
-    let ty = t.type_eq.as_deref()?;
-    let container = match &t.urn {
-        Some(u) => body.get_mut(u.as_str())?,
-        None => body,
-    };
-    container
-        .get_mut(t.attr.as_str())?
-        .as_array_mut()?
-        .iter_mut()
-        .find(|e| e.get("type").and_then(Value::as_str) == Some(ty))?
-        .as_object_mut()
-}
-
-const GIVEN: &[&str] = &[
-    "Zoë", "José", "Åsa", "Liam", "Mei", "Søren", "Amélie", "Noah", "Chloé", "Björn",
-];
-const FAMILY: &[&str] = &[
-    "Müller",
-    "García",
-    "O'Brien",
-    "Nakamura",
-    "Øvergaard",
-    "Smith",
-    "Dvořák",
-    "Kowalski",
-];
-const TITLES: &[&str] = &[
-    "Engineer",
-    "Sales Manager",
-    "Chief Tea Taster",
-    "Analyst II",
-    "Directrice R&D",
-];
-const LANGS: &[&str] = &["en-US", "de-CH", "fr-FR", "ja-JP", "nb-NO"];
-const CITIES: &[(&str, &str, &str, &str)] = &[
-    ("Zürich", "ZH", "8001", "CH"),
-    ("Redmond", "WA", "98052", "US"),
-    ("Montréal", "QC", "H2X 1Y4", "CA"),
-    ("München", "BY", "80331", "DE"),
-];
-const DEPTS: &[&str] = &["Research & Development", "Finance", "Ventes", "IT / Ops"];
-
-/// The invented source values of one user; every mapped value is derived from it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Person {
-    /// Run-unique base name (`<prefix>-<tag>`), used in userName, externalId and displayName.
-    pub base: String,
-    /// Given name.
-    pub given: String,
-    /// Family name.
-    pub family: String,
-    title: String,
-    lang: String,
-    city: (String, String, String, String),
-    street: String,
-    dept: String,
-    employee_id: String,
-    phones: [String; 3],
-    guid: String,
-}
-
-impl Person {
-    /// Invents a person named `base` from `rng`.
-    pub fn generate(base: &str, rng: &mut impl Rng) -> Self {
-        let pick = |rng: &mut _, list: &[&str]| -> String {
-            list.choose(rng).copied().unwrap_or("x").to_owned()
-        };
-        let c = CITIES.choose(rng).copied().unwrap_or(CITIES[0]);
-        let phone = |rng: &mut dyn rand::Rng| {
-            format!(
-                "+1 425-555-{:04}",
-                rand::RngExt::random_range(rng, 0..10_000u32)
-            )
-        };
-        Self {
-            base: base.to_owned(),
-            given: pick(rng, GIVEN),
-            family: pick(rng, FAMILY),
-            title: pick(rng, TITLES),
-            lang: pick(rng, LANGS),
-            city: (c.0.into(), c.1.into(), c.2.into(), c.3.into()),
-            street: format!("{} Rue de l'Église", rng.random_range(1..999u32)),
-            dept: pick(rng, DEPTS),
-            employee_id: format!("{:06}", rng.random_range(0..1_000_000u32)),
-            phones: [phone(rng), phone(rng), phone(rng)],
-            guid: uuid::Builder::from_random_bytes(rng.random())
-                .into_uuid()
-                .to_string(),
-        }
-    }
-
-    /// The random GUID this person carries (the value of a `guid` mapping row).
-    #[must_use]
-    pub fn guid(&self) -> String {
-        self.guid.clone()
-    }
-
-    /// The userName this person is provisioned with.
-    #[must_use]
-    pub fn user_name(&self) -> String {
-        format!("{}@example.com", self.base)
-    }
-
-    /// The value of one mapping row, or `None` (manager row without a manager).
-    #[must_use]
-    pub fn value(&self, row: &Row, manager_id: Option<&str>) -> Option<Value> {
-        use Generator as G;
-        let s = |t: String| Some(Value::String(t));
-        match row.generator {
-            G::UserPrincipalName => s(self.user_name()),
-            G::SoftDeletedSwitch => Some(Value::Bool(true)),
-            G::DisplayName => s(format!("{} {} {}", self.base, self.given, self.family)),
-            G::JobTitle => s(self.title.clone()),
-            G::Mail => s(format!(
-                "{}@example.com",
-                crate::names::mail_local(&[&self.given, &self.family, &self.base])
-            )),
-            G::PreferredLanguage => s(self.lang.clone()),
-            G::GivenName => s(self.given.clone()),
-            G::FamilyName => s(self.family.clone()),
-            G::JoinGivenFamily => s(format!("{} {}", self.given, self.family)),
-            G::Office => s(format!("{} Office", self.city.0)),
-            G::StreetAddress => s(self.street.clone()),
-            G::City => s(self.city.0.clone()),
-            G::State => s(self.city.1.clone()),
-            G::PostalCode => s(self.city.2.clone()),
-            G::Country => s(self.city.3.clone()),
-            G::Telephone => s(self.phones[0].clone()),
-            G::Mobile => s(self.phones[1].clone()),
-            G::Fax => s(self.phones[2].clone()),
-            G::MailNickname => s(self.base.clone()),
-            G::EmployeeId => s(self.employee_id.clone()),
-            G::Department => s(self.dept.clone()),
-            G::Manager => manager_id.map(|id| json!({ "value": id })),
-            G::Guid => s(self.guid.clone()),
-            G::Literal => row.value.clone().map(Value::String),
-        }
-    }
 }
 
 #[cfg(test)]
@@ -556,7 +390,7 @@ mod tests {
             family in scim2_types::arbitrary::person_name(),
         ) {
             use rand::SeedableRng;
-            let m = Mapping::entra_default().unwrap();
+            let m = Mapping::entra_default();
             let mut prev: Option<(String, String)> = None;
             for (k, u) in upns.iter().enumerate() {
                 let domain = u.split_once('@').map_or("example.com", |(_, d)| d);
@@ -585,7 +419,7 @@ mod tests {
 
     #[test]
     fn default_mapping_has_the_22_rows() {
-        let m = Mapping::entra_default().unwrap();
+        let m = Mapping::entra_default();
         assert_eq!(m.rows.len(), 22);
         assert_eq!(m.matching_rows()[0].target.to_string(), "userName");
         assert!(m.maps_manager());
@@ -593,7 +427,7 @@ mod tests {
 
     #[test]
     fn body_has_entra_shape() {
-        let m = Mapping::entra_default().unwrap();
+        let m = Mapping::entra_default();
         let mut rng = rand::rngs::StdRng::seed_from_u64(7);
         let p = Person::generate("scimconf-ab12-u1", &mut rng);
         let b = m.user_body(&p, Some("mgr-1"));
@@ -635,7 +469,7 @@ mod tests {
             n in 1u32..100_000,
             manager in proptest::prelude::any::<bool>(),
         ) {
-            let m = Mapping::entra_default().unwrap();
+            let m = Mapping::entra_default();
             let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
             let mut p = Person::generate(&format!("scimconf-ab12-u{n}"), &mut rng);
             p.given = given;
@@ -647,7 +481,7 @@ mod tests {
 
     #[test]
     fn check_body_refuses_what_entra_cannot_send() {
-        let m = Mapping::entra_default().unwrap();
+        let m = Mapping::entra_default();
         let mut rng = rand::rngs::StdRng::seed_from_u64(1);
         let mut p = Person::generate("scimconf-ab12-u1", &mut rng);
         p.given = "Aa".into();
@@ -685,14 +519,9 @@ mod tests {
         let text = format!(
             "{ENTRA_DEFAULT_TOML}\n[[attribute]]\nsource = \"extensionAttribute1\"\ntarget = \"{C}:CustomAttribute\"\ngenerator = \"guid\"\n"
         );
-        let m = Mapping::from_toml(&text).unwrap();
+        let m = Mapping::from_run_toml(&text).unwrap();
         assert_eq!(m.custom_extension_rows().len(), 1);
-        assert!(
-            Mapping::entra_default()
-                .unwrap()
-                .custom_extension_rows()
-                .is_empty()
-        );
+        assert!(Mapping::entra_default().custom_extension_rows().is_empty());
         let mut rng = rand::rngs::StdRng::seed_from_u64(3);
         let p = Person::generate("scimconf-ab12-u1", &mut rng);
         let b = m.user_body(&p, None);
@@ -703,7 +532,7 @@ mod tests {
             "{ENTRA_DEFAULT_TOML}\n[[attribute]]\ntarget = \"{C}:Codes.value\"\ngenerator = \"guid\"\n"
         );
         assert!(
-            Mapping::from_toml(&bad)
+            Mapping::from_run_toml(&bad)
                 .unwrap_err()
                 .to_string()
                 .contains("custom extension")
@@ -712,22 +541,98 @@ mod tests {
 
     #[test]
     fn bad_files_are_rejected_with_context() {
-        let e = Mapping::from_toml("version = 2").unwrap_err();
+        let e = Mapping::from_run_toml("version = 2").unwrap_err();
         assert!(matches!(e, MappingError::Version(2)));
-        let e = Mapping::from_toml(
+        let e = Mapping::from_run_toml(
             "version = 1\n[[attribute]]\ntarget = \"displayName\"\ngenerator = \"display-name\"\n",
         )
         .unwrap_err();
         assert!(e.to_string().contains("userName"));
-        let e = Mapping::from_toml(
+        let e = Mapping::from_run_toml(
             "version = 1\n[[attribute]]\ntarget = \"userName\"\ngenerator = \"nope\"\n",
         )
         .unwrap_err();
         assert!(e.to_string().contains("line"), "{e}");
-        let e = Mapping::from_toml(
+        let e = Mapping::from_run_toml(
             "version = 1\n[[attribute]]\ntarget = \"emails[x]\"\ngenerator = \"mail\"\n",
         )
         .unwrap_err();
-        assert!(matches!(e, MappingError::Path { row: 1, .. }));
+        assert!(matches!(e, MappingError::Target { row: 1, .. }), "{e}");
+        // `run` creates a missing element from a `[type eq "…"]` filter only.
+        let e = Mapping::from_run_toml(
+            "version = 1\n[[attribute]]\ntarget = \"userName\"\ngenerator = \"user-principal-name\"\n[[attribute]]\ntarget = 'emails[value eq \"x\"].display'\ngenerator = \"mail\"\n",
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("mapping row 2: target emails[value eq \"x\"].display: only [type eq \"…\"] filters are supported"),
+            "{e}"
+        );
+        // …and writes only what PATCH can write.
+        let e = Mapping::from_run_toml(
+            "version = 1\n[[attribute]]\ntarget = \"userName\"\ngenerator = \"user-principal-name\"\n[[attribute]]\ntarget = \"meta.created\"\ngenerator = \"guid\"\n",
+        )
+        .unwrap_err();
+        assert!(matches!(e, MappingError::Invalid { row: 2, .. }), "{e}");
+    }
+
+    #[test]
+    fn the_default_has_every_row() {
+        let m = Mapping::entra_default();
+        assert_eq!(m.users.len(), 22);
+        assert_eq!(m.groups.len(), 2);
+        let targets: Vec<String> = m.users.iter().map(ToString::to_string).collect();
+        let rows: Vec<String> = m.rows.iter().map(|r| r.target.to_string()).collect();
+        assert_eq!(targets, rows);
+        assert_eq!(targets[4], r#"emails[type eq "work"].value"#);
+        assert!(m.users[21].is_manager());
+    }
+
+    #[test]
+    fn target_files_replace_sections_and_ignore_other_keys() {
+        let m = Mapping::from_toml(
+            r#"
+[[group]]
+target = "displayName"
+generator = "run-prefixed"
+[[group]]
+target = "members"
+"#,
+        )
+        .unwrap();
+        assert_eq!(m.users, Mapping::entra_default().users);
+        assert_eq!(m.groups.len(), 1);
+        // The targets form is compare's: run refuses it.
+        let e = Mapping::from_run_toml("[[user]]\ntarget = \"userName\"\n").unwrap_err();
+        assert!(e.to_string().contains("version"), "{e}");
+        assert!(Mapping::from_toml("[[user]]\ntarget = \"userName\"\n").is_ok());
+    }
+
+    #[test]
+    fn bad_target_files_are_named_errors() {
+        let e = Mapping::from_toml("[[user]]\ntarget = \"emails[type eq\"\n").unwrap_err();
+        assert!(matches!(e, MappingError::Target { row: 1, .. }), "{e}");
+        assert!(e.to_string().starts_with("user row 1: "), "{e}");
+        let e =
+            Mapping::from_toml("[[user]]\ntarget = \"a\"\n[[user]]\ntarget = \"A\"\n").unwrap_err();
+        assert!(matches!(e, MappingError::Duplicate { row: 2, .. }), "{e}");
+        let e = Mapping::from_toml("user = []\n").unwrap_err();
+        assert!(matches!(e, MappingError::RowCount { rows: 0, .. }), "{e}");
+        let e = Mapping::from_toml("[[user]]\nsource = \"x\"\n").unwrap_err();
+        assert!(matches!(e, MappingError::Toml(_)), "{e}");
+        let e = Mapping::load(Path::new("/nonexistent/mapping.toml")).unwrap_err();
+        assert!(e.to_string().contains("/nonexistent/mapping.toml"), "{e}");
+        // A versioned file that is valid in neither form is refused with the versioned
+        // form's error; `compare` ignored the key of a file that is otherwise valid for it.
+        let e = Mapping::from_toml("version = 2\n[[user]]\n").unwrap_err();
+        assert!(e.to_string().contains("version"), "{e}");
+        assert!(Mapping::from_toml("version = 2\n").is_ok());
+    }
+
+    #[test]
+    fn the_run_mapping_file_serves_compare_too() {
+        let m = Mapping::from_toml(ENTRA_DEFAULT_TOML).unwrap();
+        assert_eq!(m, Mapping::entra_default());
+        assert_eq!(m.users.len(), 22);
     }
 }
