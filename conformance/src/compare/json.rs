@@ -149,6 +149,20 @@ impl Json {
         let Ok(mut a) = u32::try_from(at + 1) else {
             return false;
         };
+        // The names of a small object are gathered once, then compared pairwise.
+        const SMALL: usize = 32;
+        if len <= SMALL {
+            let mut names: [&[u8]; SMALL] = [&[]; SMALL];
+            for name in names.iter_mut().take(len) {
+                *name = self.key(a);
+                a = self.skip(a + 1);
+            }
+            let names = &names[..len];
+            return names
+                .iter()
+                .enumerate()
+                .any(|(i, n)| names[i + 1..].contains(n));
+        }
         for i in 0..len {
             let name = self.key(a);
             let mut b = self.skip(a + 1);
