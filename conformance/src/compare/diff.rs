@@ -475,8 +475,9 @@ impl<'m> Comparer<'m> {
             if kind == Kind::User && self.references.contains(&row) {
                 continue;
             }
-            let (va, vb) = (a.values().get(row), b.values().get(row));
-            if va != vb {
+            // Bytes first: decoding both only to find them equal is most of the work.
+            if a.values().bytes(row) != b.values().bytes(row) {
+                let (va, vb) = (a.values().get(row), b.values().get(row));
                 push(row + 1, t.to_string(), va, vb);
             }
         }

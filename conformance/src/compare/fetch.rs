@@ -21,7 +21,7 @@ use tokio::sync::Semaphore;
 
 use super::diff::{Comparer, Comparison, Directory, Side};
 use super::index::{Entry, Extractor, Kind};
-use super::json::Json;
+use super::json::{Json, JsonRef};
 use crate::mapping::{Mapping, TargetPath};
 
 /// A user as read from the wire (kept as JSON until indexed).
@@ -67,7 +67,7 @@ impl Resource for ListedUser {
     const SCHEMA: &'static str = scim2_types::urn::USER;
     const RESOURCE_TYPE: &'static str = "User";
     fn id(&self) -> Option<&str> {
-        self.0.get("id").and_then(Json::as_str)
+        self.0.root().get("id").and_then(JsonRef::as_str)
     }
 }
 
@@ -76,7 +76,7 @@ impl Resource for ListedGroup {
     const SCHEMA: &'static str = scim2_types::urn::GROUP;
     const RESOURCE_TYPE: &'static str = "Group";
     fn id(&self) -> Option<&str> {
-        self.0.get("id").and_then(Json::as_str)
+        self.0.root().get("id").and_then(JsonRef::as_str)
     }
 }
 

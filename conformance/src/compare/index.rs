@@ -7,12 +7,12 @@
 use std::borrow::Cow;
 use std::sync::OnceLock;
 
-use scim2_filter::Filter;
 pub(crate) use scim2_filter::select::get_ci;
+use scim2_filter::{CompValue, CompareOp, Filter};
 use scim2_types::schema::{AttributeType, ResourceSchemas};
 use serde_json::Value;
 
-use super::json::Json;
+use super::json::{Item, Json, JsonRef};
 use crate::mapping::TargetPath;
 
 /// The kind of resource an index holds.
@@ -112,6 +112,12 @@ impl Values {
     /// The value of row `i`, `None` when absent.
     #[must_use]
     pub fn get(&self, i: usize) -> Option<&str> {
+        self.bytes(i).and_then(|b| std::str::from_utf8(b).ok())
+    }
+
+    /// The UTF-8 bytes of row `i`, `None` when absent (equal bytes, equal values).
+    #[must_use]
+    pub(crate) fn bytes(&self, i: usize) -> Option<&[u8]> {
         let rows = self.len();
         if i >= rows {
             return None;
@@ -126,8 +132,7 @@ impl Values {
             word(&self.buf, HEAD + 4 * (i - 1)) & !ABSENT
         };
         let base = HEAD + 4 * rows;
-        let bytes = self.buf.get(base + start as usize..base + end as usize)?;
-        std::str::from_utf8(bytes).ok()
+        self.buf.get(base + start as usize..base + end as usize)
     }
 
     /// Every row in order.
@@ -237,6 +242,8 @@ pub struct Extractor<'t> {
     targets: &'t [TargetPath],
     boolean: Vec<bool>,
     reference: Vec<bool>,
+    /// Which rows pick the enterprise `manager` (its `value`).
+    manager: Vec<bool>,
     /// The index of each row's element filter among the distinct filters.
     filter: Vec<Option<usize>>,
     /// The member names each distinct filter reads (`None`: it may read any).
@@ -275,6 +282,7 @@ impl<'t> Extractor<'t> {
                 .iter()
                 .map(|t| kind == Kind::User && t.is_manager())
                 .collect(),
+            manager: targets.iter().map(TargetPath::is_manager).collect(),
             filter,
             reads,
         }
@@ -295,10 +303,11 @@ impl<'t> Extractor<'t> {
     /// Extracts the entry of one resource as read from a listing.
     #[must_use]
     pub fn read(&self, resource: &Json) -> Entry {
+        let resource = resource.root();
         let string = |name: &str| {
             resource
                 .get_ci(name)
-                .and_then(Json::as_str)
+                .and_then(JsonRef::as_str)
                 .filter(|s| !s.is_empty())
         };
         let mut filters = Filters::default();
@@ -312,7 +321,14 @@ impl<'t> Extractor<'t> {
                     filter: f,
                     reads: self.reads.get(id).and_then(Option::as_deref),
                 });
-            let v = extract_json(resource, t, self.boolean[row], filter, &mut filters);
+            let v = extract_json(
+                resource,
+                t,
+                self.boolean[row],
+                self.manager[row],
+                filter,
+                &mut filters,
+            );
             if self.reference[row] {
                 references.push(v);
                 values.push(None);
@@ -372,26 +388,29 @@ struct Element<'f> {
 /// The element filters evaluated so far for one resource: `(filter, element, result)`.
 #[derive(Default)]
 struct Filters<'a> {
-    results: Vec<(usize, &'a Json, bool)>,
+    results: Vec<(usize, JsonRef<'a>, bool)>,
 }
 
 impl<'a> Filters<'a> {
     /// Whether `element` matches, through `scim2_filter` on a `Value` holding the members
     /// the filter reads (once per filter and element).
-    fn matches(&mut self, f: Element<'_>, element: &'a Json) -> bool {
+    fn matches(&mut self, f: Element<'_>, element: JsonRef<'a>) -> bool {
         if let Some(&(_, _, r)) = self
             .results
             .iter()
-            .find(|(i, e, _)| *i == f.id && std::ptr::eq(*e, element))
+            .find(|(i, e, _)| *i == f.id && e.same(element))
         {
             return r;
         }
-        let value = match (f.reads, element) {
-            (Some(names), Json::Object(members)) => Value::Object(
+        if let Some(r) = quick_match(f.filter, element) {
+            self.results.push((f.id, element, r));
+            return r;
+        }
+        let value = match (f.reads, element.item()) {
+            (Some(names), Item::Object(members)) => Value::Object(
                 members
-                    .iter()
                     .filter(|(k, _)| names.iter().any(|n| k.eq_ignore_ascii_case(n)))
-                    .map(|(k, v)| (k.to_string(), v.to_value()))
+                    .map(|(k, v)| (k.to_owned(), v.to_value()))
                     .collect(),
             ),
             _ => element.to_value(),
@@ -400,6 +419,24 @@ impl<'a> Filters<'a> {
         self.results.push((f.id, element, r));
         r
     }
+}
+
+/// `attr eq "text"` on an element whose `attr` is a string, both ASCII: the answer of
+/// `scim2_filter::eval::matches_element` without a schema (no `caseExact`, so letter case is
+/// ignored, RFC 7644 §3.4.2.2) without building a `Value`. `None` for anything else.
+fn quick_match(filter: &Filter, element: JsonRef<'_>) -> Option<bool> {
+    let Filter::Compare(path, CompareOp::Eq, CompValue::String(expected)) = filter else {
+        return None;
+    };
+    if path.uri.is_some() || path.sub_attr.is_some() || !element.is_object() {
+        return None;
+    }
+    let Some(member) = element.get_ci(&path.name) else {
+        // Nothing selected: no value compares equal.
+        return Some(false);
+    };
+    let actual = member.as_str()?;
+    (actual.is_ascii() && expected.is_ascii()).then(|| actual.eq_ignore_ascii_case(expected))
 }
 
 /// The schemas of each kind, with the Enterprise User extension (RFC 7643 §4.3).
@@ -424,15 +461,14 @@ fn is_boolean(schemas: &ResourceSchemas, t: &TargetPath) -> bool {
 }
 
 /// The member ids of a group (`members[].value`, RFC 7643 §4.2).
-fn member_ids(group: &Json) -> Values {
-    let Some(Json::Array(members)) = group.get_ci("members") else {
+fn member_ids(group: JsonRef<'_>) -> Values {
+    let Some(Item::Array(members)) = group.get_ci("members").map(JsonRef::item) else {
         return Values::default();
     };
     let ids = members
-        .iter()
-        .filter_map(|m| match m {
-            Json::Object(_) => m.get_ci("value").and_then(Json::as_str),
-            Json::String(s) => Some(s.as_str()),
+        .filter_map(|m| match m.item() {
+            Item::Object(_) => m.get_ci("value").and_then(JsonRef::as_str),
+            Item::String(s) => Some(s),
             _ => None,
         })
         .filter(|s| !s.is_empty())
@@ -458,16 +494,25 @@ pub(crate) fn extract(resource: &Value, t: &TargetPath) -> Option<String> {
         filter,
         reads: None,
     });
-    extract_json(&json, t, boolean, filter, &mut Filters::default()).map(Cow::into_owned)
+    extract_json(
+        json.root(),
+        t,
+        boolean,
+        t.is_manager(),
+        filter,
+        &mut Filters::default(),
+    )
+    .map(Cow::into_owned)
 }
 
 /// [`extract`] on a listed resource; `boolean` tells whether the schema types the picked
-/// attribute as a boolean, `filter` is the element filter with its index among the
-/// extractor's distinct filters.
+/// attribute as a boolean, `manager` whether the target is the enterprise `manager`,
+/// `filter` is the element filter with its index among the extractor's distinct filters.
 fn extract_json<'a>(
-    resource: &'a Json,
+    resource: JsonRef<'a>,
     t: &TargetPath,
     boolean: bool,
+    manager: bool,
     filter: Option<Element<'_>>,
     filters: &mut Filters<'a>,
 ) -> Option<Cow<'a, str>> {
@@ -478,13 +523,9 @@ fn extract_json<'a>(
         },
         None => resource.get_ci(&t.attr),
     }?;
-    let elements = match container {
-        Json::Array(items) => items.as_slice(),
-        other => std::slice::from_ref(other),
-    };
     let mut first: Option<Cow<'a, str>> = None;
     let mut more: Vec<Cow<'a, str>> = Vec::new();
-    let mut keep = |v: &'a Json| {
+    let mut keep = |v: JsonRef<'a>| {
         if let Some(text) = canonical(v, boolean) {
             if first.is_none() {
                 first = Some(text);
@@ -493,25 +534,30 @@ fn extract_json<'a>(
             }
         }
     };
-    for el in elements {
+    let mut visit = |el: JsonRef<'a>| {
         if let Some(f) = filter
             && !filters.matches(f, el)
         {
-            continue;
+            return;
         }
-        let picked = match (&t.sub_attr, t.is_manager()) {
+        let picked = match (&t.sub_attr, manager) {
             (Some(sub), _) => el.get_ci(sub),
-            (None, true) => match el {
-                Json::Object(_) => el.get_ci("value"),
-                other => Some(other),
+            (None, true) => match el.item() {
+                Item::Object(_) => el.get_ci("value"),
+                _ => Some(el),
             },
             (None, false) => Some(el),
         };
-        match picked {
-            Some(Json::Array(items)) => items.iter().for_each(&mut keep),
-            Some(other) => keep(other),
-            None => {}
+        if let Some(p) = picked {
+            match p.item() {
+                Item::Array(items) => items.for_each(&mut keep),
+                _ => keep(p),
+            }
         }
+    };
+    match container.item() {
+        Item::Array(items) => items.for_each(&mut visit),
+        _ => visit(container),
     }
     let first = first?;
     if more.is_empty() {
@@ -523,33 +569,33 @@ fn extract_json<'a>(
 }
 
 /// The canonical text of one value; `None` for null, `""` and `[]`.
-fn canonical(v: &Json, boolean: bool) -> Option<Cow<'_, str>> {
-    match v {
-        Json::Null => None,
-        Json::String(s) if s.is_empty() => None,
-        Json::String(s) if boolean && s.eq_ignore_ascii_case("true") => Some("true".into()),
-        Json::String(s) if boolean && s.eq_ignore_ascii_case("false") => Some("false".into()),
-        Json::String(s) => Some(Cow::Borrowed(s)),
-        Json::Array(a) if a.is_empty() => None,
-        Json::Bool(b) => Some(if *b { "true" } else { "false" }.into()),
-        Json::Number(n) => Some(n.to_string().into()),
-        other => {
+fn canonical(v: JsonRef<'_>, boolean: bool) -> Option<Cow<'_, str>> {
+    match v.item() {
+        Item::Null => None,
+        Item::String("") => None,
+        Item::String(s) if boolean && s.eq_ignore_ascii_case("true") => Some("true".into()),
+        Item::String(s) if boolean && s.eq_ignore_ascii_case("false") => Some("false".into()),
+        Item::String(s) => Some(Cow::Borrowed(s)),
+        Item::Array(a) if a.len() == 0 => None,
+        Item::Bool(b) => Some(if b { "true" } else { "false" }.into()),
+        Item::Number(n) => Some(n.to_string().into()),
+        _ => {
             let mut out = String::new();
-            write_json(other, &mut out);
+            write_json(v, &mut out);
             Some(out.into())
         }
     }
 }
 
 /// JSON with object keys sorted and array elements in order.
-fn write_json(v: &Json, out: &mut String) {
+fn write_json(v: JsonRef<'_>, out: &mut String) {
     let string = |s: &str, out: &mut String| {
         out.push_str(&serde_json::to_string(s).unwrap_or_default());
     };
-    match v {
-        Json::Object(members) => {
-            let mut sorted: Vec<&(super::json::Name, Json)> = members.iter().collect();
-            sorted.sort_by(|a, b| a.0.cmp(&b.0));
+    match v.item() {
+        Item::Object(members) => {
+            let mut sorted: Vec<(&str, JsonRef<'_>)> = members.collect();
+            sorted.sort_by(|a, b| a.0.cmp(b.0));
             out.push('{');
             for (i, (k, x)) in sorted.into_iter().enumerate() {
                 if i > 0 {
@@ -561,9 +607,9 @@ fn write_json(v: &Json, out: &mut String) {
             }
             out.push('}');
         }
-        Json::Array(items) => {
+        Item::Array(items) => {
             out.push('[');
-            for (i, x) in items.iter().enumerate() {
+            for (i, x) in items.enumerate() {
                 if i > 0 {
                     out.push(',');
                 }
@@ -571,10 +617,10 @@ fn write_json(v: &Json, out: &mut String) {
             }
             out.push(']');
         }
-        Json::Null => out.push_str("null"),
-        Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Json::Number(n) => out.push_str(&n.to_string()),
-        Json::String(s) => string(s, out),
+        Item::Null => out.push_str("null"),
+        Item::Bool(b) => out.push_str(if b { "true" } else { "false" }),
+        Item::Number(n) => out.push_str(&n.to_string()),
+        Item::String(s) => string(s, out),
     }
 }
 

@@ -3,7 +3,7 @@
 //! case-insensitive), then by `externalId` (case-exact, RFC 7643 §3.1) for the rest.
 
 use std::collections::{HashMap, VecDeque};
-use std::hash::{Hash, Hasher};
+use std::hash::Hasher;
 
 use super::diff::Side;
 use super::index::Index;
@@ -217,11 +217,16 @@ fn fold(c: char) -> impl Iterator<Item = char> {
     c.to_lowercase().map(|l| if l == 'ς' { 'σ' } else { l })
 }
 
-fn folded_hash(name: &str) -> u64 {
-    let mut h = std::hash::DefaultHasher::new();
-    for c in name.chars().flat_map(fold) {
-        c.hash(&mut h);
+/// The hash of a name folded as [`fold`] does; `buf` is room for the folded text.
+fn folded_hash(name: &str, buf: &mut String) -> u64 {
+    buf.clear();
+    if name.is_ascii() {
+        buf.extend(name.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+    } else {
+        buf.extend(name.chars().flat_map(fold));
     }
+    let mut h = std::hash::DefaultHasher::new();
+    h.write(buf.as_bytes());
     h.finish()
 }
 
@@ -232,12 +237,13 @@ fn folded_hash(name: &str) -> u64 {
 /// names' length.
 #[must_use]
 pub fn duplicates(index: &Index) -> Vec<Vec<u32>> {
-    let mut hashed: Vec<(u64, u32)> = index
-        .entries
-        .iter()
-        .enumerate()
-        .filter_map(|(i, e)| Some((folded_hash(e.name()?), u32::try_from(i).ok()?)))
-        .collect();
+    let mut buf = String::new();
+    let mut hashed: Vec<(u64, u32)> = Vec::with_capacity(index.entries.len());
+    for (i, e) in index.entries.iter().enumerate() {
+        if let (Some(name), Ok(i)) = (e.name(), u32::try_from(i)) {
+            hashed.push((folded_hash(name, &mut buf), i));
+        }
+    }
     hashed.sort_unstable();
     let mut out: Vec<Vec<u32>> = Vec::new();
     for run in hashed.chunk_by(|a, b| a.0 == b.0).filter(|r| r.len() > 1) {
