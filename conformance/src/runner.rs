@@ -406,7 +406,7 @@ async fn delete_pending(
 
 /// Deletes one resource and confirms it is gone: `None`, or why it is still there.
 async fn delete_one(transport: &dyn Transport, c: &Created) -> Option<String> {
-    let path = format!("{}/{}", c.kind.path(), enc_path(&c.id));
+    let path = format!("{}/{}", c.kind.endpoint(), enc_path(&c.id));
     let del = transport
         .send(WireRequest::new("DELETE", path.clone()))
         .await;

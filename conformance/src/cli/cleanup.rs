@@ -56,7 +56,7 @@ pub(super) fn print_cleanup(c: &runner::CleanupReport) {
     for l in &c.leftovers {
         eprintln!(
             "  left: {} {} ({}): {}",
-            l.resource.kind.path(),
+            l.resource.kind.endpoint(),
             l.resource.id,
             l.resource.name,
             l.reason

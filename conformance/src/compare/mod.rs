@@ -59,10 +59,11 @@ pub use diff::{
     OnlyOnOneSide, REPORT_SCHEMA, Side, SideCounts, Totals, compare,
 };
 pub use fetch::{ReadError, ReadOptions, SideProgress};
-pub use index::{Entry, Extractor, Index, Kind, Values};
+pub use index::{Entry, Extractor, Index, Values, kind_word};
 pub use mapping::{Mapping, MappingError};
 pub use matching::{MatchedBy, Pairing};
 pub use migration::{Migration, ticket_line};
 pub use probe::{MatchAttr, MatchingProbe, ProbeOutcome, ProbeProblem};
 pub use render::{Format, render};
+pub use scim2_types::ResourceKind;
 pub use target::{TargetError, TargetPath};
