@@ -52,7 +52,7 @@ pub mod progress;
 pub mod render;
 pub mod target;
 
-pub use cli::{CompareArgs, Exit, compare_endpoints, run};
+pub use cli::{CompareArgs, CompareError, Exit, compare_endpoints, run};
 pub use continuity::{Continuity, IdOutcome, IdProblem};
 pub use diff::{
     AttributeDifference, Comparer, Comparison, Directory, Duplicate, MembershipDifference,
