@@ -190,7 +190,7 @@ async fn run_one(
     let body = (check.run)(cx.clone()).await;
     result.outcome = match body {
         Ok(()) => Outcome::Pass,
-        Err(CheckError::Fail(m)) => Outcome::Fail(m),
+        Err(CheckError::Fail(m)) => Outcome::Fail(m.into()),
         Err(CheckError::Skip(m)) => Outcome::Skip(m),
         Err(CheckError::Error(m)) => Outcome::Error(m),
         Err(CheckError::Abort(a)) => {
@@ -203,10 +203,10 @@ async fn run_one(
         }
     };
     if check.meta.requirement == crate::check::Requirement::May
-        && let Outcome::Fail(m) = &result.outcome
+        && let Outcome::Fail(f) = &result.outcome
     {
         // MAY probes are recorded, never failed.
-        let m = m.clone();
+        let m = f.detail.clone();
         cx.note(format!("observed: {m}"));
         result.outcome = Outcome::Pass;
     }
