@@ -31,7 +31,7 @@ use scim2_client::{Client, Query};
 use scim2_conformance::compare::{
     Directory, Mapping, ReadOptions, Side, SideProgress, compare, compare_endpoints,
 };
-use scim2_conformance::compare::{Extractor, Kind};
+use scim2_conformance::compare::{Extractor, ResourceKind};
 use serde_json::Value;
 
 fn status_kib(field: &str) -> Option<u64> {
@@ -95,8 +95,8 @@ async fn naive(a: &Client, b: &Client) -> usize {
 
 fn index(url: &str, d: &Dir, m: &Mapping) -> Directory {
     let (users, groups) = (
-        Extractor::new(Kind::User, &m.users),
-        Extractor::new(Kind::Group, &m.groups),
+        Extractor::new(ResourceKind::User, &m.users),
+        Extractor::new(ResourceKind::Group, &m.groups),
     );
     let mut out = Directory::new(url);
     out.users.entries = d.users.iter().map(|u| users.entry(u)).collect();
@@ -169,7 +169,7 @@ async fn generating_server(
 ) -> String {
     use axum::extract::RawQuery;
     use axum::response::IntoResponse;
-    let page = move |kind: Kind, q: Option<String>| {
+    let page = move |kind: ResourceKind, q: Option<String>| {
         let q = q.unwrap_or_default();
         let (mut start, mut count) = (1usize, 100usize);
         for (k, v) in url::form_urlencoded::parse(q.as_bytes()) {
@@ -180,16 +180,16 @@ async fn generating_server(
             }
         }
         let total = match kind {
-            Kind::User => users,
-            Kind::Group => groups,
+            ResourceKind::User => users,
+            ResourceKind::Group => groups,
         };
         let from = start.max(1) - 1;
         let to = (from + count).min(total);
         let resources: Vec<String> = (from.min(to)..to)
             .map(|i| {
                 let v = match kind {
-                    Kind::User => compare_support::user(prefix, i),
-                    Kind::Group => compare_support::group(prefix, i, users, members),
+                    ResourceKind::User => compare_support::user(prefix, i),
+                    ResourceKind::Group => compare_support::group(prefix, i, users, members),
                 };
                 serde_json::to_string(&v).unwrap()
             })
@@ -206,11 +206,15 @@ async fn generating_server(
     let app = axum::Router::new()
         .route(
             "/scim/v2/Users",
-            axum::routing::get(move |RawQuery(q): RawQuery| async move { page(Kind::User, q) }),
+            axum::routing::get(
+                move |RawQuery(q): RawQuery| async move { page(ResourceKind::User, q) },
+            ),
         )
         .route(
             "/scim/v2/Groups",
-            axum::routing::get(move |RawQuery(q): RawQuery| async move { page(Kind::Group, q) }),
+            axum::routing::get(
+                move |RawQuery(q): RawQuery| async move { page(ResourceKind::Group, q) },
+            ),
         );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -333,7 +337,7 @@ fn main() {
         // For a profile (`valgrind --tool=callgrind`): extracting 2,000 users, nothing else.
         Ok("profile:index") => {
             let m = Mapping::entra_default();
-            let rows = Extractor::new(Kind::User, &m.users);
+            let rows = Extractor::new(ResourceKind::User, &m.users);
             let d = directory("p", 2000, 1, 1);
             for u in &d.users {
                 black_box(rows.entry(u));
@@ -419,7 +423,7 @@ fn main() {
         },
     );
     let sample: Vec<Value> = da.users.iter().take(1000).cloned().collect();
-    let rows = Extractor::new(Kind::User, &mapping.users);
+    let rows = Extractor::new(ResourceKind::User, &mapping.users);
     crit.bench_function("compare/index 1000 users (22 mapped attributes)", |bch| {
         bch.iter(|| {
             let mut d = Directory::new("x");

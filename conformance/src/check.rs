@@ -96,14 +96,101 @@ impl CheckMeta {
     }
 }
 
+/// How a check failed: one type for the fixed checks and the stateful phase, which every
+/// report renders (plain data: the stateful phase fills it in, the reports read it).
+///
+/// Every report prints [`Failure::detail`] (the JSON report's `detail` is that text); a stateful
+/// divergence also says, apart, what was compared, what the model expected, what the endpoint
+/// did and at which step.
+///
+/// ```
+/// use scim2_conformance::check::{Failure, Outcome};
+/// let fixed = Failure::new("POST /Users answered 400 (expected 201 Created)");
+/// assert_eq!(fixed.to_string(), "POST /Users answered 400 (expected 201 Created)");
+/// let diverged = Failure::new("seed 7 (case 0): …")
+///     .compared("GET /Users/1", "404", "200", Some(3));
+/// assert_eq!(diverged.observed.as_deref(), Some("200"));
+/// let json = serde_json::to_value(Outcome::Fail(fixed)).unwrap();
+/// assert_eq!(json["detail"], "POST /Users answered 400 (expected 201 Created)");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Failure {
+    /// What the reports print: names what failed and where.
+    pub detail: String,
+    /// What was compared (`GET /Users/{id}`), when the failure is a comparison.
+    pub what: Option<String>,
+    /// What was expected (the model's prediction, the required answer).
+    pub expected: Option<String>,
+    /// What the endpoint did.
+    pub observed: Option<String>,
+    /// The step of a stateful sequence (`None`: a fixed check, or the final state check).
+    pub step: Option<usize>,
+}
+
+impl Failure {
+    /// A failure told in one text (what a fixed check reports).
+    #[must_use]
+    pub fn new(detail: impl Into<String>) -> Self {
+        Self {
+            detail: detail.into(),
+            what: None,
+            expected: None,
+            observed: None,
+            step: None,
+        }
+    }
+
+    /// The same failure, with what was compared, expected and observed, and the step.
+    #[must_use]
+    pub fn compared(
+        mut self,
+        what: impl Into<String>,
+        expected: impl Into<String>,
+        observed: impl Into<String>,
+        step: Option<usize>,
+    ) -> Self {
+        self.what = Some(what.into());
+        self.expected = Some(expected.into());
+        self.observed = Some(observed.into());
+        self.step = step;
+        self
+    }
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.detail)
+    }
+}
+
+impl From<String> for Failure {
+    fn from(detail: String) -> Self {
+        Self::new(detail)
+    }
+}
+
+impl From<&str> for Failure {
+    fn from(detail: &str) -> Self {
+        Self::new(detail)
+    }
+}
+
+/// Written as its [`Failure::detail`] text (the JSON report's `detail`).
+impl Serialize for Failure {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.detail)
+    }
+}
+
 /// The result of one check.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "status", content = "detail", rename_all = "lowercase")]
 pub enum Outcome {
     /// The behaviour is as required.
     Pass,
-    /// The endpoint misbehaved; the detail names what and where.
-    Fail(String),
+    /// The endpoint misbehaved; the failure names what and where.
+    Fail(Failure),
     /// The check did not run; the detail says why (never fails a run).
     Skip(String),
     /// The check could not reach a verdict (unexpected response shape, transport error).
@@ -127,7 +214,8 @@ impl Outcome {
     pub fn detail(&self) -> Option<&str> {
         match self {
             Self::Pass => None,
-            Self::Fail(d) | Self::Skip(d) | Self::Error(d) => Some(d),
+            Self::Fail(f) => Some(&f.detail),
+            Self::Skip(d) | Self::Error(d) => Some(d),
         }
     }
 

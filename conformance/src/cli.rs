@@ -5,7 +5,7 @@
 //! credentials; 130 interrupted (after cleanup).
 
 use std::io::IsTerminal;
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -14,7 +14,7 @@ use clap::{Args, Parser, Subcommand};
 use time::OffsetDateTime;
 
 use crate::dialect::Dialect;
-use crate::endpoint::{EndpointArgs, EndpointSpec, Network};
+use crate::endpoint::{Endpoint, EndpointArgs, EndpointError, EndpointSpec, Network};
 use crate::exit::ExitCode;
 use crate::journal::{Journal, is_run_id, new_run_id};
 use crate::mapping::Mapping;
@@ -270,54 +270,14 @@ pub struct CleanupArgs {
 #[error("{0}")]
 pub struct UsageError(pub String);
 
+impl From<EndpointError> for UsageError {
+    fn from(e: EndpointError) -> Self {
+        Self(e.to_string())
+    }
+}
+
 fn default_journal_dir() -> PathBuf {
     std::env::temp_dir().join("scim-conformance")
-}
-
-/// Checks the URL: absolute http(s), and `http://` only for loopback unless allowed.
-///
-/// # Errors
-/// [`UsageError`] with the reason.
-pub fn check_url(url: &str, insecure_http: bool) -> Result<String, UsageError> {
-    let parsed = url::Url::parse(url).map_err(|e| match e {
-        url::ParseError::RelativeUrlWithoutBase => UsageError(format!(
-            "--url needs a scheme: https://host/scim/v2 (got {url:?})"
-        )),
-        e => UsageError(format!("--url {url:?} is not a URL: {e}")),
-    })?;
-    let host = parsed.host_str().unwrap_or_default().to_owned();
-    match parsed.scheme() {
-        "https" => {}
-        "http" => {
-            let loopback = host == "localhost"
-                || host
-                    .trim_matches(['[', ']'])
-                    .parse::<IpAddr>()
-                    .is_ok_and(|ip| ip.is_loopback());
-            if !loopback && !insecure_http {
-                return Err(UsageError(format!(
-                    "refusing http:// for {host}: the bearer token would travel unencrypted; use https:// or pass --insecure-http"
-                )));
-            }
-        }
-        s => return Err(UsageError(format!("--url must be http(s), not {s}:"))),
-    }
-    if parsed.query().is_some() {
-        return Err(UsageError(
-            "--url must not carry a query string (leave Entra's ?aadOptscim062020 flag out; choose the dialect with --dialect)".into(),
-        ));
-    }
-    Ok(url.trim_end_matches('/').to_owned())
-}
-
-/// `--token-expires`, or that an opaque token's expiry is unknown.
-fn opaque_expiry(spec: &EndpointSpec) -> Result<OpaqueExpiry, UsageError> {
-    match &spec.token_expires {
-        Some(t) => crate::token::parse_expiry(t)
-            .map(OpaqueExpiry::At)
-            .map_err(|e| UsageError(format!("--token-expires: {e}"))),
-        None => Ok(OpaqueExpiry::Unknown),
-    }
 }
 
 /// What to change when the endpoint answers 401 to the token `spec` describes: the variable,
@@ -350,21 +310,10 @@ pub fn refused_token_advice(spec: &EndpointSpec) -> String {
     }
 }
 
-/// The endpoint's URL (required), token (`$SCIM_TOKEN` unless told otherwise) and network
-/// settings.
-fn load_endpoint(spec: &EndpointSpec) -> Result<(String, Option<Token>, Network), UsageError> {
-    let url = spec
-        .url
-        .as_deref()
-        .ok_or_else(|| UsageError("--url URL is required".to_owned()))?;
-    let url = check_url(url, spec.insecure_http)?;
-    let token = spec.token(Some("SCIM_TOKEN")).map_err(|e| {
-        UsageError(format!(
-            "{e} (or pass --no-auth for an endpoint without authentication)"
-        ))
-    })?;
-    let network = spec.network().map_err(UsageError)?;
-    Ok((url, token, network))
+/// The endpoint's URL (required), token (`$SCIM_TOKEN` unless told otherwise), network
+/// settings and `--token-expires`, checked as `compare` checks its two endpoints.
+fn load_endpoint(spec: &EndpointSpec) -> Result<Endpoint, UsageError> {
+    Ok(spec.resolve(Some("SCIM_TOKEN"), false)?)
 }
 
 /// Everything `run` needs, resolved from the arguments.
@@ -851,7 +800,12 @@ async fn run_cmd(
             Arc::new(Journal::in_memory(&run_id)),
         )
     } else {
-        let (url, token, network) = load_endpoint(&a.endpoint.spec()).map_err(|e| {
+        let Endpoint {
+            url,
+            token,
+            network,
+            expiry,
+        } = load_endpoint(&a.endpoint.spec()).map_err(|e| {
             if a.endpoint.url.is_none() {
                 UsageError("--url URL is required (or --builtin for the built-in endpoint)".into())
             } else {
@@ -859,7 +813,7 @@ async fn run_cmd(
             }
         })?;
         cfg.network = network;
-        cfg.opaque_expiry = opaque_expiry(&a.endpoint.spec())?;
+        cfg.opaque_expiry = expiry;
         let dir = a.journal_dir.clone().unwrap_or_else(default_journal_dir);
         let journal = if a.read_only {
             Journal::in_memory(&run_id)

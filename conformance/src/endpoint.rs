@@ -4,14 +4,15 @@
 //! `run`, `cleanup` and `replay` take the options as `--url`, `--token-env`, `--ca-file`…;
 //! `compare` takes the same options twice, as `--from`, `--from-token-env`, `--from-ca-file`…
 //! and `--to`, `--to-token-env`, `--to-ca-file`…. Each form resolves to one [`EndpointSpec`],
-//! from which the commands build their clients.
+//! which [`EndpointSpec::resolve`] checks into an [`Endpoint`] (or a typed [`EndpointError`]) the
+//! same way for every command; the commands build their clients from that.
 
 use std::path::PathBuf;
 use std::time::Duration;
 
 use scim2_client::{ClientBuilder, ClientCredentials, Proxy, Secret, TrustRoots};
 
-use crate::token::Token;
+use crate::token::{OpaqueExpiry, Token, TokenError, parse_expiry};
 
 /// `--trust-roots` values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -33,6 +34,222 @@ impl From<RootsArg> for TrustRoots {
             RootsArg::CaFilesOnly => Self::CaFilesOnly,
         }
     }
+}
+
+/// Why one endpoint's options cannot be used: a usage error (exit code 2) of `run`, `cleanup`,
+/// `replay` and `compare` alike. Each message names the flag to change, never a token or a
+/// password.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum EndpointError {
+    /// No URL was given.
+    #[error("{flag} URL is required")]
+    MissingUrl {
+        /// The URL flag (`--url`, `--from`, `--to`).
+        flag: &'static str,
+    },
+    /// The URL has no scheme (`tenant.example.com/scim/v2`).
+    #[error("{flag} needs a scheme: https://host/scim/v2 (got {url:?})")]
+    NoScheme {
+        /// The URL flag.
+        flag: &'static str,
+        /// The text given.
+        url: String,
+    },
+    /// The URL does not parse.
+    #[error("{flag} {url:?} is not a URL: {reason}")]
+    BadUrl {
+        /// The URL flag.
+        flag: &'static str,
+        /// The text given.
+        url: String,
+        /// Why it does not parse.
+        reason: url::ParseError,
+    },
+    /// A scheme other than `http` and `https`.
+    #[error("{flag} must be http(s), not {scheme}:")]
+    Scheme {
+        /// The URL flag.
+        flag: &'static str,
+        /// The scheme given.
+        scheme: String,
+    },
+    /// `user:password@` in the URL: it would be printed in reports and visible on the
+    /// command line.
+    #[error(
+        "{flag}: the URL carries credentials; pass the token through {token_flag} instead \
+         (URLs are printed in reports)"
+    )]
+    Credentials {
+        /// The URL flag.
+        flag: &'static str,
+        /// The flag that names the token's variable (`--token-env`, `--from-token-env`).
+        token_flag: String,
+    },
+    /// A query string in the base URL (such as Entra's `?aadOptscim062020` feature flag): a
+    /// SCIM base URL has none (RFC 7644 §1.3), and resource paths are joined onto it.
+    #[error(
+        "{flag} must not carry a query string (leave Entra's ?aadOptscim062020 flag out{hint})",
+        hint = dialect_hint(flag)
+    )]
+    Query {
+        /// The URL flag.
+        flag: &'static str,
+    },
+    /// A fragment (`#…`) in the base URL.
+    #[error("{flag} must not carry a fragment (#…)")]
+    Fragment {
+        /// The URL flag.
+        flag: &'static str,
+    },
+    /// `http://` for a host that is not loopback, without `--insecure-http`.
+    #[error(
+        "refusing http:// for {host}: the bearer token would travel unencrypted; use https:// \
+         or pass --insecure-http"
+    )]
+    CleartextHttp {
+        /// The URL flag.
+        flag: &'static str,
+        /// The host.
+        host: String,
+    },
+    /// The token's variable or file could not be read, or holds no token.
+    #[error("{flag}: {source} (or pass {no_auth_flag} for an endpoint without authentication)")]
+    Token {
+        /// `--token-env` or `--token-file` (with the command's prefix).
+        flag: String,
+        /// The command's `--no-auth` flag.
+        no_auth_flag: String,
+        /// What went wrong.
+        source: TokenError,
+    },
+    /// `--token-expires` is not a date.
+    #[error("{flag}: {reason}")]
+    TokenExpires {
+        /// The flag.
+        flag: String,
+        /// What is wrong with the date.
+        reason: String,
+    },
+    /// A flag that only works with another one (`--proxy-auth-env` without `--proxy`,
+    /// `--oauth-token-url` without `--oauth-client-id`).
+    #[error("{flag} needs {needs}")]
+    Needs {
+        /// The flag given.
+        flag: String,
+        /// The flag it needs.
+        needs: String,
+    },
+    /// Two flags that go together, one given without the other.
+    #[error("{flag} and {other} go together")]
+    Together {
+        /// One flag.
+        flag: String,
+        /// The other.
+        other: String,
+    },
+    /// OAuth client credentials without the client secret.
+    #[error("{flag} needs the client secret in {env_flag} VAR or {file_flag} PATH")]
+    OAuthSecret {
+        /// `--oauth-token-url` (with the prefix).
+        flag: String,
+        /// `--oauth-secret-env`.
+        env_flag: String,
+        /// `--oauth-secret-file`.
+        file_flag: String,
+    },
+    /// A secret (OAuth client secret, proxy credentials) could not be read.
+    #[error("{flag}: {source}")]
+    Secret {
+        /// The flag that names its variable or file.
+        flag: String,
+        /// What went wrong (names the variable or file, never the value).
+        source: Box<scim2_client::Error>,
+    },
+    /// `--proxy` is not a URL.
+    #[error("{flag}: not a URL: {reason}")]
+    ProxyUrl {
+        /// `--proxy` (with the prefix).
+        flag: String,
+        /// Why it does not parse.
+        reason: url::ParseError,
+    },
+    /// `--proxy` carries `user:password`.
+    #[error(
+        "{flag}: the URL carries credentials; put `user:password` in an environment variable \
+         and name it with {env_flag} (command lines are visible to other users)"
+    )]
+    ProxyCredentials {
+        /// `--proxy` (with the prefix).
+        flag: String,
+        /// `--proxy-auth-env` (with the prefix).
+        env_flag: String,
+    },
+    /// The proxy credential variable does not hold `user:password`.
+    #[error("{flag}: ${var} must hold user:password")]
+    ProxyAuthFormat {
+        /// `--proxy-auth-env` (with the prefix).
+        flag: String,
+        /// The variable.
+        var: String,
+    },
+    /// The proxy URL cannot carry credentials.
+    #[error("{flag}: this URL cannot carry credentials")]
+    ProxyCannotCarry {
+        /// `--proxy` (with the prefix).
+        flag: String,
+    },
+    /// The proxy URL is not usable (scheme, host).
+    #[error("{flag}: {source}")]
+    Proxy {
+        /// `--proxy` (with the prefix).
+        flag: String,
+        /// Why.
+        source: Box<scim2_client::Error>,
+    },
+    /// The client could not be built from these options (an unreadable or invalid CA file or
+    /// client certificate, TLS initialisation).
+    #[error("{flag}: {source}")]
+    Client {
+        /// The URL flag.
+        flag: &'static str,
+        /// Why.
+        source: Box<scim2_client::Error>,
+    },
+}
+
+/// The end of [`EndpointError::Query`]'s message: `run`, `cleanup` and `replay` (`--url`)
+/// choose Entra's PATCH dialect with `--dialect` instead of the URL's feature flag.
+fn dialect_hint(flag: &str) -> &'static str {
+    if flag == "--url" {
+        "; choose the dialect with --dialect"
+    } else {
+        ""
+    }
+}
+
+/// Whether `http://` is acceptable for this URL's host without `--insecure-http`: loopback
+/// only (RFC 6761 §6.3).
+fn is_loopback(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+/// One endpoint's options, checked: what a command needs to build its client.
+#[derive(Debug, Clone)]
+pub struct Endpoint {
+    /// The base URL (without a trailing `/`).
+    pub url: String,
+    /// The bearer token, when one is sent.
+    pub token: Option<Token>,
+    /// Proxy, trust, client certificate, connect timeout, OAuth.
+    pub network: Network,
+    /// What `--token-expires` says about an opaque token.
+    pub expiry: OpaqueExpiry,
 }
 
 /// One endpoint's options, independent of the flag spelling.
@@ -141,25 +358,124 @@ impl EndpointSpec {
         format!("--{}{name}", self.prefix)
     }
 
+    /// Checks every option and reads the token: the base URL ([`EndpointSpec::base_url`]),
+    /// the token ([`EndpointSpec::token`]), the network settings ([`EndpointSpec::network`])
+    /// and `--token-expires`. `run` and `compare` go through here alike, so that they accept
+    /// and refuse the same things.
+    ///
+    /// # Errors
+    /// The first [`EndpointError`] found.
+    pub fn resolve(
+        &self,
+        default_env: Option<&str>,
+        allow_http: bool,
+    ) -> Result<Endpoint, EndpointError> {
+        let url = self.base_url(allow_http)?;
+        let token = self.token(default_env)?;
+        let network = self.network()?;
+        let expiry = self.opaque_expiry()?;
+        Ok(Endpoint {
+            url,
+            token,
+            network,
+            expiry,
+        })
+    }
+
+    /// The base URL, checked: absolute `http(s)` without credentials, query or fragment, and
+    /// `http://` only for loopback unless `--insecure-http` (or `allow_http`) says otherwise.
+    /// A trailing `/` is removed.
+    ///
+    /// # Errors
+    /// [`EndpointError`] naming the URL flag and the reason.
+    pub fn base_url(&self, allow_http: bool) -> Result<String, EndpointError> {
+        let flag = self.url_flag;
+        let url = self
+            .url
+            .as_deref()
+            .ok_or(EndpointError::MissingUrl { flag })?;
+        let parsed = url::Url::parse(url).map_err(|reason| match reason {
+            url::ParseError::RelativeUrlWithoutBase => EndpointError::NoScheme {
+                flag,
+                url: url.to_owned(),
+            },
+            reason => EndpointError::BadUrl {
+                flag,
+                url: url.to_owned(),
+                reason,
+            },
+        })?;
+        if !parsed.username().is_empty() || parsed.password().is_some() {
+            return Err(EndpointError::Credentials {
+                flag,
+                token_flag: self.flag("token-env"),
+            });
+        }
+        match parsed.scheme() {
+            "https" => {}
+            "http" if allow_http || self.insecure_http || is_loopback(&parsed) => {}
+            "http" => {
+                return Err(EndpointError::CleartextHttp {
+                    flag,
+                    host: parsed.host_str().unwrap_or_default().to_owned(),
+                });
+            }
+            scheme => {
+                return Err(EndpointError::Scheme {
+                    flag,
+                    scheme: scheme.to_owned(),
+                });
+            }
+        }
+        if parsed.query().is_some() {
+            return Err(EndpointError::Query { flag });
+        }
+        if parsed.fragment().is_some() {
+            return Err(EndpointError::Fragment { flag });
+        }
+        Ok(url.trim_end_matches('/').to_owned())
+    }
+
     /// The token: `--token-file`, else `--token-env` (else `default_env` when given), unless
     /// `--no-auth`. `Ok(None)` when no token is to be sent.
     ///
     /// # Errors
-    /// A message naming the flag and the variable or file, never the token.
-    pub fn token(&self, default_env: Option<&str>) -> Result<Option<Token>, String> {
+    /// [`EndpointError::Token`] naming the flag and the variable or file, never the token.
+    pub fn token(&self, default_env: Option<&str>) -> Result<Option<Token>, EndpointError> {
         if self.no_auth || self.oauth_token_url.is_some() {
             return Ok(None);
         }
+        let fail = |flag: &str, source: TokenError| EndpointError::Token {
+            flag: self.flag(flag),
+            no_auth_flag: self.flag("no-auth"),
+            source,
+        };
         if let Some(p) = &self.token_file {
             return Token::from_file(p)
                 .map(Some)
-                .map_err(|e| format!("{}: {e}", self.flag("token-file")));
+                .map_err(|e| fail("token-file", e));
         }
         match self.token_env.as_deref().or(default_env) {
             Some(var) => Token::from_env(var)
                 .map(Some)
-                .map_err(|e| format!("{}: {e}", self.flag("token-env"))),
+                .map_err(|e| fail("token-env", e)),
             None => Ok(None),
+        }
+    }
+
+    /// `--token-expires`, or that an opaque token's expiry is unknown.
+    ///
+    /// # Errors
+    /// [`EndpointError::TokenExpires`] when the date does not parse.
+    pub fn opaque_expiry(&self) -> Result<OpaqueExpiry, EndpointError> {
+        match &self.token_expires {
+            Some(t) => parse_expiry(t).map(OpaqueExpiry::At).map_err(|reason| {
+                EndpointError::TokenExpires {
+                    flag: self.flag("token-expires"),
+                    reason,
+                }
+            }),
+            None => Ok(OpaqueExpiry::Unknown),
         }
     }
 
@@ -172,18 +488,18 @@ impl EndpointSpec {
     /// The network settings.
     ///
     /// # Errors
-    /// A message for a proxy URL with credentials or an unreadable proxy credential
-    /// variable, a client certificate without its key, or an invalid proxy URL.
-    pub fn network(&self) -> Result<Network, String> {
+    /// [`EndpointError`] for a proxy URL with credentials or an unreadable proxy credential
+    /// variable, a client certificate without its key, an invalid proxy URL, or incomplete
+    /// OAuth client credentials.
+    pub fn network(&self) -> Result<Network, EndpointError> {
         let proxy = match (&self.proxy, self.no_proxy) {
             (_, true) => Proxy::none(),
             (None, false) => {
                 if self.proxy_auth_env.is_some() {
-                    return Err(format!(
-                        "{} needs {}",
-                        self.flag("proxy-auth-env"),
-                        self.flag("proxy")
-                    ));
+                    return Err(EndpointError::Needs {
+                        flag: self.flag("proxy-auth-env"),
+                        needs: self.flag("proxy"),
+                    });
                 }
                 Proxy::from_env()
             }
@@ -193,11 +509,10 @@ impl EndpointSpec {
             (Some(c), Some(k)) => Some((c.clone(), k.clone())),
             (None, None) => None,
             _ => {
-                return Err(format!(
-                    "{} and {} go together",
-                    self.flag("client-cert"),
-                    self.flag("client-key")
-                ));
+                return Err(EndpointError::Together {
+                    flag: self.flag("client-cert"),
+                    other: self.flag("client-key"),
+                });
             }
         };
         Ok(Network {
@@ -211,29 +526,33 @@ impl EndpointSpec {
     }
 
     /// The OAuth client credentials, when `--oauth-token-url` is given.
-    fn oauth(&self) -> Result<Option<ClientCredentials>, String> {
+    fn oauth(&self) -> Result<Option<ClientCredentials>, EndpointError> {
         let Some(url) = &self.oauth_token_url else {
             return Ok(None);
         };
-        let id = self.oauth_client_id.as_deref().ok_or_else(|| {
-            format!(
-                "{} needs {}",
-                self.flag("oauth-token-url"),
-                self.flag("oauth-client-id")
-            )
-        })?;
+        let id = self
+            .oauth_client_id
+            .as_deref()
+            .ok_or_else(|| EndpointError::Needs {
+                flag: self.flag("oauth-token-url"),
+                needs: self.flag("oauth-client-id"),
+            })?;
+        let secret_err = |flag: &str| {
+            let flag = self.flag(flag);
+            move |source| EndpointError::Secret {
+                flag,
+                source: Box::new(source),
+            }
+        };
         let secret = match (&self.oauth_secret_file, &self.oauth_secret_env) {
-            (Some(p), _) => Secret::from_file(p)
-                .map_err(|e| format!("{}: {e}", self.flag("oauth-secret-file")))?,
-            (None, Some(v)) => Secret::from_env(v)
-                .map_err(|e| format!("{}: {e}", self.flag("oauth-secret-env")))?,
+            (Some(p), _) => Secret::from_file(p).map_err(secret_err("oauth-secret-file"))?,
+            (None, Some(v)) => Secret::from_env(v).map_err(secret_err("oauth-secret-env"))?,
             (None, None) => {
-                return Err(format!(
-                    "{} needs the client secret in {} VAR or {} PATH",
-                    self.flag("oauth-token-url"),
-                    self.flag("oauth-secret-env"),
-                    self.flag("oauth-secret-file")
-                ));
+                return Err(EndpointError::OAuthSecret {
+                    flag: self.flag("oauth-token-url"),
+                    env_flag: self.flag("oauth-secret-env"),
+                    file_flag: self.flag("oauth-secret-file"),
+                });
             }
         };
         let mut c = ClientCredentials::new(url.clone(), id, secret);
@@ -243,27 +562,34 @@ impl EndpointSpec {
         Ok(Some(c))
     }
 
-    fn explicit_proxy(&self, text: &str) -> Result<Proxy, String> {
+    fn explicit_proxy(&self, text: &str) -> Result<Proxy, EndpointError> {
         let flag = self.flag("proxy");
-        let mut url = url::Url::parse(text).map_err(|e| format!("{flag}: not a URL: {e}"))?;
+        let mut url = url::Url::parse(text).map_err(|reason| EndpointError::ProxyUrl {
+            flag: flag.clone(),
+            reason,
+        })?;
         if !url.username().is_empty() || url.password().is_some() {
-            return Err(format!(
-                "{flag}: the URL carries credentials; put `user:password` in an environment \
-                 variable and name it with {} (command lines are visible to other users)",
-                self.flag("proxy-auth-env")
-            ));
+            return Err(EndpointError::ProxyCredentials {
+                flag,
+                env_flag: self.flag("proxy-auth-env"),
+            });
         }
         if let Some(var) = &self.proxy_auth_env {
-            let creds = scim2_client::Secret::from_env(var)
-                .map_err(|e| format!("{}: {e}", self.flag("proxy-auth-env")))?;
-            let (user, password) = creds.expose().split_once(':').ok_or_else(|| {
-                format!(
-                    "{}: ${var} must hold user:password",
-                    self.flag("proxy-auth-env")
-                )
+            let env_flag = self.flag("proxy-auth-env");
+            let creds = Secret::from_env(var).map_err(|source| EndpointError::Secret {
+                flag: env_flag.clone(),
+                source: Box::new(source),
             })?;
+            let (user, password) =
+                creds
+                    .expose()
+                    .split_once(':')
+                    .ok_or_else(|| EndpointError::ProxyAuthFormat {
+                        flag: env_flag,
+                        var: var.clone(),
+                    })?;
             if url.set_username(user).is_err() || url.set_password(Some(password)).is_err() {
-                return Err(format!("{flag}: this URL cannot carry credentials"));
+                return Err(EndpointError::ProxyCannotCarry { flag });
             }
         }
         let no_proxy = ["NO_PROXY", "no_proxy"]
@@ -272,7 +598,10 @@ impl EndpointSpec {
             .unwrap_or_default();
         Proxy::url(url.as_str())
             .map(|p| p.no_proxy(&no_proxy))
-            .map_err(|e| format!("{flag}: {e}"))
+            .map_err(|source| EndpointError::Proxy {
+                flag,
+                source: Box::new(source),
+            })
     }
 }
 
@@ -464,20 +793,25 @@ mod tests {
             proxy: Some("http://u:pw@proxy.example.com:3128".into()),
             ..EndpointSpec::default()
         };
-        let e = spec.network().unwrap_err();
+        let e = spec.network().unwrap_err().to_string();
         assert!(e.contains("--proxy-auth-env") && !e.contains("pw@"), "{e}");
         let spec = EndpointSpec {
             client_cert: Some("c.pem".into()),
             ..EndpointSpec::default()
         };
-        assert!(spec.network().unwrap_err().contains("--client-key"));
+        assert!(
+            spec.network()
+                .unwrap_err()
+                .to_string()
+                .contains("--client-key")
+        );
         let spec = EndpointSpec {
             prefix: "to-",
             proxy_auth_env: Some("P".into()),
             ..EndpointSpec::default()
         };
         assert_eq!(
-            spec.network().unwrap_err(),
+            spec.network().unwrap_err().to_string(),
             "--to-proxy-auth-env needs --to-proxy"
         );
         let spec = EndpointSpec {
@@ -486,7 +820,7 @@ mod tests {
             oauth_client_id: Some("id".into()),
             ..EndpointSpec::default()
         };
-        let e = spec.network().unwrap_err();
+        let e = spec.network().unwrap_err().to_string();
         assert!(e.contains("--from-oauth-secret-env"), "{e}");
         // With OAuth, no bearer token is read (not even the default variable).
         assert!(
@@ -494,5 +828,66 @@ mod tests {
                 .unwrap()
                 .is_none()
         );
+    }
+
+    #[test]
+    fn base_urls_are_checked_into_typed_errors() {
+        let spec = |url: &str| EndpointSpec {
+            url_flag: "--to",
+            prefix: "to-",
+            url: Some(url.into()),
+            ..EndpointSpec::default()
+        };
+        let check = |url: &str| spec(url).base_url(false);
+        assert_eq!(
+            check("https://t.example/scim/v2/").unwrap(),
+            "https://t.example/scim/v2"
+        );
+        for ok in [
+            "http://localhost:8080/scim",
+            "http://127.0.0.1/scim",
+            "http://[::1]/scim",
+        ] {
+            assert!(check(ok).is_ok(), "{ok}");
+        }
+        assert!(spec("http://t.example/scim").base_url(true).is_ok());
+        let insecure = EndpointSpec {
+            insecure_http: true,
+            ..spec("http://t.example/scim")
+        };
+        assert!(insecure.base_url(false).is_ok());
+        assert!(matches!(
+            EndpointSpec::default().base_url(false),
+            Err(EndpointError::MissingUrl { .. })
+        ));
+        assert!(matches!(
+            check("t.example/scim"),
+            Err(EndpointError::NoScheme { flag: "--to", .. })
+        ));
+        assert!(matches!(
+            check("https://[::1"),
+            Err(EndpointError::BadUrl { .. })
+        ));
+        assert!(matches!(
+            check("ftp://t.example"),
+            Err(EndpointError::Scheme { .. })
+        ));
+        assert!(matches!(
+            check("http://t.example/scim"),
+            Err(EndpointError::CleartextHttp { .. })
+        ));
+        assert!(matches!(
+            check("https://t.example/?x=1"),
+            Err(EndpointError::Query { .. })
+        ));
+        assert!(matches!(
+            check("https://t.example/#x"),
+            Err(EndpointError::Fragment { .. })
+        ));
+        let e = check("https://u:pw@t.example/scim").unwrap_err();
+        assert!(
+            matches!(&e, EndpointError::Credentials { token_flag, .. } if token_flag == "--to-token-env")
+        );
+        assert!(!e.to_string().contains("pw"), "{e}");
     }
 }

@@ -11,23 +11,41 @@ use serde::{Deserialize, Serialize};
 /// Longest journal accepted by [`Journal::load`] (lines).
 const MAX_LINES: usize = 1_000_000;
 
-/// The resource type of a journal entry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub enum ResourceKind {
-    /// `/Groups` (deleted first).
-    Groups,
-    /// `/Users`.
-    Users,
+/// The resource type of a journal entry (RFC 7643 §4.1 User, §4.2 Group).
+pub use scim2_types::ResourceKind;
+
+/// Where `kind` comes in the order of deletion: groups first (their members are users), then
+/// users.
+#[must_use]
+pub fn deletion_rank(kind: ResourceKind) -> u8 {
+    match kind {
+        ResourceKind::Group => 0,
+        ResourceKind::User => 1,
+    }
 }
 
-impl ResourceKind {
-    /// The endpoint path (`/Users`, `/Groups`).
-    #[must_use]
-    pub fn path(self) -> &'static str {
-        match self {
-            Self::Users => "/Users",
-            Self::Groups => "/Groups",
-        }
+/// The spelling of a kind in the journal file and in the JSON report's cleanup lists:
+/// `"Users"`, `"Groups"` (the endpoint without its slash), as the first journals wrote it.
+mod plural {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use super::ResourceKind;
+
+    fn name(kind: ResourceKind) -> &'static str {
+        kind.endpoint().trim_start_matches('/')
+    }
+
+    #[allow(clippy::trivially_copy_pass_by_ref)] // serde's `with` signature
+    pub(super) fn serialize<S: Serializer>(kind: &ResourceKind, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(name(*kind))
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<ResourceKind, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        ResourceKind::ALL
+            .into_iter()
+            .find(|k| name(*k) == text)
+            .ok_or_else(|| serde::de::Error::unknown_variant(&text, &["Groups", "Users"]))
     }
 }
 
@@ -35,6 +53,7 @@ impl ResourceKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Created {
     /// Users or Groups.
+    #[serde(with = "plural")]
     pub kind: ResourceKind,
     /// The id the endpoint assigned.
     pub id: String,
@@ -45,9 +64,16 @@ pub struct Created {
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(tag = "event", rename_all = "lowercase")]
 enum Line {
-    Start { run_id: String, endpoint: String },
+    Start {
+        run_id: String,
+        endpoint: String,
+    },
     Created(Created),
-    Deleted { kind: ResourceKind, id: String },
+    Deleted {
+        #[serde(with = "plural")]
+        kind: ResourceKind,
+        id: String,
+    },
 }
 
 /// The journal: in memory, and appended to a file when it has one.
@@ -216,7 +242,7 @@ impl Journal {
     #[must_use]
     pub fn pending(&self) -> Vec<Created> {
         let mut v: Vec<Created> = self.lock_live().iter().rev().cloned().collect();
-        v.sort_by_key(|c| c.kind);
+        v.sort_by_key(|c| deletion_rank(c.kind));
         v
     }
 
@@ -266,17 +292,40 @@ mod tests {
     fn pending_survives_a_reload_groups_first() {
         let dir = tempfile::tempdir().unwrap();
         let j = Journal::create(dir.path(), "abcd1234", "http://x").unwrap();
-        j.created(ResourceKind::Users, "u1", "a");
-        j.created(ResourceKind::Groups, "g1", "g");
-        j.created(ResourceKind::Users, "u2", "b");
-        j.deleted(ResourceKind::Users, "u1");
+        j.created(ResourceKind::User, "u1", "a");
+        j.created(ResourceKind::Group, "g1", "g");
+        j.created(ResourceKind::User, "u2", "b");
+        j.deleted(ResourceKind::User, "u1");
         drop(j);
         let j = Journal::load(dir.path(), "abcd1234").unwrap();
         let ids: Vec<_> = j.pending().into_iter().map(|c| c.id).collect();
         assert_eq!(ids, ["g1", "u2"]);
-        j.deleted(ResourceKind::Groups, "g1");
+        j.deleted(ResourceKind::Group, "g1");
         let j2 = Journal::load(dir.path(), "abcd1234").unwrap();
         assert_eq!(j2.pending().len(), 1);
+    }
+
+    #[test]
+    fn the_file_spells_kinds_as_endpoints() {
+        let dir = tempfile::tempdir().unwrap();
+        let j = Journal::create(dir.path(), "abcd1234", "http://x").unwrap();
+        j.created(ResourceKind::User, "u1", "a");
+        j.created(ResourceKind::Group, "g1", "g");
+        j.deleted(ResourceKind::User, "u1");
+        let text = std::fs::read_to_string(Journal::path_for(dir.path(), "abcd1234")).unwrap();
+        assert_eq!(
+            text,
+            concat!(
+                "{\"event\":\"start\",\"run_id\":\"abcd1234\",\"endpoint\":\"http://x\"}\n",
+                "{\"event\":\"created\",\"kind\":\"Users\",\"id\":\"u1\",\"name\":\"a\"}\n",
+                "{\"event\":\"created\",\"kind\":\"Groups\",\"id\":\"g1\",\"name\":\"g\"}\n",
+                "{\"event\":\"deleted\",\"kind\":\"Users\",\"id\":\"u1\"}\n",
+            )
+        );
+        let bad = "{\"event\":\"deleted\",\"kind\":\"User\",\"id\":\"u1\"}\n";
+        std::fs::write(Journal::path_for(dir.path(), "zzzz"), bad).unwrap();
+        let e = Journal::load(dir.path(), "zzzz").unwrap_err();
+        assert!(e.reason.contains("unknown variant `User`"), "{e}");
     }
 
     #[test]

@@ -87,7 +87,7 @@ pub use cli::{
     ListFormat, RunConfig, UsageError, list_checks, main_with, run_endpoint, run_transport,
 };
 
-pub use check::{Capability, CheckMeta, CheckResult, Counterexample, Levels, Outcome};
+pub use check::{Capability, CheckMeta, CheckResult, Counterexample, Failure, Levels, Outcome};
 pub use dialect::Dialect;
 pub use endpoint::Network;
 pub use evidence::{Evidence, Requirement, Source};

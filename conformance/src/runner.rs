@@ -189,7 +189,7 @@ async fn run_one(
     let body = (check.run)(cx.clone()).await;
     result.outcome = match body {
         Ok(()) => Outcome::Pass,
-        Err(CheckError::Fail(m)) => Outcome::Fail(m),
+        Err(CheckError::Fail(m)) => Outcome::Fail(m.into()),
         Err(CheckError::Skip(m)) => Outcome::Skip(m),
         Err(CheckError::Error(m)) => Outcome::Error(m),
         Err(CheckError::Abort(a)) => {
@@ -202,10 +202,10 @@ async fn run_one(
         }
     };
     if check.meta.requirement == crate::check::Requirement::May
-        && let Outcome::Fail(m) = &result.outcome
+        && let Outcome::Fail(f) = &result.outcome
     {
         // MAY probes are recorded, never failed.
-        let m = m.clone();
+        let m = f.detail.clone();
         cx.note(format!("observed: {m}"));
         result.outcome = Outcome::Pass;
     }
@@ -405,7 +405,7 @@ async fn delete_pending(
 
 /// Deletes one resource and confirms it is gone: `None`, or why it is still there.
 async fn delete_one(transport: &dyn Transport, c: &Created) -> Option<String> {
-    let path = format!("{}/{}", c.kind.path(), enc_path(&c.id));
+    let path = format!("{}/{}", c.kind.endpoint(), enc_path(&c.id));
     let del = transport
         .send(WireRequest::new("DELETE", path.clone()))
         .await;

@@ -12,13 +12,14 @@ use rand::rngs::StdRng;
 use serde_json::Value;
 
 use crate::check::Capability;
-use crate::journal::{Journal, ResourceKind};
+use crate::journal::Journal;
 use crate::mapping::{Mapping, Person};
 pub use crate::scim_json::{
     Listed, enc, enc_path, error_detail, get_ci, id_of, is_scim_error, listed, lit, member_ids,
 };
 use crate::transcript::Exchange;
 use crate::transport::{Transport, TransportError, WireRequest, WireResponse, send_recorded};
+use scim2_types::ResourceKind;
 
 /// Why the whole run stops early (exit code 3).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -498,7 +499,7 @@ impl Cx {
         filter: &str,
         extra: &str,
     ) -> Result<Listed, CheckError> {
-        let mut path = format!("{}?", kind.path());
+        let mut path = format!("{}?", kind.endpoint());
         if !extra.is_empty() {
             path.push_str(extra);
             path.push('&');
@@ -532,7 +533,7 @@ impl Cx {
             format!("?{query}")
         };
         let r = self
-            .get(&format!("{}/{}{q}", kind.path(), enc_path(id)))
+            .get(&format!("{}/{}{q}", kind.endpoint(), enc_path(id)))
             .await?;
         match r.status() {
             200 => Ok(Some(r.body()?.clone())),
@@ -552,7 +553,7 @@ impl Cx {
         name: &str,
     ) -> Result<Value, CheckError> {
         let r = self
-            .send(WireRequest::new("POST", kind.path()).scim_json(body))
+            .send(WireRequest::new("POST", kind.endpoint()).scim_json(body))
             .await?;
         ensure!(
             r.status() == 201 || r.status() == 200,
@@ -588,7 +589,7 @@ impl Cx {
         let p = self.person(slug);
         let body = self.0.session.mapping.user_body(&p, manager);
         let created = self
-            .create(ResourceKind::Users, &body, &p.user_name())
+            .create(ResourceKind::User, &body, &p.user_name())
             .await?;
         Ok((id_of(&created).unwrap_or_default(), body, p))
     }
@@ -628,7 +629,7 @@ impl Cx {
             "meta": {"resourceType": "User"},
         });
         let created = self
-            .create(ResourceKind::Users, &body, &user_name)
+            .create(ResourceKind::User, &body, &user_name)
             .await
             .map_err(|e| not_reached("creating a helper user", e))?;
         Ok((id_of(&created).unwrap_or_default(), user_name))
@@ -659,7 +660,7 @@ impl Cx {
             "members": [],
             "meta": {"resourceType": "Group"},
         });
-        let created = self.create(ResourceKind::Groups, &body, &name).await?;
+        let created = self.create(ResourceKind::Group, &body, &name).await?;
         Ok((id_of(&created).unwrap_or_default(), name))
     }
 
@@ -679,7 +680,7 @@ impl Cx {
         });
         let r = self
             .send(
-                WireRequest::new("PATCH", format!("{}/{}", kind.path(), enc_path(id)))
+                WireRequest::new("PATCH", format!("{}/{}", kind.endpoint(), enc_path(id)))
                     .scim_json(&body),
             )
             .await?;
@@ -701,7 +702,7 @@ impl Cx {
         let r = self
             .send(WireRequest::new(
                 "DELETE",
-                format!("{}/{}", kind.path(), enc_path(id)),
+                format!("{}/{}", kind.endpoint(), enc_path(id)),
             ))
             .await?;
         if matches!(r.status(), 200 | 204 | 404) {

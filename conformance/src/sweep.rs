@@ -17,9 +17,10 @@
 
 use serde_json::Value;
 
-use crate::journal::{Created, ResourceKind};
+use crate::journal::Created;
 use crate::session::{enc, id_of, listed, lit};
 use crate::transport::{Transport, WireRequest};
+use scim2_types::ResourceKind;
 use scim2_filter::select::get_ci;
 
 /// Resources asked for per page.
@@ -42,8 +43,8 @@ pub struct Listing {
 /// The attributes a resource of `kind` is matched on, the one the filter uses first.
 fn attrs(kind: ResourceKind) -> &'static [&'static str] {
     match kind {
-        ResourceKind::Users => &["userName", "externalId", "displayName"],
-        ResourceKind::Groups => &["displayName", "externalId"],
+        ResourceKind::User => &["userName", "externalId", "displayName"],
+        ResourceKind::Group => &["displayName", "externalId"],
     }
 }
 
@@ -83,7 +84,7 @@ async fn pages(
         let sep = if query.is_empty() { "" } else { "&" };
         let path = format!(
             "{}?{query}{sep}startIndex={start}&count={PAGE}",
-            kind.path()
+            kind.endpoint()
         );
         let what = match transport.send(WireRequest::new("GET", path.clone())).await {
             Ok(r) if r.status == 200 => match r.json().as_ref().and_then(listed) {
@@ -120,7 +121,7 @@ async fn pages(
         if read >= MAX_SCAN {
             return Pages::Stopped(format!(
                 "stopped after {read} {} (the bound of the sweep)",
-                kind.path()
+                kind.endpoint()
             ));
         }
     }
@@ -133,16 +134,16 @@ pub async fn find(transport: &dyn Transport, prefix: &str) -> Listing {
         complete: true,
         ..Listing::default()
     };
-    for kind in [ResourceKind::Groups, ResourceKind::Users] {
+    for kind in [ResourceKind::Group, ResourceKind::User] {
         let attr = attrs(kind)[0];
         let filter = format!("filter={}", enc(&format!("{attr} sw {}", lit(&stem))));
         let excluded = "excludedAttributes=members";
         let ways: Vec<(String, String)> = match kind {
-            ResourceKind::Users => vec![
+            ResourceKind::User => vec![
                 (filter, format!("{attr} sw filter")),
                 (String::new(), "paging through the collection".to_owned()),
             ],
-            ResourceKind::Groups => vec![
+            ResourceKind::Group => vec![
                 (format!("{excluded}&{filter}"), format!("{attr} sw filter")),
                 (
                     excluded.to_owned(),
@@ -156,7 +157,7 @@ pub async fn find(transport: &dyn Transport, prefix: &str) -> Listing {
         for (query, how) in ways {
             match pages(transport, kind, &query, &stem, &mut listing.found).await {
                 Pages::Done => {
-                    listing.notes.push(format!("{}: {how}", kind.path()));
+                    listing.notes.push(format!("{}: {how}", kind.endpoint()));
                     read = true;
                     break;
                 }
@@ -164,7 +165,7 @@ pub async fn find(transport: &dyn Transport, prefix: &str) -> Listing {
                     listing.complete = false;
                     listing
                         .notes
-                        .push(format!("{}: {how} incomplete: {why}", kind.path()));
+                        .push(format!("{}: {how} incomplete: {why}", kind.endpoint()));
                     read = true;
                     break;
                 }
@@ -175,12 +176,14 @@ pub async fn find(transport: &dyn Transport, prefix: &str) -> Listing {
             listing.complete = false;
             listing.notes.push(format!(
                 "{}: not listed ({})",
-                kind.path(),
+                kind.endpoint(),
                 refusals.join("; ")
             ));
         }
     }
-    listing.found.sort_by_key(|c| c.kind);
+    listing
+        .found
+        .sort_by_key(|c| crate::journal::deletion_rank(c.kind));
     listing
 }
 
@@ -194,20 +197,20 @@ mod tests {
         let stem = "scimconf-abcd2345-";
         let user = json!({"id": "1", "userName": "scimconf-abcd2345-u1@example.com"});
         assert_eq!(
-            matching(ResourceKind::Users, &user, stem),
+            matching(ResourceKind::User, &user, stem),
             Some(("1".into(), "scimconf-abcd2345-u1@example.com".into()))
         );
         let other_run = json!({"id": "2", "userName": "scimconf-abcd23456-u1@example.com"});
-        assert_eq!(matching(ResourceKind::Users, &other_run, stem), None);
+        assert_eq!(matching(ResourceKind::User, &other_run, stem), None);
         let by_external_id =
             json!({"id": "3", "userName": "x@y", "externalId": "scimconf-abcd2345-u3"});
         assert_eq!(
-            matching(ResourceKind::Users, &by_external_id, stem).map(|m| m.0),
+            matching(ResourceKind::User, &by_external_id, stem).map(|m| m.0),
             Some("3".into())
         );
         let group = json!({"id": "4", "displayName": "scimconf-abcd2345-g1"});
-        assert!(matching(ResourceKind::Groups, &group, stem).is_some());
+        assert!(matching(ResourceKind::Group, &group, stem).is_some());
         let no_id = json!({"displayName": "scimconf-abcd2345-g1"});
-        assert_eq!(matching(ResourceKind::Groups, &no_id, stem), None);
+        assert_eq!(matching(ResourceKind::Group, &no_id, stem), None);
     }
 }

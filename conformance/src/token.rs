@@ -9,6 +9,7 @@ use std::fmt;
 use std::path::Path;
 
 use base64::Engine as _;
+use scim2_client::Secret;
 use serde::Serialize;
 use time::{Duration, OffsetDateTime};
 
@@ -18,27 +19,39 @@ pub const EXPIRY_WARNING_DAYS: i64 = 30;
 /// Largest token file read (bytes).
 const MAX_TOKEN_FILE: u64 = 64 * 1024;
 
-/// A bearer token. `Debug` and `Display` print `***`.
+/// A bearer token: a [`scim2_client::Secret`] read by this tool's rules (from a variable or
+/// the first line of a file, never an argument; a `Bearer ` prefix dropped) and inspected for
+/// its expiry. `Debug` and `Display` print `***`.
+///
+/// The client is given the same shared secret ([`Token::secret`]): the token is held once, in
+/// one type, from the moment it is read to the `Authorization` header.
 ///
 /// ```
 /// use scim2_conformance::Token;
 /// let t = Token::new("s3cr3t");
 /// assert_eq!(format!("{t:?} {t}"), "Token(***) ***");
 /// assert_eq!(t.expose(), "s3cr3t");
+/// assert_eq!(t.secret().expose(), "s3cr3t");
 /// ```
 #[derive(Clone, PartialEq, Eq)]
-pub struct Token(String);
+pub struct Token(Secret);
 
 impl Token {
     /// Wraps a token (surrounding whitespace removed).
     #[must_use]
     pub fn new(text: &str) -> Self {
-        Self(text.trim().to_owned())
+        Self(Secret::new(text.trim().to_owned()))
     }
 
     /// The secret text, for the `Authorization` header only.
     #[must_use]
     pub fn expose(&self) -> &str {
+        self.0.expose()
+    }
+
+    /// The token as the client's bearer secret (a cheap clone shares it).
+    #[must_use]
+    pub fn secret(&self) -> &Secret {
         &self.0
     }
 
@@ -74,20 +87,19 @@ impl Token {
     }
 
     fn checked(text: &str, what: impl Fn() -> String) -> Result<Self, TokenError> {
-        let t = Self::new(text);
-        if t.0.is_empty() {
+        let text = text.trim();
+        if text.is_empty() {
             return Err(TokenError::Empty(what()));
         }
-        let t = t.0.strip_prefix("Bearer ").map(Self::new).unwrap_or(t);
-        Ok(t)
+        Ok(Self::new(text.strip_prefix("Bearer ").unwrap_or(text)))
     }
 
     /// What can be told about the token without the issuer: JWT expiry, if it is a JWT.
     #[must_use]
     pub fn inspect(&self, now: OffsetDateTime) -> TokenInfo {
-        let Some(exp) = jwt_expiry(&self.0) else {
+        let Some(exp) = jwt_expiry(self.expose()) else {
             return TokenInfo {
-                jwt: looks_like_jwt(&self.0),
+                jwt: looks_like_jwt(self.expose()),
                 expires_at: None,
                 warning: None,
             };

@@ -239,7 +239,7 @@ impl HttpTransport {
                 .max_body_bytes(8 * 1024 * 1024)
                 .user_agent(concat!("scim-conformance/", env!("CARGO_PKG_VERSION")));
             if let Some(t) = token {
-                b = b.bearer(scim2_client::Secret::new(t.expose().to_owned()));
+                b = b.bearer(t.secret().clone());
             } else if oauth {
                 b = network.apply_auth(b);
             }

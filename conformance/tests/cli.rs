@@ -242,6 +242,140 @@ fn usage_messages_say_what_to_type() {
     assert!(err.contains("--builtin makes up its own token"), "{err}");
 }
 
+/// `run` and `compare` refuse the same base URLs, before sending anything, with exit code 2
+/// and the same message naming each command's flag (`--url`, `--from`); a URL's password is
+/// never echoed.
+#[test]
+fn run_and_compare_refuse_the_same_urls() {
+    let cases: [(&str, &[&str]); 7] = [
+        (
+            "https://admin:hunter2@x.example/scim",
+            &[
+                "{flag}: the URL carries credentials; pass the token through {token} instead (URLs are printed in reports)",
+            ],
+        ),
+        (
+            "https://x.example/scim?aadOptscim062020",
+            &["{flag} must not carry a query string (leave Entra's ?aadOptscim062020 flag out"],
+        ),
+        (
+            "https://x.example/scim#top",
+            &["{flag} must not carry a fragment (#…)"],
+        ),
+        (
+            "http://x.example/scim",
+            &[
+                "refusing http:// for x.example: the bearer token would travel unencrypted; use https:// or pass --insecure-http",
+            ],
+        ),
+        (
+            "ftp://x.example/scim",
+            &["{flag} must be http(s), not ftp:"],
+        ),
+        (
+            "x.example/scim",
+            &["{flag} needs a scheme: https://host/scim/v2 (got \"x.example/scim\")"],
+        ),
+        (
+            "https://[::1",
+            &["{flag} \"https://[::1\" is not a URL: invalid IPv6 address"],
+        ),
+    ];
+    for (url, says) in cases {
+        for (args, flag, token, prefix) in [
+            (
+                vec!["run", "--url", url, "--no-auth"],
+                "--url",
+                "--token-env",
+                "scim-conformance: ",
+            ),
+            (
+                vec![
+                    "compare",
+                    "--from",
+                    url,
+                    "--to",
+                    "https://b.example/scim",
+                    "--from-no-auth",
+                    "--to-no-auth",
+                ],
+                "--from",
+                "--from-token-env",
+                "scim-conformance compare: ",
+            ),
+        ] {
+            let out = binary(&args, &[]);
+            assert_eq!(out.status.code(), Some(2), "{args:?}");
+            let err = String::from_utf8_lossy(&out.stderr);
+            for want in says {
+                let want = want.replace("{flag}", flag).replace("{token}", token);
+                assert!(
+                    err.starts_with(&format!("{prefix}{want}")),
+                    "{args:?}: {err}"
+                );
+            }
+            assert!(!err.contains("hunter2"), "{err}");
+            assert_eq!(err.lines().count(), 1, "{err}");
+        }
+    }
+    // Only `run` (and `cleanup`, `replay`) choose the PATCH dialect with --dialect.
+    let out = binary(
+        &[
+            "run",
+            "--url",
+            "https://x.example/?aadOptscim062020",
+            "--no-auth",
+        ],
+        &[],
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("; choose the dialect with --dialect)"));
+    let out = binary(
+        &[
+            "compare",
+            "--from",
+            "https://x.example/?a",
+            "--to",
+            "https://b.example/scim",
+        ],
+        &[],
+    );
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("--dialect"));
+}
+
+/// A token variable that is not set is refused by both commands alike, naming the flag and
+/// the command's `--no-auth`.
+#[test]
+fn run_and_compare_refuse_an_unset_token_variable_alike() {
+    for (args, says) in [
+        (
+            &[
+                "run",
+                "--url",
+                "https://x.example/scim",
+                "--token-env",
+                "SCIM2_KINDS_SURELY_UNSET",
+            ][..],
+            "scim-conformance: --token-env: environment variable SCIM2_KINDS_SURELY_UNSET is not set (put the bearer token there, or use --token-file PATH) (or pass --no-auth for an endpoint without authentication)",
+        ),
+        (
+            &[
+                "compare",
+                "--from",
+                "https://a.example/scim",
+                "--from-token-env",
+                "SCIM2_KINDS_SURELY_UNSET",
+                "--to",
+                "https://b.example/scim",
+            ][..],
+            "scim-conformance compare: --from-token-env: environment variable SCIM2_KINDS_SURELY_UNSET is not set (put the bearer token there, or use --token-file PATH) (or pass --from-no-auth for an endpoint without authentication)",
+        ),
+    ] {
+        let out = binary(args, &[]);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert_eq!(String::from_utf8_lossy(&out.stderr).trim_end(), says);
+    }
+}
+
 /// Replaces what changes from run to run: the endpoint's address, the run id, generated ids.
 fn scrub_console(text: &str, base: &str) -> String {
     let run_id = regex::Regex::new(r"\(run ([0-9a-z]{8}),")

@@ -5,7 +5,7 @@ mod compare_support;
 
 use compare_support::{Dir, ENTERPRISE, directory, user_name};
 use scim2_conformance::compare::{
-    Comparison, Directory, Format, Kind, Mapping, MatchedBy, Side, compare, render,
+    Comparison, Directory, Format, Mapping, MatchedBy, ResourceKind, Side, compare, render,
 };
 use serde_json::{Value, json};
 
@@ -70,7 +70,7 @@ fn a_missing_user_is_reported_once() {
     assert_eq!(c.totals.differences, 1, "{}", render(&c, Format::Human));
     assert_eq!(c.totals.users_missing_on_to, 1);
     let o = &c.only_on_one_side[0];
-    assert_eq!((o.kind, o.side), (Kind::User, Side::From));
+    assert_eq!((o.kind, o.side), (ResourceKind::User, Side::From));
     assert_eq!(o.name.as_deref(), Some(user_name(58).as_str()));
 }
 
@@ -263,6 +263,9 @@ fn reports_show_the_summary_first_and_every_finding() {
     assert_eq!(j["totals"]["differences"], 2);
     assert_eq!(j["attributeDifferences"][0]["to"], "A | B");
     assert_eq!(j["onlyOnOneSide"][0]["side"], "from");
+    // Kinds are written in lower case, as before they were one type with scim2-types.
+    assert_eq!(j["onlyOnOneSide"][0]["kind"], "user");
+    assert_eq!(j["attributeDifferences"][0]["kind"], "user");
     let same = run(&a, &a);
     assert!(
         render(&same, Format::Human).starts_with("compare: identical for the mapped attributes")

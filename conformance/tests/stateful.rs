@@ -188,6 +188,29 @@ async fn finds_and_shrinks_each_reachable_fault() {
             "{fault}: {failing:?}\n{}",
             c.render()
         );
+        // Each failure carries its first divergence's comparison next to the text the reports
+        // print (one failure type for fixed checks and sequences).
+        for c in &out.counterexamples {
+            let d = c.divergence().unwrap();
+            let f = out
+                .results()
+                .into_iter()
+                .find_map(|r| match r.outcome {
+                    scim2_conformance::Outcome::Fail(f) if f.detail == c.render() => Some(f),
+                    _ => None,
+                })
+                .unwrap_or_else(|| panic!("{fault}: no failure renders\n{}", c.render()));
+            assert_eq!(
+                (f.what, f.expected, f.observed, f.step),
+                (
+                    Some(d.what.clone()),
+                    Some(d.expected.clone()),
+                    Some(d.actual.clone()),
+                    d.step
+                ),
+                "{fault}"
+            );
+        }
         // Each check that lists the fault reports it.
         for r in out.results() {
             if r.meta.faults.contains(&fault) {

@@ -39,7 +39,7 @@ fn resource_type(kind: ResourceKind, schemas: &ResourceSchemas, base: &str) -> V
         "schemas": [urn::RESOURCE_TYPE],
         "id": name,
         "name": name,
-        "endpoint": format!("/{}", kind.endpoint()),
+        "endpoint": kind.endpoint(),
         "description": match kind {
             ResourceKind::User => "User Account",
             ResourceKind::Group => "Group",

@@ -84,7 +84,7 @@ pub use multi_valued::{
     Address, Email, Entitlement, Im, PhoneNumber, Photo, Role, UserGroup, X509Certificate,
 };
 pub use read::ReadError;
-pub use resource::Resource;
+pub use resource::{Resource, ResourceKind};
 pub use schema::{ResourceType, ServiceProviderConfig};
 pub use user::{Name, User};
 

@@ -12,7 +12,12 @@ pub(super) async fn cleanup_cmd(a: CleanupArgs) -> Result<ExitCode, UsageError> 
         )));
     }
     let spec = a.endpoint.spec();
-    let (url, token, network) = load_endpoint(&spec)?;
+    let Endpoint {
+        url,
+        token,
+        network,
+        ..
+    } = load_endpoint(&spec)?;
     let dir = a.journal_dir.clone().unwrap_or_else(default_journal_dir);
     let journal = if Journal::path_for(&dir, &a.run_id).exists() {
         Journal::load(&dir, &a.run_id).map_err(|e| UsageError(e.to_string()))?
@@ -56,7 +61,7 @@ pub(super) fn print_cleanup(c: &runner::CleanupReport) {
     for l in &c.leftovers {
         eprintln!(
             "  left: {} {} ({}): {}",
-            l.resource.kind.path(),
+            l.resource.kind.endpoint(),
             l.resource.id,
             l.resource.name,
             l.reason

@@ -5,16 +5,16 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use scim2_client::{Client, Error, RetryPolicy, Secret};
+use scim2_client::{Client, Error, RetryPolicy};
 
 use super::Comparison;
 use super::diff::Side;
 use super::fetch::{ReadError, ReadOptions, SideProgress, read_and_compare};
 use super::progress::Bars;
 use super::render::{Format, render};
-use crate::endpoint::{EndpointSpec, FromEndpointArgs, ToEndpointArgs};
-use crate::mapping::Mapping;
-use crate::token::{OpaqueExpiry, TokenInfo, parse_expiry};
+use crate::endpoint::{EndpointError, EndpointSpec, FromEndpointArgs, ToEndpointArgs};
+use crate::token::TokenInfo;
+use crate::mapping::{Mapping, MappingError};
 
 /// `scim-conformance compare`: read-only comparison of the directories of two SCIM
 /// endpoints (GET only), for a migration from an old endpoint (`--from`) to a new one
@@ -132,63 +132,30 @@ pub fn retry_policy(attempts: u32) -> RetryPolicy {
         .max_total_wait(Duration::from_secs(120))
 }
 
-/// Whether `http://` is acceptable for this URL's host (loopback only, RFC 6761 §6.3).
-fn is_loopback_http(url: &url::Url) -> bool {
-    match url.host() {
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        None => false,
-    }
-}
-
-/// Builds the client of one side from the arguments; the message of an error is for a
-/// person and never contains the token.
+/// Builds the client of one side from the arguments, through the same checks as `run`
+/// ([`EndpointSpec::resolve`]); no error names the token.
 fn client(
-    side: Side,
     spec: &EndpointSpec,
     args: &CompareArgs,
-) -> Result<(Client, Option<TokenInfo>), String> {
-    let flag = side.as_str();
-    let url = spec.url.as_deref().unwrap_or_default();
-    let parsed = url::Url::parse(url).map_err(|e| format!("--{flag} {url:?} is not a URL: {e}"))?;
-    if !parsed.username().is_empty() || parsed.password().is_some() {
-        return Err(format!(
-            "--{flag}: the URL carries credentials; pass the token through --{flag}-token-env \
-             instead (URLs are printed in reports)"
-        ));
-    }
-    match parsed.scheme() {
-        "https" => {}
-        "http" if args.insecure_http || spec.insecure_http || is_loopback_http(&parsed) => {}
-        "http" => {
-            return Err(format!(
-                "--{flag} {url} uses http:// for a host other than loopback; the token would \
-                 travel in clear (use https://, or --insecure-http to allow it)"
-            ));
-        }
-        other => return Err(format!("--{flag} {url}: unsupported scheme {other:?}")),
-    }
-    let b = Client::builder(url)
+) -> Result<(Client, Option<TokenInfo>), EndpointError> {
+    let endpoint = spec.resolve(fallback_env(spec), args.insecure_http)?;
+    let b = Client::builder(&endpoint.url)
         .retry(retry_policy(args.max_attempts))
         .timeout(spec.timeout_or(Duration::from_secs(args.timeout)));
-    let network = spec.network()?;
+    let network = &endpoint.network;
     let mut b = network.apply_auth(network.apply(b));
     let mut info = None;
-    if let Some(token) = spec.token(fallback_env(spec))? {
-        let opaque = match &spec.token_expires {
-            Some(t) => OpaqueExpiry::At(
-                parse_expiry(t).map_err(|e| format!("--{flag}-token-expires: {e}"))?,
-            ),
-            None => OpaqueExpiry::Unknown,
-        };
-        info = Some(token.inspect_with(time::OffsetDateTime::now_utc(), opaque));
-        b = b.bearer(Secret::new(token.expose().to_owned()));
+    if let Some(token) = &endpoint.token {
+        info = Some(token.inspect_with(time::OffsetDateTime::now_utc(), endpoint.expiry));
+        b = b.bearer(token.secret().clone());
     }
     if let Some(r) = args.rate {
         b = b.rate_limit(r);
     }
-    let client = b.build().map_err(|e| format!("--{flag}: {e}"))?;
+    let client = b.build().map_err(|source| EndpointError::Client {
+        flag: spec.url_flag,
+        source: Box::new(source),
+    })?;
     Ok((client, info))
 }
 
@@ -309,6 +276,54 @@ pub async fn compare_for_migration(
     Ok(c)
 }
 
+/// Why `compare` stopped without a report, with its exit code ([`CompareError::exit`]).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CompareError {
+    /// An endpoint's options are unusable (exit code 2).
+    #[error(transparent)]
+    Endpoint(#[from] EndpointError),
+    /// `--rate` is not a positive number (exit code 2).
+    #[error("--rate must be a positive number, not {0}")]
+    Rate(f64),
+    /// The mapping file is unusable (exit code 2).
+    #[error(transparent)]
+    Mapping(#[from] MappingError),
+    /// The report could not be written (exit code 2).
+    #[error("could not write the report{}: {source}", .path.as_ref().map(|p| format!(" to {}", p.display())).unwrap_or_default())]
+    Write {
+        /// `--output`, when the report went to a file.
+        path: Option<PathBuf>,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// An endpoint could not be read to the end (exit code 3). The message says how far it
+    /// got, and a hint when there is one ([`hint`]).
+    #[error(
+        "{source}\n  stopped after reading {progress} from the {side} endpoint; no comparison was made{hint}",
+        progress = .source.progress,
+        side = .source.side.as_str(),
+        hint = .hint.as_ref().map(|h| format!("\n  hint: {h}")).unwrap_or_default()
+    )]
+    Read {
+        /// The read failure.
+        source: ReadError,
+        /// What to do about it.
+        hint: Option<String>,
+    },
+}
+
+impl CompareError {
+    /// The exit code this error ends `compare` with.
+    #[must_use]
+    pub fn exit(&self) -> Exit {
+        match self {
+            Self::Read { .. } => Exit::Unreachable,
+            _ => Exit::Usage,
+        }
+    }
+}
+
 /// Runs `compare`: reads both endpoints, writes the report to `--output` or `out`, and
 /// messages (errors, hints, progress) to `err`. Returns the exit code.
 pub async fn run(
@@ -318,9 +333,9 @@ pub async fn run(
 ) -> Exit {
     match run_inner(&args, out, err).await {
         Ok(exit) => exit,
-        Err((exit, message)) => {
-            let _ = writeln!(err, "scim-conformance compare: {message}");
-            exit
+        Err(e) => {
+            let _ = writeln!(err, "scim-conformance compare: {e}");
+            e.exit()
         }
     }
 }
@@ -329,20 +344,19 @@ async fn run_inner(
     args: &CompareArgs,
     out: &mut (dyn Write + Send),
     err: &mut (dyn Write + Send),
-) -> Result<Exit, (Exit, String)> {
-    let usage = |m: String| (Exit::Usage, m);
+) -> Result<Exit, CompareError> {
     if let Some(r) = args.rate
         && !(r.is_finite() && r > 0.0)
     {
-        return Err(usage(format!("--rate must be a positive number, not {r}")));
+        return Err(CompareError::Rate(r));
     }
     let mapping = match &args.mapping {
-        Some(p) => Mapping::load(p).map_err(|e| usage(e.to_string()))?,
+        Some(p) => Mapping::load(p)?,
         None => Mapping::entra_default(),
     };
     let (from_spec, to_spec) = (args.from.spec(), args.to.spec());
-    let (from, from_token) = client(Side::From, &from_spec, args).map_err(usage)?;
-    let (to, to_token) = client(Side::To, &to_spec, args).map_err(usage)?;
+    let (from, from_token) = client(&from_spec, args)?;
+    let (to, to_token) = client(&to_spec, args)?;
     for (side, info) in [(Side::From, &from_token), (Side::To, &to_token)] {
         if let Some(w) = info.as_ref().and_then(|i| i.warning.as_ref()) {
             let _ = writeln!(err, "warning: --{} token: {w}", side.as_str());
@@ -373,31 +387,21 @@ async fn run_inner(
     }
     let comparison = match result {
         Ok(c) => c,
-        Err(e) => {
-            let token_env = token_source(match e.side {
+        Err(source) => {
+            let token_env = token_source(match source.side {
                 Side::From => &from_spec,
                 Side::To => &to_spec,
             });
-            let mut m = format!(
-                "{e}\n  stopped after reading {} from the {} endpoint; no comparison was made",
-                e.progress,
-                e.side.as_str()
-            );
-            if let Some(h) = hint(&e.source, token_env.as_deref()) {
-                m.push_str("\n  hint: ");
-                m.push_str(&h);
-            }
-            return Err((Exit::Unreachable, m));
+            let hint = hint(&source.source, token_env.as_deref());
+            return Err(CompareError::Read { source, hint });
         }
     };
     let text = render(&comparison, args.format);
     match &args.output {
         Some(path) => {
-            std::fs::write(path, text.as_bytes()).map_err(|e| {
-                usage(format!(
-                    "could not write the report to {}: {e}",
-                    path.display()
-                ))
+            std::fs::write(path, text.as_bytes()).map_err(|source| CompareError::Write {
+                path: Some(path.clone()),
+                source,
             })?;
             let _ = writeln!(
                 err,
@@ -409,7 +413,7 @@ async fn run_inner(
         None => {
             out.write_all(text.as_bytes())
                 .and_then(|()| out.flush())
-                .map_err(|e| usage(format!("could not write the report: {e}")))?;
+                .map_err(|source| CompareError::Write { path: None, source })?;
         }
     }
     let migration_ok = comparison

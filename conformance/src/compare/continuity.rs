@@ -10,12 +10,13 @@ use std::sync::Arc;
 
 use futures::StreamExt;
 use scim2_client::{Client, Error, Projection};
+use scim2_types::ResourceKind;
 use serde::Serialize;
 use serde_json::Value;
 
 use super::diff::Directory;
 use super::fetch::{WireGroup, WireUser};
-use super::index::{Entry, Kind, get_ci};
+use super::index::{Entry, get_ci};
 
 /// What the new side serves under an old-side id, when it is not the same resource.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -43,8 +44,9 @@ pub enum IdOutcome {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct IdProblem {
-    /// User or group.
-    pub kind: Kind,
+    /// User or group (`"user"`, `"group"`).
+    #[serde(serialize_with = "super::index::serialize_kind")]
+    pub kind: ResourceKind,
     /// The old side's id (what Entra cached).
     pub id: String,
     /// The old side's `userName`/`displayName`.
@@ -124,7 +126,7 @@ pub enum Served {
 /// Whether `served` is the resource `old` (same name case-insensitively, or the same
 /// externalId); `None` when it is, else what it is.
 #[must_use]
-pub fn classify(kind: Kind, old: &Entry, served: &Served) -> Option<IdOutcome> {
+pub fn classify(kind: ResourceKind, old: &Entry, served: &Served) -> Option<IdOutcome> {
     match served {
         Served::NotFound => Some(IdOutcome::Missing),
         Served::Failed(e) => Some(IdOutcome::Unknown { error: e.clone() }),
@@ -135,7 +137,7 @@ pub fn classify(kind: Kind, old: &Entry, served: &Served) -> Option<IdOutcome> {
                     .filter(|s| !s.is_empty())
                     .map(str::to_owned)
             };
-            let served_name = text(kind.name_attr());
+            let served_name = text(kind.name_attribute());
             let same_name = match (old.name(), &served_name) {
                 (Some(a), Some(b)) => a.to_lowercase() == b.to_lowercase(),
                 _ => false,
@@ -156,10 +158,10 @@ pub async fn check_ids(to: &Client, from: &Directory, concurrency: usize) -> Con
         .users
         .entries
         .iter()
-        .map(|e| (Kind::User, e))
-        .chain(from.groups.entries.iter().map(|e| (Kind::Group, e)))
+        .map(|e| (ResourceKind::User, e))
+        .chain(from.groups.entries.iter().map(|e| (ResourceKind::Group, e)))
         .filter(|(_, e)| !e.id().is_empty());
-    let results: Vec<(Kind, &Entry, Option<IdOutcome>)> = futures::stream::iter(jobs)
+    let results: Vec<(ResourceKind, &Entry, Option<IdOutcome>)> = futures::stream::iter(jobs)
         .map(|(kind, entry)| {
             let to = Arc::clone(&to);
             async move {
@@ -173,8 +175,8 @@ pub async fn check_ids(to: &Client, from: &Directory, concurrency: usize) -> Con
     let mut c = Continuity::default();
     for (kind, entry, outcome) in results {
         match kind {
-            Kind::User => c.users_checked += 1,
-            Kind::Group => c.groups_checked += 1,
+            ResourceKind::User => c.users_checked += 1,
+            ResourceKind::Group => c.groups_checked += 1,
         }
         match outcome {
             None => c.preserved += 1,
@@ -191,11 +193,11 @@ pub async fn check_ids(to: &Client, from: &Directory, concurrency: usize) -> Con
     c
 }
 
-async fn read(client: &Client, kind: Kind, id: &str) -> Served {
+async fn read(client: &Client, kind: ResourceKind, id: &str) -> Served {
     let all = Projection::all();
     let result = match kind {
-        Kind::User => client.get::<WireUser>(id, &all).await.map(|u| u.0),
-        Kind::Group => client.get::<WireGroup>(id, &all).await.map(|g| g.0),
+        ResourceKind::User => client.get::<WireUser>(id, &all).await.map(|u| u.0),
+        ResourceKind::Group => client.get::<WireGroup>(id, &all).await.map(|g| g.0),
     };
     match result {
         Ok(v) => Served::Found(v),
@@ -223,25 +225,25 @@ mod tests {
         if let Some(x) = ext {
             v["externalId"] = json!(x);
         }
-        Entry::from_resource(Kind::User, &v, &[])
+        Entry::from_resource(ResourceKind::User, &v, &[])
     }
 
     #[test]
     fn same_resource_by_name_or_external_id() {
         let old = entry("Ann@Example.com", Some("obj-1"));
         let same = Served::Found(json!({"id": "1", "userName": "ann@example.com"}));
-        assert_eq!(classify(Kind::User, &old, &same), None);
+        assert_eq!(classify(ResourceKind::User, &old, &same), None);
         let renamed = Served::Found(json!({"id": "1", "userName": "ann2", "externalId": "obj-1"}));
-        assert_eq!(classify(Kind::User, &old, &renamed), None);
+        assert_eq!(classify(ResourceKind::User, &old, &renamed), None);
         let other = Served::Found(json!({"id": "1", "userName": "bob"}));
         assert_eq!(
-            classify(Kind::User, &old, &other),
+            classify(ResourceKind::User, &old, &other),
             Some(IdOutcome::OtherResource {
                 served_name: Some("bob".into())
             })
         );
         assert_eq!(
-            classify(Kind::User, &old, &Served::NotFound),
+            classify(ResourceKind::User, &old, &Served::NotFound),
             Some(IdOutcome::Missing)
         );
     }
@@ -258,13 +260,13 @@ mod tests {
         c.preserved = 2;
         c.problems = vec![
             IdProblem {
-                kind: Kind::User,
+                kind: ResourceKind::User,
                 id: "1".into(),
                 name: Some("a".into()),
                 outcome: IdOutcome::Missing,
             },
             IdProblem {
-                kind: Kind::User,
+                kind: ResourceKind::User,
                 id: "2".into(),
                 name: Some("b".into()),
                 outcome: IdOutcome::OtherResource { served_name: None },

@@ -2,9 +2,10 @@
 
 use std::collections::{HashMap, HashSet};
 
+use scim2_types::ResourceKind;
 use serde::Serialize;
 
-use super::index::{Entry, Extractor, Index, Kind};
+use super::index::{Entry, Extractor, Index};
 use super::matching::{self, MatchedBy, Matching, Pairing};
 use crate::mapping::Mapping;
 
@@ -28,8 +29,8 @@ impl Directory {
     pub fn new(url: impl Into<String>) -> Self {
         Self {
             url: url.into(),
-            users: Index::new(Kind::User),
-            groups: Index::new(Kind::Group),
+            users: Index::new(ResourceKind::User),
+            groups: Index::new(ResourceKind::Group),
         }
     }
 }
@@ -73,8 +74,9 @@ pub struct SideCounts {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OnlyOnOneSide {
-    /// User or group.
-    pub kind: Kind,
+    /// User or group (`"user"`, `"group"`).
+    #[serde(serialize_with = "super::index::serialize_kind")]
+    pub kind: ResourceKind,
     /// The side that has it.
     pub side: Side,
     /// Its userName or displayName.
@@ -89,8 +91,9 @@ pub struct OnlyOnOneSide {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AttributeDifference {
-    /// User or group.
-    pub kind: Kind,
+    /// User or group (`"user"`, `"group"`).
+    #[serde(serialize_with = "super::index::serialize_kind")]
+    pub kind: ResourceKind,
     /// The resource's userName/displayName on the `from` side (or its externalId).
     pub resource: String,
     /// How the two resources were paired.
@@ -122,8 +125,9 @@ pub struct MembershipDifference {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Duplicate {
-    /// User or group.
-    pub kind: Kind,
+    /// User or group (`"user"`, `"group"`).
+    #[serde(serialize_with = "super::index::serialize_kind")]
+    pub kind: ResourceKind,
     /// The side that has them.
     pub side: Side,
     /// Their names, in reading order.
@@ -324,7 +328,10 @@ fn counts(d: &Directory) -> SideCounts {
 pub fn compare(from: &Directory, to: &Directory, mapping: &Mapping) -> Comparison {
     let mut c = Comparer::new(mapping, &from.url, &to.url);
     for (side, d) in [(Side::From, from), (Side::To, to)] {
-        for (kind, ix) in [(Kind::User, &d.users), (Kind::Group, &d.groups)] {
+        for (kind, ix) in [
+            (ResourceKind::User, &d.users),
+            (ResourceKind::Group, &d.groups),
+        ] {
             for e in &ix.entries {
                 c.push(side, kind, e.clone());
             }
@@ -336,7 +343,7 @@ pub fn compare(from: &Directory, to: &Directory, mapping: &Mapping) -> Compariso
 /// An attribute difference with where it goes in the report: by kind, by the `from` index
 /// of the pair, then by mapping row (the name first).
 struct Found {
-    kind: Kind,
+    kind: ResourceKind,
     from: u32,
     order: usize,
     difference: AttributeDifference,
@@ -350,15 +357,15 @@ struct Found {
 /// case, externalId) and gives the same [`Comparison`] as [`compare`].
 ///
 /// ```
-/// use scim2_conformance::compare::{Comparer, Extractor, Kind, Mapping, Side};
+/// use scim2_conformance::compare::{Comparer, Extractor, ResourceKind, Mapping, Side};
 /// use serde_json::json;
 ///
 /// let mapping = Mapping::entra_default();
-/// let users = Extractor::new(Kind::User, &mapping.users);
+/// let users = Extractor::new(ResourceKind::User, &mapping.users);
 /// let mut c = Comparer::new(&mapping, "https://old.example.com", "https://new.example.com");
-/// c.push(Side::From, Kind::User, users.entry(&json!({"id": "1", "userName": "ann", "title": "CEO"})));
+/// c.push(Side::From, ResourceKind::User, users.entry(&json!({"id": "1", "userName": "ann", "title": "CEO"})));
 /// assert_eq!(c.waiting(), 1);
-/// c.push(Side::To, Kind::User, users.entry(&json!({"id": "a", "userName": "ann", "title": "CTO"})));
+/// c.push(Side::To, ResourceKind::User, users.entry(&json!({"id": "a", "userName": "ann", "title": "CTO"})));
 /// assert_eq!(c.waiting(), 0);
 /// let (comparison, _from) = c.finish();
 /// assert_eq!(comparison.attribute_differences[0].attribute, "title");
@@ -386,7 +393,7 @@ impl<'m> Comparer<'m> {
     /// An empty comparison of the endpoints at `from_url` and `to_url` (for the report).
     #[must_use]
     pub fn new(mapping: &'m Mapping, from_url: &str, to_url: &str) -> Self {
-        let rows = Extractor::new(Kind::User, &mapping.users);
+        let rows = Extractor::new(ResourceKind::User, &mapping.users);
         Self {
             mapping,
             references: (0..mapping.users.len())
@@ -403,26 +410,26 @@ impl<'m> Comparer<'m> {
 
     /// Reserves room for `n` more entries of `kind` on `side` (an endpoint's `totalResults`,
     /// capped by the caller).
-    pub fn reserve(&mut self, side: Side, kind: Kind, n: usize) {
+    pub fn reserve(&mut self, side: Side, kind: ResourceKind, n: usize) {
         self.index_mut(side, kind).entries.reserve(n);
     }
 
-    fn index_mut(&mut self, side: Side, kind: Kind) -> &mut Index {
+    fn index_mut(&mut self, side: Side, kind: ResourceKind) -> &mut Index {
         let d = match side {
             Side::From => &mut self.from,
             Side::To => &mut self.to,
         };
         match kind {
-            Kind::User => &mut d.users,
-            Kind::Group => &mut d.groups,
+            ResourceKind::User => &mut d.users,
+            ResourceKind::Group => &mut d.groups,
         }
     }
 
     /// Adds the next entry of `kind` read from `side` (extracted with the same mapping).
-    pub fn push(&mut self, side: Side, kind: Kind, entry: Entry) {
+    pub fn push(&mut self, side: Side, kind: ResourceKind, entry: Entry) {
         let pairing = match kind {
-            Kind::User => &mut self.users,
-            Kind::Group => &mut self.groups,
+            ResourceKind::User => &mut self.users,
+            ResourceKind::Group => &mut self.groups,
         };
         let paired = pairing.add(side, entry.name());
         // An entry paired at once needs its values only for the comparison below.
@@ -443,14 +450,14 @@ impl<'m> Comparer<'m> {
     }
 
     /// Records the differing mapped values of a pair (references aside) and drops the values.
-    fn compare_pair(&mut self, kind: Kind, i: u32, j: u32, how: MatchedBy) {
+    fn compare_pair(&mut self, kind: ResourceKind, i: u32, j: u32, how: MatchedBy) {
         let (fi, ti, targets) = match kind {
-            Kind::User => (
+            ResourceKind::User => (
                 &mut self.from.users,
                 &mut self.to.users,
                 &self.mapping.users,
             ),
-            Kind::Group => (
+            ResourceKind::Group => (
                 &mut self.from.groups,
                 &mut self.to.groups,
                 &self.mapping.groups,
@@ -459,7 +466,7 @@ impl<'m> Comparer<'m> {
         let (Some(a), Some(b)) = (fi.entries.get(i as usize), ti.entries.get(j as usize)) else {
             return;
         };
-        let name_mapped = targets.iter().any(|t| t.is_plain(kind.name_attr()));
+        let name_mapped = targets.iter().any(|t| t.is_plain(kind.name_attribute()));
         let mut push = |order: usize, attribute: String, from: Option<&str>, to: Option<&str>| {
             self.found.push(Found {
                 kind,
@@ -469,10 +476,10 @@ impl<'m> Comparer<'m> {
             });
         };
         if !name_mapped && a.name() != b.name() {
-            push(0, kind.name_attr().to_owned(), a.name(), b.name());
+            push(0, kind.name_attribute().to_owned(), a.name(), b.name());
         }
         for (row, t) in targets.iter().enumerate() {
-            if kind == Kind::User && self.references.contains(&row) {
+            if kind == ResourceKind::User && self.references.contains(&row) {
                 continue;
             }
             // Bytes first: decoding both only to find them equal is most of the work.
@@ -493,12 +500,12 @@ impl<'m> Comparer<'m> {
         let users = std::mem::take(&mut self.users);
         let (users, late) = users.finish(&self.from.users, &self.to.users);
         for (i, j, how) in late {
-            self.compare_pair(Kind::User, i, j, how);
+            self.compare_pair(ResourceKind::User, i, j, how);
         }
         let groups = std::mem::take(&mut self.groups);
         let (groups, late) = groups.finish(&self.from.groups, &self.to.groups);
         for (i, j, how) in late {
-            self.compare_pair(Kind::Group, i, j, how);
+            self.compare_pair(ResourceKind::Group, i, j, how);
         }
         let Self {
             mapping,
@@ -522,7 +529,7 @@ impl<'m> Comparer<'m> {
 }
 
 fn difference(
-    kind: Kind,
+    kind: ResourceKind,
     resource: String,
     matched_by: MatchedBy,
     attribute: String,
@@ -561,8 +568,8 @@ fn report(
     };
     let mut only = Vec::new();
     for (kind, m, fi, ti) in [
-        (Kind::User, users, &from.users, &to.users),
-        (Kind::Group, groups, &from.groups, &to.groups),
+        (ResourceKind::User, users, &from.users, &to.users),
+        (ResourceKind::Group, groups, &from.groups, &to.groups),
     ] {
         for (side, ix, list) in [
             (Side::From, fi, m.only_from().collect::<Vec<_>>()),
@@ -601,7 +608,10 @@ fn report(
 
     let mut dups = Vec::new();
     for (side, d) in [(Side::From, from), (Side::To, to)] {
-        for (kind, ix) in [(Kind::User, &d.users), (Kind::Group, &d.groups)] {
+        for (kind, ix) in [
+            (ResourceKind::User, &d.users),
+            (ResourceKind::Group, &d.groups),
+        ] {
             for set in matching::duplicates(ix) {
                 let es: Vec<&Entry> = set.iter().map(|i| &ix.entries[*i as usize]).collect();
                 dups.push(Duplicate {
@@ -614,7 +624,7 @@ fn report(
         }
     }
 
-    let count = |kind: Kind, side: Side| {
+    let count = |kind: ResourceKind, side: Side| {
         only.iter()
             .filter(|o| o.kind == kind && o.side == side)
             .count()
@@ -622,10 +632,10 @@ fn report(
     let mut totals = Totals {
         matched_users: users.pairs.len(),
         matched_groups: groups.pairs.len(),
-        users_missing_on_to: count(Kind::User, Side::From),
-        users_extra_on_to: count(Kind::User, Side::To),
-        groups_missing_on_to: count(Kind::Group, Side::From),
-        groups_extra_on_to: count(Kind::Group, Side::To),
+        users_missing_on_to: count(ResourceKind::User, Side::From),
+        users_extra_on_to: count(ResourceKind::User, Side::To),
+        groups_missing_on_to: count(ResourceKind::Group, Side::From),
+        groups_extra_on_to: count(ResourceKind::Group, Side::To),
         attribute_differences: attrs.len(),
         memberships_missing_on_to: members.iter().map(|m| m.missing_on_to.len()).sum(),
         memberships_extra_on_to: members.iter().map(|m| m.extra_on_to.len()).sum(),
@@ -680,11 +690,11 @@ fn reference_differences(
             if !same {
                 let (da, db) = (ra.map(|r| ctx.describe(&r)), rb.map(|r| ctx.describe(&r)));
                 out.push(Found {
-                    kind: Kind::User,
+                    kind: ResourceKind::User,
                     from: i,
                     order: row + 1,
                     difference: difference(
-                        Kind::User,
+                        ResourceKind::User,
                         name_of(a),
                         how,
                         mapping.users[row].to_string(),
@@ -802,17 +812,17 @@ mod tests {
         loop {
             let (x, y) = (ib.next(), ia.next());
             if let Some(e) = x {
-                c.push(Side::To, Kind::User, e.clone());
+                c.push(Side::To, ResourceKind::User, e.clone());
             }
             if let Some(e) = y {
-                c.push(Side::From, Kind::User, e.clone());
+                c.push(Side::From, ResourceKind::User, e.clone());
             }
             if x.is_none() && y.is_none() {
                 break;
             }
         }
-        c.push(Side::To, Kind::Group, b.groups.entries[0].clone());
-        c.push(Side::From, Kind::Group, a.groups.entries[0].clone());
+        c.push(Side::To, ResourceKind::Group, b.groups.entries[0].clone());
+        c.push(Side::From, ResourceKind::Group, a.groups.entries[0].clone());
         assert_eq!(
             c.waiting(),
             3,

@@ -14,13 +14,14 @@ use std::sync::{Arc, Mutex, PoisonError};
 use futures::{StreamExt, TryStreamExt, stream};
 use scim2_client::{Client, Error, Query};
 use scim2_filter::AttrPath;
+use scim2_types::ResourceKind;
 use scim2_types::{ListResponse, Resource};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tokio::sync::Semaphore;
 
 use super::diff::{Comparer, Comparison, Directory, Side};
-use super::index::{Entry, Extractor, Kind};
+use super::index::{Entry, Extractor};
 use super::json::{Json, JsonRef};
 use crate::mapping::{Mapping, TargetPath};
 
@@ -81,19 +82,19 @@ impl Resource for ListedGroup {
 }
 
 trait Wire: Resource {
-    const KIND: Kind;
+    const KIND: ResourceKind;
     fn json(&self) -> &Json;
 }
 
 impl Wire for ListedUser {
-    const KIND: Kind = Kind::User;
+    const KIND: ResourceKind = ResourceKind::User;
     fn json(&self) -> &Json {
         &self.0
     }
 }
 
 impl Wire for ListedGroup {
-    const KIND: Kind = Kind::Group;
+    const KIND: ResourceKind = ResourceKind::Group;
     fn json(&self) -> &Json {
         &self.0
     }
@@ -198,7 +199,7 @@ pub struct ReadError {
     /// Its base URL.
     pub url: String,
     /// What it was reading.
-    pub kind: Kind,
+    pub kind: ResourceKind,
     /// How far it got, in words (`300 of 1000 users and 5 of 5 groups`).
     pub progress: String,
     /// The client error that stopped it.
@@ -208,10 +209,10 @@ pub struct ReadError {
 
 /// The attributes asked for (RFC 7644 §3.4.2.5): every mapped attribute, the matching
 /// attributes and, for groups, `members` (which some endpoints leave out by default).
-fn projection(kind: Kind, targets: &[TargetPath]) -> Vec<AttrPath> {
+fn projection(kind: ResourceKind, targets: &[TargetPath]) -> Vec<AttrPath> {
     let mut names: Vec<String> = match kind {
-        Kind::User => vec!["userName".into(), "externalId".into()],
-        Kind::Group => vec!["displayName".into(), "externalId".into(), "members".into()],
+        ResourceKind::User => vec!["userName".into(), "externalId".into()],
+        ResourceKind::Group => vec!["displayName".into(), "externalId".into(), "members".into()],
     };
     for t in targets {
         let b = t.base();
@@ -256,7 +257,7 @@ pub async fn read_and_compare(
     let comparer = Mutex::new(Comparer::new(mapping, &url(from), &url(to)));
     let sink = |side: Side| {
         let comparer = &comparer;
-        move |kind: Kind, batch: Vec<Entry>| {
+        move |kind: ResourceKind, batch: Vec<Entry>| {
             let mut c = comparer.lock().unwrap_or_else(PoisonError::into_inner);
             for e in batch {
                 c.push(side, kind, e);
@@ -276,7 +277,7 @@ pub async fn read_and_compare(
 }
 
 /// Where the entries of each page go, in reading order per kind.
-type Sink<'a> = dyn Fn(Kind, Vec<Entry>) + Sync + 'a;
+type Sink<'a> = dyn Fn(ResourceKind, Vec<Entry>) + Sync + 'a;
 
 async fn read_side(
     client: &Client,
@@ -303,7 +304,7 @@ async fn read_side(
         sink,
     );
     let url = client.base_url().as_url().to_string();
-    let fail = |kind: Kind, source: Error| ReadError {
+    let fail = |kind: ResourceKind, source: Error| ReadError {
         side: progress.side,
         url: url.clone(),
         kind,
@@ -311,8 +312,8 @@ async fn read_side(
         source,
     };
     tokio::try_join!(
-        async { users.await.map_err(|e| fail(Kind::User, e)) },
-        async { groups.await.map_err(|e| fail(Kind::Group, e)) },
+        async { users.await.map_err(|e| fail(ResourceKind::User, e)) },
+        async { groups.await.map_err(|e| fail(ResourceKind::Group, e)) },
     )?;
     Ok(())
 }

@@ -8,6 +8,7 @@ use std::borrow::Cow;
 use std::sync::OnceLock;
 
 pub(crate) use scim2_filter::select::get_ci;
+use scim2_types::ResourceKind;
 use scim2_filter::{CompValue, CompareOp, Filter};
 use scim2_types::schema::{AttributeType, ResourceSchemas};
 use serde_json::Value;
@@ -15,34 +16,22 @@ use serde_json::Value;
 use super::json::{Item, Json, JsonRef};
 use crate::mapping::TargetPath;
 
-/// The kind of resource an index holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Kind {
-    /// `/Users` (RFC 7643 §4.1).
-    User,
-    /// `/Groups` (RFC 7643 §4.2).
-    Group,
+/// `user` or `group`: a resource kind as the comparison's reports write it (text and JSON).
+#[must_use]
+pub fn kind_word(kind: ResourceKind) -> &'static str {
+    match kind {
+        ResourceKind::User => "user",
+        ResourceKind::Group => "group",
+    }
 }
 
-impl Kind {
-    /// `user` or `group`.
-    #[must_use]
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::User => "user",
-            Self::Group => "group",
-        }
-    }
-
-    /// The attribute resources of this kind are matched by first (`userName`, `displayName`).
-    #[must_use]
-    pub fn name_attr(self) -> &'static str {
-        match self {
-            Self::User => "userName",
-            Self::Group => "displayName",
-        }
-    }
+/// Serializes a kind as [`kind_word`] (`"user"`, `"group"`), the JSON report's spelling.
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's `serialize_with` signature
+pub(crate) fn serialize_kind<S: serde::Serializer>(
+    kind: &ResourceKind,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    s.serialize_str(kind_word(*kind))
 }
 
 /// A list of optional strings packed in one allocation: the row count, the end offset of
@@ -180,7 +169,7 @@ impl Entry {
     /// Extracts the entry of a resource read from an endpoint (see [`Extractor`], which
     /// prepares the targets once for many resources).
     #[must_use]
-    pub fn from_resource(kind: Kind, resource: &Value, targets: &[TargetPath]) -> Self {
+    pub fn from_resource(kind: ResourceKind, resource: &Value, targets: &[TargetPath]) -> Self {
         Extractor::new(kind, targets).entry(resource)
     }
 
@@ -238,7 +227,7 @@ impl Entry {
 /// rows share an element filter (evaluated once per element and resource).
 #[derive(Debug, Clone)]
 pub struct Extractor<'t> {
-    kind: Kind,
+    kind: ResourceKind,
     targets: &'t [TargetPath],
     boolean: Vec<bool>,
     reference: Vec<bool>,
@@ -253,7 +242,7 @@ pub struct Extractor<'t> {
 impl<'t> Extractor<'t> {
     /// Prepares `targets` for resources of `kind`.
     #[must_use]
-    pub fn new(kind: Kind, targets: &'t [TargetPath]) -> Self {
+    pub fn new(kind: ResourceKind, targets: &'t [TargetPath]) -> Self {
         let schemas = schemas(kind);
         let mut distinct: Vec<String> = Vec::new();
         let mut reads = Vec::new();
@@ -280,7 +269,7 @@ impl<'t> Extractor<'t> {
             boolean: targets.iter().map(|t| is_boolean(schemas, t)).collect(),
             reference: targets
                 .iter()
-                .map(|t| kind == Kind::User && t.is_manager())
+                .map(|t| kind == ResourceKind::User && t.is_manager())
                 .collect(),
             manager: targets.iter().map(TargetPath::is_manager).collect(),
             filter,
@@ -338,7 +327,7 @@ impl<'t> Extractor<'t> {
         }
         let keys = [
             string("id"),
-            string(self.kind.name_attr()),
+            string(self.kind.name_attribute()),
             string("externalId"),
         ];
         let keys = Values::pack_strs(
@@ -347,8 +336,8 @@ impl<'t> Extractor<'t> {
                 .chain(references.iter().map(Option::as_deref)),
         );
         let members = match self.kind {
-            Kind::User => Values::default(),
-            Kind::Group => member_ids(resource),
+            ResourceKind::User => Values::default(),
+            ResourceKind::Group => member_ids(resource),
         };
         Entry {
             keys,
@@ -440,12 +429,12 @@ fn quick_match(filter: &Filter, element: JsonRef<'_>) -> Option<bool> {
 }
 
 /// The schemas of each kind, with the Enterprise User extension (RFC 7643 §4.3).
-fn schemas(kind: Kind) -> &'static ResourceSchemas {
+fn schemas(kind: ResourceKind) -> &'static ResourceSchemas {
     static USER: OnceLock<ResourceSchemas> = OnceLock::new();
     static GROUP: OnceLock<ResourceSchemas> = OnceLock::new();
     match kind {
-        Kind::User => USER.get_or_init(ResourceSchemas::user),
-        Kind::Group => GROUP.get_or_init(ResourceSchemas::group),
+        ResourceKind::User => USER.get_or_init(ResourceSchemas::user),
+        ResourceKind::Group => GROUP.get_or_init(ResourceSchemas::group),
     }
 }
 
@@ -487,7 +476,7 @@ fn member_ids(group: JsonRef<'_>) -> Values {
 #[must_use]
 #[cfg(test)]
 pub(crate) fn extract(resource: &Value, t: &TargetPath) -> Option<String> {
-    let boolean = is_boolean(schemas(Kind::User), t);
+    let boolean = is_boolean(schemas(ResourceKind::User), t);
     let json = Json::from(resource);
     let filter = t.filter.as_ref().map(|filter| Element {
         id: 0,
@@ -628,7 +617,7 @@ fn write_json(v: JsonRef<'_>, out: &mut String) {
 #[derive(Debug, Clone)]
 pub struct Index {
     /// Users or groups.
-    pub kind: Kind,
+    pub kind: ResourceKind,
     /// The entries in the order they were read.
     pub entries: Vec<Entry>,
 }
@@ -636,7 +625,7 @@ pub struct Index {
 impl Index {
     /// An empty index.
     #[must_use]
-    pub fn new(kind: Kind) -> Self {
+    pub fn new(kind: ResourceKind) -> Self {
         Self {
             kind,
             entries: Vec::new(),
@@ -753,18 +742,18 @@ mod tests {
         let m = Mapping::entra_default();
         let g = json!({"id": "g1", "displayName": "Eng", "externalId": "x",
             "members": [{"value": "u1", "$ref": null}, {"value": "u2"}, {"display": "no id"}]});
-        let e = Entry::from_resource(Kind::Group, &g, &m.groups);
+        let e = Entry::from_resource(ResourceKind::Group, &g, &m.groups);
         assert_eq!(e.id(), "g1");
         assert_eq!(e.name(), Some("Eng"));
         assert_eq!(e.external_id(), Some("x"));
         assert_eq!(e.members().collect::<Vec<_>>(), ["u1", "u2"]);
         assert_eq!(e.values().get(0), Some("Eng"));
-        let u = Entry::from_resource(Kind::User, &json!({"id": "u"}), &m.users);
+        let u = Entry::from_resource(ResourceKind::User, &json!({"id": "u"}), &m.users);
         assert_eq!(u.name(), None);
         assert_eq!(u.values().len(), 22);
         assert!((0..22).all(|i| u.values().get(i).is_none()));
         let u = Entry::from_resource(
-            Kind::User,
+            ResourceKind::User,
             &json!({"id": "u", "userName": "a", ENTERPRISE: {"manager": {"value": "m"}}}),
             &m.users,
         );
@@ -787,7 +776,7 @@ mod tests {
             .collect();
         let u = json!({"active": "True", "title": "True",
             "emails": [{"type": "work", "primary": "FALSE"}]});
-        let e = Extractor::new(Kind::User, &targets).entry(&u);
+        let e = Extractor::new(ResourceKind::User, &targets).entry(&u);
         assert_eq!(e.values().get(0), Some("true"));
         assert_eq!(e.values().get(1), Some("false"));
         assert_eq!(
@@ -795,7 +784,7 @@ mod tests {
             Some("True"),
             "title is a string in the schema"
         );
-        let g = Extractor::new(Kind::Group, &targets).entry(&u);
+        let g = Extractor::new(ResourceKind::Group, &targets).entry(&u);
         assert_eq!(
             g.values().get(0),
             Some("True"),

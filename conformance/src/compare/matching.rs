@@ -270,10 +270,10 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::compare::index::Kind;
+    use scim2_types::ResourceKind;
 
     fn users(list: &[(&str, Option<&str>)]) -> Index {
-        let mut ix = Index::new(Kind::User);
+        let mut ix = Index::new(ResourceKind::User);
         for (i, (name, ext)) in list.iter().enumerate() {
             let mut u = json!({"id": format!("id{i}"), "userName": name});
             if let Some(x) = ext {

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::continuity::{Continuity, IdOutcome};
 use super::diff::Comparison;
+use super::index::kind_word;
 use super::probe::{MatchingProbe, ProbeOutcome};
 
 /// The after-the-switch checks of `compare`.
@@ -65,7 +66,7 @@ impl Migration {
                     ),
                     IdOutcome::Unknown { error } => format!("could not be read on to: {error}"),
                 };
-                format!("{} {name} (id {}): {what}", p.kind.as_str(), p.id)
+                format!("{} {name} (id {}): {what}", kind_word(p.kind), p.id)
             })
             .collect();
         let matching = self

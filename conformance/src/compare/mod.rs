@@ -49,16 +49,17 @@ pub(crate) mod probe;
 pub(crate) mod progress;
 pub(crate) mod render;
 
+pub use cli::{CompareArgs, CompareError, Exit, compare_endpoints, run};
 pub use crate::mapping::{Mapping, MappingError, TargetError, TargetPath};
-pub use cli::{CompareArgs, Exit, compare_endpoints, run};
 pub use continuity::{Continuity, IdOutcome, IdProblem};
 pub use diff::{
     AttributeDifference, Comparer, Comparison, Directory, Duplicate, MembershipDifference,
     OnlyOnOneSide, REPORT_SCHEMA, Side, SideCounts, Totals, compare,
 };
 pub use fetch::{ReadError, ReadOptions, SideProgress};
-pub use index::{Entry, Extractor, Index, Kind, Values};
+pub use index::{Entry, Extractor, Index, Values, kind_word};
 pub use matching::{MatchedBy, Pairing};
 pub use migration::{Migration, ticket_line};
 pub use probe::{MatchAttr, MatchingProbe, ProbeOutcome, ProbeProblem};
 pub use render::{Format, render};
+pub use scim2_types::ResourceKind;

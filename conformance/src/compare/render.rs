@@ -1,9 +1,10 @@
 //! Rendering a [`Comparison`]: human text (summary first), JSON, Markdown.
 
+use scim2_types::ResourceKind;
 use std::fmt::Write as _;
 
 use super::diff::{Comparison, Duplicate, Side};
-use super::index::Kind;
+use super::index::kind_word;
 
 /// The report formats of `compare`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -97,12 +98,12 @@ fn summary_lines(c: &Comparison) -> Vec<String> {
     ]
 }
 
-fn only_title(kind: Kind, side: Side) -> &'static str {
+fn only_title(kind: ResourceKind, side: Side) -> &'static str {
     match (kind, side) {
-        (Kind::User, Side::From) => "Users missing on to (only on from)",
-        (Kind::User, Side::To) => "Users extra on to (only on to)",
-        (Kind::Group, Side::From) => "Groups missing on to (only on from)",
-        (Kind::Group, Side::To) => "Groups extra on to (only on to)",
+        (ResourceKind::User, Side::From) => "Users missing on to (only on from)",
+        (ResourceKind::User, Side::To) => "Users extra on to (only on to)",
+        (ResourceKind::Group, Side::From) => "Groups missing on to (only on from)",
+        (ResourceKind::Group, Side::To) => "Groups extra on to (only on to)",
     }
 }
 
@@ -116,7 +117,7 @@ fn duplicate_line(d: &Duplicate) -> String {
     format!(
         "{} {}s: {}",
         d.side.as_str(),
-        d.kind.as_str(),
+        kind_word(d.kind),
         names.join(", ")
     )
 }
@@ -128,7 +129,7 @@ struct Section {
 
 fn sections(c: &Comparison) -> Vec<Section> {
     let mut out = Vec::new();
-    for kind in [Kind::User, Kind::Group] {
+    for kind in [ResourceKind::User, ResourceKind::Group] {
         for side in [Side::From, Side::To] {
             let lines: Vec<String> = c
                 .only_on_one_side
@@ -158,7 +159,7 @@ fn sections(c: &Comparison) -> Vec<Section> {
             .map(|d| {
                 format!(
                     "{} {}: {}: {} → {}{}",
-                    d.kind.as_str(),
+                    kind_word(d.kind),
                     d.resource,
                     d.attribute,
                     value_of(&d.attribute, d.from.as_ref()),
@@ -295,7 +296,7 @@ fn markdown(c: &Comparison) -> String {
             let _ = writeln!(
                 s,
                 "| {} {} | `{}` | {} | {} | {} |",
-                d.kind.as_str(),
+                kind_word(d.kind),
                 md(&d.resource),
                 d.attribute.replace('`', "'"),
                 md(&value_of(&d.attribute, d.from.as_ref())),

@@ -15,11 +15,11 @@ use super::{Check, check, wire};
 use crate::check::Requirement::Must;
 use crate::dialect::Dialect::Legacy;
 use crate::evidence::{ms, rfc};
-use crate::journal::ResourceKind::Users;
 use crate::mapping::Mapping;
 use crate::model::UserModel;
 use crate::session::{CheckBody, CheckError, Cx};
 use crate::{ensure, fail};
+use scim2_types::ResourceKind::User;
 
 /// The check's id.
 pub const CUSTOM_EXTENSION: &str = "entra.user.custom-extension";
@@ -105,7 +105,7 @@ async fn custom_extension(cx: Cx) -> CheckBody {
         .collect();
     let legacy = wire::replace(Legacy, &changes);
     model.apply(&legacy).map_err(CheckError::Error)?;
-    cx.patch(Users, &id, legacy).await?;
+    cx.patch(User, &id, legacy).await?;
     verify(
         "the legacy \"Replace\" on the URN paths",
         &model,
@@ -119,7 +119,7 @@ async fn custom_extension(cx: Cx) -> CheckBody {
     }
     let flagged = wire::replace_pathless(folded);
     model.apply(&flagged).map_err(CheckError::Error)?;
-    cx.patch(Users, &id, flagged).await?;
+    cx.patch(User, &id, flagged).await?;
     let after = read_user(&cx, &id).await?;
     verify("the path-less \"replace\" with URN keys", &model, &after)?;
     for (path, t) in &rows {

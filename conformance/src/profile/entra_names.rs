@@ -19,11 +19,11 @@ use super::{Check, check};
 use crate::check::Requirement::Must;
 use crate::dialect::Dialect::{self};
 use crate::evidence::{ms, obs, rfc};
-use crate::journal::ResourceKind::{self, Groups, Users};
 use crate::mapping::TargetPath;
 use crate::names;
 use crate::session::{CheckBody, CheckError, Cx, id_of, lit};
 use crate::{ensure, fail};
+use scim2_types::ResourceKind::{self, Group, User};
 
 /// The checks on real-directory names.
 #[must_use]
@@ -71,13 +71,13 @@ async fn create_named_user(
         work.set(&mut body, json!(user_name))
             .map_err(|e| CheckError::Error(e.to_string()))?;
     }
-    match cx.create(Users, &body, user_name).await {
+    match cx.create(User, &body, user_name).await {
         Ok(created) => Ok(id_of(&created).unwrap_or_default()),
         // Is the name the cause, or does the endpoint refuse the mapping's users whatever
         // their name (then `entra.user.create` reports it, and this check is not reached)?
         Err(CheckError::Fail(m)) => match cx.create_user_subject(slug, None).await {
             Ok((id, _, _)) => {
-                let _ = cx.delete(Users, &id).await;
+                let _ = cx.delete(User, &id).await;
                 Err(CheckError::Fail(m))
             }
             Err(e) => Err(crate::session::not_reached(
@@ -97,7 +97,7 @@ async fn create_named_group(cx: &Cx, name: &str) -> Result<String, CheckError> {
         "members": [],
         "meta": {"resourceType": "Group"},
     });
-    let created = cx.create(Groups, &body, name).await?;
+    let created = cx.create(Group, &body, name).await?;
     Ok(id_of(&created).unwrap_or_default())
 }
 
@@ -108,7 +108,7 @@ async fn find(
     value: &str,
     want: &[&str],
 ) -> Result<Vec<Value>, CheckError> {
-    let extra = if kind == Groups { GROUP_EXTRA } else { "" };
+    let extra = if kind == Group { GROUP_EXTRA } else { "" };
     expect_found(cx, kind, &format!("{attr} eq {}", lit(value)), extra, want).await
 }
 
@@ -128,16 +128,16 @@ const NAMES_LOOKUP_ABSENT: Check = check!(lookup_absent, "entra.names.lookup-abs
 async fn lookup_absent(cx: Cx) -> CheckBody {
     let base = cx.unique("absent");
     let mut queries: Vec<(ResourceKind, &str, String)> = vec![
-        (Users, "userName", names::upn(&base, 0, "example.com")),
-        (Users, "externalId", names::mail_nickname(&base, 1)),
-        (Users, "externalId", cx.guid()),
+        (User, "userName", names::upn(&base, 0, "example.com")),
+        (User, "externalId", names::mail_nickname(&base, 1)),
+        (User, "externalId", cx.guid()),
     ];
     for k in 0..names::GROUP_SUFFIXES.len() {
-        queries.push((Groups, "displayName", names::group_name(&base, k)));
+        queries.push((Group, "displayName", names::group_name(&base, k)));
     }
     for (kind, attr, value) in queries {
         let filter = format!("{attr} eq {}", lit(&value));
-        let extra = if kind == Groups { GROUP_EXTRA } else { "" };
+        let extra = if kind == Group { GROUP_EXTRA } else { "" };
         let l = cx.query(kind, &filter, extra).await.map_err(|e| match e {
             CheckError::Fail(m) => CheckError::Fail(format!(
                 "{m}; Entra looks {attr} {value:?} up before creating it and cannot go on"
@@ -178,12 +178,12 @@ async fn find_users(cx: Cx) -> CheckBody {
     let b = create_named_user(&cx, "nu", &b_name, &b_ext).await?;
     let a = create_named_user(&cx, "nu", &a_name, &a_ext).await?;
     let c = create_named_user(&cx, "nu", &c_name, &c_ext).await?;
-    find(&cx, Users, "userName", &a_name, &[&a]).await?;
-    find(&cx, Users, "userName", &b_name, &[&b]).await?;
-    find(&cx, Users, "userName", &c_name, &[&c]).await?;
+    find(&cx, User, "userName", &a_name, &[&a]).await?;
+    find(&cx, User, "userName", &b_name, &[&b]).await?;
+    find(&cx, User, "userName", &c_name, &[&c]).await?;
     if maps(&cx, "externalId") {
-        find(&cx, Users, "externalId", &a_ext, &[&a]).await?;
-        find(&cx, Users, "externalId", &c_ext, &[&c]).await?;
+        find(&cx, User, "externalId", &a_ext, &[&a]).await?;
+        find(&cx, User, "externalId", &c_ext, &[&c]).await?;
     }
     let got = read_user(&cx, &c).await?;
     let un = get_ci(&got, "userName").and_then(Value::as_str);
@@ -221,7 +221,7 @@ async fn find_groups(cx: Cx) -> CheckBody {
         made.push((name, id));
     }
     for (name, id) in &made {
-        let found = find(&cx, Groups, "displayName", name, &[id]).await?;
+        let found = find(&cx, Group, "displayName", name, &[id]).await?;
         let dn = found
             .first()
             .and_then(|g| get_ci(g, "displayName"))
@@ -269,9 +269,9 @@ async fn rename(cx: Cx, d: Dialect) -> CheckBody {
     let new = format!("{old} R&D \"Nord\" / Ops (Zürich)");
     let other_id = create_named_group(&cx, &other).await?;
     let gid = create_named_group(&cx, &old).await?;
-    cx.patch(Groups, &gid, wire::rename(d, "displayName", &new))
+    cx.patch(Group, &gid, wire::rename(d, "displayName", &new))
         .await?;
-    let Some(g) = cx.read(Groups, &gid, GROUP_EXTRA).await? else {
+    let Some(g) = cx.read(Group, &gid, GROUP_EXTRA).await? else {
         fail!("GET /Groups/{gid} answered 404 after the rename")
     };
     let dn = get_ci(&g, "displayName").and_then(Value::as_str);
@@ -279,9 +279,9 @@ async fn rename(cx: Cx, d: Dialect) -> CheckBody {
         dn == Some(new.as_str()),
         "after the rename, GET /Groups/{gid} has displayName {dn:?}; expected {new:?}"
     );
-    find(&cx, Groups, "displayName", &new, &[&gid]).await?;
-    find(&cx, Groups, "displayName", &old, &[]).await?;
-    find(&cx, Groups, "displayName", &other, &[&other_id]).await?;
+    find(&cx, Group, "displayName", &new, &[&gid]).await?;
+    find(&cx, Group, "displayName", &old, &[]).await?;
+    find(&cx, Group, "displayName", &other, &[&other_id]).await?;
     // Users: renamed to a UPN with `'` and `_` that another user's userName starts with.
     let ubase = cx.unique("nr");
     let new_name = names::upn(&ubase, 0, "example.com");
@@ -289,11 +289,11 @@ async fn rename(cx: Cx, d: Dialect) -> CheckBody {
     let old_name = format!("{ubase}@example.com");
     let v = create_named_user(&cx, "nr", &other_user, &names::mail_nickname(&ubase, 2)).await?;
     let u = create_named_user(&cx, "nr", &old_name, &ubase).await?;
-    cx.patch(Users, &u, wire::rename(d, "userName", &new_name))
+    cx.patch(User, &u, wire::rename(d, "userName", &new_name))
         .await?;
-    find(&cx, Users, "userName", &new_name, &[&u]).await?;
-    find(&cx, Users, "userName", &old_name, &[]).await?;
-    find(&cx, Users, "userName", &other_user, &[&v]).await?;
+    find(&cx, User, "userName", &new_name, &[&u]).await?;
+    find(&cx, User, "userName", &old_name, &[]).await?;
+    find(&cx, User, "userName", &other_user, &[&v]).await?;
     Ok(())
 }
 

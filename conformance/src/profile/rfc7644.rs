@@ -8,10 +8,10 @@ use super::entra::{expect_found, read_user};
 use super::{Check, check};
 use crate::check::Requirement::{May, Must};
 use crate::evidence::{ms, rfc};
-use crate::journal::ResourceKind::{Groups, Users};
 use crate::session::{CheckBody, CheckError, Cx, enc, enc_path, id_of, listed, lit, not_reached};
 use crate::transport::WireRequest;
 use crate::{ensure, fail};
+use scim2_types::ResourceKind::{Group, User};
 use scim2_filter::select::get_ci;
 
 /// The `rfc7644` checks (in addition to the `entra` ones).
@@ -187,7 +187,7 @@ async fn core_user(cx: &Cx, slug: &str) -> Result<(String, Value, String), Check
         body["title"] = json!("Senior Engineer");
     }
     let created = cx
-        .create(Users, &body, &user_name)
+        .create(User, &body, &user_name)
         .await
         .map_err(|e| not_reached("creating a user with core attributes", e))?;
     Ok((id_of(&created).unwrap_or_default(), body, user_name))
@@ -238,7 +238,7 @@ async fn filter_eq_case(cx: Cx) -> CheckBody {
         lit(&user_name),
         lit(&flipped)
     );
-    expect_found(&cx, Users, &f, "", &[&id]).await?;
+    expect_found(&cx, User, &f, "", &[&id]).await?;
     Ok(())
 }
 
@@ -279,7 +279,7 @@ async fn filter_operators(cx: Cx) -> CheckBody {
             body["nickName"] = json!(n);
         }
         let created = cx
-            .create(Users, &body, &user_name)
+            .create(User, &body, &user_name)
             .await
             .map_err(|e| not_reached("creating the three users", e))?;
         body["id"] = json!(id_of(&created).unwrap_or_default());
@@ -386,7 +386,7 @@ async fn create_batch(cx: &Cx, n: usize) -> Result<(String, Vec<(String, String)
         let body = json!({"schemas": [scim2_types::urn::USER], "userName": user_name, "externalId": base,
             "name": {"givenName": "Test", "familyName": base, "formatted": format!("Test {base}")}, "active": true});
         let created = cx
-            .create(Users, &body, &user_name)
+            .create(User, &body, &user_name)
             .await
             .map_err(|e| not_reached("creating the users to page over", e))?;
         out.push((id_of(&created).unwrap_or_default(), user_name));
@@ -516,7 +516,7 @@ const PROJECTION: Check = check!(projection, "rfc7644.projection", "projection",
 
 async fn projection(cx: Cx) -> CheckBody {
     let (id, _, _) = core_user(&cx, "pj").await?;
-    let Some(u) = cx.read(Users, &id, "attributes=userName").await? else {
+    let Some(u) = cx.read(User, &id, "attributes=userName").await? else {
         fail!("GET /Users/{id} answered 404")
     };
     ensure!(
@@ -543,7 +543,7 @@ async fn projection(cx: Cx) -> CheckBody {
         extra.is_empty(),
         "attributes=userName also returned {extra:?}"
     );
-    let Some(u) = cx.read(Users, &id, "excludedAttributes=emails").await? else {
+    let Some(u) = cx.read(User, &id, "excludedAttributes=emails").await? else {
         fail!("GET /Users/{id} answered 404")
     };
     ensure!(
@@ -669,7 +669,7 @@ async fn meta(cx: Cx) -> CheckBody {
         get_ci(m, "resourceType")
     );
     let (gid, _) = cx.create_group("meta").await?;
-    let Some(g) = cx.read(Groups, &gid, "").await? else {
+    let Some(g) = cx.read(Group, &gid, "").await? else {
         fail!("GET /Groups/{gid} answered 404")
     };
     ensure!(

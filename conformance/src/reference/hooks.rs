@@ -236,7 +236,7 @@ fn transform(
     renamed: bool,
     op: &mut PatchOp,
 ) {
-    let unique = kind.unique_attribute().to_ascii_lowercase();
+    let unique = kind.name_attribute().to_ascii_lowercase();
     op.operations.retain_mut(|operation| {
         let path = operation.path.clone();
         let (top, value_path) = path
@@ -255,7 +255,7 @@ fn transform(
             if path.is_some() && top == unique && !value_path {
                 return false;
             }
-            if path.is_none() && strip_key(operation, kind.unique_attribute()) {
+            if path.is_none() && strip_key(operation, kind.name_attribute()) {
                 return false;
             }
         }
@@ -474,7 +474,7 @@ impl Hooks for FaultHooks {
         let Some(id) = meta::id(resource).map(str::to_owned) else {
             return Ok(());
         };
-        let name = write.kind.unique_attribute();
+        let name = write.kind.name_attribute();
         let renamed = write
             .previous
             .is_some_and(|p| p.get(name) != resource.get(name));

@@ -99,12 +99,12 @@ impl Reference {
                 let map = normalize(body, server.config().schemas(kind), rules)
                     .map_err(|e| fail(e.detail.unwrap_or_default()))?;
                 let Some(key) = unique_key(kind, &Value::Object(map.clone())) else {
-                    return Err(fail(format!("`{}` is required", kind.unique_attribute())));
+                    return Err(fail(format!("`{}` is required", kind.name_attribute())));
                 };
                 if !seed.allow_duplicates && store.name_taken(kind, &key) {
                     return Err(fail(format!(
                         "{} `{key}` is already in use",
-                        kind.unique_attribute()
+                        kind.name_attribute()
                     )));
                 }
                 if let Some(Value::Array(members)) = map.get("members") {

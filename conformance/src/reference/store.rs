@@ -42,7 +42,7 @@ struct Collection {
 /// The lower-cased unique name of a resource (`userName` or `displayName`), if any.
 pub(crate) fn unique_key(kind: ResourceKind, resource: &Value) -> Option<String> {
     resource
-        .get(kind.unique_attribute())
+        .get(kind.name_attribute())
         .and_then(Value::as_str)
         .map(str::to_lowercase)
 }
@@ -225,9 +225,9 @@ impl FaultStore {
         (collection.holders(&key, except).next().is_some() || reserved).then(|| {
             StoreError::Conflict {
                 kind,
-                attribute: kind.unique_attribute(),
+                attribute: kind.name_attribute(),
                 value: resource
-                    .get(kind.unique_attribute())
+                    .get(kind.name_attribute())
                     .and_then(Value::as_str)
                     .unwrap_or_default()
                     .to_owned(),

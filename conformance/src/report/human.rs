@@ -397,7 +397,7 @@ fn render(report: &Report, passes: Passes) -> String {
     for l in &c.leftovers {
         out.push_str(&format!(
             "  left: {} {} ({}): {}\n",
-            l.resource.kind.path(),
+            l.resource.kind.endpoint(),
             l.resource.id,
             l.resource.name,
             l.reason

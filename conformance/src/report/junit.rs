@@ -112,7 +112,7 @@ fn write(report: &Report, w: &mut Writer<Cursor<Vec<u8>>>) -> std::io::Result<()
                 .join("\n");
             let counts = r.meta.requirement == Requirement::Must;
             match &r.outcome {
-                Outcome::Fail(d) if counts => element(w, "failure", d, &transcript)?,
+                Outcome::Fail(f) if counts => element(w, "failure", &f.detail, &transcript)?,
                 Outcome::Error(d) if counts => element(w, "error", d, &transcript)?,
                 Outcome::Skip(d) => {
                     w.write_event(Event::Empty(

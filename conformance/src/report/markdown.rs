@@ -137,7 +137,7 @@ pub fn render(report: &Report) -> String {
         for l in &c.leftovers {
             out.push_str(&format!(
                 "- {} `{}` ({}): {}\n",
-                l.resource.kind.path(),
+                l.resource.kind.endpoint(),
                 l.resource.id,
                 l.resource.name,
                 l.reason

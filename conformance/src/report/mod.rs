@@ -295,7 +295,7 @@ pub(crate) mod tests {
                 dialect: None,
                 needs: &[],
             },
-            outcome: Outcome::Fail(format!("answered 500: {body}")),
+            outcome: Outcome::Fail(format!("answered 500: {body}").into()),
             notes: vec![format!("note {body}")],
             duration: Duration::from_millis(3),
             transcript: vec![exchange],

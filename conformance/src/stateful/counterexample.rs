@@ -80,6 +80,17 @@ impl Counterexample {
         divergence_in(&self.ops, &self.attempt, self.area)
     }
 
+    /// The failure the check reports: [`Counterexample::render`]'s text, with the first
+    /// divergence's comparison (what, the model's prediction, what the endpoint did, the step).
+    #[must_use]
+    pub fn failure(&self) -> crate::check::Failure {
+        let f = crate::check::Failure::new(self.render());
+        match self.divergence() {
+            Some(d) => f.compared(&d.what, &d.expected, &d.actual, d.step),
+            None => f,
+        }
+    }
+
     /// The report text: seed, numbered steps (as sentences; the JSON report and the saved
     /// sequence keep the operations), first divergence.
     #[must_use]

@@ -15,13 +15,13 @@ use serde_json::{Value, json};
 use super::Area;
 use super::op::{FilterAttr, FilterOp, Generated, Op, Query, UserAttr};
 use crate::dialect::Dialect;
-use crate::journal::ResourceKind;
 use crate::mapping::{Person, TargetPath};
 use crate::model::{GroupModel, UserModel};
 use crate::profile::wire::{self, SetManager};
 use crate::session::{CheckError, Cx, Resp, id_of, lit, member_ids};
 use crate::transcript::Exchange;
 use crate::transport::WireRequest;
+use scim2_types::ResourceKind;
 
 const DEPARTMENT: &str = scim2_types::urn::ENTERPRISE_DEPARTMENT;
 const EMPLOYEE_NUMBER: &str = scim2_types::urn::ENTERPRISE_EMPLOYEE_NUMBER;
@@ -460,18 +460,18 @@ impl Exec {
 
     async fn cleanup(&mut self) {
         for g in self.groups.iter().filter(|g| g.live) {
-            let _ = self.cx.delete(ResourceKind::Groups, &g.id).await;
+            let _ = self.cx.delete(ResourceKind::Group, &g.id).await;
         }
         for u in self.users.iter().filter(|u| u.live) {
-            let _ = self.cx.delete(ResourceKind::Users, &u.id).await;
+            let _ = self.cx.delete(ResourceKind::User, &u.id).await;
         }
         // Users whose DELETE the endpoint answered 204 but kept: journal says deleted; ask once more.
         for u in self.users.iter().filter(|u| !u.live) {
             if matches!(
-                self.cx.read(ResourceKind::Users, &u.id, "").await,
+                self.cx.read(ResourceKind::User, &u.id, "").await,
                 Ok(Some(_))
             ) {
-                let _ = self.cx.delete(ResourceKind::Users, &u.id).await;
+                let _ = self.cx.delete(ResourceKind::User, &u.id).await;
             }
         }
     }
@@ -652,12 +652,12 @@ impl Exec {
                     return Ok(Flow::Done("skipped: no live group".into()));
                 };
                 let id = self.groups[g].id.clone();
-                let r = self.cx.delete(ResourceKind::Groups, &id).await?;
+                let r = self.cx.delete(ResourceKind::Group, &id).await?;
                 if let Some(d) = status_ok(&r, &[204, 200]) {
                     return Ok(Flow::Diverged(d));
                 }
                 self.groups[g].live = false;
-                match self.cx.read(ResourceKind::Groups, &id, "").await? {
+                match self.cx.read(ResourceKind::Group, &id, "").await? {
                     None => Ok(Flow::Done(format!("deleted group {id}"))),
                     Some(_) => diverge(format!("GET /Groups/{id} after DELETE"), "404", "200"),
                 }
@@ -677,7 +677,7 @@ impl Exec {
             "schemas": [scim2_types::urn::PATCH_OP],
             "Operations": ops,
         });
-        let path = format!("{}/{}", kind.path(), crate::session::enc_path(id));
+        let path = format!("{}/{}", kind.endpoint(), crate::session::enc_path(id));
         self.cx
             .send(WireRequest::new("PATCH", path).scim_json(&body))
             .await
@@ -798,7 +798,7 @@ impl Exec {
         self.cx
             .session()
             .journal
-            .created(ResourceKind::Users, &id, &user_name);
+            .created(ResourceKind::User, &id, &user_name);
         if let Some(o) = body.as_object_mut() {
             o.remove("meta");
         }
@@ -831,7 +831,7 @@ impl Exec {
         if let Err(e) = self.users[u].model.apply(&ops) {
             return Err(CheckError::Error(e));
         }
-        let r = self.patch_raw(ResourceKind::Users, &id, &ops).await?;
+        let r = self.patch_raw(ResourceKind::User, &id, &ops).await?;
         if let Some(d) = status_ok(&r, &[200, 204]) {
             return Ok(Flow::Diverged(d));
         }
@@ -852,7 +852,7 @@ impl Exec {
 
     async fn check_user(&mut self, u: usize) -> StepResult {
         let id = self.users[u].id.clone();
-        let Some(got) = self.cx.read(ResourceKind::Users, &id, "").await? else {
+        let Some(got) = self.cx.read(ResourceKind::User, &id, "").await? else {
             return diverge(format!("GET /Users/{id}"), "200 with the user", "404");
         };
         let mm = self.users[u].model.mismatches(&got);
@@ -876,7 +876,7 @@ impl Exec {
                 "skipped: the user is another user's manager".into(),
             ));
         }
-        let r = self.cx.delete(ResourceKind::Users, &id).await?;
+        let r = self.cx.delete(ResourceKind::User, &id).await?;
         if let Some(d) = status_ok(&r, &[204, 200]) {
             return Ok(Flow::Diverged(d));
         }
@@ -884,7 +884,7 @@ impl Exec {
         for g in &mut self.groups {
             g.model.remove([id.as_str()]);
         }
-        match self.cx.read(ResourceKind::Users, &id, "").await? {
+        match self.cx.read(ResourceKind::User, &id, "").await? {
             None => Ok(Flow::Done(format!("deleted user {id}"))),
             Some(_) => diverge(format!("GET /Users/{id} after DELETE"), "404", "200"),
         }
@@ -919,7 +919,7 @@ impl Exec {
         self.cx
             .session()
             .journal
-            .created(ResourceKind::Groups, &id, &name);
+            .created(ResourceKind::Group, &id, &name);
         self.groups.push(GroupSlot {
             id: id.clone(),
             name,
@@ -937,7 +937,7 @@ impl Exec {
         if let Err(e) = self.groups[g].model.apply(&ops) {
             return Err(CheckError::Error(e));
         }
-        let r = self.patch_raw(ResourceKind::Groups, &id, &ops).await?;
+        let r = self.patch_raw(ResourceKind::Group, &id, &ops).await?;
         if let Some(d) = status_ok(&r, &[200, 204]) {
             return Ok(Flow::Diverged(d));
         }
@@ -946,7 +946,7 @@ impl Exec {
 
     async fn check_group(&mut self, g: usize) -> StepResult {
         let id = self.groups[g].id.clone();
-        let Some(got) = self.cx.read(ResourceKind::Groups, &id, "").await? else {
+        let Some(got) = self.cx.read(ResourceKind::Group, &id, "").await? else {
             return diverge(format!("GET /Groups/{id}"), "200 with the group", "404");
         };
         // A user this sequence deleted but the group still lists is not held against the

@@ -398,7 +398,7 @@ impl StatefulOutcome {
                 if let Some(e) = &self.error {
                     r.outcome = Outcome::Error(e.clone());
                 } else if let Some(c) = self.counterexample_of(a) {
-                    r.outcome = Outcome::Fail(c.render());
+                    r.outcome = Outcome::Fail(c.failure());
                     if self.failures[i] > 1 {
                         r.notes.push(format!(
                             "{} divergence(s) in this area over {} sequence(s) (the rest of a divergent sequence is run again without its divergent step); the first is shown",

@@ -52,13 +52,13 @@ fn parse_json(body: &[u8]) -> Result<Value, ScimError> {
 
 /// `meta.location` of a resource.
 fn location(base: &str, kind: ResourceKind, id: &str) -> String {
-    format!("{base}/{}/{id}", kind.endpoint())
+    format!("{base}{}/{id}", kind.endpoint())
 }
 
 /// The unique attribute (`userName`, group `displayName`) must be a non-blank string (RFC 7643
 /// §4.1.1, §4.2).
 fn required(kind: ResourceKind, body: &Map<String, Value>) -> Result<(), ScimError> {
-    let name = kind.unique_attribute();
+    let name = kind.name_attribute();
     match body.get(name).and_then(Value::as_str) {
         Some(v) if !v.trim().is_empty() => Ok(()),
         _ => Err(invalid_value(format!(

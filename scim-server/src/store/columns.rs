@@ -67,7 +67,7 @@ pub(crate) fn conditions_of(kind: ResourceKind, resource: &Value) -> Vec<Conditi
     };
     let mut out = Vec::new();
     if kind == ResourceKind::User
-        && let Some(v) = string_at(object, kind.unique_attribute())
+        && let Some(v) = string_at(object, kind.name_attribute())
     {
         out.push(Condition::UserName(fold(&v)));
     }
@@ -107,7 +107,7 @@ impl Columns {
             .ok_or_else(|| invalid("a resource must be a JSON object"))?;
         let id =
             string_at(object, "id").ok_or_else(|| invalid("the resource has no string `id`"))?;
-        let unique_value = string_at(object, kind.unique_attribute());
+        let unique_value = string_at(object, kind.name_attribute());
         let display = string_at(object, "displayName");
         Ok(Self {
             id,

@@ -67,7 +67,7 @@ impl Inner {
 /// The lower-cased unique value of a resource (`userName`, group `displayName`).
 fn unique_key(kind: ResourceKind, resource: &Value) -> Option<String> {
     resource
-        .get(kind.unique_attribute())
+        .get(kind.name_attribute())
         .and_then(Value::as_str)
         .map(str::to_lowercase)
 }
@@ -75,9 +75,9 @@ fn unique_key(kind: ResourceKind, resource: &Value) -> Option<String> {
 fn conflict(kind: ResourceKind, resource: &Value) -> StoreError {
     StoreError::Conflict {
         kind,
-        attribute: kind.unique_attribute(),
+        attribute: kind.name_attribute(),
         value: resource
-            .get(kind.unique_attribute())
+            .get(kind.name_attribute())
             .and_then(Value::as_str)
             .unwrap_or_default()
             .to_owned(),

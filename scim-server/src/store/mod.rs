@@ -8,7 +8,7 @@
 //! invariants that need it:
 //!
 //! - **Uniqueness** (RFC 7643 §4.1.1 `uniqueness: server`): no two users share a `userName`,
-//!   no two groups a `displayName`, compared case-insensitively ([`ResourceKind::unique_attribute`]).
+//!   no two groups a `displayName`, compared case-insensitively (by [`ResourceKind::name_attribute`]).
 //! - **Membership** (RFC 7643 §4.2): deleting a user removes it from the `members` of every
 //!   group in the same transaction.
 //!
@@ -33,53 +33,9 @@ pub mod sql;
 
 pub use memory::MemoryStore;
 
-/// The resource types a store holds (RFC 7643 §4.1 User, §4.2 Group).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ResourceKind {
-    /// `/Users`.
-    User,
-    /// `/Groups`.
-    Group,
-}
-
-impl ResourceKind {
-    /// Both kinds, users first.
-    pub const ALL: [Self; 2] = [Self::User, Self::Group];
-
-    /// The endpoint segment (`Users`, `Groups`).
-    #[must_use]
-    pub fn endpoint(self) -> &'static str {
-        match self {
-            Self::User => "Users",
-            Self::Group => "Groups",
-        }
-    }
-
-    /// `meta.resourceType` (`User`, `Group`).
-    #[must_use]
-    pub fn resource_type(self) -> &'static str {
-        match self {
-            Self::User => "User",
-            Self::Group => "Group",
-        }
-    }
-
-    /// The attribute whose value is unique across the kind, case-insensitively: `userName`
-    /// (RFC 7643 §4.1.1) and, for groups, `displayName` (Entra ID matches groups by it).
-    #[must_use]
-    pub fn unique_attribute(self) -> &'static str {
-        match self {
-            Self::User => "userName",
-            Self::Group => "displayName",
-        }
-    }
-}
-
-impl std::fmt::Display for ResourceKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.resource_type())
-    }
-}
+/// The resource types a store holds (RFC 7643 §4.1 User, §4.2 Group): `scim2_types`'
+/// [`ResourceKind`](scim2_types::ResourceKind), re-exported here.
+pub use scim2_types::ResourceKind;
 
 /// The order of a query (RFC 7644 §3.4.2.3).
 #[derive(Debug, Clone, PartialEq)]
@@ -195,7 +151,7 @@ pub enum StoreError {
     Conflict {
         /// The kind written.
         kind: ResourceKind,
-        /// The unique attribute ([`ResourceKind::unique_attribute`]).
+        /// The unique attribute ([`ResourceKind::name_attribute`]).
         attribute: &'static str,
         /// The value as sent.
         value: String,

@@ -2,21 +2,21 @@
 
 use crate::check::Requirement::Must;
 use crate::evidence::{ms, obs, rfc};
-use crate::journal::ResourceKind::{Groups, Users};
 use crate::profile::{Check, check};
 use crate::session::{CheckBody, Cx, enc, listed, lit};
 use crate::transport::WireRequest;
 use crate::{ensure, fail};
+use scim2_types::ResourceKind::{Group, User};
 
 async fn empty_query(
     cx: &Cx,
-    kind: crate::journal::ResourceKind,
+    kind: scim2_types::ResourceKind,
     attr: &str,
     extra: &str,
 ) -> CheckBody {
     let guid = cx.guid();
     let filter = format!("{attr} eq {}", lit(&guid));
-    let mut path = format!("{}?", kind.path());
+    let mut path = format!("{}?", kind.endpoint());
     if !extra.is_empty() {
         path.push_str(extra);
         path.push('&');
@@ -101,7 +101,7 @@ async fn conn_users(cx: Cx) -> CheckBody {
         .matching_rows()
         .first()
         .map_or_else(|| "userName".to_owned(), |r| r.target.to_string());
-    empty_query(&cx, Users, &attr, "").await
+    empty_query(&cx, User, &attr, "").await
 }
 
 /// `entra.connection.externalid`.
@@ -119,7 +119,7 @@ pub(super) const CONN_EXTERNAL_ID: Check = check!(conn_external_id, "entra.conne
     writes: false, dialect: None, needs: [Filter]);
 
 async fn conn_external_id(cx: Cx) -> CheckBody {
-    empty_query(&cx, Users, "externalId", "").await
+    empty_query(&cx, User, "externalId", "").await
 }
 
 /// `entra.connection.groups`.
@@ -136,5 +136,5 @@ pub(super) const CONN_GROUPS: Check = check!(conn_groups, "entra.connection.grou
     writes: false, dialect: None, needs: [Filter]);
 
 async fn conn_groups(cx: Cx) -> CheckBody {
-    empty_query(&cx, Groups, "displayName", "excludedAttributes=members").await
+    empty_query(&cx, Group, "displayName", "excludedAttributes=members").await
 }

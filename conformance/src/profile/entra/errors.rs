@@ -5,15 +5,15 @@ use serde_json::Value;
 use crate::check::Requirement::Must;
 use crate::ensure;
 use crate::evidence::{ms, rfc};
-use crate::journal::ResourceKind::{Groups, Users};
 use crate::profile::{Check, check};
 use crate::session::{CheckBody, Cx, enc, enc_path, id_of, is_scim_error};
 use crate::transport::WireRequest;
+use scim2_types::ResourceKind::{Group, User};
 use scim2_filter::select::get_ci;
 
 async fn deleted_then_404(
     cx: &Cx,
-    kind: crate::journal::ResourceKind,
+    kind: scim2_types::ResourceKind,
     id: &str,
     body_must_be_scim: bool,
 ) -> CheckBody {
@@ -24,7 +24,9 @@ async fn deleted_then_404(
         r.url,
         r.status()
     );
-    let g = cx.get(&format!("{}/{}", kind.path(), enc_path(id))).await?;
+    let g = cx
+        .get(&format!("{}/{}", kind.endpoint(), enc_path(id)))
+        .await?;
     ensure!(
         g.status() == 404,
         "GET {} after DELETE answered {} (expected 404)",
@@ -56,7 +58,7 @@ pub(super) const USER_DELETE: Check = check!(user_delete, "entra.user.delete", "
 
 async fn user_delete(cx: Cx) -> CheckBody {
     let (id, _) = cx.create_plain_user("del").await?;
-    deleted_then_404(&cx, Users, &id, true).await
+    deleted_then_404(&cx, User, &id, true).await
 }
 
 /// `entra.group.delete`.
@@ -72,7 +74,7 @@ pub(super) const GROUP_DELETE: Check = check!(group_delete, "entra.group.delete"
 
 async fn group_delete(cx: Cx) -> CheckBody {
     let (id, _) = cx.create_group("gdel").await?;
-    deleted_then_404(&cx, Groups, &id, false).await
+    deleted_then_404(&cx, Group, &id, false).await
 }
 
 /// `entra.error.not-found`.
@@ -131,7 +133,7 @@ async fn error_malformed_json(cx: Cx) -> CheckBody {
         (200..300).contains(&r.status()),
         r.json.as_ref().and_then(id_of),
     ) {
-        cx.session().journal.created(Users, &id, "malformed");
+        cx.session().journal.created(User, &id, "malformed");
     }
     ensure!(
         r.status() == 400,

@@ -6,13 +6,13 @@ use super::{expect_found, patch_group, verify_members};
 use crate::check::Requirement::{May, Must, Should};
 use crate::dialect::Dialect::{self, Legacy};
 use crate::evidence::{ms, obs, rfc};
-use crate::journal::ResourceKind::{Groups, Users};
 use crate::model::GroupModel;
 use crate::profile::wire::{self};
 use crate::profile::{Check, check};
 use crate::session::{CheckBody, Cx, id_of, lit};
 use crate::transport::WireRequest;
 use crate::{ensure, fail};
+use scim2_types::ResourceKind::{Group, User};
 use scim2_filter::select::get_ci;
 
 /// `entra.group.create`.
@@ -41,7 +41,7 @@ async fn group_create(cx: Cx) -> CheckBody {
         .await?;
     let created = r.json.clone().unwrap_or(Value::Null);
     if let Some(id) = id_of(&created) {
-        cx.session().journal.created(Groups, &id, &name);
+        cx.session().journal.created(Group, &id, &name);
     }
     ensure!(
         r.status() == 201,
@@ -59,7 +59,7 @@ async fn group_create(cx: Cx) -> CheckBody {
     let Some(id) = id_of(&created) else {
         fail!("POST {} answered 201 without an id", r.url)
     };
-    let Some(g) = cx.read(Groups, &id, "excludedAttributes=members").await? else {
+    let Some(g) = cx.read(Group, &id, "excludedAttributes=members").await? else {
         fail!("GET /Groups/{id} answered 404 right after the create")
     };
     let dn = get_ci(&g, "displayName").and_then(Value::as_str);
@@ -91,7 +91,7 @@ async fn group_duplicate(cx: Cx) -> CheckBody {
         (200..300).contains(&r.status()),
         r.json.as_ref().and_then(id_of),
     ) {
-        cx.session().journal.created(Groups, &id, &name);
+        cx.session().journal.created(Group, &id, &name);
     }
     ensure!(
         r.status() == 409,
@@ -115,11 +115,11 @@ pub(super) const GROUP_FIND: Check = check!(group_find, "entra.group.find", "gro
 async fn group_find(cx: Cx) -> CheckBody {
     let (gid, name) = cx.create_group("gf").await?;
     let (uid, _) = cx.create_plain_user("gfm").await?;
-    cx.patch(Groups, &gid, wire::add_members(Legacy, &[&uid]))
+    cx.patch(Group, &gid, wire::add_members(Legacy, &[&uid]))
         .await?;
     let found = expect_found(
         &cx,
-        Groups,
+        Group,
         &format!("displayName eq {}", lit(&name)),
         "excludedAttributes=members",
         &[&gid],
@@ -149,9 +149,9 @@ pub(super) const GROUP_GET: Check = check!(group_get, "entra.group.get", "groups
 async fn group_get(cx: Cx) -> CheckBody {
     let (gid, _) = cx.create_group("gg").await?;
     let (uid, _) = cx.create_plain_user("ggm").await?;
-    cx.patch(Groups, &gid, wire::add_members(Legacy, &[&uid]))
+    cx.patch(Group, &gid, wire::add_members(Legacy, &[&uid]))
         .await?;
-    let Some(g) = cx.read(Groups, &gid, "excludedAttributes=members").await? else {
+    let Some(g) = cx.read(Group, &gid, "excludedAttributes=members").await? else {
         fail!("GET /Groups/{gid} answered 404")
     };
     ensure!(
@@ -314,9 +314,9 @@ async fn group_rename(cx: Cx, d: Dialect) -> CheckBody {
     // The old name is a prefix of the new one: `displayName eq "<old>"` must find nothing
     // afterwards (an `eq` read as "starts with" still finds the renamed group).
     let new = format!("{old}-renamed");
-    cx.patch(Groups, &gid, wire::rename(d, "displayName", &new))
+    cx.patch(Group, &gid, wire::rename(d, "displayName", &new))
         .await?;
-    let Some(g) = cx.read(Groups, &gid, "excludedAttributes=members").await? else {
+    let Some(g) = cx.read(Group, &gid, "excludedAttributes=members").await? else {
         fail!("GET /Groups/{gid} answered 404 after the rename")
     };
     let dn = get_ci(&g, "displayName").and_then(Value::as_str);
@@ -326,7 +326,7 @@ async fn group_rename(cx: Cx, d: Dialect) -> CheckBody {
     );
     expect_found(
         &cx,
-        Groups,
+        Group,
         &format!("displayName eq {}", lit(&new)),
         "excludedAttributes=members",
         &[&gid],
@@ -334,7 +334,7 @@ async fn group_rename(cx: Cx, d: Dialect) -> CheckBody {
     .await?;
     expect_found(
         &cx,
-        Groups,
+        Group,
         &format!("displayName eq {}", lit(&old)),
         "excludedAttributes=members",
         &[],
@@ -366,7 +366,7 @@ async fn deleted_user_leaves(cx: Cx) -> CheckBody {
         wire::add_members(Legacy, &[&u1, &u2]),
     )
     .await?;
-    let r = cx.delete(Users, &u1).await?;
+    let r = cx.delete(User, &u1).await?;
     ensure!(
         matches!(r.status(), 200 | 204),
         "DELETE /Users/{u1} answered {}",

@@ -8,11 +8,11 @@ use scim2_filter::select::get_ci;
 use serde_json::Value;
 
 use super::Check;
-use crate::journal::ResourceKind::{Groups, Users};
 use crate::mapping::TargetPath;
 use crate::model::{GroupModel, UserModel};
 use crate::session::{CheckBody, CheckError, Cx, id_of, member_ids};
 use crate::{ensure, fail};
+use scim2_types::ResourceKind::{Group, User};
 
 mod connection;
 mod errors;
@@ -86,7 +86,7 @@ pub(super) fn tp(p: &str) -> TargetPath {
 }
 
 pub(super) async fn read_user(cx: &Cx, id: &str) -> Result<Value, CheckError> {
-    match cx.read(Users, id, "").await? {
+    match cx.read(User, id, "").await? {
         Some(u) => Ok(u),
         None => fail!("GET /Users/{id} answered 404 for a user the run created"),
     }
@@ -113,7 +113,7 @@ async fn patch_user(
     ops: Value,
 ) -> Result<(), CheckError> {
     model.apply(&ops).map_err(CheckError::Error)?;
-    cx.patch(Users, id, ops).await.map(|_| ())
+    cx.patch(User, id, ops).await.map(|_| ())
 }
 
 /// Applies `ops` to the group model, then sends them.
@@ -124,17 +124,17 @@ async fn patch_group(
     ops: Value,
 ) -> Result<(), CheckError> {
     model.apply(&ops).map_err(CheckError::Error)?;
-    cx.patch(Groups, gid, ops).await.map(|_| ())
+    cx.patch(Group, gid, ops).await.map(|_| ())
 }
 
 async fn read_members(cx: &Cx, gid: &str) -> Result<Vec<String>, CheckError> {
-    let Some(g) = cx.read(Groups, gid, "").await? else {
+    let Some(g) = cx.read(Group, gid, "").await? else {
         fail!("GET /Groups/{gid} answered 404 for a group the run created")
     };
     if get_ci(&g, "members").is_some() {
         return Ok(member_ids(&g));
     }
-    match cx.read(Groups, gid, "attributes=members").await? {
+    match cx.read(Group, gid, "attributes=members").await? {
         Some(g) => Ok(member_ids(&g)),
         None => fail!("GET /Groups/{gid}?attributes=members answered 404"),
     }
@@ -154,7 +154,7 @@ async fn verify_members(cx: &Cx, gid: &str, model: &GroupModel, after: &str) -> 
 /// An Entra query that must find exactly `want` (ids).
 pub(super) async fn expect_found(
     cx: &Cx,
-    kind: crate::journal::ResourceKind,
+    kind: scim2_types::ResourceKind,
     filter: &str,
     extra: &str,
     want: &[&str],

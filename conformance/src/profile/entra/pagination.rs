@@ -4,10 +4,10 @@ use serde_json::json;
 
 use crate::check::Requirement::Must;
 use crate::evidence::{ms, rfc};
-use crate::journal::ResourceKind::Users;
 use crate::profile::{Check, check};
 use crate::session::{CheckBody, CheckError, Cx, enc, id_of, listed, lit};
 use crate::{ensure, fail};
+use scim2_types::ResourceKind::User;
 
 /// `entra.pagination`.
 pub(super) const PAGINATION: Check = check!(pagination, "entra.pagination", "pagination", Must,
@@ -29,7 +29,7 @@ async fn pagination(cx: Cx) -> CheckBody {
         let base = format!("{stem}x{i}");
         let user_name = format!("{base}@example.com");
         let body = json!({"schemas": [scim2_types::urn::USER], "userName": user_name, "externalId": base, "active": true});
-        let created = cx.create(Users, &body, &user_name).await?;
+        let created = cx.create(User, &body, &user_name).await?;
         ids.push(id_of(&created).unwrap_or_default());
     }
     // Only the run's own users are read: the pages are filtered on the run's userName stem.

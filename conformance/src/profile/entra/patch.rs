@@ -6,12 +6,12 @@ use super::{expect_found, patch_user, read_user, tp, verify_user};
 use crate::check::Requirement::Must;
 use crate::dialect::Dialect::{self};
 use crate::evidence::{ms, obs, rfc};
-use crate::journal::ResourceKind::Users;
 use crate::model::UserModel;
 use crate::profile::wire::{self};
 use crate::profile::{Check, check};
 use crate::session::{CheckBody, CheckError, Cx, lit};
 use crate::{ensure, fail};
+use scim2_types::ResourceKind::User;
 use scim2_filter::select::get_ci;
 
 /// `entra.user.patch.replace.legacy`.
@@ -60,7 +60,7 @@ async fn patch_replace(cx: Cx, d: Dialect) -> CheckBody {
     ];
     let ops = wire::replace(d, &changes);
     model.apply(&ops).map_err(CheckError::Error)?;
-    cx.patch(Users, &id, ops).await?;
+    cx.patch(User, &id, ops).await?;
     verify_user(&cx, &id, &model, &format!("the {d} replace")).await
 }
 
@@ -91,7 +91,7 @@ pub(super) const PATCH_NEW_ELEMENT_FLAGGED: Check = check!(patch_new_element, "e
 
 async fn patch_new_element(cx: Cx, d: Dialect) -> CheckBody {
     let (id, _) = cx.create_plain_user("vp").await?;
-    let Some(sent) = cx.read(Users, &id, "").await? else {
+    let Some(sent) = cx.read(User, &id, "").await? else {
         fail!("GET /Users/{id} answered 404 after the create")
     };
     let mut model = UserModel::from_sent(&sent);
@@ -270,7 +270,7 @@ async fn disable(cx: Cx, d: Dialect) -> CheckBody {
     verify_user(&cx, &id, &model, &format!("disabling with {off_text}")).await?;
     let found = expect_found(
         &cx,
-        Users,
+        User,
         &format!("userName eq {}", lit(&p.user_name())),
         "",
         &[&id],
@@ -322,7 +322,7 @@ async fn rename(cx: Cx, d: Dialect) -> CheckBody {
     verify_user(&cx, &id, &model, "the rename").await?;
     expect_found(
         &cx,
-        Users,
+        User,
         &format!("userName eq {}", lit(&new_name)),
         "",
         &[&id],
@@ -330,7 +330,7 @@ async fn rename(cx: Cx, d: Dialect) -> CheckBody {
     .await?;
     expect_found(
         &cx,
-        Users,
+        User,
         &format!("userName eq {}", lit(&p.user_name())),
         "",
         &[],

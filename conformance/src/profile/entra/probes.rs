@@ -4,11 +4,11 @@ use super::read_members;
 use crate::check::Requirement::Must;
 use crate::dialect::Dialect::Flagged;
 use crate::evidence::{ms, obs, rfc};
-use crate::journal::ResourceKind::Groups;
 use crate::profile::wire::{self};
 use crate::profile::{Check, check};
 use crate::session::{CheckBody, Cx, enc_path};
 use crate::transport::WireRequest;
+use scim2_types::ResourceKind::Group;
 
 /// `entra.probe.replace-members`.
 pub(super) const PROBE_REPLACE_MEMBERS: Check = check!(probe_replace_members, "entra.probe.replace-members", "probes", May,
@@ -27,7 +27,7 @@ async fn probe_replace_members(cx: Cx) -> CheckBody {
     let (u1, _) = cx.create_plain_user("pmm").await?;
     let (u2, _) = cx.create_plain_user("pmm").await?;
     let (u3, _) = cx.create_plain_user("pmm").await?;
-    cx.patch(Groups, &gid, wire::add_members(Flagged, &[&u1, &u2]))
+    cx.patch(Group, &gid, wire::add_members(Flagged, &[&u1, &u2]))
         .await?;
     let body = wire::replace_members_body(&[&u3]);
     let r = cx

@@ -5,12 +5,12 @@ use serde_json::Value;
 use super::{expect_found, read_user};
 use crate::check::Requirement::Must;
 use crate::evidence::{ms, obs, rfc};
-use crate::journal::ResourceKind::Users;
 use crate::model::UserModel;
 use crate::profile::{Check, check};
 use crate::session::{CheckBody, CheckError, Cx, id_of, lit};
 use crate::transport::WireRequest;
 use crate::{ensure, fail};
+use scim2_types::ResourceKind::User;
 use scim2_filter::select::get_ci;
 
 /// `entra.user.create`.
@@ -36,7 +36,7 @@ async fn user_create(cx: Cx) -> CheckBody {
         .await?;
     let created = r.json.clone().unwrap_or(Value::Null);
     if let Some(id) = id_of(&created) {
-        cx.session().journal.created(Users, &id, &p.user_name());
+        cx.session().journal.created(User, &id, &p.user_name());
     }
     ensure!(
         r.status() == 201,
@@ -64,7 +64,7 @@ async fn user_create(cx: Cx) -> CheckBody {
         r.url,
         p.user_name()
     );
-    let Some(_) = cx.read(Users, &id, "").await? else {
+    let Some(_) = cx.read(User, &id, "").await? else {
         fail!("GET /Users/{id} answered 404 right after the create")
     };
     Ok(())
@@ -131,7 +131,7 @@ async fn user_find_username(cx: Cx) -> CheckBody {
     let other_case = swap_case(&p.user_name());
     expect_found(
         &cx,
-        Users,
+        User,
         &format!("userName eq {}", lit(&other_case)),
         "",
         &[&id],
@@ -166,7 +166,7 @@ async fn user_find_external_id(cx: Cx) -> CheckBody {
     }
     expect_found(
         &cx,
-        Users,
+        User,
         &format!("externalId eq {}", lit(&ext)),
         "",
         &[&id],
@@ -196,7 +196,7 @@ async fn user_duplicate(cx: Cx) -> CheckBody {
         (200..300).contains(&r.status()),
         r.json.as_ref().and_then(id_of),
     ) {
-        cx.session().journal.created(Users, &id, &p.user_name());
+        cx.session().journal.created(User, &id, &p.user_name());
     }
     ensure!(
         r.status() == 409,

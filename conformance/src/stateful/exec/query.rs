@@ -6,7 +6,7 @@ use super::*;
 
 impl Exec {
     pub(super) async fn expect_query(&mut self, filter: &str, expected: Vec<String>) -> StepResult {
-        self.expect_ids(ResourceKind::Users, filter, "", expected)
+        self.expect_ids(ResourceKind::User, filter, "", expected)
             .await
     }
 
@@ -16,7 +16,7 @@ impl Exec {
         expected: Vec<String>,
     ) -> StepResult {
         self.expect_ids(
-            ResourceKind::Groups,
+            ResourceKind::Group,
             filter,
             "excludedAttributes=members",
             expected,
@@ -47,7 +47,7 @@ impl Exec {
                 format!("{extra}&")
             };
             return diverge(
-                format!("GET {}?{params}filter={filter}", kind.path()),
+                format!("GET {}?{params}filter={filter}", kind.endpoint()),
                 format!("ids {expected:?}"),
                 format!("ids {got:?}"),
             );
@@ -70,7 +70,7 @@ impl Exec {
             .map(|u| self.users[u].id.clone())
             .collect();
         let text = filter.to_string();
-        let listed = self.cx.query(ResourceKind::Users, &text, "").await?;
+        let listed = self.cx.query(ResourceKind::User, &text, "").await?;
         let mut got: Vec<String> = listed.resources.iter().filter_map(id_of).collect();
         if scoped {
             got.retain(|id| self.users.iter().any(|u| &u.id == id));
@@ -346,7 +346,7 @@ impl Exec {
                         return Ok(Flow::Diverged(d));
                     }
                 }
-            } else if self.cx.read(ResourceKind::Users, &id, "").await?.is_some() {
+            } else if self.cx.read(ResourceKind::User, &id, "").await?.is_some() {
                 return diverge(format!("GET /Users/{id} (deleted)"), "404", "200");
             }
         }
@@ -360,7 +360,7 @@ impl Exec {
                 if let Flow::Diverged(d) = self.expect_group_query(&f, vec![id]).await? {
                     return Ok(Flow::Diverged(d));
                 }
-            } else if self.cx.read(ResourceKind::Groups, &id, "").await?.is_some() {
+            } else if self.cx.read(ResourceKind::Group, &id, "").await?.is_some() {
                 return diverge(format!("GET /Groups/{id} (deleted)"), "404", "200");
             }
         }

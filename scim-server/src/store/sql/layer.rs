@@ -126,7 +126,7 @@ where
         }
         StoreError::Conflict {
             kind,
-            attribute: kind.unique_attribute(),
+            attribute: kind.name_attribute(),
             value: cols.unique_value.clone().unwrap_or_default(),
         }
     }
@@ -288,7 +288,7 @@ where
             Err(e) if is_unique_violation(&e) => {
                 return Err(StoreError::Conflict {
                     kind,
-                    attribute: kind.unique_attribute(),
+                    attribute: kind.name_attribute(),
                     value: cols.unique_value.unwrap_or_default(),
                 });
             }
