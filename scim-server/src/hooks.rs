@@ -49,6 +49,22 @@ impl PatchContext<'_> {
     }
 }
 
+impl PatchContext<'_> {
+    /// [`apply`](Self::apply) without its own working copy, for `resource` that is already a
+    /// copy thrown away on error (what [`Hooks::apply_patch`] is given): on error it may hold
+    /// part of the changes.
+    fn apply_to_copy(&self, resource: &mut Value, op: &PatchOp) -> Result<(), ScimError> {
+        scim2_filter::patch::apply_in_place(resource, op, self.schemas, self.policy)
+            .map(|_| ())
+            .map_err(|e| {
+                bad_request(
+                    e.scim_type.clone(),
+                    format!("operation {}: {}", e.index, e.detail),
+                )
+            })
+    }
+}
+
 /// Which write is about to be stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -94,13 +110,14 @@ pub struct Write<'a> {
 /// ```
 pub trait Hooks: Send + Sync + 'static {
     /// Applies a PATCH request to a copy of the stored resource; the result is then read like
-    /// a PUT body (normalized, checked) and stored. The default is [`PatchContext::apply`]
-    /// with the request's operations.
+    /// a PUT body (normalized, checked) and stored. The default applies the request's
+    /// operations as [`PatchContext::apply`] does (without its working copy: `resource` is a
+    /// copy already).
     ///
     /// # Errors
     /// A SCIM error refuses the request; nothing is stored.
     fn apply_patch(&self, patch: &PatchContext<'_>, resource: &mut Value) -> Result<(), ScimError> {
-        patch.apply(resource, patch.op)
+        patch.apply_to_copy(resource, patch.op)
     }
 
     /// The resource about to be stored (with `id` and `meta`), after every check of the

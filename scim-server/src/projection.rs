@@ -28,6 +28,25 @@ impl Projection {
     pub(crate) fn is_requested(&self) -> bool {
         !self.attributes.is_empty() || !self.excluded.is_empty()
     }
+
+    /// The one top-level core attribute this projection takes out of every resource, when it
+    /// names just that (`excludedAttributes=members`, Entra ID's group lookup): a store can
+    /// then leave it out of its results instead of copying it.
+    pub(crate) fn omitted(&self, schemas: &ResourceSchemas) -> Option<String> {
+        let [one] = self.excluded.as_slice() else {
+            return None;
+        };
+        if !self.attributes.is_empty() {
+            return None;
+        }
+        let named = resolve(one, schemas);
+        (named.extension.is_none()
+            && named.sub.is_none()
+            && !named.top.is_empty()
+            && schemas.core.top_attribute(&named.top).is_some()
+            && returned(schemas, None, &named.top, None) != Returned::Always)
+            .then_some(named.top)
+    }
 }
 
 /// Splits a comma-separated attribute list.
@@ -120,10 +139,10 @@ pub(crate) fn project(
     projection: &Projection,
     schemas: &ResourceSchemas,
 ) -> Value {
-    let Value::Object(map) = resource else {
+    let Value::Object(mut map) = resource else {
         return resource;
     };
-    let mut map = strip_never(map, schemas, None);
+    strip_never(&mut map, schemas, None);
     if !projection.attributes.is_empty() {
         let wanted: Vec<Named> = projection
             .attributes
@@ -139,26 +158,19 @@ pub(crate) fn project(
     Value::Object(map)
 }
 
-fn strip_never(
-    map: Map<String, Value>,
-    schemas: &ResourceSchemas,
-    extension: Option<&str>,
-) -> Map<String, Value> {
-    map.into_iter()
-        .filter_map(|(k, v)| {
-            if extension.is_none() && schemas.is_extension(&k) {
-                return Some(match v {
-                    Value::Object(inner) => (
-                        k.clone(),
-                        Value::Object(strip_never(inner, schemas, Some(&k))),
-                    ),
-                    other => (k, other),
-                });
+/// Removes, in place, the attributes never returned (`returned: never`) and those returned only
+/// on request (RFC 7643 §7).
+fn strip_never(map: &mut Map<String, Value>, schemas: &ResourceSchemas, extension: Option<&str>) {
+    map.retain(|k, v| {
+        if extension.is_none() && schemas.is_extension(k) {
+            if let Value::Object(inner) = v {
+                strip_never(inner, schemas, Some(k));
             }
-            let r = returned(schemas, extension, &k, None);
-            (r != Returned::Never && r != Returned::Request).then_some((k, v))
-        })
-        .collect()
+            return true;
+        }
+        let r = returned(schemas, extension, k, None);
+        r != Returned::Never && r != Returned::Request
+    });
 }
 
 fn include_only(

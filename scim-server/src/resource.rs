@@ -90,8 +90,8 @@ pub fn normalize(
                     for (k, v) in inner {
                         match ext.top_attribute(&k) {
                             Some(attr) => {
-                                if let Some(v) = read_attribute(attr, v, &k, rules)? {
-                                    ext_out.insert(attr.name.clone(), v);
+                                if let Some(v) = read_attribute(attr, v, Name::top(&k), rules)? {
+                                    ext_out.insert(spelled(k, &attr.name), v);
                                 }
                             }
                             None if v.is_null() => {}
@@ -118,8 +118,8 @@ pub fn normalize(
         });
         match attr {
             Some(attr) => {
-                if let Some(v) = read_attribute(attr, value, &key, rules)? {
-                    out.insert(attr.name.clone(), v);
+                if let Some(v) = read_attribute(attr, value, Name::top(&key), rules)? {
+                    out.insert(spelled(key, &attr.name), v);
                 }
             }
             None if value.is_null() => {}
@@ -186,10 +186,38 @@ fn schema_list(
     list.into_iter().map(Value::String).collect()
 }
 
+/// `key` in the schema's spelling `name` (RFC 7643 §2.1), reusing `key` when it is spelled so.
+fn spelled(key: String, name: &str) -> String {
+    if key == name { key } else { name.to_owned() }
+}
+
+/// The name of the attribute being read (`name.givenName`), for error messages: written out only
+/// when an error needs it.
+#[derive(Clone, Copy)]
+struct Name<'a> {
+    parent: Option<&'a Name<'a>>,
+    name: &'a str,
+}
+
+impl<'a> Name<'a> {
+    fn top(name: &'a str) -> Self {
+        Self { parent: None, name }
+    }
+}
+
+impl std::fmt::Display for Name<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if let Some(parent) = self.parent {
+            write!(f, "{parent}.")?;
+        }
+        f.write_str(self.name)
+    }
+}
+
 fn read_attribute(
     attr: &SchemaAttribute,
     value: Value,
-    name: &str,
+    name: Name<'_>,
     rules: ReadRules,
 ) -> Result<Option<Value>, ScimError> {
     if value.is_null() || attr.mutability == Mutability::ReadOnly {
@@ -225,7 +253,7 @@ fn read_attribute(
 fn read_single(
     attr: &SchemaAttribute,
     value: Value,
-    name: &str,
+    name: Name<'_>,
     rules: ReadRules,
 ) -> Result<Option<Value>, ScimError> {
     let wrong = |expected: &str| Err(invalid_value(format!("`{name}` must be {expected}")));
@@ -236,9 +264,12 @@ fn read_single(
             for (k, v) in inner {
                 match attr.sub_attribute(&k) {
                     Some(sub) => {
-                        let path = format!("{name}.{k}");
-                        if let Some(v) = read_attribute(sub, v, &path, rules)? {
-                            out.insert(sub.name.clone(), v);
+                        let path = Name {
+                            parent: Some(&name),
+                            name: &k,
+                        };
+                        if let Some(v) = read_attribute(sub, v, path, rules)? {
+                            out.insert(spelled(k, &sub.name), v);
                         }
                     }
                     None if v.is_null() => {}

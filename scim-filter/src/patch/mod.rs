@@ -96,22 +96,79 @@ pub fn apply(
     policy: &Policy,
 ) -> Result<ChangeReport, PatchError> {
     if op.operations.len() > MAX_OPERATIONS {
-        return Err(PatchError::new(
-            MAX_OPERATIONS,
-            ScimType::InvalidSyntax,
-            format!(
-                "{} operations; at most {MAX_OPERATIONS} are accepted",
-                op.operations.len()
-            ),
-        ));
+        return Err(too_many(op));
     }
     let Some(root) = resource.as_object() else {
-        return Err(PatchError::new(
-            0,
-            ScimType::InvalidSyntax,
-            "the resource is not a JSON object",
-        ));
+        return Err(not_an_object());
     };
+    let mut work = root.clone();
+    let report = apply_operations(&mut work, op, schemas, policy)?;
+    *resource = Value::Object(work);
+    Ok(report)
+}
+
+/// [`apply`] without its working copy: the operations change `resource` directly, so on `Err`
+/// it may hold the changes of the operations before the failing one. For a caller that
+/// patches a copy it throws away on error (a server patching a copy of the stored resource),
+/// which saves copying the resource a second time.
+///
+/// ```
+/// use scim2_filter::patch;
+/// use scim2_filter::policy::Policy;
+/// use scim2_types::{PatchOp, PatchOperation, schema::ResourceSchemas};
+/// use serde_json::json;
+///
+/// let stored = json!({"id": "g1", "displayName": "Admins", "members": [{"value": "u1"}]});
+/// let op = PatchOp::new(vec![PatchOperation::add(Some("members"), json!([{"value": "u2"}]))]);
+/// let mut next = stored.clone();
+/// patch::apply_in_place(&mut next, &op, &ResourceSchemas::group(), &Policy::entra_compatible())?;
+/// assert_eq!(next["members"], json!([{"value": "u1"}, {"value": "u2"}]));
+/// # Ok::<(), patch::PatchError>(())
+/// ```
+///
+/// # Errors
+/// As [`apply`].
+pub fn apply_in_place(
+    resource: &mut Value,
+    op: &PatchOp,
+    schemas: &ResourceSchemas,
+    policy: &Policy,
+) -> Result<ChangeReport, PatchError> {
+    if op.operations.len() > MAX_OPERATIONS {
+        return Err(too_many(op));
+    }
+    let Some(root) = resource.as_object_mut() else {
+        return Err(not_an_object());
+    };
+    apply_operations(root, op, schemas, policy)
+}
+
+fn too_many(op: &PatchOp) -> PatchError {
+    PatchError::new(
+        MAX_OPERATIONS,
+        ScimType::InvalidSyntax,
+        format!(
+            "{} operations; at most {MAX_OPERATIONS} are accepted",
+            op.operations.len()
+        ),
+    )
+}
+
+fn not_an_object() -> PatchError {
+    PatchError::new(
+        0,
+        ScimType::InvalidSyntax,
+        "the resource is not a JSON object",
+    )
+}
+
+/// Runs the operations on `work`, stopping at the first that fails.
+fn apply_operations(
+    work: &mut serde_json::Map<String, Value>,
+    op: &PatchOp,
+    schemas: &ResourceSchemas,
+    policy: &Policy,
+) -> Result<ChangeReport, PatchError> {
     let declared;
     let schemas = match policy
         .undeclared_attributes
@@ -125,12 +182,10 @@ pub fn apply(
         None => schemas,
     };
     let ctx = target::Ctx { schemas, policy };
-    let mut work = root.clone();
     let mut report = ChangeReport::default();
     for (index, operation) in op.operations.iter().enumerate() {
-        let changed = ops::apply_operation(&mut work, operation, ctx).map_err(|e| e.at(index))?;
+        let changed = ops::apply_operation(work, operation, ctx).map_err(|e| e.at(index))?;
         report.operations.push(OperationChanges { index, changed });
     }
-    *resource = Value::Object(work);
     Ok(report)
 }

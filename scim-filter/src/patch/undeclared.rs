@@ -127,12 +127,65 @@ fn declare_path(schemas: &mut ResourceSchemas, path: &AttrPath, value: Option<&V
     }
 }
 
+/// Whether `path` names a core (or unqualified) attribute that [`declare_path`] leaves as it
+/// is: a declared attribute without a sub-attribute, a declared sub-attribute, a sub-attribute
+/// of an attribute that is not complex, or an unknown top-level name (left undeclared).
+fn core_path_declared(schemas: &ResourceSchemas, path: &AttrPath) -> bool {
+    if path
+        .uri
+        .as_deref()
+        .is_some_and(|uri| !urn::eq(uri, &schemas.core.id))
+    {
+        return false;
+    }
+    let Some(sub) = path.sub_attr.as_deref() else {
+        return true;
+    };
+    schemas
+        .core
+        .attributes
+        .iter()
+        .find(|a| a.name.eq_ignore_ascii_case(&path.name))
+        .is_none_or(|def| def.kind != AttributeType::Complex || def.sub_attribute(sub).is_some())
+}
+
+/// Whether `op` surely declares nothing (the common case: a path to a declared core
+/// attribute), decided without copying the schemas; `false` when in doubt.
+fn declares_nothing(schemas: &ResourceSchemas, op: &PatchOperation) -> bool {
+    match (&op.path, &op.value) {
+        (Some(text), _) => match PatchPath::parse(text) {
+            Err(_) => true,
+            Ok(PatchPath::Attr(a)) => !is_extension_urn(text) && core_path_declared(schemas, &a),
+            Ok(PatchPath::Value {
+                value_path,
+                sub_attr,
+            }) => {
+                let mut a = value_path.attr;
+                if a.sub_attr.is_none() {
+                    a.sub_attr = sub_attr;
+                }
+                core_path_declared(schemas, &a)
+            }
+        },
+        (None, Some(Value::Object(_))) => false,
+        (None, _) => true,
+    }
+}
+
 /// `schemas` plus every attribute `ops` names that they do not declare; `None` when `ops` name
 /// only declared attributes.
 pub(crate) fn declared_for(
     schemas: &ResourceSchemas,
     ops: &[PatchOperation],
 ) -> Option<ResourceSchemas> {
+    if ops.iter().all(|op| declares_nothing(schemas, op)) {
+        return None;
+    }
+    declare_all(schemas, ops)
+}
+
+/// [`declared_for`] without the shortcut of [`declares_nothing`].
+fn declare_all(schemas: &ResourceSchemas, ops: &[PatchOperation]) -> Option<ResourceSchemas> {
     let mut out = schemas.clone();
     for op in ops {
         match (&op.path, &op.value) {
@@ -218,6 +271,7 @@ fn declare_object(schemas: &mut ResourceSchemas, id: &str, value: Option<&Value>
 
 #[cfg(test)]
 mod tests {
+    use super::{declare_all, declares_nothing};
     use scim2_types::schema::ResourceSchemas;
     use scim2_types::{PatchOp, ScimType};
     use serde_json::{Value, json};
@@ -343,5 +397,43 @@ mod tests {
             )
             .is_err()
         );
+    }
+
+    /// The shortcut only skips operations that declare nothing.
+    #[test]
+    fn the_shortcut_skips_only_operations_that_declare_nothing() {
+        let schemas = ResourceSchemas::user();
+        let ops = json!([
+            {"op": "replace", "path": "displayName", "value": "x"},
+            {"op": "add", "path": "members", "value": [{"value": "1"}]},
+            {"op": "replace", "path": "name.givenName", "value": "x"},
+            {"op": "replace", "path": "name.pronunciation", "value": "x"},
+            {"op": "replace", "path": "userName.sub", "value": "x"},
+            {"op": "replace", "path": "nickname2", "value": "x"},
+            {"op": "replace", "path": "emails[type eq \"work\"].value", "value": "x"},
+            {"op": "replace", "path": "emails[type eq \"work\"].label", "value": "x"},
+            {"op": "replace", "path": "urn:ietf:params:scim:schemas:core:2.0:User:name.label", "value": "x"},
+            {"op": "replace", "path": "urn:ietf:params:scim:schemas:core:2.0:User:title", "value": "x"},
+            {"op": "replace", "path": format!("{EXT}:CustomAttribute"), "value": "x"},
+            {"op": "replace", "path": EXT, "value": {"a": 1}},
+            {"op": "replace", "value": {"displayName": "x"}},
+            {"op": "remove", "path": "[bad"},
+            {"op": "remove"}
+        ]);
+        let op: PatchOp = serde_json::from_value(json!({
+            "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+            "Operations": ops,
+        }))
+        .unwrap();
+        let mut skipped = 0;
+        for operation in &op.operations {
+            let one = std::slice::from_ref(operation);
+            if declares_nothing(&schemas, operation) {
+                skipped += 1;
+                assert_eq!(declare_all(&schemas, one), None, "{operation:?}");
+            }
+        }
+        assert_eq!(skipped, 9);
+        assert!(declare_all(&schemas, &op.operations[3..4]).is_some());
     }
 }

@@ -1,10 +1,8 @@
 #![allow(clippy::cast_precision_loss, clippy::cast_possible_truncation)] // measurements
 
-//! An Entra-shaped load driver: what Microsoft Entra ID's provisioning service sends during a
-//! sync cycle (docs/entra.md: lookups by `userName eq` and `externalId eq`, creates after a
-//! miss, PATCH `replace` of changed attributes, group lookups by `displayName eq` with
-//! `excludedAttributes=members`, member additions in batches), from many connections at once,
-//! against any SCIM base URL.
+//! The load driver: sends the Entra-shaped workload of [`workload`](crate::workload) from many
+//! connections at once to any SCIM base URL over HTTP/1.1 (hyper's client, one connection per
+//! request in flight), and measures throughput, latency and who used the CPU meanwhile.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -14,7 +12,10 @@ use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
-use serde_json::{Value, json};
+use serde_json::Value;
+
+use crate::cpu;
+use crate::workload::{Seeded, Worker, group_body, user_body};
 
 /// What the driver measured on one endpoint.
 #[derive(Debug, Clone)]
@@ -27,6 +28,8 @@ pub struct Outcome {
     pub p99: Duration,
     /// The first unexpected answer, for the report.
     pub first_error: Option<String>,
+    /// CPU used while measuring (seeding excluded).
+    pub cpu: cpu::Usage,
 }
 
 impl Outcome {
@@ -91,57 +94,6 @@ impl Endpoint {
     }
 }
 
-fn enc(filter: &str) -> String {
-    url::form_urlencoded::byte_serialize(filter.as_bytes()).collect()
-}
-
-fn user_body(prefix: &str, i: usize) -> Value {
-    json!({
-        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
-        "userName": format!("{prefix}{i}@example.com"),
-        "externalId": format!("{prefix}ext-{i}"),
-        "active": true,
-        "displayName": format!("Load User {i}"),
-        "name": {"givenName": "Load", "familyName": format!("User {i}")},
-        "emails": [{"type": "work", "value": format!("{prefix}{i}@example.com"), "primary": true}]
-    })
-}
-
-fn patch(op: &str, path: Option<&str>, value: Value) -> Value {
-    let mut o = json!({"op": op});
-    o["value"] = value;
-    if let Some(p) = path {
-        o["path"] = json!(p);
-    }
-    json!({
-        "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
-        "Operations": [o]
-    })
-}
-
-/// A small deterministic generator (xorshift64*), one per worker.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x >> 12;
-        x ^= x << 25;
-        x ^= x >> 27;
-        self.0 = x;
-        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
-
-struct Seeded {
-    /// (userName, externalId, id)
-    users: Vec<(String, String, String)>,
-    groups: Vec<(String, String)>,
-}
-
 fn id_of(bytes: &[u8]) -> Option<String> {
     serde_json::from_slice::<Value>(bytes)
         .ok()?
@@ -169,11 +121,8 @@ async fn seed(ep: &Endpoint, prefix: &str, shape: Shape) -> Result<Seeded, Strin
     }
     let mut groups = Vec::new();
     for g in 0..shape.groups {
-        let name = format!("{prefix}group-{g}");
-        let body = json!({
-            "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
-            "displayName": name, "externalId": format!("{prefix}gext-{g}"), "members": []
-        });
+        let body = group_body(prefix, g);
+        let name = body["displayName"].as_str().unwrap_or_default().to_owned();
         let (status, bytes) = ep.send(http::Method::POST, "/Groups", Some(&body)).await?;
         let id = id_of(&bytes).filter(|_| status == 201).ok_or_else(|| {
             format!(
@@ -203,6 +152,7 @@ pub async fn drive(
         token,
     });
     let seeded = Arc::new(seed(&ep, prefix, shape).await?);
+    let cpu_before = cpu::Snapshot::now();
     let start = Instant::now();
     let deadline = start + shape.duration;
     let mut tasks = Vec::new();
@@ -226,6 +176,7 @@ pub async fn drive(
         }
     }
     let seconds = start.elapsed().as_secs_f64();
+    let cpu = cpu_before.until(&cpu::Snapshot::now());
     latencies.sort_unstable();
     let pct = |p: f64| {
         let i = ((latencies.len() as f64 * p).ceil() as usize).saturating_sub(1);
@@ -238,6 +189,7 @@ pub async fn drive(
         p50: pct(0.50),
         p99: pct(0.99),
         first_error,
+        cpu,
     })
 }
 
@@ -255,80 +207,20 @@ async fn worker(
     w: usize,
     deadline: Instant,
 ) -> WorkerResult {
-    let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ (w as u64 + 1).wrapping_mul(0xD6E8_FEB8_6659_FD93));
+    let mut workload = Worker::new(w);
     let mut out = WorkerResult::default();
-    let mut created = 0usize;
     while Instant::now() < deadline {
-        let roll = rng.below(100);
-        let (name, ext, id) = &seeded.users[rng.below(seeded.users.len())];
-        // (method, path, body, accepted statuses)
-        let step: (http::Method, String, Option<Value>, &[u16]) = if roll < 35 {
-            let f = enc(&format!("userName eq \"{name}\""));
-            (
-                http::Method::GET,
-                format!("/Users?filter={f}"),
-                None,
-                &[200],
-            )
-        } else if roll < 50 {
-            let f = enc(&format!("externalId eq \"{ext}\""));
-            (
-                http::Method::GET,
-                format!("/Users?filter={f}"),
-                None,
-                &[200],
-            )
-        } else if roll < 60 {
-            // A miss, then the create Entra sends after it.
-            let i = 1_000_000 + w * 100_000 + created;
-            created += 1;
-            let body = user_body(prefix, i);
-            let f = enc(&format!(
-                "userName eq \"{}\"",
-                body["userName"].as_str().unwrap_or_default()
-            ));
+        for step in workload.next(seeded, prefix) {
             record(
                 &mut out,
                 ep,
-                http::Method::GET,
-                &format!("/Users?filter={f}"),
-                None,
-                &[200],
+                step.method,
+                &step.path,
+                step.body.as_ref(),
+                step.ok,
             )
             .await;
-            (http::Method::POST, "/Users".to_owned(), Some(body), &[201])
-        } else if roll < 80 {
-            let body = patch(
-                "replace",
-                Some("displayName"),
-                json!(format!("Renamed {}", rng.next() % 1000)),
-            );
-            (
-                http::Method::PATCH,
-                format!("/Users/{id}"),
-                Some(body),
-                &[200, 204],
-            )
-        } else if roll < 88 {
-            let (gname, _) = &seeded.groups[rng.below(seeded.groups.len())];
-            let f = enc(&format!("displayName eq \"{gname}\""));
-            (
-                http::Method::GET,
-                format!("/Groups?excludedAttributes=members&filter={f}"),
-                None,
-                &[200],
-            )
-        } else {
-            let (_, gid) = &seeded.groups[rng.below(seeded.groups.len())];
-            let body = patch("add", Some("members"), json!([{"value": id}]));
-            (
-                http::Method::PATCH,
-                format!("/Groups/{gid}"),
-                Some(body),
-                &[200, 204],
-            )
-        };
-        record(&mut out, ep, step.0, &step.1, step.2.as_ref(), step.3).await;
+        }
     }
     out
 }

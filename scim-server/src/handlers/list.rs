@@ -80,12 +80,15 @@ impl<S: Store, H: Hooks> ScimServer<S, H> {
         );
         let (total, page) = match (kinds, filters.as_slice()) {
             ([kind], [filter]) => {
+                let schemas = self.config.schemas(*kind);
+                let omitted = params.projection.omitted(schemas);
                 let query = Query {
-                    schemas: self.config.schemas(*kind),
+                    schemas,
                     filter: filter.as_ref(),
                     sort: sort.as_ref(),
                     start_index: start,
                     count,
+                    omit: omitted.as_deref(),
                 };
                 let page = self.store.query(*kind, &query).await?;
                 let resources = page.resources.into_iter().map(|r| (*kind, r)).collect();
@@ -127,6 +130,7 @@ impl<S: Store, H: Hooks> ScimServer<S, H> {
                 sort,
                 start_index: 1,
                 count: end,
+                omit: None,
             };
             let page = self.store.query(*kind, &query).await?;
             total = total.saturating_add(page.total_results);

@@ -70,7 +70,7 @@ impl Known {
         body: &mut Map<String, Value>,
         previous: Option<&Value>,
     ) -> Result<(), ScimError> {
-        let before: Vec<&str> = previous
+        let before: HashSet<&str> = previous
             .and_then(|p| p.get("members"))
             .and_then(Value::as_array)
             .map(|m| {
@@ -82,30 +82,25 @@ impl Known {
         let Some(Value::Array(members)) = body.get_mut("members") else {
             return Ok(());
         };
-        let mut seen: HashSet<String> = HashSet::with_capacity(members.len());
-        let mut kept = Vec::with_capacity(members.len());
-        for member in members.drain(..) {
-            let Some(value) = member
-                .get("value")
-                .and_then(Value::as_str)
-                .map(str::to_owned)
-            else {
+        let mut seen: HashSet<&str> = HashSet::with_capacity(members.len());
+        let mut keep = Vec::with_capacity(members.len());
+        for member in members.iter() {
+            let Some(value) = member.get("value").and_then(Value::as_str) else {
                 return Err(invalid_value(
                     "every member needs a `value` (the member's id)",
                 ));
             };
-            if !before.contains(&value.as_str()) && !self.users.contains(&value) {
-                return Err(invalid_value(if self.groups.contains(&value) {
+            if !before.contains(value) && !self.users.contains(value) {
+                return Err(invalid_value(if self.groups.contains(value) {
                     format!("`{value}` is a group; groups hold users only (flat groups)")
                 } else {
                     format!("no user has the id `{value}`")
                 }));
             }
-            if seen.insert(value) {
-                kept.push(member);
-            }
+            keep.push(seen.insert(value));
         }
-        *members = kept;
+        let mut keep = keep.into_iter();
+        members.retain(|_| keep.next().unwrap_or(true));
         Ok(())
     }
 }

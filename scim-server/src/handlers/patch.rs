@@ -4,6 +4,7 @@
 
 use http::{StatusCode, header};
 use scim2_types::{PatchOp, ScimError};
+use serde::Deserialize as _;
 use serde_json::Value;
 
 use super::members::Known;
@@ -28,7 +29,7 @@ impl<S: Store, H: Hooks> ScimServer<S, H> {
         let policy = *self.config.policy();
         let rules = ReadRules::from_policy(&policy);
         let json = parse_json(&request.body)?;
-        let op: PatchOp = serde_json::from_value(json.clone())
+        let op = PatchOp::deserialize(&json)
             .map_err(|e| invalid_syntax(format!("not a PatchOp: {e}")))?;
         let known = match kind {
             ResourceKind::Group => {

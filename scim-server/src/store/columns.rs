@@ -77,10 +77,15 @@ pub(crate) fn conditions_of(kind: ResourceKind, resource: &Value) -> Vec<Conditi
     if let Some(v) = string_at(object, "displayName") {
         out.push(Condition::DisplayName(fold(&v)));
     }
-    if kind == ResourceKind::Group {
+    if kind == ResourceKind::Group
+        && let Some(members) = get_ci(object, "members").and_then(Value::as_array)
+    {
+        // Duplicates are possible; the caller sorts and removes them.
         out.extend(
-            members_of(resource)
+            members
                 .iter()
+                .filter_map(|m| m.as_object().and_then(|m| get_ci(m, "value")))
+                .filter_map(Value::as_str)
                 .map(|m| Condition::Member(fold(m))),
         );
     }

@@ -12,7 +12,7 @@ use scim2_types::schema::ResourceSchemas;
 use crate::store::ResourceKind;
 
 /// One indexed condition; a resource is a candidate when any condition of the lookup holds.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) enum Condition {
     /// `user_name = fold(value)`.
     UserName(String),
@@ -33,6 +33,10 @@ pub(crate) type Lookup = Vec<Condition>;
 /// Unicode lower case (`char::to_lowercase`), with final `ς` as `σ`. Folded columns and
 /// folded lookups use it, so an index lookup never misses what the filter matches.
 pub(crate) fn fold(s: &str) -> String {
+    // ASCII text (the usual id, userName, externalId) folds byte by byte to the same result.
+    if s.is_ascii() {
+        return s.to_ascii_lowercase();
+    }
     s.chars()
         .flat_map(char::to_lowercase)
         .map(|c| if c == 'ς' { 'σ' } else { c })
@@ -185,6 +189,7 @@ mod tests {
     #[test]
     fn folding_matches_the_filter_engine() {
         assert_eq!(fold("ÅSA"), "åsa");
+        assert_eq!(fold("BJensen@Example.COM"), "bjensen@example.com");
         assert_eq!(fold("ΟΔΟΣ"), "οδοσ");
         assert_eq!(fold("οδος"), "οδοσ");
         assert_eq!(fold("İ"), "i\u{307}");

@@ -38,10 +38,19 @@ struct Inner {
     next_seq: u64,
 }
 
+#[derive(Debug)]
+struct Entry {
+    seq: u64,
+    resource: Value,
+    /// The indexed values the resource holds ([`conditions_of`]), sorted, without duplicates:
+    /// what to take out of the index when it changes or goes.
+    conditions: Vec<Condition>,
+}
+
 #[derive(Debug, Default)]
 struct Collection {
     order: BTreeMap<u64, String>,
-    entries: HashMap<String, (u64, Value)>,
+    entries: HashMap<String, Entry>,
     /// Lower-cased unique attribute value → the id holding it.
     names: HashMap<String, String>,
     /// Each indexed value ([`conditions_of`]) → the sequence numbers of the resources holding it.
@@ -98,7 +107,7 @@ impl Collection {
     fn iter(&self) -> impl Iterator<Item = &Value> + '_ {
         self.order
             .values()
-            .filter_map(|id| self.entries.get(id).map(|(_, r)| r))
+            .filter_map(|id| self.entries.get(id).map(|e| &e.resource))
     }
 
     /// Whether the unique value of `resource` is held by a resource other than `except`.
@@ -114,7 +123,7 @@ impl Collection {
         let mut seqs = BTreeSet::new();
         for condition in lookup {
             if let Condition::Id(id) = condition {
-                seqs.extend(self.entries.get(id).map(|(seq, _)| *seq));
+                seqs.extend(self.entries.get(id).map(|e| e.seq));
             } else if let Some(held) = self.index.get(condition) {
                 seqs.extend(held.iter().copied());
             }
@@ -123,29 +132,68 @@ impl Collection {
             self.order
                 .get(&seq)
                 .and_then(|id| self.entries.get(id))
-                .map(|(_, r)| r)
+                .map(|e| &e.resource)
         })
     }
 
-    fn unindex(&mut self, kind: ResourceKind, id: &str, seq: u64, resource: &Value) {
+    fn unname(&mut self, kind: ResourceKind, id: &str, resource: &Value) {
         if let Some(key) = unique_key(kind, resource)
             && self.names.get(&key).is_some_and(|h| h == id)
         {
             self.names.remove(&key);
         }
-        for condition in conditions_of(kind, resource) {
-            forget(&mut self.index, &condition, seq);
-        }
     }
 
-    fn index(&mut self, kind: ResourceKind, id: &str, seq: u64, resource: &Value) {
+    fn name(&mut self, kind: ResourceKind, id: &str, resource: &Value) {
         if let Some(key) = unique_key(kind, resource) {
             self.names.insert(key, id.to_owned());
         }
-        for condition in conditions_of(kind, resource) {
-            self.index.entry(condition).or_default().insert(seq);
+    }
+
+    fn reindex(&mut self, seq: u64, old: &[Condition], new: &[Condition]) {
+        reindex(&mut self.index, seq, old, new);
+    }
+}
+
+/// Moves resource `seq` in `index` from the conditions `old` to `new` (both sorted, without
+/// duplicates), touching only those that differ: a group that gains one member costs one
+/// index insertion, not one per member.
+fn reindex(
+    index: &mut HashMap<Condition, BTreeSet<u64>>,
+    seq: u64,
+    old: &[Condition],
+    new: &[Condition],
+) {
+    let (mut i, mut j) = (0, 0);
+    loop {
+        match (old.get(i), new.get(j)) {
+            (Some(o), Some(n)) if o == n => {
+                i += 1;
+                j += 1;
+            }
+            (Some(o), Some(n)) if o < n => {
+                forget(index, o, seq);
+                i += 1;
+            }
+            (Some(o), None) => {
+                forget(index, o, seq);
+                i += 1;
+            }
+            (_, Some(n)) => {
+                index.entry(n.clone()).or_default().insert(seq);
+                j += 1;
+            }
+            (None, None) => break,
         }
     }
+}
+
+/// The indexed values of `resource`, sorted, without duplicates.
+fn sorted_conditions(kind: ResourceKind, resource: &Value) -> Vec<Condition> {
+    let mut conditions = conditions_of(kind, resource);
+    conditions.sort_unstable();
+    conditions.dedup();
+    conditions
 }
 
 impl MemoryStore {
@@ -198,9 +246,18 @@ impl MemoryStore {
         inner.next_seq += 1;
         let seq = inner.next_seq;
         let collection = inner.collection_mut(kind);
-        collection.index(kind, &id, seq, &resource);
+        let conditions = sorted_conditions(kind, &resource);
+        collection.name(kind, &id, &resource);
+        collection.reindex(seq, &[], &conditions);
         collection.order.insert(seq, id.clone());
-        collection.entries.insert(id, (seq, resource.clone()));
+        collection.entries.insert(
+            id,
+            Entry {
+                seq,
+                resource: resource.clone(),
+                conditions,
+            },
+        );
         Ok(resource)
     }
 
@@ -210,49 +267,60 @@ impl MemoryStore {
     {
         let mut inner = self.write();
         let collection = inner.collection_mut(kind);
-        let Some((_, current)) = collection.entries.get(id) else {
+        let Some(entry) = collection.entries.get(id) else {
             return Err(StoreError::NotFound {
                 kind,
                 id: id.to_owned(),
             });
         };
-        let new = change(current).map_err(StoreError::Rejected)?;
+        let new = change(&entry.resource).map_err(StoreError::Rejected)?;
         if collection.taken(kind, &new, Some(id)) {
             return Err(conflict(kind, &new));
         }
-        let Some((seq, stored)) = collection.entries.get_mut(id) else {
+        let conditions = sorted_conditions(kind, &new);
+        let Some(entry) = collection.entries.get_mut(id) else {
             return Err(StoreError::NotFound {
                 kind,
                 id: id.to_owned(),
             });
         };
-        let seq = *seq;
-        let old = std::mem::replace(stored, new.clone());
-        collection.unindex(kind, id, seq, &old);
-        collection.index(kind, id, seq, &new);
+        let old = std::mem::replace(&mut entry.resource, new.clone());
+        let old_conditions = std::mem::replace(&mut entry.conditions, conditions);
+        reindex(
+            &mut collection.index,
+            entry.seq,
+            &old_conditions,
+            &entry.conditions,
+        );
+        collection.unname(kind, id, &old);
+        collection.name(kind, id, &new);
         Ok(new)
     }
 
     fn delete_now(&self, kind: ResourceKind, id: &str) -> Result<(), StoreError> {
         let mut inner = self.write();
         let collection = inner.collection_mut(kind);
-        let Some((seq, old)) = collection.entries.remove(id) else {
+        let Some(old) = collection.entries.remove(id) else {
             return Err(StoreError::NotFound {
                 kind,
                 id: id.to_owned(),
             });
         };
-        collection.order.remove(&seq);
-        collection.unindex(kind, id, seq, &old);
+        collection.order.remove(&old.seq);
+        collection.unname(kind, id, &old.resource);
+        collection.reindex(old.seq, &old.conditions, &[]);
         if kind == ResourceKind::User {
-            let key = Condition::Member(lookup::fold(id));
             let groups = &mut inner.groups;
-            for (seq, group) in groups.entries.values_mut() {
-                if meta::remove_member(group, id)
-                    && !conditions_of(ResourceKind::Group, group).contains(&key)
-                {
-                    forget(&mut groups.index, &key, *seq);
+            let mut changed = Vec::new();
+            for entry in groups.entries.values_mut() {
+                if meta::remove_member(&mut entry.resource, id) {
+                    let conditions = sorted_conditions(ResourceKind::Group, &entry.resource);
+                    let old = std::mem::replace(&mut entry.conditions, conditions.clone());
+                    changed.push((entry.seq, old, conditions));
                 }
+            }
+            for (seq, old, new) in changed {
+                groups.reindex(seq, &old, &new);
             }
         }
         Ok(())
@@ -266,7 +334,7 @@ impl Store for MemoryStore {
             .collection(kind)
             .entries
             .get(id)
-            .map(|(_, r)| r.clone()))
+            .map(|e| e.resource.clone()))
     }
 
     async fn create(&self, kind: ResourceKind, resource: Value) -> Result<Value, StoreError> {

@@ -76,6 +76,10 @@ pub struct Query<'a> {
     pub start_index: usize,
     /// The largest number of resources to return (0 asks only for `totalResults`).
     pub count: usize,
+    /// A top-level attribute the server drops from every result (`excludedAttributes=members`,
+    /// RFC 7644 §3.9), which [`scan::answer`] then does not copy. The result is the same as
+    /// copying it and dropping it after.
+    pub(crate) omit: Option<&'a str>,
 }
 
 impl<'a> Query<'a> {
@@ -88,6 +92,7 @@ impl<'a> Query<'a> {
             sort: None,
             start_index: 1,
             count,
+            omit: None,
         }
     }
 

@@ -6,7 +6,7 @@ use std::cmp::Ordering;
 
 use scim2_filter::{AttrPath, eval};
 use scim2_types::schema::ResourceSchemas;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::{Page, Query, Sort};
 
@@ -40,12 +40,47 @@ pub fn answer<'a>(resources: impl Iterator<Item = &'a Value>, query: &Query<'_>)
         .into_iter()
         .skip(query.start_index.max(1) - 1)
         .take(query.count)
-        .cloned()
+        .map(|r| match query.omit {
+            Some(name) => copy_without(r, name),
+            None => r.clone(),
+        })
         .collect();
     Page {
         total_results,
         resources,
     }
+}
+
+/// A copy of `resource` without its first top-level member named `name` (ASCII
+/// case-insensitively), in the order `serde_json::Map::remove` leaves (the last member takes
+/// the removed one's place), without copying the removed value.
+fn copy_without(resource: &Value, name: &str) -> Value {
+    let Value::Object(map) = resource else {
+        return resource.clone();
+    };
+    // Only when `meta` is last (as the server stores resources): the attributes the projection
+    // strips later then never change which member is last.
+    let Some(at) = map
+        .keys()
+        .position(|k| k.eq_ignore_ascii_case(name))
+        .filter(|_| map.keys().next_back().is_some_and(|k| k == "meta"))
+    else {
+        return resource.clone();
+    };
+    let last = map.len() - 1;
+    let mut out = Map::with_capacity(last);
+    for (i, (k, v)) in map.iter().enumerate() {
+        if i == at {
+            if at != last
+                && let Some((lk, lv)) = map.iter().next_back()
+            {
+                out.insert(lk.clone(), lv.clone());
+            }
+        } else if i != last || at == last {
+            out.insert(k.clone(), v.clone());
+        }
+    }
+    Value::Object(out)
 }
 
 /// Sorts `resources` by `sort` (stable; resources without a value last in ascending order).
@@ -99,4 +134,29 @@ pub fn compare(a: &Value, b: &Value, sort: &Sort, schemas: &ResourceSchemas) -> 
     let vb = sort_value(b, &sort.by, schemas).unwrap_or(&null);
     let o = eval::compare_for_sort(va, vb, attr);
     if sort.descending { o.reverse() } else { o }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    /// Leaving a member out while copying gives what copying and removing it gives.
+    #[test]
+    fn copying_without_a_member_is_copying_then_removing_it() {
+        let group = json!({"schemas": ["s"], "id": "g", "members": [{"value": "u"}],
+            "displayName": "G", "externalId": "e", "meta": {"version": "W/\"1\""}});
+        let mut removed = group.clone();
+        if let Value::Object(m) = &mut removed {
+            m.remove("members");
+        }
+        let copied = copy_without(&group, "MEMBERS");
+        assert_eq!(copied, removed);
+        assert_eq!(copied.to_string(), removed.to_string(), "the same order");
+        // Not the server's layout (`meta` not last), or no such member: a plain copy.
+        let other = json!({"members": [], "meta": {}, "x": 1});
+        assert_eq!(copy_without(&other, "members"), other);
+        assert_eq!(copy_without(&group, "emails"), group);
+    }
 }
