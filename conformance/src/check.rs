@@ -104,7 +104,7 @@ impl CheckMeta {
 /// did and at which step.
 ///
 /// ```
-/// use scim2_conformance::check::{Failure, Outcome};
+/// use scim2_conformance::{Failure, Outcome};
 /// let fixed = Failure::new("POST /Users answered 400 (expected 201 Created)");
 /// assert_eq!(fixed.to_string(), "POST /Users answered 400 (expected 201 Created)");
 /// let diverged = Failure::new("seed 7 (case 0): …")

@@ -20,8 +20,8 @@ use serde_json::Value;
 use crate::journal::Created;
 use crate::session::{enc, id_of, listed, lit};
 use crate::transport::{Transport, WireRequest};
-use scim2_types::ResourceKind;
 use scim2_filter::select::get_ci;
+use scim2_types::ResourceKind;
 
 /// Resources asked for per page.
 pub const PAGE: u64 = 100;

@@ -13,8 +13,8 @@ use super::fetch::{ReadError, ReadOptions, SideProgress, read_and_compare};
 use super::progress::Bars;
 use super::render::{Format, render};
 use crate::endpoint::{EndpointError, EndpointSpec, FromEndpointArgs, ToEndpointArgs};
-use crate::token::TokenInfo;
 use crate::mapping::{Mapping, MappingError};
+use crate::token::TokenInfo;
 
 /// `scim-conformance compare`: read-only comparison of the directories of two SCIM
 /// endpoints (GET only), for a migration from an old endpoint (`--from`) to a new one

@@ -8,8 +8,8 @@ use std::borrow::Cow;
 use std::sync::OnceLock;
 
 pub(crate) use scim2_filter::select::get_ci;
-use scim2_types::ResourceKind;
 use scim2_filter::{CompValue, CompareOp, Filter};
+use scim2_types::ResourceKind;
 use scim2_types::schema::{AttributeType, ResourceSchemas};
 use serde_json::Value;
 

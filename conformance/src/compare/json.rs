@@ -8,19 +8,6 @@
 //! name given twice reads as the later value at the first position, as `serde_json::Value`
 //! does. Where a SCIM rule needs a `Value` (an element filter, evaluated by `scim2_filter`),
 //! the element is converted ([`JsonRef::to_value`]).
-//!
-//! ```
-//! use scim2_conformance::compare::json::{Json, Item};
-//!
-//! let doc: Json = serde_json::from_str(r#"{"id": "1", "Emails": [{"value": "a@x"}]}"#).unwrap();
-//! let root = doc.root();
-//! assert_eq!(root.get("id").and_then(|v| v.as_str()), Some("1"));
-//! let Some(Item::Array(mut emails)) = root.get_ci("emails").map(|v| v.item()) else {
-//!     panic!("an array");
-//! };
-//! let first = emails.next().unwrap();
-//! assert_eq!(first.get_ci("VALUE").and_then(|v| v.as_str()), Some("a@x"));
-//! ```
 
 use std::fmt;
 
@@ -608,6 +595,20 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    /// The module's reading rules in one example: exact names, then ASCII case ignored.
+    #[test]
+    fn reads_names_exactly_then_ignoring_case() {
+        let doc: Json =
+            serde_json::from_str(r#"{"id": "1", "Emails": [{"value": "a@x"}]}"#).unwrap();
+        let root = doc.root();
+        assert_eq!(root.get("id").and_then(|v| v.as_str()), Some("1"));
+        let Some(Item::Array(mut emails)) = root.get_ci("emails").map(|v| v.item()) else {
+            panic!("an array");
+        };
+        let first = emails.next().unwrap();
+        assert_eq!(first.get_ci("VALUE").and_then(|v| v.as_str()), Some("a@x"));
+    }
 
     #[test]
     fn reads_and_writes_the_same_document_as_value() {

@@ -49,8 +49,8 @@ pub(crate) mod probe;
 pub(crate) mod progress;
 pub(crate) mod render;
 
-pub use cli::{CompareArgs, CompareError, Exit, compare_endpoints, run};
 pub use crate::mapping::{Mapping, MappingError, TargetError, TargetPath};
+pub use cli::{CompareArgs, CompareError, Exit, compare_endpoints, run};
 pub use continuity::{Continuity, IdOutcome, IdProblem};
 pub use diff::{
     AttributeDifference, Comparer, Comparison, Directory, Duplicate, MembershipDifference,

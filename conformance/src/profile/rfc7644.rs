@@ -11,8 +11,8 @@ use crate::evidence::{ms, rfc};
 use crate::session::{CheckBody, CheckError, Cx, enc, enc_path, id_of, listed, lit, not_reached};
 use crate::transport::WireRequest;
 use crate::{ensure, fail};
-use scim2_types::ResourceKind::{Group, User};
 use scim2_filter::select::get_ci;
+use scim2_types::ResourceKind::{Group, User};
 
 /// The `rfc7644` checks (in addition to the `entra` ones).
 #[must_use]

@@ -3,22 +3,19 @@
 
 use std::sync::{Arc, Mutex};
 
-use axum::Router;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
-use axum::middleware::{self, Next};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 
 use scim2_server::{ScimServer, ServerConfig};
 
 use super::error::ApiError;
 use super::fault::THROTTLE_EVERY;
-use super::handlers;
 use super::hooks::FaultHooks;
 use super::log::{LoggedRequest, RequestLog};
 use super::store::FaultStore;
-use super::{BASE_PATH, Fault, ReferenceConfig};
+use super::{Fault, ReferenceConfig};
 
 /// The media type of every SCIM response (RFC 7644 §3.1; docs/entra.md#headers).
 pub(crate) const SCIM_JSON: &str = "application/scim+json";
@@ -102,43 +99,6 @@ impl Reference {
     #[must_use]
     pub fn counts(&self) -> (usize, usize) {
         self.inner.server.store().counts()
-    }
-
-    /// The axum router serving the SCIM API under [`BASE_PATH`](super::BASE_PATH).
-    pub fn router(&self) -> Router {
-        let api = Router::new()
-            .route("/Users", get(handlers::api).post(handlers::api))
-            .route("/Users/.search", post(handlers::api))
-            .route(
-                "/Users/{id}",
-                get(handlers::api)
-                    .put(handlers::api)
-                    .patch(handlers::api)
-                    .delete(handlers::api),
-            )
-            .route("/Groups", get(handlers::api).post(handlers::api))
-            .route("/Groups/.search", post(handlers::api))
-            .route(
-                "/Groups/{id}",
-                get(handlers::api)
-                    .put(handlers::api)
-                    .patch(handlers::api)
-                    .delete(handlers::api),
-            )
-            .route("/.search", post(handlers::api))
-            .route("/ServiceProviderConfig", get(handlers::api))
-            .route("/Schemas", get(handlers::api))
-            .route("/Schemas/{id}", get(handlers::api))
-            .route("/ResourceTypes", get(handlers::api))
-            .route("/ResourceTypes/{id}", get(handlers::api));
-        let inner = Router::new()
-            .nest(BASE_PATH, api)
-            .fallback(handlers::not_found)
-            .with_state(self.clone());
-        // `/Users/?filter=…` (the Microsoft reference collection's form) routes as `/Users`.
-        Router::new()
-            .fallback_service(tower::ServiceExt::map_request(inner, strip_trailing_slash))
-            .layer(middleware::from_fn_with_state(self.clone(), front_door))
     }
 
     pub(crate) fn has(&self, fault: Fault) -> bool {
@@ -304,22 +264,6 @@ impl Reference {
     }
 }
 
-fn strip_trailing_slash(mut req: Request) -> Request {
-    let path = req.uri().path();
-    if path.len() > 1 && path.ends_with('/') {
-        let trimmed = path.trim_end_matches('/');
-        let trimmed = if trimmed.is_empty() { "/" } else { trimmed };
-        let target = match req.uri().query() {
-            Some(q) => format!("{trimmed}?{q}"),
-            None => trimmed.to_owned(),
-        };
-        if let Ok(uri) = target.parse() {
-            *req.uri_mut() = uri;
-        }
-    }
-    req
-}
-
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
@@ -359,7 +303,7 @@ fn scim_error_body(app: &Reference, response: Response) -> Response {
 
 /// Throttling (`throttle-429`), authentication, header checks, the `wrong-content-type` fault
 /// and the request log.
-async fn front_door(State(app): State<Reference>, req: Request, next: Next) -> Response {
+pub(crate) async fn front_door(State(app): State<Reference>, req: Request, next: Next) -> Response {
     let arrived = std::time::Instant::now();
     let method = req.method().clone();
     let path = req.uri().path().to_owned();

@@ -48,6 +48,7 @@ mod fault;
 mod handlers;
 mod hooks;
 mod log;
+mod router;
 mod seed;
 mod server;
 mod store;

@@ -8,8 +8,8 @@ use crate::evidence::{ms, rfc};
 use crate::profile::{Check, check};
 use crate::session::{CheckBody, Cx, enc, enc_path, id_of, is_scim_error};
 use crate::transport::WireRequest;
-use scim2_types::ResourceKind::{Group, User};
 use scim2_filter::select::get_ci;
+use scim2_types::ResourceKind::{Group, User};
 
 async fn deleted_then_404(
     cx: &Cx,

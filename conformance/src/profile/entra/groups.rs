@@ -12,8 +12,8 @@ use crate::profile::{Check, check};
 use crate::session::{CheckBody, Cx, id_of, lit};
 use crate::transport::WireRequest;
 use crate::{ensure, fail};
-use scim2_types::ResourceKind::{Group, User};
 use scim2_filter::select::get_ci;
+use scim2_types::ResourceKind::{Group, User};
 
 /// `entra.group.create`.
 pub(super) const GROUP_CREATE: Check = check!(group_create, "entra.group.create", "groups", Must,

@@ -11,8 +11,8 @@ use crate::profile::wire::{self};
 use crate::profile::{Check, check};
 use crate::session::{CheckBody, CheckError, Cx, lit};
 use crate::{ensure, fail};
-use scim2_types::ResourceKind::User;
 use scim2_filter::select::get_ci;
+use scim2_types::ResourceKind::User;
 
 /// `entra.user.patch.replace.legacy`.
 pub(super) const PATCH_REPLACE_LEGACY: Check = check!(patch_replace, "entra.user.patch.replace.legacy", "patch", Must,

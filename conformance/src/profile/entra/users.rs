@@ -10,8 +10,8 @@ use crate::profile::{Check, check};
 use crate::session::{CheckBody, CheckError, Cx, id_of, lit};
 use crate::transport::WireRequest;
 use crate::{ensure, fail};
-use scim2_types::ResourceKind::User;
 use scim2_filter::select::get_ci;
+use scim2_types::ResourceKind::User;
 
 /// `entra.user.create`.
 pub(super) const USER_CREATE: Check = check!(user_create, "entra.user.create", "users", Must,
