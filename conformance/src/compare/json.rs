@@ -602,12 +602,12 @@ mod tests {
         let doc: Json =
             serde_json::from_str(r#"{"id": "1", "Emails": [{"value": "a@x"}]}"#).unwrap();
         let root = doc.root();
-        assert_eq!(root.get("id").and_then(|v| v.as_str()), Some("1"));
-        let Some(Item::Array(mut emails)) = root.get_ci("emails").map(|v| v.item()) else {
+        assert_eq!(root.get("id").and_then(JsonRef::as_str), Some("1"));
+        let Some(Item::Array(mut emails)) = root.get_ci("emails").map(JsonRef::item) else {
             panic!("an array");
         };
         let first = emails.next().unwrap();
-        assert_eq!(first.get_ci("VALUE").and_then(|v| v.as_str()), Some("a@x"));
+        assert_eq!(first.get_ci("VALUE").and_then(JsonRef::as_str), Some("a@x"));
     }
 
     #[test]
