@@ -95,15 +95,9 @@ pub fn apply(
     schemas: &ResourceSchemas,
     policy: &Policy,
 ) -> Result<ChangeReport, PatchError> {
-    if op.operations.len() > MAX_OPERATIONS {
-        return Err(too_many(op));
-    }
-    let Some(root) = resource.as_object() else {
-        return Err(not_an_object());
-    };
-    let mut work = root.clone();
-    let report = apply_operations(&mut work, op, schemas, policy)?;
-    *resource = Value::Object(work);
+    let mut work = resource.clone();
+    let report = apply_in_place(&mut work, op, schemas, policy)?;
+    *resource = work;
     Ok(report)
 }
 

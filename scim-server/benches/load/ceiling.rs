@@ -70,6 +70,12 @@ pub async fn axum_fixed() -> Result<String, String> {
             .route("/", axum::routing::any(fixed))
             .route("/{*rest}", axum::routing::any(fixed)),
     );
+    listen(app).await
+}
+
+/// Serves `app` (its SCIM API nested under `/scim/v2`) on a free loopback port, on the current
+/// runtime; the base URL.
+pub async fn listen(app: axum::Router) -> Result<String, String> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .map_err(|e| e.to_string())?;

@@ -62,15 +62,7 @@ const BARE_HYPER: &str = "bare hyper (fixed response)";
 async fn serve<S: Store>(store: S, token: String) -> Result<String, String> {
     let server = ScimServer::new(store, ServerConfig::new());
     let router = ScimRouter::with_token(server, token).into_router();
-    let app = axum::Router::new().nest("/scim/v2", router);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .map_err(|e| e.to_string())?;
-    let addr = listener.local_addr().map_err(|e| e.to_string())?;
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
-    Ok(format!("http://{addr}/scim/v2"))
+    ceiling::listen(axum::Router::new().nest("/scim/v2", router)).await
 }
 
 /// A PostgreSQL store in a fresh schema of its own (dropped at the end by the caller).
