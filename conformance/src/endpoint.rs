@@ -230,6 +230,19 @@ fn dialect_hint(flag: &str) -> &'static str {
 
 /// Whether `http://` is acceptable for this URL's host without `--insecure-http`: loopback
 /// only (RFC 6761 §6.3).
+/// `url` with any `user:password@` of its authority (RFC 3986 §3.2.1) replaced by `***@`, for
+/// messages about a URL that did not parse: the text may still carry a password.
+fn without_userinfo(url: &str) -> String {
+    let start = url.find("://").map_or(0, |i| i + 3);
+    let end = url[start..]
+        .find(['/', '?', '#'])
+        .map_or(url.len(), |i| start + i);
+    match url[start..end].rfind('@') {
+        Some(at) => format!("{}***{}", &url[..start], &url[start + at..]),
+        None => url.to_owned(),
+    }
+}
+
 fn is_loopback(url: &url::Url) -> bool {
     match url.host() {
         Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
@@ -397,11 +410,11 @@ impl EndpointSpec {
         let parsed = url::Url::parse(url).map_err(|reason| match reason {
             url::ParseError::RelativeUrlWithoutBase => EndpointError::NoScheme {
                 flag,
-                url: url.to_owned(),
+                url: without_userinfo(url),
             },
             reason => EndpointError::BadUrl {
                 flag,
-                url: url.to_owned(),
+                url: without_userinfo(url),
                 reason,
             },
         })?;
@@ -746,6 +759,26 @@ mod tests {
     use clap::Parser;
 
     use super::*;
+
+    #[test]
+    fn a_url_that_does_not_parse_is_quoted_without_its_password() {
+        assert_eq!(
+            without_userinfo("https://admin:hunter2@host:99999/scim"),
+            "https://***@host:99999/scim"
+        );
+        assert_eq!(
+            without_userinfo("pw@host/scim?a=b@c"),
+            "***@host/scim?a=b@c"
+        );
+        assert_eq!(without_userinfo("https://host/a@b"), "https://host/a@b");
+        let spec = EndpointSpec {
+            url: Some("https://admin:hunter2@host:99999/scim".into()),
+            ..EndpointSpec::default()
+        };
+        let err = spec.base_url(false).expect_err("a bad port");
+        assert!(!err.to_string().contains("hunter2"), "{err}");
+        assert!(!format!("{err:?}").contains("hunter2"), "{err:?}");
+    }
 
     #[derive(Debug, Parser)]
     struct Two {

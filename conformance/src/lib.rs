@@ -55,6 +55,7 @@
 //! ```
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod capped;
 pub(crate) mod check;
 pub(crate) mod cli;
 pub mod compare;

@@ -73,15 +73,12 @@ impl Token {
             path: path.display().to_string(),
             reason,
         };
-        let len = std::fs::metadata(path)
-            .map_err(|e| file_err(e.to_string()))?
-            .len();
-        if len > MAX_TOKEN_FILE {
-            return Err(file_err(format!(
-                "{len} bytes; a token file holds one token"
-            )));
-        }
-        let text = std::fs::read_to_string(path).map_err(|e| file_err(e.to_string()))?;
+        let text = crate::capped::read_capped(path, MAX_TOKEN_FILE).map_err(|e| match e {
+            crate::capped::CappedReadError::TooLarge(_) => {
+                file_err(format!("{e}; a token file holds one token"))
+            }
+            e => file_err(e.to_string()),
+        })?;
         let first = text.lines().next().unwrap_or("");
         Self::checked(first, || format!("file {}", path.display()))
     }

@@ -13,13 +13,8 @@ pub(super) async fn serve_cmd(a: ServeArgs) -> Result<ExitCode, UsageError> {
     for path in &a.schemas {
         const MAX_SCHEMA_FILE: u64 = 1024 * 1024;
         let what = |e: String| UsageError(format!("--schema {}: {e}", path.display()));
-        let len = std::fs::metadata(path)
-            .map_err(|e| what(e.to_string()))?
-            .len();
-        if len > MAX_SCHEMA_FILE {
-            return Err(what(format!("{len} bytes is larger than the 1 MiB limit")));
-        }
-        let text = std::fs::read_to_string(path).map_err(|e| what(e.to_string()))?;
+        let text =
+            crate::capped::read_capped(path, MAX_SCHEMA_FILE).map_err(|e| what(e.to_string()))?;
         for s in
             crate::reference::parse_extension_schemas(&text).map_err(|e| what(e.to_string()))?
         {

@@ -95,13 +95,7 @@ pub(super) fn read(path: &Path) -> Result<String, MappingError> {
         path: path.display().to_string(),
         reason,
     };
-    let len = std::fs::metadata(path)
-        .map_err(|e| read(e.to_string()))?
-        .len();
-    if len > MAX_FILE_BYTES {
-        return Err(read(format!("{len} bytes is larger than the 1 MiB limit")));
-    }
-    std::fs::read_to_string(path).map_err(|e| read(e.to_string()))
+    crate::capped::read_capped(path, MAX_FILE_BYTES).map_err(|e| read(e.to_string()))
 }
 
 /// The versioned form.

@@ -17,7 +17,6 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
@@ -160,18 +159,8 @@ impl ProfileFile {
             path: path.display().to_string(),
             reason,
         };
-        let file = std::fs::File::open(path).map_err(|e| read(e.to_string()))?;
-        let mut bytes = Vec::new();
-        file.take(MAX_PROFILE_FILE + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|e| read(e.to_string()))?;
-        if bytes.len() as u64 > MAX_PROFILE_FILE {
-            return Err(read(format!(
-                "larger than the {} KiB limit",
-                MAX_PROFILE_FILE / 1024
-            )));
-        }
-        let text = String::from_utf8(bytes).map_err(|e| read(format!("not UTF-8: {e}")))?;
+        let text =
+            crate::capped::read_capped(path, MAX_PROFILE_FILE).map_err(|e| read(e.to_string()))?;
         let folder = path.parent().unwrap_or_else(|| Path::new(""));
         Self::parse(&text, &path.display().to_string(), folder)
     }

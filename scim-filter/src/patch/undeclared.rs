@@ -95,7 +95,7 @@ fn schema_mut<'a>(schemas: &'a mut ResourceSchemas, id: &str) -> &'a mut Schema 
 /// `urn:…:Name:2.0:User:attr[.sub]` split at its last `:` into the schema URN and the
 /// attribute (with its sub-attribute), for a URN none of `schemas` declares.
 fn split_unknown_urn<'k>(key: &'k str, schemas: &ResourceSchemas) -> Option<(&'k str, &'k str)> {
-    if key.len() < 4 || !key[..4].eq_ignore_ascii_case("urn:") {
+    if !key.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("urn:")) {
         return None;
     }
     if schemas.schema(key).is_some() {
@@ -252,7 +252,7 @@ fn declare_all(schemas: &ResourceSchemas, ops: &[PatchOperation]) -> Option<Reso
 /// attribute.
 fn is_extension_urn(key: &str) -> bool {
     key.len() > 4
-        && key[..4].eq_ignore_ascii_case("urn:")
+        && key.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("urn:"))
         && key
             .rsplit(':')
             .nth(1)
@@ -291,6 +291,25 @@ mod tests {
         apply(user, &op, &ResourceSchemas::user(), policy)
             .map(|_| ())
             .map_err(|e| e.scim_type)
+    }
+
+    #[test]
+    fn a_key_with_a_multi_byte_character_near_its_start_is_an_answer_not_a_panic() {
+        let e = Policy::entra_compatible();
+        for key in ["abcé", "éabc", "urné:x", "ur\u{1F600}n:x:y"] {
+            let mut u = json!({"schemas": [scim2_types::urn::USER], "userName": "a@x.org"});
+            let ops = json!([{"op": "replace", "value": {key: 1}}]);
+            // Refused as an unknown attribute or stored as an undeclared one; either way the
+            // request gets an answer.
+            let _answer = patch(&mut u, ops.clone(), &e);
+            let qualified = format!("{key}:sub");
+            let mut u = json!({"schemas": [scim2_types::urn::USER], "userName": "a@x.org"});
+            let _answer = patch(
+                &mut u,
+                json!([{"op": "add", "path": qualified, "value": 1}]),
+                &e,
+            );
+        }
     }
 
     #[test]
